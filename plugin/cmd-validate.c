@@ -1,0 +1,343 @@
+/*
+ * cmd-validate.c: `kubectl katib validate`.
+ */
+#include "compat.h"
+#include "cmd.h"
+#include "alloc.h"
+#include "diag.h"
+#include "doc-yaml.h"
+#include "katib-config.h"
+#include "output.h"
+#include "re.h"
+#include "rule.h"
+#include "validate.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+	"Usage: kubectl katib validate [options] [-f] FILE|DIR|- ...\n"
+	"\n"
+	"Check Katib Experiments offline, before you submit them: everything\n"
+	"Katib's admission webhook rejects, at the line and field where it is.\n"
+	"Directories are searched recursively for *.yaml, *.yml and *.json;\n"
+	"'-' reads standard input.  Documents that are not Experiments are\n"
+	"skipped.\n"
+	"\n"
+	"Options:\n"
+	"  -f, --filename FILE      a file, directory or '-' to validate (repeatable)\n"
+	"  -o, --output FORMAT      text (default) or json\n"
+	"      --rule ID=SEVERITY   set a rule's severity: error, warning, info or off\n"
+	"      --disable ID         turn a rule off (same as --rule ID=off)\n"
+	"      --list-rules         list every rule with its severity and summary\n"
+	"      --no-excerpt         do not quote the source line under a finding\n"
+	"      --color WHEN         auto (default), always or never\n"
+	"  -q, --quiet              do not print the summary line\n"
+	"  -h, --help               show this help\n"
+	"\n"
+	"Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable\n"
+	"input, 3 could not run.\n"
+	"\n"
+	"Examples:\n"
+	"  kubectl katib validate experiment.yaml\n"
+	"  kubectl katib validate -o json manifests/\n"
+	"  helm template . | kubectl katib validate -\n";
+
+struct validate_run {
+	struct output out;
+	struct diag_list diags;
+	enum severity *severities;
+	unsigned files, documents, experiments;
+	unsigned errors, warnings, infos;
+	int unreadable;
+	struct {
+		dev_t dev;
+		ino_t ino;
+	} *dirs;
+	size_t nr_dirs, alloc_dirs;
+};
+
+static int list_rules(void)
+{
+	size_t i;
+
+	for (i = 0; i < nr_rules; i++)
+		printf("%-38s %-8s %s\n", rules[i].id,
+		       severity_name(rules[i].severity), rules[i].summary);
+	return STATUS_OK;
+}
+
+static int set_rule(struct validate_run *run, const char *spec, int off)
+{
+	const char *eq = off ? NULL : strchr(spec, '=');
+	char id[128];
+	size_t n = eq ? (size_t)(eq - spec) : strlen(spec);
+	const struct rule *r;
+	enum severity sev = SEV_OFF;
+
+	if (!off && !eq)
+		return usage_error("validate", "--rule needs ID=SEVERITY, not '%s'", spec);
+	if (n >= sizeof(id))
+		return usage_error("validate", "unknown rule '%s'", spec);
+	memcpy(id, spec, n);
+	id[n] = '\0';
+	r = rule_find(id);
+	if (!r) {
+		usage_error("validate", "unknown rule '%s'", id);
+		hint_msg("'kubectl katib validate --list-rules' lists them");
+		return STATUS_USAGE;
+	}
+	if (eq && severity_parse(eq + 1, &sev))
+		return usage_error("validate",
+				   "unknown severity '%s' (use error, warning, info or off)",
+				   eq + 1);
+	run->severities[rule_index(r)] = sev;
+	return 0;
+}
+
+static void tally(struct validate_run *run)
+{
+	run->errors += run->diags.count[SEV_ERROR];
+	run->warnings += run->diags.count[SEV_WARNING];
+	run->infos += run->diags.count[SEV_INFO];
+}
+
+static int validate_stream(struct validate_run *run, const char *path,
+			   const char *name)
+{
+	struct doc_reader *r;
+	struct fail f = FAIL_INIT;
+	struct doc *d;
+	int ret;
+
+	if (doc_reader_open(&r, path, name, NULL, &f)) {
+		error_msg("%s", f.msg);
+		run->unreadable = 1;
+		return 0;
+	}
+	run->files++;
+	while ((ret = doc_reader_next(r, &d, &f)) > 0) {
+		enum validate_result res;
+
+		run->documents++;
+		run->diags.file = name;
+		run->diags.document = d->index;
+		res = validate_doc(d, &katib_config_default, &run->diags);
+		if (res == VALIDATE_CHECKED)
+			run->experiments++;
+		else if (res == VALIDATE_UNREADABLE)
+			run->unreadable = 1;
+		diag_sort(&run->diags);
+		output_findings(&run->out, &run->diags, d);
+		tally(run);
+		diag_list_clear(&run->diags);
+		doc_free(d);
+	}
+	if (ret < 0) {
+		error_msg("%s", f.msg);
+		run->unreadable = 1;
+	}
+	doc_reader_free(r);
+	return 0;
+}
+
+static int wanted_file(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 5 && !strcmp(name + n - 5, ".yaml")) ||
+	       (n > 4 && !strcmp(name + n - 4, ".yml")) ||
+	       (n > 5 && !strcmp(name + n - 5, ".json"));
+}
+
+static int validate_path(struct validate_run *run, const char *path);
+
+static void validate_dir(struct validate_run *run, const char *path,
+			 const struct stat *st)
+{
+	struct dirent **list;
+	int n, i;
+	size_t k;
+
+	/* A symlink loop would recurse forever: visit each directory once. */
+	for (k = 0; k < run->nr_dirs; k++)
+		if (run->dirs[k].dev == st->st_dev && run->dirs[k].ino == st->st_ino)
+			return;
+	ALLOC_GROW(run->dirs, run->nr_dirs + 1, run->alloc_dirs);
+	run->dirs[run->nr_dirs].dev = st->st_dev;
+	run->dirs[run->nr_dirs].ino = st->st_ino;
+	run->nr_dirs++;
+
+	n = scandir(path, &list, NULL, alphasort);
+	if (n < 0) {
+		error_msg("cannot read directory '%s': %s", path, strerror(errno));
+		run->unreadable = 1;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const char *e = list[i]->d_name;
+		char *child;
+		struct stat cst;
+		size_t len;
+
+		if (e[0] == '.') {
+			free(list[i]);
+			continue;
+		}
+		len = strlen(path) + strlen(e) + 2;
+		child = xmalloc(len);
+		snprintf(child, len, "%s%s%s", path,
+			 path[strlen(path) - 1] == '/' ? "" : "/", e);
+		if (!stat(child, &cst) &&
+		    (S_ISDIR(cst.st_mode) || wanted_file(e)))
+			validate_path(run, child);
+		free(child);
+		free(list[i]);
+	}
+	free(list);
+}
+
+static int validate_path(struct validate_run *run, const char *path)
+{
+	struct stat st;
+
+	if (!strcmp(path, "-"))
+		return validate_stream(run, "-", "-");
+	if (stat(path, &st)) {
+		error_msg("cannot read '%s': %s", path, strerror(errno));
+		run->unreadable = 1;
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		validate_dir(run, path, &st);
+		return 0;
+	}
+	return validate_stream(run, path, path);
+}
+
+int cmd_validate(int argc, char **argv)
+{
+	enum { OPT_RULE = 256, OPT_DISABLE, OPT_LIST, OPT_NO_EXCERPT, OPT_COLOR };
+	static const struct option longopts[] = {
+		{ "filename", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "rule", required_argument, NULL, OPT_RULE },
+		{ "disable", required_argument, NULL, OPT_DISABLE },
+		{ "list-rules", no_argument, NULL, OPT_LIST },
+		{ "no-excerpt", no_argument, NULL, OPT_NO_EXCERPT },
+		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct validate_run run;
+	const char **paths = NULL;
+	size_t nr_paths = 0, alloc_paths = 0, i;
+	int c, quiet = 0, status = STATUS_OK;
+	const char *color = "auto";
+
+	memset(&run, 0, sizeof(run));
+	run.out.fp = stdout;
+	run.out.excerpts = 1;
+	run.severities = xcalloc(nr_rules, sizeof(*run.severities));
+	for (i = 0; i < nr_rules; i++)
+		run.severities[i] = rules[i].severity;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+f:o:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			ALLOC_GROW(paths, nr_paths + 1, alloc_paths);
+			paths[nr_paths++] = optarg;
+			break;
+		case 'o':
+			if (!strcmp(optarg, "json")) {
+				run.out.format = OUTPUT_JSON;
+			} else if (!strcmp(optarg, "text")) {
+				run.out.format = OUTPUT_TEXT;
+			} else {
+				status = usage_error("validate",
+						     "unknown output format '%s' (use text or json)",
+						     optarg);
+				goto out;
+			}
+			break;
+		case OPT_RULE:
+		case OPT_DISABLE:
+			if ((status = set_rule(&run, optarg, c == OPT_DISABLE)))
+				goto out;
+			break;
+		case OPT_LIST:
+			status = list_rules();
+			goto out;
+		case OPT_NO_EXCERPT:
+			run.out.excerpts = 0;
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") && strcmp(optarg, "always") &&
+			    strcmp(optarg, "never")) {
+				status = usage_error("validate",
+						     "--color takes auto, always or never, not '%s'",
+						     optarg);
+				goto out;
+			}
+			color = optarg;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			goto out;
+		default:
+			if (optopt && strchr("fo", optopt))
+				status = usage_error("validate", "option '-%c' needs a value", optopt);
+			else if (optopt)
+				status = usage_error("validate", "unknown option '-%c'", optopt);
+			else
+				status = usage_error("validate", "unknown option '%s'",
+						     argv[optind - 1]);
+			goto out;
+		}
+	}
+	for (; optind < argc; optind++) {
+		ALLOC_GROW(paths, nr_paths + 1, alloc_paths);
+		paths[nr_paths++] = argv[optind];
+	}
+	if (!nr_paths) {
+		status = usage_error("validate", "no input: give a file, a directory or '-'");
+		goto out;
+	}
+
+	run.out.color = !strcmp(color, "always") ||
+			(!strcmp(color, "auto") && isatty(STDOUT_FILENO) &&
+			 !getenv("NO_COLOR") && run.out.format == OUTPUT_TEXT);
+	run.diags.overrides = run.severities;
+	output_begin(&run.out);
+	for (i = 0; i < nr_paths; i++)
+		validate_path(&run, paths[i]);
+	output_end(&run.out, run.files, run.documents, run.experiments,
+		   run.errors, run.warnings, run.infos);
+	if (!quiet)
+		fprintf(stderr, "%u %s, %u %s checked: %u %s, %u %s\n",
+			run.files, run.files == 1 ? "file" : "files",
+			run.experiments,
+			run.experiments == 1 ? "Experiment" : "Experiments",
+			run.errors, run.errors == 1 ? "error" : "errors",
+			run.warnings, run.warnings == 1 ? "warning" : "warnings");
+	if (run.unreadable)
+		status = STATUS_USAGE;
+	else if (run.errors)
+		status = STATUS_FINDINGS;
+out:
+	diag_list_release(&run.diags);
+	free(run.severities);
+	free(run.dirs);
+	free(paths);
+	re_release();
+	return status;
+}

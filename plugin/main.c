@@ -1,0 +1,119 @@
+/*
+ * main.c: `kubectl katib`, a kubectl plugin for Kubeflow Katib.
+ * Dispatches to the subcommand of commands[] and checks that stdout was
+ * really written before reporting success.
+ */
+#include "compat.h"
+#include "cmd.h"
+
+#include <errno.h>
+
+#ifndef KATIB_VERSION
+#define KATIB_VERSION "0.1.0-dev"
+#endif
+
+static const struct cmd commands[] = {
+	{ "validate", cmd_validate,
+	  "check Experiments offline against Katib's rules" },
+};
+
+static const char usage_text[] =
+	"Usage: kubectl katib COMMAND [options]\n"
+	"\n"
+	"Catch Kubeflow Katib Experiment mistakes before you submit them.\n"
+	"\n"
+	"Commands:\n";
+
+static void usage(FILE *fp)
+{
+	size_t i;
+
+	fputs(usage_text, fp);
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nOptions:\n"
+	      "  -h, --help     show this help\n"
+	      "      --version  show the version\n"
+	      "\nRun 'kubectl katib COMMAND --help' for a command's options.\n",
+	      fp);
+}
+
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[32], i, j;
+
+	if (la >= 31 || lb >= 31)
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* git's run_builtin: a full disk or closed pipe must not look like success. */
+static int finish_stdout(int status)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		error_msg("cannot write output: %s", strerror(errno ? errno : EIO));
+		return STATUS_RUNTIME;
+	}
+	if (fclose(stdout)) {
+		error_msg("cannot write output: %s", strerror(errno));
+		return STATUS_RUNTIME;
+	}
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	const char *name;
+
+	if (argc < 2) {
+		usage(stderr);
+		return STATUS_USAGE;
+	}
+	name = argv[1];
+	if (!strcmp(name, "-h") || !strcmp(name, "--help") ||
+	    !strcmp(name, "help")) {
+		if (!strcmp(name, "help") && argc > 2) {
+			char *sub[] = { argv[2], (char *)"--help", NULL };
+
+			for (i = 0; i < ARRAY_SIZE(commands); i++)
+				if (!strcmp(argv[2], commands[i].name))
+					return finish_stdout(commands[i].fn(2, sub));
+		}
+		usage(stdout);
+		return finish_stdout(STATUS_OK);
+	}
+	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
+		printf("kubectl-katib %s\n", KATIB_VERSION);
+		return finish_stdout(STATUS_OK);
+	}
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(name, commands[i].name))
+			return finish_stdout(commands[i].fn(argc - 1, argv + 1));
+
+	if (name[0] == '-')
+		return usage_error(NULL, "unknown option '%s'", name);
+	error_msg("unknown command '%s'", name);
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (distance(name, commands[i].name) <= 2)
+			hint_msg("did you mean '%s'?", commands[i].name);
+	fputs("see 'kubectl katib --help'\n", stderr);
+	return STATUS_USAGE;
+}

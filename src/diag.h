@@ -1,0 +1,89 @@
+/*
+ * diag.h: findings produced by validation (and later by diagnosis).
+ *
+ * A diag_list copies every string it keeps into its own arena; it never
+ * points into a struct doc, so the two can be freed in any order.  The
+ * only pointer it keeps is to the static rule descriptor.
+ */
+#ifndef KATIB_SRC_DIAG_H
+#define KATIB_SRC_DIAG_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "pos.h"
+
+struct rule;
+struct doc_node;
+
+enum severity {
+	SEV_OFF,
+	SEV_INFO,
+	SEV_WARNING,
+	SEV_ERROR,
+};
+
+struct diag {
+	const struct rule *rule;	/* static; never NULL */
+	enum severity severity;		/* after user overrides */
+	const char *file;
+	unsigned document;		/* index in the file's stream */
+	struct span span;		/* line 0 when unknown */
+	struct span related;		/* optional "started here"; line 0 if none */
+	const char *related_note;
+	const char *path;		/* spec.parameters[1].feasibleSpace.max */
+	const char *message;		/* one line, no final period */
+	const char *hint;		/* NULL if none */
+	size_t seq;			/* insertion order, for a stable sort */
+};
+
+struct diag_list {
+	struct arena arena;
+	struct diag *item;
+	size_t nr, alloc;
+	unsigned count[SEV_ERROR + 1];
+	/* Where new findings are said to be (set by the validation driver). */
+	const char *file;
+	unsigned document;
+	/* Severities as overridden by the user, by rule index; may be NULL. */
+	const enum severity *overrides;
+};
+
+#define DIAG_LIST_INIT { ARENA_INIT, NULL, 0, 0, { 0 }, NULL, 0, NULL }
+
+void diag_list_release(struct diag_list *list);
+/* Empties the list, keeping file/document/overrides. */
+void diag_list_clear(struct diag_list *list);
+
+/*
+ * Adds a finding of rule at node (its value, or its key with
+ * diag_add_key()); NULL node means the document as a whole.  Returns the
+ * new finding, or NULL when the rule is turned off.
+ */
+struct diag *diag_add(struct diag_list *list, const struct rule *rule,
+		      const struct doc_node *at, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+struct diag *diag_add_key(struct diag_list *list, const struct rule *rule,
+			  const struct doc_node *at, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* A finding about key missing from map parent: path "parent.key". */
+struct diag *diag_add_missing(struct diag_list *list, const struct rule *rule,
+			      const struct doc_node *parent, const char *key,
+			      const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* A finding at an explicit position with an explicit path. */
+struct diag *diag_add_at(struct diag_list *list, const struct rule *rule,
+			 struct span span, const char *path,
+			 const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Sets the hint of d (which may be NULL: then nothing happens). */
+void diag_hint(struct diag_list *list, struct diag *d, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Sorts by file, document, line, column, then insertion order. */
+void diag_sort(struct diag_list *list);
+
+const char *severity_name(enum severity sev);
+/* Parses "error", "warning", "info", "off"; returns -1 if unknown. */
+int severity_parse(const char *s, enum severity *out);
+
+#endif

@@ -1,0 +1,121 @@
+/*
+ * doc.h: a YAML or JSON document as a tree of nodes that remember where
+ * they came from.
+ *
+ * A struct doc owns everything reachable from it: every node and every
+ * string lives in doc->arena and is released by doc_free().  Never free a
+ * node on its own; pointers into a doc stay valid until doc_free().
+ *
+ * Scalars keep the text exactly as written (after YAML unescaping) and a
+ * kind resolved the way Kubernetes' YAML-to-JSON conversion resolves it
+ * (YAML 1.1 rules of go-yaml v2: "yes" is a bool, "1.10" a float, a quoted
+ * "3" a string), because that kind decides what the API server decodes.
+ */
+#ifndef KATIB_SRC_DOC_H
+#define KATIB_SRC_DOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "pos.h"
+
+struct buf;
+
+enum doc_kind {
+	DOC_NULL,
+	DOC_BOOL,
+	DOC_INT,
+	DOC_FLOAT,
+	DOC_STR,
+	DOC_SEQ,
+	DOC_MAP,
+};
+
+struct doc_node {
+	enum doc_kind kind;
+	unsigned quoted : 1;	/* quoted or block scalar: always a string */
+	unsigned duplicate : 1;	/* a later repeat of a sibling key */
+	unsigned shadowed : 1;	/* an earlier key that a repeat overrides */
+	unsigned from_alias : 1;	/* copied from an anchored node */
+	struct span span;	/* of the value */
+	struct span key_span;	/* of the key, when the parent is a map */
+	const char *key;	/* NULL unless the parent is a map */
+	size_t key_len;
+	const char *text;	/* scalars: the text; "" for containers */
+	size_t len;
+	struct doc_node *parent;
+	struct doc_node *child;	/* first child */
+	struct doc_node *last;	/* last child */
+	struct doc_node *next;	/* next sibling */
+	uint32_t nr_children;
+	uint32_t index;		/* position among the parent's children */
+};
+
+/* Why a document could not be read (it then has no root). */
+struct doc_error {
+	const char *message;	/* one line, lowercase */
+	struct pos at;
+	const char *context;	/* e.g. "while parsing a flow sequence" */
+	struct pos context_at;	/* line 0 when there is none */
+	unsigned limit : 1;	/* a loader limit, not a syntax error */
+};
+
+struct doc {
+	struct arena arena;
+	const char *name;	/* display name of the file, "-" for stdin */
+	unsigned index;		/* 0-based position in its stream */
+	const char *text;	/* the source of this document */
+	size_t len;
+	uint64_t text_off;	/* file offset of text[0] */
+	struct doc_node *root;	/* NULL when error is set */
+	struct doc_error *error;
+	size_t nr_nodes;
+};
+
+/* Allocates an empty document; free with doc_free(). */
+struct doc *doc_new(const char *name, unsigned index);
+void doc_free(struct doc *d);
+
+/* Node allocation for loaders: the node belongs to d. */
+struct doc_node *doc_node_new(struct doc *d, enum doc_kind kind);
+void doc_node_append(struct doc_node *parent, struct doc_node *child);
+
+/*
+ * The value of key in map node (NULL if node is not a map or has no such
+ * key).  When a key repeats, the last one wins, as in Kubernetes.
+ */
+struct doc_node *doc_get(const struct doc_node *map, const char *key);
+/* doc_get() along a dotted path of keys: doc_lookup(n, "spec.objective"). */
+struct doc_node *doc_lookup(const struct doc_node *node, const char *path);
+/* The text of a string scalar, or NULL for anything else. */
+const char *doc_str(const struct doc_node *node);
+/* The string at key of map, or NULL when absent or not a string. */
+const char *doc_get_str(const struct doc_node *map, const char *key);
+/* True when node is a string (or absent/null, when allow_null) and empty. */
+int doc_str_empty(const struct doc_node *node);
+/*
+ * An integral value: DOC_INT, or a DOC_FLOAT with no fraction (the YAML to
+ * JSON conversion turns 3.0 into 3).  Returns 0 and sets *out, else -1.
+ */
+int doc_int(const struct doc_node *node, int64_t *out);
+int doc_float(const struct doc_node *node, double *out);
+int doc_is_key(const struct doc_node *node, const char *key);
+
+/* "string", "integer", ...: how a message names a kind. */
+const char *doc_kind_name(enum doc_kind kind);
+
+/*
+ * Appends node's field path in Kubernetes' field-error syntax to out:
+ * spec.parameters[1].feasibleSpace.min; keys that are not identifiers are
+ * written as metadata.labels[app.kubernetes.io/name].
+ */
+void doc_path(const struct doc_node *node, struct buf *out);
+
+/*
+ * Checks the tree's invariants (parent links, counts, key presence);
+ * returns 0 or -1 and a description in *why.  For tests and fuzzers.
+ */
+int doc_check(const struct doc *d, const char **why);
+
+#endif

@@ -1,0 +1,162 @@
+#include "compat.h"
+#include "re.h"
+#include "alloc.h"
+#include "buf.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+struct re_entry {
+	char *pattern;
+	pcre2_code *code;
+	struct re_entry *next;
+};
+
+static struct re_entry *cache;
+
+static pcre2_code *compile(const char *pattern, size_t len, int *errcode,
+			   PCRE2_SIZE *erroff)
+{
+	return pcre2_compile((PCRE2_SPTR)pattern, len,
+			     PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, errcode,
+			     erroff, NULL);
+}
+
+static pcre2_code *cached(const char *pattern)
+{
+	struct re_entry *e;
+	int errcode;
+	PCRE2_SIZE erroff;
+	pcre2_code *code;
+
+	for (e = cache; e; e = e->next)
+		if (!strcmp(e->pattern, pattern))
+			return e->code;
+	code = compile(pattern, strlen(pattern), &errcode, &erroff);
+	if (!code)
+		return NULL;
+	e = xmalloc(sizeof(*e));
+	e->pattern = xstrdup(pattern);
+	e->code = code;
+	e->next = cache;
+	cache = e;
+	return code;
+}
+
+int re_match(const char *pattern, const char *subject, size_t len)
+{
+	pcre2_code *code = cached(pattern);
+	pcre2_match_data *md;
+	int rc;
+
+	if (!code)
+		return -1;
+	md = pcre2_match_data_create_from_pattern(code, NULL);
+	rc = pcre2_match(code, (PCRE2_SPTR)subject, len, 0, 0, md, NULL);
+	pcre2_match_data_free(md);
+	return rc >= 0 ? 1 : 0;
+}
+
+/* Constructs RE2 does not have, found by a scan that honours escapes. */
+static const char *go_unsupported(const char *p, size_t len)
+{
+	size_t i;
+	int in_class = 0;
+
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\\' && i + 1 < len) {
+			char c = p[i + 1];
+
+			if (!in_class && c >= '1' && c <= '9')
+				return "back-references (\\1) are not supported by Go's regexp";
+			if (!in_class && (c == 'Z' || c == 'G' || c == 'K' ||
+					  c == 'R' || c == 'X' || c == 'g' ||
+					  c == 'k' || c == 'h' || c == 'H' ||
+					  c == 'V' || c == 'N'))
+				return "this escape is not supported by Go's regexp";
+			i++;
+			continue;
+		}
+		if (in_class) {
+			if (p[i] == ']')
+				in_class = 0;
+			continue;
+		}
+		if (p[i] == '[') {
+			in_class = 1;
+			if (i + 1 < len && p[i + 1] == '^')
+				i++;
+			if (i + 1 < len && p[i + 1] == ']')
+				i++;
+			continue;
+		}
+		if (p[i] == '(' && i + 2 < len && p[i + 1] == '?') {
+			char c = p[i + 2];
+
+			if (c == '=' || c == '!')
+				return "look-ahead (?= and (?! are not supported by Go's regexp";
+			if (c == '<' && i + 3 < len &&
+			    (p[i + 3] == '=' || p[i + 3] == '!'))
+				return "look-behind (?<= and (?<! are not supported by Go's regexp";
+			if (c == '>')
+				return "atomic groups (?> are not supported by Go's regexp";
+			if (c == '|' || c == '#' || c == '&' || c == '(' ||
+			    c == 'R' || (c >= '0' && c <= '9'))
+				return "this group syntax is not supported by Go's regexp";
+		}
+		if ((p[i] == '+' || p[i] == '*' || p[i] == '?' || p[i] == '}') &&
+		    i + 1 < len && p[i + 1] == '+')
+			return "possessive quantifiers are not supported by Go's regexp";
+	}
+	return NULL;
+}
+
+int re_check_go(const char *pattern, size_t len, struct buf *why)
+{
+	int errcode;
+	PCRE2_SIZE erroff;
+	pcre2_code *code = compile(pattern, len, &errcode, &erroff);
+	const char *unsupported;
+
+	if (!code) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		buf_addf(why, "%s at offset %zu", (const char *)msg,
+			 (size_t)erroff);
+		return -1;
+	}
+	pcre2_code_free(code);
+	unsupported = go_unsupported(pattern, len);
+	if (unsupported) {
+		buf_adds(why, unsupported);
+		return -1;
+	}
+	return 0;
+}
+
+int re_groups(const char *pattern, size_t len)
+{
+	int errcode;
+	PCRE2_SIZE erroff;
+	uint32_t n;
+	pcre2_code *code = compile(pattern, len, &errcode, &erroff);
+
+	if (!code)
+		return -1;
+	pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &n);
+	pcre2_code_free(code);
+	return (int)n;
+}
+
+void re_release(void)
+{
+	while (cache) {
+		struct re_entry *next = cache->next;
+
+		pcre2_code_free(cache->code);
+		free(cache->pattern);
+		free(cache);
+		cache = next;
+	}
+}

@@ -1,0 +1,57 @@
+/*
+ * rule.h: the rule registry and the runner.
+ *
+ * A rule is one entry of rules[] (rule-list.c): a stable kebab-case id that
+ * users type (--rule ID=warning, `explain ID`), a default severity and
+ * documentation.  The checks (rule_checks[]) are separate: one check looks
+ * at one area of the Experiment and reports any of that area's rules, the
+ * way Katib's validator walks the spec.  A check is a pure function of the
+ * Experiment and the facts it is given (the katib-config); it never prints
+ * and never talks to a cluster.  The validation driver itself reports the
+ * rules about reading input (yaml-syntax, duplicate-key).
+ */
+#ifndef KATIB_SRC_RULE_H
+#define KATIB_SRC_RULE_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+struct doc;
+struct doc_node;
+struct experiment;
+struct katib_config;
+
+struct rule_ctx {
+	const struct doc *doc;
+	const struct experiment *exp;
+	const struct katib_config *config;
+};
+
+typedef void rule_check_fn(const struct rule_ctx *ctx, struct diag_list *out);
+
+struct rule {
+	const char *id;
+	enum severity severity;		/* default */
+	const char *summary;		/* one line, lowercase, no period */
+	const char *upstream;		/* Katib rule ids it mirrors, or NULL */
+};
+
+extern const struct rule rules[];
+extern const size_t nr_rules;
+extern rule_check_fn *const rule_checks[];
+extern const size_t nr_rule_checks;
+
+/* The rule with id, or NULL.  rule_get() BUG()s instead of NULL. */
+const struct rule *rule_find(const char *id);
+const struct rule *rule_get(const char *id);
+size_t rule_index(const struct rule *rule);
+
+/* rule's severity after overrides (an array of nr_rules, or NULL). */
+enum severity rule_severity(const struct rule *rule,
+			    const enum severity *overrides);
+
+/* Runs every check over ctx, appending findings to out. */
+void rule_run_all(const struct rule_ctx *ctx, struct diag_list *out);
+
+#endif

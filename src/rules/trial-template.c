@@ -1,0 +1,423 @@
+/*
+ * rules/trial-template.c: the trial template, its trial parameters and the
+ * batch/v1 Job conversion (rules catalogue §1.5).
+ */
+#include "compat.h"
+#include "rules/rules.h"
+#include "alloc.h"
+#include "buf.h"
+#include "doc.h"
+#include "experiment.h"
+#include "schema.h"
+
+#define PLACEHOLDER "${trialParameters."
+
+/* Kinds whose success and failure conditions Katib defaults (DEF-04..06). */
+static const char *const defaulted_kinds[] = {
+	"Job", "TFJob", "PyTorchJob", "XGBoostJob", "MPIJob", "TrainJob", NULL,
+};
+
+static int in_list(const char *s, const char *const *list)
+{
+	for (; s && *list; list++)
+		if (!strcmp(s, *list))
+			return 1;
+	return 0;
+}
+
+void check_trial_template(const struct rule_ctx *ctx, struct diag_list *out)
+{
+	const struct experiment *e = ctx->exp;
+	const struct doc_node *tt = e->trial_template, *n;
+	const char *kind;
+	struct diag *d;
+	int conditions_defaulted;
+
+	if (!tt) {
+		if (!doc_get(e->spec, "trialTemplate") ||
+		    doc_get(e->spec, "trialTemplate")->kind == DOC_NULL)
+			diag_hint(out, diag_add_missing(out, rule_get("trial-template-missing"),
+							e->spec, "trialTemplate",
+							"the Experiment has no trialTemplate"),
+				  "describe the job that runs one trial under spec.trialTemplate.trialSpec");
+		return;
+	}
+	n = doc_get(tt, "primaryContainerName");
+	if (doc_str_empty(n)) {
+		d = n ? diag_add(out, rule_get("primary-container-name-missing"), n,
+				 "trialTemplate.primaryContainerName is empty")
+		      : diag_add_missing(out, rule_get("primary-container-name-missing"),
+					 tt, "primaryContainerName",
+					 "trialTemplate.primaryContainerName is missing");
+		diag_hint(out, d, "name the container that runs your training code; Katib attaches the metrics collector to it");
+	}
+
+	if (!e->trial_spec && !e->config_map) {
+		diag_hint(out, diag_add_missing(out, rule_get("trial-source-missing"),
+						tt, "trialSpec",
+						"trialTemplate has neither trialSpec nor configMap"),
+			  "put the trial's Job under trialTemplate.trialSpec");
+		return;
+	}
+	if (e->trial_spec && e->config_map) {
+		diag_hint(out, diag_add_key(out, rule_get("trial-source-conflict"),
+					    doc_get(tt, "configMap"),
+					    "trialTemplate has both trialSpec and configMap"),
+			  "keep only one of them");
+		return;
+	}
+	if (e->config_map) {
+		static const char *const keys[] = { "configMapName",
+						    "configMapNamespace",
+						    "templatePath" };
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(keys); i++) {
+			const struct doc_node *k = doc_get(e->config_map, keys[i]);
+
+			if (!doc_str_empty(k))
+				continue;
+			d = k ? diag_add(out, rule_get("config-map-source-incomplete"), k,
+					 "configMap.%s is empty", keys[i])
+			      : diag_add_missing(out, rule_get("config-map-source-incomplete"),
+						 e->config_map, keys[i],
+						 "configMap.%s is missing", keys[i]);
+			diag_hint(out, d, "configMap needs configMapName, configMapNamespace and templatePath");
+		}
+	}
+
+	kind = e->trial_spec ? doc_get_str(e->trial_spec, "kind") : NULL;
+	conditions_defaulted = e->trial_spec && in_list(kind, defaulted_kinds);
+	if (!conditions_defaulted) {
+		static const char *const keys[] = { "successCondition",
+						    "failureCondition" };
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(keys); i++) {
+			const struct doc_node *k = doc_get(tt, keys[i]);
+
+			if (!doc_str_empty(k))
+				continue;
+			d = k ? diag_add(out, rule_get("trial-conditions-missing"), k,
+					 "trialTemplate.%s is empty", keys[i])
+			      : diag_add_missing(out, rule_get("trial-conditions-missing"),
+						 tt, keys[i],
+						 "trialTemplate.%s is missing; Katib defaults it only for Job, TFJob, PyTorchJob, XGBoostJob, MPIJob and TrainJob",
+						 keys[i]);
+			diag_hint(out, d, "give a GJSON condition on the trial object's status, e.g. status.conditions.#(type==\"Complete\")#|#(status==\"True\")#");
+		}
+	}
+
+	if (!e->trial_spec)
+		return;
+	n = doc_get(e->trial_spec, "kind");
+	if (doc_str_empty(n))
+		diag_hint(out, n ? diag_add(out, rule_get("trial-spec-kind-missing"), n,
+					    "trialSpec.kind is empty")
+				 : diag_add_missing(out, rule_get("trial-spec-kind-missing"),
+						    e->trial_spec, "kind",
+						    "trialSpec has no kind; Katib cannot decode the Experiment"),
+			  "set the kind of the trial job, e.g. 'kind: Job' with 'apiVersion: batch/v1'");
+	n = doc_get(e->trial_spec, "apiVersion");
+	if (doc_str_empty(n))
+		diag_hint(out, n ? diag_add(out, rule_get("trial-spec-api-version-missing"), n,
+					    "trialSpec.apiVersion is empty")
+				 : diag_add_missing(out, rule_get("trial-spec-api-version-missing"),
+						    e->trial_spec, "apiVersion",
+						    "trialSpec has no apiVersion"),
+			  "set the API version of the trial job, e.g. 'apiVersion: batch/v1'");
+	n = doc_get_kind(e->trial_spec, "metadata", DOC_MAP);
+	if (n) {
+		static const char *const keys[] = { "name", "namespace" };
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(keys); i++) {
+			const struct doc_node *k = doc_get(n, keys[i]);
+
+			if (doc_str_empty(k))
+				continue;
+			diag_hint(out, diag_add_key(out, rule_get("trial-spec-name-set"), k,
+						    "trialSpec sets metadata.%s; Katib names each trial job itself",
+						    keys[i]),
+				  "remove metadata.%s from the trialSpec", keys[i]);
+		}
+	}
+}
+
+/* ---- trial parameters ---- */
+
+/*
+ * Calls fn on each string in the template: values and keys, which is
+ * what Katib searches when it looks at the template as JSON text.
+ */
+static int template_find(const struct doc_node *n, const char *needle,
+			 size_t nlen)
+{
+	const struct doc_node *c;
+
+	if (n->key && n->key_len >= nlen &&
+	    memmem(n->key, n->key_len, needle, nlen))
+		return 1;
+	if (n->kind == DOC_STR && n->len >= nlen &&
+	    memmem(n->text, n->len, needle, nlen))
+		return 1;
+	for (c = n->child; c; c = c->next)
+		if (template_find(c, needle, nlen))
+			return 1;
+	return 0;
+}
+
+/* Is ref a meta reference like ${trialSpec.Name} or ${trialSpec.Labels[k]}? */
+static int is_meta_reference(const char *ref)
+{
+	static const char *const keys[] = { "Name", "Namespace", "Kind",
+					    "APIVersion", "Annotations", "Labels",
+					    NULL };
+	const char *p = strstr(ref, "${trialSpec.");
+	const char *end, *br;
+	size_t i, n;
+
+	if (!p)
+		return 0;
+	p += strlen("${trialSpec.");
+	end = strchr(p, '}');
+	if (!end || end == p)
+		return 0;
+	n = (size_t)(end - p);
+	br = memchr(p, '[', n);
+	if (br && end[-1] == ']' && br > p && br + 1 < end - 1)
+		n = (size_t)(br - p);
+	for (i = 0; keys[i]; i++)
+		if (strlen(keys[i]) == n && !memcmp(keys[i], p, n))
+			return 1;
+	return 0;
+}
+
+struct valid_param {
+	const char *name;
+	const char *reference;
+};
+
+static int param_listed(const struct doc_node *params, const char *name)
+{
+	const struct doc_node *p;
+
+	for (p = params ? params->child : NULL; p; p = p->next)
+		if (doc_get_str(p, "name") && !strcmp(doc_get_str(p, "name"), name))
+			return 1;
+	return 0;
+}
+
+/* Reports ${trialParameters.X} in the template with no trial parameter X. */
+static void find_unknown_placeholders(const struct doc_node *n,
+				      const struct valid_param *valid,
+				      size_t nr_valid, struct diag_list *out)
+{
+	const struct doc_node *c;
+	const char *texts[2];
+	size_t lens[2], t;
+
+	texts[0] = n->key;
+	lens[0] = n->key ? n->key_len : 0;
+	texts[1] = n->kind == DOC_STR ? n->text : NULL;
+	lens[1] = n->kind == DOC_STR ? n->len : 0;
+	for (t = 0; t < 2; t++) {
+		const char *s = texts[t], *end = s + lens[t], *p;
+
+		if (!s)
+			continue;
+		for (p = s; (p = memmem(p, (size_t)(end - p), PLACEHOLDER,
+					strlen(PLACEHOLDER)));) {
+			const char *name = p + strlen(PLACEHOLDER), *q = name;
+			size_t i;
+			int known = 0;
+
+			/* Katib's leftover regex: \$\{trialParameters\..+?\} */
+			while (q < end && *q != '}' && *q != '\n')
+				q++;
+			if (q >= end || *q != '}' || q == name) {
+				p = name;
+				continue;
+			}
+			for (i = 0; i < nr_valid; i++)
+				if (strlen(valid[i].name) == (size_t)(q - name) &&
+				    !memcmp(valid[i].name, name, (size_t)(q - name)))
+					known = 1;
+			if (!known) {
+				struct diag *d = t ? diag_add(out, rule_get("trial-template-placeholder-unknown"), n,
+							      "the template uses ${trialParameters.%.*s}, which trialParameters does not define",
+							      (int)(q - name), name)
+						   : diag_add_key(out, rule_get("trial-template-placeholder-unknown"), n,
+								  "the template uses ${trialParameters.%.*s}, which trialParameters does not define",
+								  (int)(q - name), name);
+				diag_hint(out, d, "add a trial parameter named '%.*s' or fix the placeholder",
+					  (int)(q - name), name);
+			}
+			p = q;
+		}
+	}
+	for (c = n->child; c; c = c->next)
+		find_unknown_placeholders(c, valid, nr_valid, out);
+}
+
+void check_trial_parameters(const struct rule_ctx *ctx, struct diag_list *out)
+{
+	const struct experiment *e = ctx->exp;
+	const struct doc_node *tp = e->trial_parameters, *p;
+	struct valid_param *valid = NULL;
+	size_t nr = 0, alloc = 0, i;
+	int have_params = e->parameters && e->parameters->nr_children;
+
+	if (!e->trial_template)
+		return;
+	if (!tp || !tp->nr_children) {
+		const struct doc_node *n = doc_get(e->trial_template, "trialParameters");
+
+		if (n && n->kind != DOC_SEQ && n->kind != DOC_NULL)
+			return;	/* the type rule reports it */
+		diag_hint(out, n ? diag_add(out, rule_get("trial-parameters-missing"), n,
+					    "trialTemplate.trialParameters is empty")
+				 : diag_add_missing(out, rule_get("trial-parameters-missing"),
+						    e->trial_template, "trialParameters",
+						    "trialTemplate.trialParameters is missing"),
+			  "map each search parameter to a placeholder, e.g. {name: learningRate, reference: lr} used as ${trialParameters.learningRate}");
+		return;
+	}
+	for (p = tp->child; p; p = p->next) {
+		const char *name = doc_get_str(p, "name");
+		const char *ref = doc_get_str(p, "reference");
+		struct diag *d;
+
+		if (p->kind != DOC_MAP)
+			continue;
+		if (!name || !*name || !ref || !*ref || strchr(name, '{') ||
+		    strchr(name, '}')) {
+			if (name && (strchr(name, '{') || strchr(name, '}')))
+				d = diag_add(out, rule_get("trial-parameter-invalid"),
+					     doc_get(p, "name"),
+					     "trial parameter name '%s' must not contain '{' or '}'",
+					     name);
+			else if (!name || !*name)
+				d = doc_get(p, "name")
+					    ? diag_add(out, rule_get("trial-parameter-invalid"),
+						       doc_get(p, "name"),
+						       "trial parameter has an empty name")
+					    : diag_add_missing(out, rule_get("trial-parameter-invalid"),
+							       p, "name",
+							       "trial parameter has no name");
+			else
+				d = doc_get(p, "reference")
+					    ? diag_add(out, rule_get("trial-parameter-invalid"),
+						       doc_get(p, "reference"),
+						       "trial parameter '%s' has an empty reference",
+						       name)
+					    : diag_add_missing(out, rule_get("trial-parameter-invalid"),
+							       p, "reference",
+							       "trial parameter '%s' has no reference",
+							       name);
+			diag_hint(out, d, "each trial parameter needs a name (used as ${trialParameters.NAME}) and a reference (a spec.parameters name)");
+			continue;
+		}
+		for (i = 0; i < nr; i++)
+			if (!strcmp(valid[i].name, name))
+				break;
+		if (i < nr) {
+			diag_hint(out, diag_add(out, rule_get("trial-parameter-name-duplicated"),
+						doc_get(p, "name"),
+						"trial parameter name '%s' is used twice", name),
+				  "give each trial parameter its own name");
+			continue;
+		}
+		for (i = 0; i < nr; i++)
+			if (!strcmp(valid[i].reference, ref))
+				break;
+		if (i < nr) {
+			diag_hint(out, diag_add(out, rule_get("trial-parameter-reference-duplicated"),
+						doc_get(p, "reference"),
+						"reference '%s' is used by two trial parameters ('%s' and '%s')",
+						ref, valid[i].name, name),
+				  "reference each search parameter from one trial parameter only");
+			continue;
+		}
+		ALLOC_GROW(valid, nr + 1, alloc);
+		valid[nr].name = name;
+		valid[nr].reference = ref;
+		nr++;
+		if (have_params && !is_meta_reference(ref) &&
+		    !param_listed(e->parameters, ref)) {
+			d = diag_add(out, rule_get("trial-parameter-reference-unknown"),
+				     doc_get(p, "reference"),
+				     "reference '%s' names no parameter in spec.parameters",
+				     ref);
+			diag_hint(out, d, "use the name of a spec.parameters entry, or a meta reference such as ${trialSpec.Name}");
+		}
+		if (e->trial_spec) {
+			struct buf needle = BUF_INIT;
+
+			buf_addf(&needle, PLACEHOLDER "%s}", name);
+			if (!template_find(e->trial_spec, needle.buf, needle.len)) {
+				d = diag_add(out, rule_get("trial-parameter-unused"),
+					     doc_get(p, "name"),
+					     "trial parameter '%s' is not used in trialSpec as ${trialParameters.%s}",
+					     name, name);
+				if (template_find(e->trial_spec, name, strlen(name)))
+					diag_hint(out, d, "the template mentions '%s' but not as ${trialParameters.%s}; Katib substitutes only that form",
+						  name, name);
+				else
+					diag_hint(out, d, "pass it to the training program, e.g. '--%s=${trialParameters.%s}'",
+						  name, name);
+			}
+			buf_release(&needle);
+		}
+	}
+	if (e->trial_spec)
+		find_unknown_placeholders(e->trial_spec, valid, nr, out);
+	free(valid);
+}
+
+/* ---- batch/v1 Job conversion (KAT-JOB-01, KAT-JOB-02) ---- */
+
+static void report_job(void *data, enum schema_problem problem,
+		       const struct doc_node *node, const char *struct_name,
+		       const struct schema_type *want)
+{
+	struct diag_list *out = data;
+	struct diag *d;
+
+	if (problem == SCHEMA_UNKNOWN_FIELD) {
+		const char *better = schema_suggest(want, node->key, node->key_len);
+
+		d = diag_add_key(out, rule_get("job-field-unknown"), node,
+				 "'%.*s' is not a field of %s in batch/v1 Job; Katib rejects the template",
+				 (int)node->key_len, node->key, struct_name);
+		if (better)
+			diag_hint(out, d, "did you mean '%s'?", better);
+		return;
+	}
+	d = diag_add(out, rule_get("job-field-type"), node,
+		     "%s must be %s, not %s %s", node->key ? node->key : "value",
+		     schema_kind_phrase(want),
+		     node->kind == DOC_INT || node->kind == DOC_SEQ ? "an" : "a",
+		     doc_kind_name(node->kind));
+	if (want->kind == SCHEMA_STRING &&
+	    (node->kind == DOC_INT || node->kind == DOC_FLOAT ||
+	     node->kind == DOC_BOOL))
+		diag_hint(out, d, "quote the value: \"%s\"", node->text);
+	else if ((want->kind == SCHEMA_INT32 || want->kind == SCHEMA_INT64) &&
+		 node->kind == DOC_STR && strstr(node->text, PLACEHOLDER))
+		diag_hint(out, d, "Katib checks the template with every placeholder replaced by 'test-value', so a trial parameter cannot fill a numeric Job field");
+	else if (node->kind == DOC_STR)
+		diag_hint(out, d, "remove the quotes if the value is a number");
+}
+
+void check_job(const struct rule_ctx *ctx, struct diag_list *out)
+{
+	const struct doc_node *ts = ctx->exp->trial_spec;
+	const char *api = doc_get_str(ts, "apiVersion");
+	const char *kind = doc_get_str(ts, "kind");
+
+	/* Katib converts only batch/v1 Jobs to a typed object (v0.15+). */
+	if (!api || !kind || strcmp(api, "batch/v1") || strcmp(kind, "Job"))
+		return;
+	schema_check(schema_batch_job, ts, report_job, out);
+}

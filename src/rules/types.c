@@ -1,0 +1,52 @@
+/*
+ * rules/types.c: what Kubernetes and Katib do with the Experiment's YAML
+ * before any rule runs: decode it into Katib's Go types.  A value of the
+ * wrong JSON type makes the decoder reject the whole object (KAT-WH-01);
+ * a key the types do not have is silently dropped by the defaulting
+ * webhook, so the user's setting vanishes.
+ */
+#include "compat.h"
+#include "rules/rules.h"
+#include "doc.h"
+#include "experiment.h"
+#include "schema.h"
+
+static void report_type(void *data, enum schema_problem problem,
+			const struct doc_node *node, const char *struct_name,
+			const struct schema_type *want)
+{
+	struct diag_list *out = data;
+	struct diag *d;
+
+	if (problem == SCHEMA_UNKNOWN_FIELD) {
+		const char *better = schema_suggest(want, node->key, node->key_len);
+
+		d = diag_add_key(out, rule_get("unknown-field"), node,
+				 "unknown field '%.*s' in %s; Katib silently drops it",
+				 (int)node->key_len, node->key, struct_name);
+		if (better)
+			diag_hint(out, d, "did you mean '%s'?", better);
+		else
+			diag_hint(out, d, "remove it, or check the field names with 'kubectl katib explain'");
+		return;
+	}
+	d = diag_add(out, rule_get("type-mismatch"), node,
+		     "%s must be %s, not %s %s; Katib rejects the Experiment",
+		     node->key ? node->key : "this value", schema_kind_phrase(want),
+		     node->kind == DOC_INT ? "an" : "a", doc_kind_name(node->kind));
+	if (want->kind == SCHEMA_STRING &&
+	    (node->kind == DOC_INT || node->kind == DOC_FLOAT ||
+	     node->kind == DOC_BOOL))
+		diag_hint(out, d, "quote the value: \"%s\" (YAML reads it as %s %s)",
+			  node->text, node->kind == DOC_INT ? "an" : "a",
+			  doc_kind_name(node->kind));
+	else if (node->kind == DOC_STR &&
+		 (want->kind == SCHEMA_INT32 || want->kind == SCHEMA_INT64 ||
+		  want->kind == SCHEMA_NUMBER || want->kind == SCHEMA_BOOL))
+		diag_hint(out, d, "remove the quotes around the value");
+}
+
+void check_types(const struct rule_ctx *ctx, struct diag_list *out)
+{
+	schema_check(schema_experiment, ctx->exp->root, report_type, out);
+}

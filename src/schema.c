@@ -1,0 +1,194 @@
+#include "compat.h"
+#include "schema.h"
+#include "doc.h"
+
+#include <math.h>
+
+const struct schema_field *schema_field(const struct schema_type *t,
+					const char *name, size_t len)
+{
+	size_t lo = 0, hi;
+
+	if (!t || t->kind != SCHEMA_OBJECT)
+		return NULL;
+	hi = t->nr_fields;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *f = t->fields[mid].name;
+		int cmp = strncmp(f, name, len);
+
+		if (!cmp)
+			cmp = f[len] ? 1 : 0;
+		if (!cmp)
+			return &t->fields[mid];
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int fits_int(const struct doc_node *n, double lo, double hi)
+{
+	int64_t v;
+
+	if (doc_int(n, &v))
+		return 0;
+	return (double)v >= lo && (double)v <= hi;
+}
+
+/* Would Go's JSON decoder accept n (after YAML-to-JSON) as type t? */
+static int accepts(const struct schema_type *t, const struct doc_node *n)
+{
+	if (n->kind == DOC_NULL)
+		return 1;	/* null leaves the zero value */
+	switch (t->kind) {
+	case SCHEMA_ANY:
+		return 1;
+	case SCHEMA_OBJECT:
+	case SCHEMA_MAP:
+		return n->kind == DOC_MAP;
+	case SCHEMA_ARRAY:
+		return n->kind == DOC_SEQ;
+	case SCHEMA_STRING:
+		return n->kind == DOC_STR;
+	case SCHEMA_INT32:
+		return fits_int(n, -2147483648.0, 2147483647.0);
+	case SCHEMA_INT64:
+		return fits_int(n, -9.2233720368547758e18, 9.2233720368547758e18);
+	case SCHEMA_NUMBER: {
+		double d;
+
+		return (n->kind == DOC_INT || n->kind == DOC_FLOAT) &&
+		       !doc_float(n, &d) && isfinite(d);
+	}
+	case SCHEMA_BOOL:
+		return n->kind == DOC_BOOL;
+	case SCHEMA_INT_OR_STRING:
+		return n->kind == DOC_STR ||
+		       fits_int(n, -2147483648.0, 2147483647.0);
+	case SCHEMA_QUANTITY:
+		return n->kind == DOC_STR || n->kind == DOC_INT ||
+		       n->kind == DOC_FLOAT;
+	}
+	return 0;
+}
+
+unsigned schema_check(const struct schema_type *t, const struct doc_node *n,
+		      schema_report_fn *report, void *data)
+{
+	const struct doc_node *c;
+	unsigned problems = 0;
+
+	if (!t || !n)
+		return 0;
+	if (!accepts(t, n)) {
+		report(data, SCHEMA_WRONG_TYPE, n, t->name, t);
+		return 1;
+	}
+	switch (t->kind) {
+	case SCHEMA_OBJECT:
+		for (c = n->child; c; c = c->next) {
+			const struct schema_field *f =
+				schema_field(t, c->key, c->key_len);
+
+			if (!f) {
+				report(data, SCHEMA_UNKNOWN_FIELD, c, t->name, t);
+				problems++;
+				continue;
+			}
+			problems += schema_check(f->type, c, report, data);
+		}
+		break;
+	case SCHEMA_MAP:
+	case SCHEMA_ARRAY:
+		for (c = n->child; c; c = c->next)
+			problems += schema_check(t->elem, c, report, data);
+		break;
+	default:
+		break;
+	}
+	return problems;
+}
+
+static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t row[64], i, j;
+
+	if (la >= ARRAY_SIZE(row) || lb >= ARRAY_SIZE(row))
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			int ca = a[i - 1], cb = b[j - 1];
+			size_t cost = ca == cb ? 0
+				    : ((ca | 0x20) == (cb | 0x20)) ? 0 : 1;
+			size_t best = diag + cost;
+
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+const char *schema_suggest(const struct schema_type *t, const char *name,
+			   size_t len)
+{
+	const char *best = NULL;
+	size_t i, best_d = SIZE_MAX;
+
+	if (!t || t->kind != SCHEMA_OBJECT)
+		return NULL;
+	for (i = 0; i < t->nr_fields; i++) {
+		const char *f = t->fields[i].name;
+		size_t d = edit_distance(name, len, f, strlen(f));
+
+		if (d < best_d) {
+			best_d = d;
+			best = f;
+		}
+	}
+	/* A case-only difference counts 0: "primaryContainername". */
+	if (best && best_d <= (len < 6 ? 1 : len / 3))
+		return best;
+	return NULL;
+}
+
+const char *schema_kind_phrase(const struct schema_type *t)
+{
+	switch (t->kind) {
+	case SCHEMA_ANY:
+		return "any value";
+	case SCHEMA_OBJECT:
+	case SCHEMA_MAP:
+		return "a map";
+	case SCHEMA_ARRAY:
+		return "a list";
+	case SCHEMA_STRING:
+		return "a string";
+	case SCHEMA_INT32:
+		return "an integer (int32)";
+	case SCHEMA_INT64:
+		return "an integer (int64)";
+	case SCHEMA_NUMBER:
+		return "a number";
+	case SCHEMA_BOOL:
+		return "a boolean";
+	case SCHEMA_INT_OR_STRING:
+		return "an integer or a string";
+	case SCHEMA_QUANTITY:
+		return "a quantity such as \"500m\" or \"1Gi\"";
+	}
+	return "a value";
+}

@@ -1,0 +1,114 @@
+#include "compat.h"
+#include "validate.h"
+#include "diag.h"
+#include "doc.h"
+#include "experiment.h"
+#include "katib-config.h"
+#include "rule.h"
+
+static void report_duplicates(const struct doc_node *n, struct diag_list *out)
+{
+	const struct doc_node *c;
+
+	for (c = n->child; c; c = c->next) {
+		if (c->duplicate && !c->from_alias)
+			diag_hint(out, diag_add_key(out, rule_get("duplicate-key"), c,
+						    "key '%.*s' appears more than once in this map; only the last value is used",
+						    (int)c->key_len, c->key),
+				  "remove one of the two '%.*s' entries",
+				  (int)c->key_len, c->key);
+		report_duplicates(c, out);
+	}
+}
+
+static int is_experiment(const struct doc_node *root, const char **api)
+{
+	const char *kind = doc_get_str(root, "kind");
+
+	*api = doc_get_str(root, "apiVersion");
+	if (!kind || strcmp(kind, "Experiment"))
+		return 0;
+	return *api && !strncmp(*api, "kubeflow.org/", strlen("kubeflow.org/"));
+}
+
+static void validate_experiment(const struct doc *d,
+				const struct doc_node *root,
+				const struct katib_config *config,
+				struct diag_list *out)
+{
+	struct experiment e;
+	struct rule_ctx ctx;
+	const struct doc_node *spec;
+
+	report_duplicates(root, out);
+	experiment_index(&e, root);
+	spec = doc_get(root, "spec");
+	if (!spec || spec->kind == DOC_NULL) {
+		diag_hint(out, diag_add_missing(out, rule_get("spec-missing"), root,
+						"spec", "the Experiment has no spec"),
+			  "an Experiment needs spec.objective, spec.algorithm, spec.parameters and spec.trialTemplate");
+		return;
+	}
+	ctx.doc = d;
+	ctx.exp = &e;
+	ctx.config = config;
+	rule_run_all(&ctx, out);
+}
+
+static int validate_object(const struct doc *d, const struct doc_node *root,
+			   const struct katib_config *config,
+			   struct diag_list *out)
+{
+	const char *api;
+
+	if (!root || root->kind != DOC_MAP)
+		return 0;
+	if (!is_experiment(root, &api))
+		return 0;
+	if (strcmp(api, "kubeflow.org/v1beta1")) {
+		diag_hint(out, diag_add(out, rule_get("api-version-unsupported"),
+					doc_get(root, "apiVersion"),
+					"apiVersion '%s' is no longer served by Katib; Experiments are kubeflow.org/v1beta1",
+					api),
+			  "port the Experiment to kubeflow.org/v1beta1 (v1alpha3 was removed in Katib v0.11)");
+		return 1;
+	}
+	validate_experiment(d, root, config, out);
+	return 1;
+}
+
+enum validate_result validate_doc(const struct doc *d,
+				  const struct katib_config *config,
+				  struct diag_list *out)
+{
+	const struct doc_node *root = d->root, *items, *c;
+	int found = 0;
+
+	if (d->error) {
+		struct diag *f;
+		struct span at = { d->error->at, d->error->at };
+
+		f = diag_add_at(out, rule_get(d->error->limit ? "input-limit"
+							      : "yaml-syntax"),
+				at, "", "%s", d->error->message);
+		if (f && d->error->context && d->error->context_at.line &&
+		    d->error->context_at.line != d->error->at.line) {
+			f->related.start = d->error->context_at;
+			f->related.end = d->error->context_at;
+			f->related_note = arena_printf(&out->arena, "%s", d->error->context);
+		}
+		return VALIDATE_UNREADABLE;
+	}
+	if (!root || root->kind != DOC_MAP)
+		return VALIDATE_SKIPPED;
+	items = doc_get(root, "items");
+	if (doc_get_str(root, "kind") &&
+	    !strcmp(doc_get_str(root, "kind"), "List") && items &&
+	    items->kind == DOC_SEQ) {
+		for (c = items->child; c; c = c->next)
+			found |= validate_object(d, c, config, out);
+		return found ? VALIDATE_CHECKED : VALIDATE_SKIPPED;
+	}
+	return validate_object(d, root, config, out) ? VALIDATE_CHECKED
+						     : VALIDATE_SKIPPED;
+}

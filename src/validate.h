@@ -1,0 +1,28 @@
+/*
+ * validate.h: the validation driver: decides which documents are Katib
+ * Experiments, reports problems with the input itself, and runs the rule
+ * checks over each Experiment.
+ */
+#ifndef KATIB_SRC_VALIDATE_H
+#define KATIB_SRC_VALIDATE_H
+
+struct doc;
+struct diag_list;
+struct katib_config;
+
+enum validate_result {
+	VALIDATE_SKIPPED,	/* not an Experiment */
+	VALIDATE_CHECKED,	/* an Experiment; findings appended */
+	VALIDATE_UNREADABLE,	/* the document could not be read */
+};
+
+/*
+ * Validates d, appending findings to out (whose file and document fields
+ * the caller sets).  A `kind: List` document has each Experiment item
+ * validated.  Returns what the document turned out to be.
+ */
+enum validate_result validate_doc(const struct doc *d,
+				  const struct katib_config *config,
+				  struct diag_list *out);
+
+#endif

@@ -1,0 +1,98 @@
+/*
+ * katib-test-tool: exposes internals to the Bats suite (git's t/helper).
+ * Each command is one entry of cmds[].
+ */
+#include "compat.h"
+#include "buf.h"
+#include "doc-yaml.h"
+
+static void dump_node(const struct doc_node *n)
+{
+	struct buf path = BUF_INIT;
+	const struct doc_node *c;
+
+	doc_path(n, &path);
+	printf("%u:%u +%llu %s %s", (unsigned)n->span.start.line,
+	       (unsigned)n->span.start.col,
+	       (unsigned long long)n->span.start.off,
+	       path.len ? path.buf : "(root)", doc_kind_name(n->kind));
+	if (n->key)
+		printf(" key@%u:%u", (unsigned)n->key_span.start.line,
+		       (unsigned)n->key_span.start.col);
+	if (n->duplicate)
+		printf(" duplicate");
+	if (n->kind != DOC_SEQ && n->kind != DOC_MAP)
+		printf(" = %s", n->text);
+	putchar('\n');
+	buf_release(&path);
+	for (c = n->child; c; c = c->next)
+		dump_node(c);
+}
+
+static int cmd_doc_dump(int argc, const char **argv)
+{
+	struct doc_reader *r;
+	struct fail f = FAIL_INIT;
+	struct doc *d;
+	int ret, status = 0;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: katib-test-tool doc-dump FILE\n");
+		return 2;
+	}
+	if (doc_reader_open(&r, argv[1], argv[1], NULL, &f)) {
+		fprintf(stderr, "error: %s\n", f.msg);
+		return 3;
+	}
+	while ((ret = doc_reader_next(r, &d, &f)) > 0) {
+		const char *why;
+
+		printf("--- document %u\n", d->index);
+		if (doc_check(d, &why)) {
+			printf("BROKEN TREE: %s\n", why);
+			status = 1;
+		}
+		if (d->error) {
+			printf("error %u:%u +%llu: %s\n", (unsigned)d->error->at.line,
+			       (unsigned)d->error->at.col,
+			       (unsigned long long)d->error->at.off,
+			       d->error->message);
+			if (d->error->context)
+				printf("context %u:%u: %s\n",
+				       (unsigned)d->error->context_at.line,
+				       (unsigned)d->error->context_at.col,
+				       d->error->context);
+		} else {
+			dump_node(d->root);
+		}
+		doc_free(d);
+	}
+	if (ret < 0) {
+		fprintf(stderr, "error: %s\n", f.msg);
+		status = 3;
+	}
+	doc_reader_free(r);
+	return status;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, const char **argv);
+} cmds[] = {
+	{ "doc-dump", cmd_doc_dump },
+};
+
+int main(int argc, const char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: katib-test-tool COMMAND ARGS...\n");
+		return 2;
+	}
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "katib-test-tool: unknown command '%s'\n", argv[1]);
+	return 2;
+}
