@@ -36,6 +36,15 @@ static const char usage_text[] =
 	"      --no-excerpt         do not quote the source line under a finding\n"
 	"      --color WHEN         auto (default), always or never\n"
 	"  -q, --quiet              do not print the summary line\n"
+	"\n"
+	"Limits (hostile or broken input is refused, not expanded):\n"
+	"      --max-file-bytes N   bytes in one input stream (default 256 MiB)\n"
+	"      --max-doc-bytes N    bytes in one document (default 16 MiB)\n"
+	"      --max-depth N        nesting of maps and lists (default 200)\n"
+	"      --max-nodes N        values in one document (default 500000)\n"
+	"      --max-alias-nodes N  values copied through YAML aliases (default 50000)\n"
+	"      --max-scalar-bytes N bytes in one value (default 4 MiB)\n"
+	"      --max-docs N         documents in one stream (default 1000000)\n"
 	"  -h, --help               show this help\n"
 	"\n"
 	"Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable\n"
@@ -48,6 +57,7 @@ static const char usage_text[] =
 
 struct validate_run {
 	struct output out;
+	struct doc_limits limits;
 	struct diag_list diags;
 	enum severity *severities;
 	unsigned files, documents, experiments;
@@ -59,6 +69,32 @@ struct validate_run {
 	} *dirs;
 	size_t nr_dirs, alloc_dirs;
 };
+
+/* A positive count, with an optional K, M or G (binary) suffix. */
+static int parse_limit(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || !v)
+		return -1;
+	if (*end == 'K' || *end == 'M' || *end == 'G') {
+		int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : 30;
+
+		if (v > (UINT64_MAX >> shift))
+			return -1;
+		v <<= shift;
+		end++;
+	}
+	if (*end)
+		return -1;
+	*out = v;
+	return 0;
+}
 
 static int list_rules(void)
 {
@@ -113,7 +149,7 @@ static int validate_stream(struct validate_run *run, const char *path,
 	struct doc *d;
 	int ret;
 
-	if (doc_reader_open(&r, path, name, NULL, &f)) {
+	if (doc_reader_open(&r, path, name, &run->limits, &f)) {
 		error_msg("%s", f.msg);
 		run->unreadable = 1;
 		return 0;
@@ -220,7 +256,11 @@ static int validate_path(struct validate_run *run, const char *path)
 
 int cmd_validate(int argc, char **argv)
 {
-	enum { OPT_RULE = 256, OPT_DISABLE, OPT_LIST, OPT_NO_EXCERPT, OPT_COLOR };
+	enum {
+		OPT_RULE = 256, OPT_DISABLE, OPT_LIST, OPT_NO_EXCERPT, OPT_COLOR,
+		OPT_MAX_FILE, OPT_MAX_DOC, OPT_MAX_DEPTH, OPT_MAX_NODES,
+		OPT_MAX_ALIAS, OPT_MAX_SCALAR, OPT_MAX_DOCS,
+	};
 	static const struct option longopts[] = {
 		{ "filename", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -230,17 +270,27 @@ int cmd_validate(int argc, char **argv)
 		{ "no-excerpt", no_argument, NULL, OPT_NO_EXCERPT },
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "max-file-bytes", required_argument, NULL, OPT_MAX_FILE },
+		{ "max-doc-bytes", required_argument, NULL, OPT_MAX_DOC },
+		{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
+		{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
+		{ "max-alias-nodes", required_argument, NULL, OPT_MAX_ALIAS },
+		{ "max-scalar-bytes", required_argument, NULL, OPT_MAX_SCALAR },
+		{ "max-docs", required_argument, NULL, OPT_MAX_DOCS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct doc_limits default_limits = DOC_LIMITS_DEFAULT;
 	struct validate_run run;
 	const char **paths = NULL;
+	uint64_t n;
 	size_t nr_paths = 0, alloc_paths = 0, i;
 	int c, quiet = 0, status = STATUS_OK;
 	const char *color = "auto";
 
 	memset(&run, 0, sizeof(run));
 	run.out.fp = stdout;
+	run.limits = default_limits;
 	run.out.excerpts = 1;
 	run.severities = xcalloc(nr_rules, sizeof(*run.severities));
 	for (i = 0; i < nr_rules; i++)
@@ -248,7 +298,7 @@ int cmd_validate(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+f:o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			ALLOC_GROW(paths, nr_paths + 1, alloc_paths);
@@ -290,6 +340,35 @@ int cmd_validate(int argc, char **argv)
 		case 'q':
 			quiet = 1;
 			break;
+		case OPT_MAX_FILE:
+		case OPT_MAX_DOC:
+		case OPT_MAX_DEPTH:
+		case OPT_MAX_NODES:
+		case OPT_MAX_ALIAS:
+		case OPT_MAX_SCALAR:
+		case OPT_MAX_DOCS:
+			if (parse_limit(optarg, &n) ||
+			    (c == OPT_MAX_DEPTH && n > 10000) ||
+			    ((c == OPT_MAX_DOCS || c == OPT_MAX_DEPTH) && n > UINT32_MAX)) {
+				status = usage_error("validate", "'%s' is not a valid limit for --%s",
+						     optarg, longopts[c - OPT_MAX_FILE + 8].name);
+				goto out;
+			}
+			if (c == OPT_MAX_FILE)
+				run.limits.max_file_bytes = n;
+			else if (c == OPT_MAX_DOC)
+				run.limits.max_doc_bytes = n;
+			else if (c == OPT_MAX_DEPTH)
+				run.limits.max_depth = (unsigned)n;
+			else if (c == OPT_MAX_NODES)
+				run.limits.max_nodes = (size_t)n;
+			else if (c == OPT_MAX_ALIAS)
+				run.limits.max_alias_nodes = (size_t)n;
+			else if (c == OPT_MAX_SCALAR)
+				run.limits.max_scalar = (size_t)n;
+			else
+				run.limits.max_docs = (unsigned)n;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			goto out;
@@ -323,8 +402,9 @@ int cmd_validate(int argc, char **argv)
 	output_end(&run.out, run.files, run.documents, run.experiments,
 		   run.errors, run.warnings, run.infos);
 	if (!quiet)
-		fprintf(stderr, "%u %s, %u %s checked: %u %s, %u %s\n",
+		fprintf(stderr, "%u %s, %u %s, %u %s: %u %s, %u %s\n",
 			run.files, run.files == 1 ? "file" : "files",
+			run.documents, run.documents == 1 ? "document" : "documents",
 			run.experiments,
 			run.experiments == 1 ? "Experiment" : "Experiments",
 			run.errors, run.errors == 1 ? "error" : "errors",

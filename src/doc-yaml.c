@@ -108,6 +108,8 @@ static int read_handler(void *data, unsigned char *buffer, size_t size,
 	struct doc_reader *r = data;
 	uint64_t avail = r->win_off + r->win.len - r->fed;
 
+	if (r->too_large)
+		return 0;	/* refuse the whole stream, not just its tail */
 	if (!avail) {
 		if (fill(r) < 0)
 			return 0;
@@ -911,7 +913,7 @@ int doc_reader_next(struct doc_reader *r, struct doc **out, struct fail *f)
 				uint64_t off = r->seg_off + r->parser.problem_offset;
 
 				if (r->too_large)
-					off = r->win_off + r->win.len;
+					off = r->win_off;
 				at = offset_pos(r, off);
 			} else {
 				at = mark_pos(r, r->parser.problem_mark);

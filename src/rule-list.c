@@ -21,7 +21,7 @@ const struct rule rules[] = {
 	{ "algorithm-unknown", SEV_ERROR,
 	  "the algorithm must be one the katib-config serves", "KAT-ALG-03" },
 	{ "api-version-unsupported", SEV_ERROR,
-	  "Experiments of an API version Katib no longer serves", NULL },
+	  "the Experiment's API version must be one Katib still serves", NULL },
 	{ "collector-kind-invalid", SEV_ERROR,
 	  "the metrics collector kind must be a known kind", "KAT-MC-11" },
 	{ "collector-kind-unavailable", SEV_ERROR,

@@ -5,6 +5,7 @@
 #include "experiment.h"
 #include "katib-config.h"
 #include "rule.h"
+#include "rules/rules.h"
 
 static void report_duplicates(const struct doc_node *n, struct diag_list *out)
 {
@@ -42,16 +43,18 @@ static void validate_experiment(const struct doc *d,
 
 	report_duplicates(root, out);
 	experiment_index(&e, root);
+	ctx.doc = d;
+	ctx.exp = &e;
+	ctx.config = config;
 	spec = doc_get(root, "spec");
 	if (!spec || spec->kind == DOC_NULL) {
 		diag_hint(out, diag_add_missing(out, rule_get("spec-missing"), root,
 						"spec", "the Experiment has no spec"),
 			  "an Experiment needs spec.objective, spec.algorithm, spec.parameters and spec.trialTemplate");
+		check_types(&ctx, out);
+		check_name(&ctx, out);
 		return;
 	}
-	ctx.doc = d;
-	ctx.exp = &e;
-	ctx.config = config;
 	rule_run_all(&ctx, out);
 }
 

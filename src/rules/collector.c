@@ -88,7 +88,7 @@ void check_collector(const struct rule_ctx *ctx, struct diag_list *out)
 		diag_hint(out, d, "a default Katib %s install has collectors for: %s",
 			  ctx->config->version,
 			  katib_config_join(ctx->config->collectors));
-		return;
+		/* Go on: the settings below fail next, once the image exists. */
 	}
 	path = doc_get_str(fsp, "path");
 	fkind = doc_get_str(fsp, "kind");

@@ -87,7 +87,9 @@ void check_trial_template(const struct rule_ctx *ctx, struct diag_list *out)
 	}
 
 	kind = e->trial_spec ? doc_get_str(e->trial_spec, "kind") : NULL;
-	conditions_defaulted = e->trial_spec && in_list(kind, defaulted_kinds);
+	/* Without a kind Katib cannot decode the Experiment at all. */
+	conditions_defaulted = e->trial_spec &&
+			       (!kind || !*kind || in_list(kind, defaulted_kinds));
 	if (!conditions_defaulted) {
 		static const char *const keys[] = { "successCondition",
 						    "failureCondition" };
@@ -395,7 +397,7 @@ static void report_job(void *data, enum schema_problem problem,
 		return;
 	}
 	d = diag_add(out, rule_get("job-field-type"), node,
-		     "%s must be %s, not %s %s", node->key ? node->key : "value",
+		     "%s must be %s, not %s %s", node->key ? node->key : "list item",
 		     schema_kind_phrase(want),
 		     node->kind == DOC_INT || node->kind == DOC_SEQ ? "an" : "a",
 		     doc_kind_name(node->kind));

@@ -27,12 +27,12 @@ static void report_type(void *data, enum schema_problem problem,
 		if (better)
 			diag_hint(out, d, "did you mean '%s'?", better);
 		else
-			diag_hint(out, d, "remove it, or check the field names with 'kubectl katib explain'");
+			diag_hint(out, d, "remove it: the Experiment API has no such field here");
 		return;
 	}
 	d = diag_add(out, rule_get("type-mismatch"), node,
 		     "%s must be %s, not %s %s; Katib rejects the Experiment",
-		     node->key ? node->key : "this value", schema_kind_phrase(want),
+		     node->key ? node->key : "list item", schema_kind_phrase(want),
 		     node->kind == DOC_INT ? "an" : "a", doc_kind_name(node->kind));
 	if (want->kind == SCHEMA_STRING &&
 	    (node->kind == DOC_INT || node->kind == DOC_FLOAT ||

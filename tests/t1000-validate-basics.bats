@@ -1,0 +1,162 @@
+#!/usr/bin/env bats
+# validate: inputs, exit codes, what is skipped, text output.
+
+bats_require_minimum_version 1.5.0
+load lib/common
+
+@test "the bundled good Experiment has no findings and exits 0" {
+	run --separate-stderr -0 katib validate "$REPO_DIR/examples/good-experiment.yaml"
+	[ -z "$output" ]
+	[[ "$stderr" == "1 file, 1 document, 1 Experiment: 0 errors, 0 warnings" ]]
+}
+
+@test "the bundled broken Experiment exits 1 with its findings" {
+	cd "$REPO_DIR"
+	run --separate-stderr -1 katib validate examples/broken-experiment.yaml
+	assert_golden "$TESTS_DIR/golden/broken-experiment.txt"
+	[[ "$stderr" == "1 file, 1 document, 1 Experiment: 7 errors, 0 warnings" ]]
+}
+
+@test "stdin is read with '-'" {
+	run --separate-stderr -1 bash -c '"$0" validate -q --no-excerpt - < "$1"' \
+		"$KATIB_BIN" "$REPO_DIR/examples/broken-experiment.yaml"
+	assert_output --partial "-:7:9: error: name 'mnist.random'"
+}
+
+@test "-f takes files like positional arguments" {
+	run --separate-stderr -1 katib validate -q -f "$REPO_DIR/examples/broken-experiment.yaml"
+	assert_output --partial "[name-invalid]"
+}
+
+@test "flags may follow the files" {
+	run --separate-stderr -1 katib validate "$REPO_DIR/examples/broken-experiment.yaml" -q -o json
+	[ "$(printf '%s' "$output" | jq '.summary.errors')" = 7 ]
+}
+
+@test "a directory is searched recursively for yaml, yml and json files" {
+	mkdir -p "$BATS_TEST_TMPDIR/d/sub"
+	cp "$REPO_DIR/examples/broken-experiment.yaml" "$BATS_TEST_TMPDIR/d/sub/a.yml"
+	cp "$REPO_DIR/examples/good-experiment.yaml" "$BATS_TEST_TMPDIR/d/b.yaml"
+	echo 'not: yaml: [' > "$BATS_TEST_TMPDIR/d/notes.txt"
+	run --separate-stderr -1 katib validate -q --no-excerpt "$BATS_TEST_TMPDIR/d"
+	assert_output --partial "d/sub/a.yml:7:9:"
+	refute_output --partial "notes.txt"
+}
+
+@test "a symlink loop between directories ends" {
+	mkdir -p "$BATS_TEST_TMPDIR/loop/a"
+	ln -s .. "$BATS_TEST_TMPDIR/loop/a/up"
+	cp "$REPO_DIR/examples/good-experiment.yaml" "$BATS_TEST_TMPDIR/loop/a/x.yaml"
+	run --separate-stderr -0 katib validate "$BATS_TEST_TMPDIR/loop"
+	[[ "$stderr" == "1 file, 1 document, 1 Experiment: 0 errors, 0 warnings" ]]
+}
+
+@test "documents that are not Experiments are counted and skipped" {
+	cat > "$BATS_TEST_TMPDIR/mixed.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: ConfigMap
+	metadata: {name: x}
+	data: {a: "1"}
+	---
+	apiVersion: batch/v1
+	kind: Job
+	metadata: {name: 1bad.name}
+	YAML
+	cat "$REPO_DIR/examples/good-experiment.yaml" >> "$BATS_TEST_TMPDIR/mixed.yaml"
+	sed -i 's/^# A random search/---\n# A random search/' "$BATS_TEST_TMPDIR/mixed.yaml"
+	run --separate-stderr -0 katib validate "$BATS_TEST_TMPDIR/mixed.yaml"
+	[ -z "$output" ]
+	[[ "$stderr" == "1 file, 3 documents, 1 Experiment: 0 errors, 0 warnings" ]]
+}
+
+@test "Experiments inside a kind: List are validated with their item path" {
+	{
+		echo 'apiVersion: v1'
+		echo 'kind: List'
+		echo 'items:'
+		sed -e '/^#/d' -e 's/^/  /' -e '0,/^  apiVersion/s/^  apiVersion/- apiVersion/' \
+			"$REPO_DIR/examples/broken-experiment.yaml"
+	} > "$BATS_TEST_TMPDIR/list.yaml"
+	run --separate-stderr -1 katib validate -q --no-excerpt "$BATS_TEST_TMPDIR/list.yaml"
+	assert_output --partial "at items[0].metadata.name"
+}
+
+@test "a v1alpha3 Experiment is reported as no longer served" {
+	sed 's#kubeflow.org/v1beta1#kubeflow.org/v1alpha3#' "$REPO_DIR/examples/good-experiment.yaml" \
+		> "$BATS_TEST_TMPDIR/old.yaml"
+	run --separate-stderr -1 katib validate -q --no-excerpt "$BATS_TEST_TMPDIR/old.yaml"
+	assert_output --partial "old.yaml:3:13: error: apiVersion 'kubeflow.org/v1alpha3' is no longer served"
+	assert_output --partial "[api-version-unsupported]"
+}
+
+@test "a missing file exits 2 and the other files are still validated" {
+	run --separate-stderr -2 katib validate -q --no-excerpt "$BATS_TEST_TMPDIR/nope.yaml" \
+		"$REPO_DIR/examples/broken-experiment.yaml"
+	[[ "$stderr" == *"error: cannot read '$BATS_TEST_TMPDIR/nope.yaml': No such file or directory"* ]]
+	assert_output --partial "[name-invalid]"
+}
+
+@test "malformed YAML is a finding at its line, exit 2, and later documents are still checked" {
+	{
+		echo 'apiVersion: kubeflow.org/v1beta1'
+		echo 'kind: Experiment'
+		echo 'metadata: {name: [broken'
+		echo '---'
+		cat "$REPO_DIR/examples/broken-experiment.yaml"
+	} > "$BATS_TEST_TMPDIR/bad.yaml"
+	run --separate-stderr -2 katib validate -q --no-excerpt "$BATS_TEST_TMPDIR/bad.yaml"
+	assert_output --partial "bad.yaml:4:1: error: did not find expected ',' or ']' [yaml-syntax]"
+	assert_output --partial "bad.yaml:11:9: error: name 'mnist.random'"
+}
+
+@test "a binary file is refused with a clear message and exit 2" {
+	head -c 4096 /dev/urandom > "$BATS_TEST_TMPDIR/blob.yaml"
+	printf '\0' >> "$BATS_TEST_TMPDIR/blob.yaml"
+	run --separate-stderr -2 katib validate -q --no-excerpt "$BATS_TEST_TMPDIR/blob.yaml"
+	refute_crash
+	assert_output --regexp "blob.yaml:[0-9]+:[0-9]+: error: .*\[yaml-syntax\]"
+}
+
+@test "an alias bomb is refused quickly with exit 2" {
+	{
+		echo 'a0: &a0 [x, x, x, x, x, x, x, x, x]'
+		for i in 1 2 3 4 5 6 7 8 9; do
+			p=$((i - 1))
+			echo "a$i: &a$i [*a$p, *a$p, *a$p, *a$p, *a$p, *a$p, *a$p, *a$p, *a$p]"
+		done
+	} > "$BATS_TEST_TMPDIR/bomb.yaml"
+	run --separate-stderr -2 katib validate -q --no-excerpt "$BATS_TEST_TMPDIR/bomb.yaml"
+	assert_output --partial "refusing a possible alias bomb [input-limit]"
+}
+
+@test "a file over --max-file-bytes is refused with exit 2" {
+	run --separate-stderr -2 katib validate -q --no-excerpt --max-file-bytes 1K \
+		"$REPO_DIR/examples/good-experiment.yaml"
+	assert_output --partial "input is larger than the limit (--max-file-bytes) [input-limit]"
+}
+
+@test "a rule turned off is not reported, and a demoted one does not fail" {
+	run --separate-stderr -1 katib validate -q --no-excerpt --disable name-invalid \
+		"$REPO_DIR/examples/broken-experiment.yaml"
+	refute_output --partial "[name-invalid]"
+	for r in name-invalid parallel-trial-count-too-large objective-type-invalid unknown-field \
+		type-mismatch trial-parameter-unused job-field-unknown; do
+		args+=(--rule "$r=warning")
+	done
+	run --separate-stderr -0 katib validate -q --no-excerpt "${args[@]}" \
+		"$REPO_DIR/examples/broken-experiment.yaml"
+	assert_output --partial "warning: name 'mnist.random'"
+}
+
+@test "the excerpt quotes the line and marks the column" {
+	run --separate-stderr -1 katib validate -q "$REPO_DIR/examples/broken-experiment.yaml"
+	assert_output --partial "$(printf '    7 |   name: mnist.random\n      |         ^')"
+}
+
+@test "colour only with --color=always, never with NO_COLOR or a pipe" {
+	run --separate-stderr -1 katib validate -q --no-excerpt "$REPO_DIR/examples/broken-experiment.yaml"
+	refute_output --partial $'\033['
+	run --separate-stderr -1 katib validate -q --no-excerpt --color always \
+		"$REPO_DIR/examples/broken-experiment.yaml"
+	assert_output --partial $'\033[1;31merror:'
+}

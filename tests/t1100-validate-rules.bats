@@ -1,0 +1,93 @@
+#!/usr/bin/env bats
+# One test per rule: a failing fixture (tests/rules/ID/bad.yaml, whose
+# output must equal expected.txt) and a passing one (good.yaml).
+
+bats_require_minimum_version 1.5.0
+load lib/common
+
+@test "rule algorithm-missing" { check_rule algorithm-missing; }
+@test "rule algorithm-name-missing" { check_rule algorithm-name-missing; }
+@test "rule algorithm-unknown" { check_rule algorithm-unknown; }
+@test "rule api-version-unsupported" { check_rule api-version-unsupported; }
+@test "rule collector-kind-invalid" { check_rule collector-kind-invalid; }
+@test "rule collector-kind-unavailable" { check_rule collector-kind-unavailable; }
+@test "rule config-map-source-incomplete" { check_rule config-map-source-incomplete; }
+@test "rule custom-collector-missing" { check_rule custom-collector-missing; }
+@test "rule custom-collector-source-invalid" { check_rule custom-collector-source-invalid; }
+@test "rule duplicate-key" { check_rule duplicate-key; }
+@test "rule early-stopping-name-missing" { check_rule early-stopping-name-missing; }
+@test "rule early-stopping-unknown" { check_rule early-stopping-unknown; }
+@test "rule file-collector-format-invalid" { check_rule file-collector-format-invalid; }
+@test "rule file-collector-json-filter" { check_rule file-collector-json-filter; }
+@test "rule file-collector-path-invalid" { check_rule file-collector-path-invalid; }
+@test "rule input-limit" { check_rule input-limit; }
+@test "rule job-field-type" { check_rule job-field-type; }
+@test "rule job-field-unknown" { check_rule job-field-unknown; }
+@test "rule max-failed-trial-count-negative" { check_rule max-failed-trial-count-negative; }
+@test "rule max-failed-trial-count-too-large" { check_rule max-failed-trial-count-too-large; }
+@test "rule max-trial-count-invalid" { check_rule max-trial-count-invalid; }
+@test "rule metrics-format-groups" { check_rule metrics-format-groups; }
+@test "rule metrics-format-invalid" { check_rule metrics-format-invalid; }
+@test "rule name-invalid" { check_rule name-invalid; }
+@test "rule name-missing" { check_rule name-missing; }
+@test "rule objective-metric-name-missing" { check_rule objective-metric-name-missing; }
+@test "rule objective-metric-repeated" { check_rule objective-metric-repeated; }
+@test "rule objective-missing" { check_rule objective-missing; }
+@test "rule objective-type-invalid" { check_rule objective-type-invalid; }
+@test "rule parallel-trial-count-invalid" { check_rule parallel-trial-count-invalid; }
+@test "rule parallel-trial-count-too-large" { check_rule parallel-trial-count-too-large; }
+@test "rule parameter-bounds-missing" { check_rule parameter-bounds-missing; }
+@test "rule parameter-bounds-not-allowed" { check_rule parameter-bounds-not-allowed; }
+@test "rule parameter-distribution-invalid" { check_rule parameter-distribution-invalid; }
+@test "rule parameter-list-not-allowed" { check_rule parameter-list-not-allowed; }
+@test "rule parameter-type-invalid" { check_rule parameter-type-invalid; }
+@test "rule primary-container-name-missing" { check_rule primary-container-name-missing; }
+@test "rule prometheus-collector-path-invalid" { check_rule prometheus-collector-path-invalid; }
+@test "rule prometheus-collector-port-invalid" { check_rule prometheus-collector-port-invalid; }
+@test "rule resume-policy-invalid" { check_rule resume-policy-invalid; }
+@test "rule search-space-conflict" { check_rule search-space-conflict; }
+@test "rule search-space-missing" { check_rule search-space-missing; }
+@test "rule spec-missing" { check_rule spec-missing; }
+@test "rule tfevent-collector-format-set" { check_rule tfevent-collector-format-set; }
+@test "rule tfevent-collector-path-invalid" { check_rule tfevent-collector-path-invalid; }
+@test "rule trial-conditions-missing" { check_rule trial-conditions-missing; }
+@test "rule trial-parameter-invalid" { check_rule trial-parameter-invalid; }
+@test "rule trial-parameter-name-duplicated" { check_rule trial-parameter-name-duplicated; }
+@test "rule trial-parameter-reference-duplicated" { check_rule trial-parameter-reference-duplicated; }
+@test "rule trial-parameter-reference-unknown" { check_rule trial-parameter-reference-unknown; }
+@test "rule trial-parameter-unused" { check_rule trial-parameter-unused; }
+@test "rule trial-parameters-missing" { check_rule trial-parameters-missing; }
+@test "rule trial-source-conflict" { check_rule trial-source-conflict; }
+@test "rule trial-source-missing" { check_rule trial-source-missing; }
+@test "rule trial-spec-api-version-missing" { check_rule trial-spec-api-version-missing; }
+@test "rule trial-spec-kind-missing" { check_rule trial-spec-kind-missing; }
+@test "rule trial-spec-name-set" { check_rule trial-spec-name-set; }
+@test "rule trial-template-missing" { check_rule trial-template-missing; }
+@test "rule trial-template-placeholder-unknown" { check_rule trial-template-placeholder-unknown; }
+@test "rule type-mismatch" { check_rule type-mismatch; }
+@test "rule unknown-field" { check_rule unknown-field; }
+@test "rule yaml-syntax" { check_rule yaml-syntax; }
+
+@test "every rule has a fixture directory, and every directory a rule" {
+	run --separate-stderr katib validate --list-rules
+	[ "$status" -eq 0 ]
+	ids=$(printf '%s\n' "$output" | awk '{print $1}')
+	dirs=$(cd "$TESTS_DIR/rules" && ls)
+	[ "$ids" = "$dirs" ] || { diff <(echo "$ids") <(echo "$dirs"); return 1; }
+}
+
+@test "every rule directory has bad.yaml, good.yaml and expected.txt" {
+	for d in "$TESTS_DIR"/rules/*/; do
+		assert_file_exists "$d/bad.yaml"
+		assert_file_exists "$d/good.yaml"
+		assert_file_exists "$d/expected.txt"
+	done
+}
+
+@test "every rule has a test in this file" {
+	for d in "$TESTS_DIR"/rules/*/; do
+		id=$(basename "$d")
+		grep -q "^@test \"rule $id\" { check_rule $id; }$" "$BATS_TEST_FILENAME" ||
+			{ echo "no test for $id"; return 1; }
+	done
+}

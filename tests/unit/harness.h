@@ -1,0 +1,37 @@
+/*
+ * harness.h: a minimal unit-test harness (cmark's style).  Each test file
+ * defines test functions and registers them in unit-main.c's table; the
+ * runner prints one TAP line per check and a closing count.
+ */
+#ifndef KATIB_TESTS_UNIT_HARNESS_H
+#define KATIB_TESTS_UNIT_HARNESS_H
+
+#include <stdint.h>
+
+void harness_ok(int cond, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#define OK(cond, ...) harness_ok(!!(cond), __FILE__, __LINE__, __VA_ARGS__)
+#define INT_EQ(got, want, what)                                               \
+	do {                                                                  \
+		long long got_ = (long long)(got), want_ = (long long)(want); \
+		harness_ok(got_ == want_, __FILE__, __LINE__,                 \
+			   "%s: got %lld, want %lld", (what), got_, want_);   \
+	} while (0)
+#define STR_EQ(got, want, what)                                               \
+	harness_ok((got) && !strcmp((got), (want)), __FILE__, __LINE__,       \
+		   "%s: got '%s', want '%s'", (what), (got) ? (got) : "(null)", \
+		   (want))
+
+void test_arena(void);
+void test_buf(void);
+void test_doc_positions(void);
+void test_doc_scalars(void);
+void test_doc_errors(void);
+void test_doc_aliases(void);
+void test_rules_table(void);
+void test_schema(void);
+void test_re(void);
+void test_diag(void);
+
+#endif

@@ -1,0 +1,54 @@
+#include "compat.h"
+#include "harness.h"
+#include "re.h"
+
+static unsigned passed, failed;
+
+void harness_ok(int cond, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s %u - ", cond ? "ok" : "not ok", passed + failed + 1);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	if (!cond)
+		printf(" (%s:%d)", file, line);
+	putchar('\n');
+	if (cond)
+		passed++;
+	else
+		failed++;
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} tests[] = {
+	{ "arena", test_arena },
+	{ "buf", test_buf },
+	{ "doc-positions", test_doc_positions },
+	{ "doc-scalars", test_doc_scalars },
+	{ "doc-errors", test_doc_errors },
+	{ "doc-aliases", test_doc_aliases },
+	{ "diag", test_diag },
+	{ "rules-table", test_rules_table },
+	{ "schema", test_schema },
+	{ "re", test_re },
+};
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(tests); i++) {
+		if (argc > 1 && strcmp(argv[1], tests[i].name))
+			continue;
+		printf("# %s\n", tests[i].name);
+		tests[i].fn();
+	}
+	re_release();
+	printf("1..%u\n", passed + failed);
+	printf("unit: %u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
