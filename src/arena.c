@@ -3,7 +3,7 @@
 #include "alloc.h"
 
 #define ARENA_BLOCK 16384
-#define ARENA_ALIGN (sizeof(max_align_t))
+#define ARENA_ALIGN (_Alignof(max_align_t))
 
 struct arena_block {
 	struct arena_block *next;

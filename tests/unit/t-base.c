@@ -12,7 +12,7 @@ void test_arena(void)
 
 	p = arena_alloc(&a, sizeof(*p) * 4);
 	OK(p[0] == 0 && p[3] == 0, "arena memory is zeroed");
-	OK(((uintptr_t)p % sizeof(max_align_t)) == 0, "arena memory is aligned");
+	OK(((uintptr_t)p % _Alignof(max_align_t)) == 0, "arena memory is aligned");
 	s = arena_strndup(&a, "hello world", 5);
 	STR_EQ(s, "hello", "arena_strndup copies n bytes and terminates");
 	s = arena_printf(&a, "%s-%d", "exp", 42);

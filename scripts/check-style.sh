@@ -1,0 +1,37 @@
+#!/bin/sh
+# Checks the layering rules of HACKING.md that a compiler cannot:
+#  - only plugin/ prints or exits (src/alloc.c may, for BUG and OOM);
+#  - each third-party library is included by exactly one wrapper file;
+#  - src/ never includes plugin/ headers.
+# Prints each violation and exits 1 if there is any.
+set -u
+cd "$(dirname "$0")/.." || exit 2
+bad=0
+
+report() {
+	echo "check-style: $*"
+	bad=1
+}
+
+for f in $(find src -name '*.[ch]' | sort); do
+	case "$f" in src/alloc.c) continue ;; esac
+	hits=$(grep -nE '(^|[^_a-z])(printf|fprintf|puts|fputs|putchar|perror|exit)[[:space:]]*\(' "$f" |
+		grep -vE '^[0-9]+:[[:space:]]*(/\*|\*)')
+	[ -n "$hits" ] && report "$f: only plugin/ prints or exits:
+$hits"
+	grep -qE '#include "(cmd|output)\.h"' "$f" &&
+		report "$f: src/ must not include plugin/ headers"
+done
+
+check_wrapper() {
+	header=$1 owner=$2
+	for f in $(grep -rlE "#include <$header" src plugin tests replay 2>/dev/null); do
+		[ "$f" = "$owner" ] || report "$f: includes <$header>; only $owner may"
+	done
+}
+check_wrapper 'yaml\.h' src/doc-yaml.c
+check_wrapper 'pcre2\.h' src/re.c
+check_wrapper 'cjson/' src/doc-json.c
+check_wrapper 'curl/' src/http.c
+
+exit $bad
