@@ -177,6 +177,23 @@ const struct rule rules[] = {
 
 const size_t nr_rules = ARRAY_SIZE(rules);
 
+const struct rule_gap rule_gaps[] = {
+	{ "KAT-WH-02", "needs the stored Experiment (an UPDATE's old object)" },
+	{ "KAT-WH-03", "needs the cluster: the namespace must be readable" },
+	{ "KAT-WH-04", "needs the cluster: the namespace's metrics-collector-injection label" },
+	{ "KAT-WH-05", "the webhook's aggregate of all findings: every finding is one of its parts" },
+	{ "KAT-WH-06", "needs the cluster: a PersistentVolume left by an earlier FromVolume Experiment" },
+	{ "KAT-WH-07", "needs the cluster: the PersistentVolume lookup" },
+	{ "KAT-UPD-01", "needs the stored Experiment (UPDATE only)" },
+	{ "KAT-UPD-02", "needs the stored Experiment's status (UPDATE only)" },
+	{ "KAT-UPD-03", "needs the stored Experiment (UPDATE only)" },
+	{ "KAT-TT-08", "needs the cluster: the trial template ConfigMap's contents" },
+	{ "KAT-JOB-03", "cannot fire: computing the patch of a decoded Job does not fail" },
+	{ "KAT-PARAM-03", "cannot fire through the API server: the defaulting webhook always sets a distribution" },
+};
+
+const size_t nr_rule_gaps = ARRAY_SIZE(rule_gaps);
+
 /* In Katib's order: a type error stops Katib before anything else. */
 rule_check_fn *const rule_checks[] = {
 	check_types,

@@ -42,6 +42,19 @@ extern const size_t nr_rules;
 extern rule_check_fn *const rule_checks[];
 extern const size_t nr_rule_checks;
 
+/*
+ * Katib webhook rules that `validate` does not check on a file, and why
+ * (they need the cluster's state, or cannot fire).  With rules[].upstream
+ * this accounts for every rule of Katib's validating webhook.
+ */
+struct rule_gap {
+	const char *upstream;
+	const char *why;
+};
+
+extern const struct rule_gap rule_gaps[];
+extern const size_t nr_rule_gaps;
+
 /* The rule with id, or NULL.  rule_get() BUG()s instead of NULL. */
 const struct rule *rule_find(const char *id);
 const struct rule *rule_get(const char *id);

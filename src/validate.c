@@ -29,7 +29,9 @@ static int is_experiment(const struct doc_node *root, const char **api)
 	*api = doc_get_str(root, "apiVersion");
 	if (!kind || strcmp(kind, "Experiment"))
 		return 0;
-	return *api && !strncmp(*api, "kubeflow.org/", strlen("kubeflow.org/"));
+	/* Without an apiVersion it is most likely a Katib Experiment. */
+	return !doc_get(root, "apiVersion") ||
+	       (*api && !strncmp(*api, "kubeflow.org/", strlen("kubeflow.org/")));
 }
 
 static void validate_experiment(const struct doc *d,
@@ -47,10 +49,12 @@ static void validate_experiment(const struct doc *d,
 	ctx.exp = &e;
 	ctx.config = config;
 	spec = doc_get(root, "spec");
-	if (!spec || spec->kind == DOC_NULL) {
-		diag_hint(out, diag_add_missing(out, rule_get("spec-missing"), root,
-						"spec", "the Experiment has no spec"),
-			  "an Experiment needs spec.objective, spec.algorithm, spec.parameters and spec.trialTemplate");
+	if (!e.spec) {
+		/* A spec of the wrong type is the type rule's finding. */
+		if (!spec || spec->kind == DOC_NULL)
+			diag_hint(out, diag_add_missing(out, rule_get("spec-missing"), root,
+							"spec", "the Experiment has no spec"),
+				  "an Experiment needs spec.objective, spec.algorithm, spec.parameters and spec.trialTemplate");
 		check_types(&ctx, out);
 		check_name(&ctx, out);
 		return;
@@ -68,7 +72,12 @@ static int validate_object(const struct doc *d, const struct doc_node *root,
 		return 0;
 	if (!is_experiment(root, &api))
 		return 0;
-	if (strcmp(api, "kubeflow.org/v1beta1")) {
+	if (!api) {
+		diag_hint(out, diag_add_missing(out, rule_get("api-version-unsupported"),
+						root, "apiVersion",
+						"the Experiment has no apiVersion; kubectl refuses to send it"),
+			  "add 'apiVersion: kubeflow.org/v1beta1'");
+	} else if (strcmp(api, "kubeflow.org/v1beta1")) {
 		diag_hint(out, diag_add(out, rule_get("api-version-unsupported"),
 					doc_get(root, "apiVersion"),
 					"apiVersion '%s' is no longer served by Katib; Experiments are kubeflow.org/v1beta1",

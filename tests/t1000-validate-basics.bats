@@ -160,3 +160,10 @@ load lib/common
 		"$REPO_DIR/examples/broken-experiment.yaml"
 	assert_output --partial $'\033[1;31merror:'
 }
+
+@test "an Experiment without apiVersion is reported and still checked" {
+	sed '/^apiVersion: kubeflow.org/d' "$REPO_DIR/examples/broken-experiment.yaml" > "$BATS_TEST_TMPDIR/noapi.yaml"
+	run --separate-stderr -1 katib validate -q --no-excerpt "$BATS_TEST_TMPDIR/noapi.yaml"
+	assert_output --partial "error: the Experiment has no apiVersion; kubectl refuses to send it [api-version-unsupported]"
+	assert_output --partial "[name-invalid]"
+}

@@ -36,6 +36,54 @@ void test_rules_table(void)
 	OK(rule_find("no-such-rule") == NULL, "rule_find returns NULL for unknown ids");
 }
 
+/* Every rule of Katib's validating webhook (rules catalogue §1.1-§1.7). */
+static const char *const webhook_rules[] = {
+	"KAT-WH-01", "KAT-WH-02", "KAT-WH-03", "KAT-WH-04", "KAT-WH-05",
+	"KAT-WH-06", "KAT-WH-07", "KAT-NAME-01", "KAT-NAME-02",
+	"KAT-COUNT-01", "KAT-COUNT-02", "KAT-COUNT-03", "KAT-COUNT-04",
+	"KAT-COUNT-05", "KAT-UPD-01", "KAT-UPD-02", "KAT-UPD-03",
+	"KAT-OBJ-01", "KAT-OBJ-02", "KAT-OBJ-03", "KAT-OBJ-04", "KAT-ALG-01",
+	"KAT-ALG-02", "KAT-ALG-03", "KAT-ES-01", "KAT-ES-02", "KAT-RES-01",
+	"KAT-TT-01", "KAT-TT-02", "KAT-TT-03", "KAT-TT-04", "KAT-TT-05",
+	"KAT-TT-06", "KAT-TT-07", "KAT-TT-08", "KAT-TT-09", "KAT-TT-10",
+	"KAT-TT-11", "KAT-TP-01", "KAT-TP-02", "KAT-TP-03", "KAT-TP-04",
+	"KAT-TP-05", "KAT-TP-06", "KAT-JOB-01", "KAT-JOB-02", "KAT-JOB-03",
+	"KAT-SPACE-01", "KAT-SPACE-02", "KAT-PARAM-01", "KAT-PARAM-02",
+	"KAT-PARAM-03", "KAT-PARAM-04", "KAT-PARAM-05", "KAT-PARAM-06",
+	"KAT-MC-01", "KAT-MC-02", "KAT-MC-03", "KAT-MC-04", "KAT-MC-05",
+	"KAT-MC-06", "KAT-MC-07", "KAT-MC-08", "KAT-MC-09", "KAT-MC-10",
+	"KAT-MC-11", "KAT-MC-12", "KAT-MC-13",
+};
+
+static int names_upstream(const char *list, const char *id)
+{
+	size_t n = strlen(id);
+	const char *p;
+
+	for (p = list; p && (p = strstr(p, id)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == '\0' || p[n] == ' '))
+			return 1;
+	return 0;
+}
+
+void test_webhook_parity(void)
+{
+	size_t i, j;
+
+	INT_EQ(ARRAY_SIZE(webhook_rules), 68, "the catalogue lists 68 webhook rules");
+	for (i = 0; i < ARRAY_SIZE(webhook_rules); i++) {
+		const char *id = webhook_rules[i];
+		int covered = 0, gap = 0;
+
+		for (j = 0; j < nr_rules; j++)
+			covered |= names_upstream(rules[j].upstream, id);
+		for (j = 0; j < nr_rule_gaps; j++)
+			gap |= !strcmp(rule_gaps[j].upstream, id);
+		OK(covered != gap, "%s is %s", id,
+		   covered ? "checked by a rule" : gap ? "a documented gap" : "NOT accounted for");
+	}
+}
+
 void test_diag(void)
 {
 	struct diag_list list = DIAG_LIST_INIT;

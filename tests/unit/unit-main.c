@@ -33,6 +33,7 @@ static const struct {
 	{ "doc-aliases", test_doc_aliases },
 	{ "diag", test_diag },
 	{ "rules-table", test_rules_table },
+	{ "webhook-parity", test_webhook_parity },
 	{ "schema", test_schema },
 	{ "re", test_re },
 };
