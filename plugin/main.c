@@ -5,6 +5,7 @@
  */
 #include "compat.h"
 #include "cmd.h"
+#include "levenshtein.h"
 
 #include <errno.h>
 
@@ -36,32 +37,6 @@ static void usage(FILE *fp)
 	      "      --version  show the version\n"
 	      "\nRun 'kubectl katib COMMAND --help' for a command's options.\n",
 	      fp);
-}
-
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[32], i, j;
-
-	if (la >= 31 || lb >= 31)
-		return SIZE_MAX;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
 }
 
 /* git's run_builtin: a full disk or closed pipe must not look like success. */
@@ -112,7 +87,8 @@ int main(int argc, char **argv)
 		return usage_error(NULL, "unknown option '%s'", name);
 	error_msg("unknown command '%s'", name);
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		if (distance(name, commands[i].name) <= 2)
+		if (levenshtein(name, strlen(name), commands[i].name,
+				strlen(commands[i].name), 0) <= 2)
 			hint_msg("did you mean '%s'?", commands[i].name);
 	fputs("see 'kubectl katib --help'\n", stderr);
 	return STATUS_USAGE;

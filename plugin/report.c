@@ -1,37 +1,38 @@
 #include "compat.h"
 #include "cmd.h"
 
+static void vreport(const char *prefix, const char *fmt, va_list ap)
+{
+	fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void error_msg(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport("error: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void hint_msg(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("hint: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport("hint: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport("error: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	fprintf(stderr, "see 'kubectl katib%s%s --help'\n", cmd ? " " : "",
 		cmd ? cmd : "");
 	return STATUS_USAGE;

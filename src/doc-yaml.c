@@ -777,6 +777,20 @@ static int skip_line(struct doc_reader *r, uint64_t *i)
 	return 0;
 }
 
+/* With no parser running, forgets the bytes before line start off. */
+static void drop_to_line(struct doc_reader *r, uint64_t off, uint32_t line)
+{
+	struct pos at;
+
+	at.line = line + 1;
+	at.col = 1;
+	at.off = off;
+	r->cur_off = off;
+	if (r->fed < off)
+		r->fed = off;
+	trim_window(r, off, at);
+}
+
 /*
  * After a syntax error libyaml cannot go on.  Find the next line that
  * starts a document ("---") at or after the line of off, and restart a
@@ -785,7 +799,6 @@ static int skip_line(struct doc_reader *r, uint64_t *i)
 static int resync(struct doc_reader *r, uint64_t off, uint32_t line)
 {
 	uint64_t i = off < r->win_off ? r->win_off : off;
-	struct pos at;
 
 	reader_stop_parser(r);
 	if (i > r->win_off && byte_at(r, i - 1) != '\n') {
@@ -807,21 +820,9 @@ static int resync(struct doc_reader *r, uint64_t off, uint32_t line)
 			return 0;
 		line++;
 		/* Keep memory flat while skipping a long broken document. */
-		at.line = line + 1;
-		at.col = 1;
-		at.off = i;
-		r->cur_off = i;
-		if (r->fed < i)
-			r->fed = i;
-		trim_window(r, i, at);
+		drop_to_line(r, i, line);
 	}
-	at.line = line + 1;
-	at.col = 1;
-	at.off = i;
-	r->cur_off = i;
-	if (r->fed < i)
-		r->fed = i;
-	trim_window(r, i, at);
+	drop_to_line(r, i, line);
 	r->seg_off = i;
 	r->seg_line = line;
 	reader_start_parser(r);

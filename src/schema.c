@@ -1,6 +1,7 @@
 #include "compat.h"
 #include "schema.h"
 #include "doc.h"
+#include "levenshtein.h"
 
 #include <math.h>
 
@@ -112,36 +113,6 @@ unsigned schema_check(const struct schema_type *t, const struct doc_node *n,
 	return problems;
 }
 
-static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
-{
-	size_t row[64], i, j;
-
-	if (la >= ARRAY_SIZE(row) || lb >= ARRAY_SIZE(row))
-		return SIZE_MAX;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			int ca = a[i - 1], cb = b[j - 1];
-			size_t cost = ca == cb ? 0
-				    : ((ca | 0x20) == (cb | 0x20)) ? 0 : 1;
-			size_t best = diag + cost;
-
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 const char *schema_suggest(const struct schema_type *t, const char *name,
 			   size_t len)
 {
@@ -152,7 +123,7 @@ const char *schema_suggest(const struct schema_type *t, const char *name,
 		return NULL;
 	for (i = 0; i < t->nr_fields; i++) {
 		const char *f = t->fields[i].name;
-		size_t d = edit_distance(name, len, f, strlen(f));
+		size_t d = levenshtein(name, len, f, strlen(f), 1);
 
 		if (d < best_d) {
 			best_d = d;

@@ -6,6 +6,7 @@
 #define KATIB_SRC_RULES_RULES_H
 
 #include "rule.h"
+#include "schema.h"
 
 /* spec.c */
 rule_check_fn check_name;
@@ -24,5 +25,18 @@ rule_check_fn check_job;
 rule_check_fn check_collector;
 /* types.c */
 rule_check_fn check_types;
+
+/* How schema_check() problems become findings (see report_schema_problem). */
+struct schema_report {
+	struct diag_list *out;
+	const char *type_rule;		/* rule id for a value of the wrong type */
+	const char *unknown_rule;	/* rule id for an unknown field */
+	const char *where;		/* appended to the struct name */
+	const char *type_effect;	/* what Katib then does */
+	const char *unknown_effect;
+};
+
+/* A schema_report_fn; data is a struct schema_report. */
+schema_report_fn report_schema_problem;
 
 #endif

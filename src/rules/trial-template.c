@@ -379,47 +379,22 @@ void check_trial_parameters(const struct rule_ctx *ctx, struct diag_list *out)
 
 /* ---- batch/v1 Job conversion (KAT-JOB-01, KAT-JOB-02) ---- */
 
-static void report_job(void *data, enum schema_problem problem,
-		       const struct doc_node *node, const char *struct_name,
-		       const struct schema_type *want)
-{
-	struct diag_list *out = data;
-	struct diag *d;
-
-	if (problem == SCHEMA_UNKNOWN_FIELD) {
-		const char *better = schema_suggest(want, node->key, node->key_len);
-
-		d = diag_add_key(out, rule_get("job-field-unknown"), node,
-				 "'%.*s' is not a field of %s in batch/v1 Job; Katib rejects the template",
-				 (int)node->key_len, node->key, struct_name);
-		if (better)
-			diag_hint(out, d, "did you mean '%s'?", better);
-		return;
-	}
-	d = diag_add(out, rule_get("job-field-type"), node,
-		     "%s must be %s, not %s %s", node->key ? node->key : "list item",
-		     schema_kind_phrase(want),
-		     node->kind == DOC_INT || node->kind == DOC_SEQ ? "an" : "a",
-		     doc_kind_name(node->kind));
-	if (want->kind == SCHEMA_STRING &&
-	    (node->kind == DOC_INT || node->kind == DOC_FLOAT ||
-	     node->kind == DOC_BOOL))
-		diag_hint(out, d, "quote the value: \"%s\"", node->text);
-	else if ((want->kind == SCHEMA_INT32 || want->kind == SCHEMA_INT64) &&
-		 node->kind == DOC_STR && strstr(node->text, PLACEHOLDER))
-		diag_hint(out, d, "Katib checks the template with every placeholder replaced by 'test-value', so a trial parameter cannot fill a numeric Job field");
-	else if (node->kind == DOC_STR)
-		diag_hint(out, d, "remove the quotes if the value is a number");
-}
-
 void check_job(const struct rule_ctx *ctx, struct diag_list *out)
 {
 	const struct doc_node *ts = ctx->exp->trial_spec;
 	const char *api = doc_get_str(ts, "apiVersion");
 	const char *kind = doc_get_str(ts, "kind");
+	struct schema_report rep = {
+		.out = out,
+		.type_rule = "job-field-type",
+		.unknown_rule = "job-field-unknown",
+		.where = " (batch/v1 Job)",
+		.type_effect = "Katib rejects the trial template",
+		.unknown_effect = "Katib rejects the trial template",
+	};
 
 	/* Katib converts only batch/v1 Jobs to a typed object (v0.15+). */
 	if (!api || !kind || strcmp(api, "batch/v1") || strcmp(kind, "Job"))
 		return;
-	schema_check(schema_batch_job, ts, report_job, out);
+	schema_check(schema_batch_job, ts, report_schema_problem, &rep);
 }

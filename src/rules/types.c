@@ -11,35 +11,39 @@
 #include "experiment.h"
 #include "schema.h"
 
-static void report_type(void *data, enum schema_problem problem,
-			const struct doc_node *node, const char *struct_name,
-			const struct schema_type *want)
+void report_schema_problem(void *data, enum schema_problem problem,
+			   const struct doc_node *node, const char *struct_name,
+			   const struct schema_type *want)
 {
-	struct diag_list *out = data;
+	const struct schema_report *rep = data;
+	struct diag_list *out = rep->out;
+	const char *article = node->kind == DOC_INT ? "an" : "a";
 	struct diag *d;
 
 	if (problem == SCHEMA_UNKNOWN_FIELD) {
 		const char *better = schema_suggest(want, node->key, node->key_len);
 
-		d = diag_add_key(out, rule_get("unknown-field"), node,
-				 "unknown field '%.*s' in %s; Katib silently drops it",
-				 (int)node->key_len, node->key, struct_name);
+		d = diag_add_key(out, rule_get(rep->unknown_rule), node,
+				 "unknown field '%.*s' in %s%s; %s",
+				 (int)node->key_len, node->key, struct_name,
+				 rep->where, rep->unknown_effect);
 		if (better)
 			diag_hint(out, d, "did you mean '%s'?", better);
 		else
-			diag_hint(out, d, "remove it: the Experiment API has no such field here");
+			diag_hint(out, d, "remove it: the API has no such field here");
 		return;
 	}
-	d = diag_add(out, rule_get("type-mismatch"), node,
-		     "%s must be %s, not %s %s; Katib rejects the Experiment",
+	d = diag_add(out, rule_get(rep->type_rule), node,
+		     "%s must be %s, not %s %s; %s",
 		     node->key ? node->key : "list item", schema_kind_phrase(want),
-		     node->kind == DOC_INT ? "an" : "a", doc_kind_name(node->kind));
+		     article, doc_kind_name(node->kind), rep->type_effect);
 	if (want->kind == SCHEMA_STRING &&
 	    (node->kind == DOC_INT || node->kind == DOC_FLOAT ||
 	     node->kind == DOC_BOOL))
 		diag_hint(out, d, "quote the value: \"%s\" (YAML reads it as %s %s)",
-			  node->text, node->kind == DOC_INT ? "an" : "a",
-			  doc_kind_name(node->kind));
+			  node->text, article, doc_kind_name(node->kind));
+	else if (node->kind == DOC_STR && strstr(node->text, "${trialParameters."))
+		diag_hint(out, d, "Katib checks the template with every placeholder replaced by 'test-value', so a trial parameter cannot fill a field of this type");
 	else if (node->kind == DOC_STR &&
 		 (want->kind == SCHEMA_INT32 || want->kind == SCHEMA_INT64 ||
 		  want->kind == SCHEMA_NUMBER || want->kind == SCHEMA_BOOL))
@@ -48,5 +52,14 @@ static void report_type(void *data, enum schema_problem problem,
 
 void check_types(const struct rule_ctx *ctx, struct diag_list *out)
 {
-	schema_check(schema_experiment, ctx->exp->root, report_type, out);
+	struct schema_report rep = {
+		.out = out,
+		.type_rule = "type-mismatch",
+		.unknown_rule = "unknown-field",
+		.where = "",
+		.type_effect = "Katib rejects the Experiment",
+		.unknown_effect = "Katib silently drops it",
+	};
+
+	schema_check(schema_experiment, ctx->exp->root, report_schema_problem, &rep);
 }

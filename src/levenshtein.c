@@ -1,0 +1,35 @@
+#include "compat.h"
+#include "levenshtein.h"
+
+size_t levenshtein(const char *a, size_t la, const char *b, size_t lb,
+		   int fold_case)
+{
+	size_t row[64], i, j;
+
+	if (la >= ARRAY_SIZE(row) || lb >= ARRAY_SIZE(row))
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			int ca = a[i - 1], cb = b[j - 1];
+			size_t up = row[j], best;
+
+			if (fold_case && ca >= 'A' && ca <= 'Z')
+				ca += 'a' - 'A';
+			if (fold_case && cb >= 'A' && cb <= 'Z')
+				cb += 'a' - 'A';
+			best = diag + (ca != cb);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}

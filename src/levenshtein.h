@@ -1,0 +1,17 @@
+/*
+ * levenshtein.h: edit distance, for "did you mean" hints.
+ */
+#ifndef KATIB_SRC_LEVENSHTEIN_H
+#define KATIB_SRC_LEVENSHTEIN_H
+
+#include <stddef.h>
+
+/*
+ * The edit distance between a[0..la) and b[0..lb); a change of letter case
+ * costs nothing when fold_case is set ("primaryContainername").  Returns
+ * SIZE_MAX for strings longer than 63 bytes: no hint is worth that.
+ */
+size_t levenshtein(const char *a, size_t la, const char *b, size_t lb,
+		   int fold_case);
+
+#endif
