@@ -21,7 +21,7 @@ good() { cat "$REPO_DIR/examples/good-experiment.yaml"; }
 @test "CRLF line ends keep lines and columns" {
 	sed 's/$/\r/' "$REPO_DIR/examples/broken-experiment.yaml" > "$BATS_TEST_TMPDIR/crlf.yaml"
 	run --separate-stderr -1 katib validate -q "$BATS_TEST_TMPDIR/crlf.yaml"
-	assert_output --partial "crlf.yaml:45:17: error: 'imagePullPolice'"
+	assert_output --partial "crlf.yaml:45:17: error: unknown field 'imagePullPolice'"
 	assert_output --partial "$(printf '   45 |                 imagePullPolice: Always\n      |                 ^')"
 }
 
