@@ -32,6 +32,9 @@ static const char usage_text[] =
 	"  -o, --output FORMAT      text (default) or json\n"
 	"      --rule ID=SEVERITY   set a rule's severity: error, warning, info or off\n"
 	"      --disable ID         turn a rule off (same as --rule ID=off)\n"
+	"      --strict             report warnings as errors (they then fail the run)\n"
+	"      --istio              trial pods run where Istio injects sidecars: a\n"
+	"                           missing opt-out is an error, not a warning\n"
 	"      --list-rules         list every rule with its severity and summary\n"
 	"      --no-excerpt         do not quote the source line under a finding\n"
 	"      --color WHEN         auto (default), always or never\n"
@@ -106,7 +109,8 @@ static int list_rules(void)
 	return STATUS_OK;
 }
 
-static int set_rule(struct validate_run *run, const char *spec, int off)
+static int set_rule(struct validate_run *run, const char *spec, int off,
+		    unsigned char *explicit_rule)
 {
 	const char *eq = off ? NULL : strchr(spec, '=');
 	char id[128];
@@ -131,6 +135,7 @@ static int set_rule(struct validate_run *run, const char *spec, int off)
 				   "unknown severity '%s' (use error, warning, info or off)",
 				   eq + 1);
 	run->severities[rule_index(r)] = sev;
+	explicit_rule[rule_index(r)] = 1;
 	return 0;
 }
 
@@ -259,7 +264,7 @@ int cmd_validate(int argc, char **argv)
 	enum {
 		OPT_RULE = 256, OPT_DISABLE, OPT_LIST, OPT_NO_EXCERPT, OPT_COLOR,
 		OPT_MAX_FILE, OPT_MAX_DOC, OPT_MAX_DEPTH, OPT_MAX_NODES,
-		OPT_MAX_ALIAS, OPT_MAX_SCALAR, OPT_MAX_DOCS,
+		OPT_MAX_ALIAS, OPT_MAX_SCALAR, OPT_MAX_DOCS, OPT_STRICT, OPT_ISTIO,
 	};
 	static const struct option longopts[] = {
 		{ "filename", required_argument, NULL, 'f' },
@@ -277,6 +282,8 @@ int cmd_validate(int argc, char **argv)
 		{ "max-alias-nodes", required_argument, NULL, OPT_MAX_ALIAS },
 		{ "max-scalar-bytes", required_argument, NULL, OPT_MAX_SCALAR },
 		{ "max-docs", required_argument, NULL, OPT_MAX_DOCS },
+		{ "strict", no_argument, NULL, OPT_STRICT },
+		{ "istio", no_argument, NULL, OPT_ISTIO },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -285,7 +292,8 @@ int cmd_validate(int argc, char **argv)
 	const char **paths = NULL;
 	uint64_t n;
 	size_t nr_paths = 0, alloc_paths = 0, i;
-	int c, quiet = 0, status = STATUS_OK;
+	int c, quiet = 0, strict = 0, istio = 0, status = STATUS_OK;
+	unsigned char *explicit_rule;
 	const char *color = "auto";
 
 	memset(&run, 0, sizeof(run));
@@ -293,6 +301,7 @@ int cmd_validate(int argc, char **argv)
 	run.limits = default_limits;
 	run.out.excerpts = 1;
 	run.severities = xcalloc(nr_rules, sizeof(*run.severities));
+	explicit_rule = xcalloc(nr_rules, 1);
 	for (i = 0; i < nr_rules; i++)
 		run.severities[i] = rules[i].severity;
 
@@ -318,8 +327,15 @@ int cmd_validate(int argc, char **argv)
 			break;
 		case OPT_RULE:
 		case OPT_DISABLE:
-			if ((status = set_rule(&run, optarg, c == OPT_DISABLE)))
+			if ((status = set_rule(&run, optarg, c == OPT_DISABLE,
+					       explicit_rule)))
 				goto out;
+			break;
+		case OPT_STRICT:
+			strict = 1;
+			break;
+		case OPT_ISTIO:
+			istio = 1;
 			break;
 		case OPT_LIST:
 			status = list_rules();
@@ -395,6 +411,12 @@ int cmd_validate(int argc, char **argv)
 	run.out.color = !strcmp(color, "always") ||
 			(!strcmp(color, "auto") && isatty(STDOUT_FILENO) &&
 			 !getenv("NO_COLOR") && run.out.format == OUTPUT_TEXT);
+	/* An explicit --rule wins over --istio and --strict. */
+	if (istio && !explicit_rule[rule_index(rule_get("istio-sidecar-not-disabled"))])
+		run.severities[rule_index(rule_get("istio-sidecar-not-disabled"))] = SEV_ERROR;
+	for (i = 0; strict && i < nr_rules; i++)
+		if (!explicit_rule[i] && run.severities[i] == SEV_WARNING)
+			run.severities[i] = SEV_ERROR;
 	run.diags.overrides = run.severities;
 	output_begin(&run.out);
 	for (i = 0; i < nr_paths; i++)
@@ -416,6 +438,7 @@ int cmd_validate(int argc, char **argv)
 out:
 	diag_list_release(&run.diags);
 	free(run.severities);
+	free(explicit_rule);
 	free(run.dirs);
 	free(paths);
 	re_release();

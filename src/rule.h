@@ -34,7 +34,8 @@ struct rule {
 	const char *id;
 	enum severity severity;		/* default */
 	const char *summary;		/* one line, lowercase, no period */
-	const char *upstream;		/* Katib rule ids it mirrors, or NULL */
+	const char *upstream;		/* catalogue ids it mirrors, or NULL */
+	const char *source;		/* Katib code path or issue it comes from */
 };
 
 extern const struct rule rules[];

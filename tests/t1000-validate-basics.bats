@@ -14,7 +14,7 @@ load lib/common
 	cd "$REPO_DIR"
 	run --separate-stderr -1 katib validate examples/broken-experiment.yaml
 	assert_golden "$TESTS_DIR/golden/broken-experiment.txt"
-	[[ "$stderr" == "1 file, 1 document, 1 Experiment: 7 errors, 0 warnings" ]]
+	[[ "$stderr" == "1 file, 1 document, 1 Experiment: 8 errors, 1 warning" ]]
 }
 
 @test "stdin is read with '-'" {
@@ -30,7 +30,7 @@ load lib/common
 
 @test "flags may follow the files" {
 	run --separate-stderr -1 katib validate "$REPO_DIR/examples/broken-experiment.yaml" -q -o json
-	[ "$(printf '%s' "$output" | jq '.summary.errors')" = 7 ]
+	[ "$(printf '%s' "$output" | jq '.summary.errors')" = 8 ]
 }
 
 @test "a directory is searched recursively for yaml, yml and json files" {
@@ -140,7 +140,7 @@ load lib/common
 		"$REPO_DIR/examples/broken-experiment.yaml"
 	refute_output --partial "[name-invalid]"
 	for r in name-invalid parallel-trial-count-too-large objective-type-invalid unknown-field \
-		type-mismatch trial-parameter-unused job-field-unknown; do
+		type-mismatch trial-parameter-unused job-field-unknown primary-container-not-found; do
 		args+=(--rule "$r=warning")
 	done
 	run --separate-stderr -0 katib validate -q --no-excerpt "${args[@]}" \

@@ -14,8 +14,8 @@ load lib/common
 
 @test "-o json summary counts files, documents, errors and warnings" {
 	run --separate-stderr -1 katib validate -o json "$REPO_DIR/examples"
-	[ "$(printf '%s' "$output" | jq -c '.summary')" = '{"files":2,"documents":2,"experiments":2,"errors":7,"warnings":0,"infos":0}' ]
-	[ "$(printf '%s' "$output" | jq '.findings | length')" = 7 ]
+	[ "$(printf '%s' "$output" | jq -c '.summary')" = '{"files":2,"documents":2,"experiments":2,"errors":8,"warnings":1,"infos":0}' ]
+	[ "$(printf '%s' "$output" | jq '.findings | length')" = 9 ]
 }
 
 @test "-o json with no findings is an empty list" {

@@ -59,12 +59,12 @@ good() { cat "$REPO_DIR/examples/good-experiment.yaml"; }
 	      "trialSpec": {"apiVersion": "batch/v1", "kind": "Job",
 	        "spec": {"template": {"spec": {"restartPolicy": "Never",
 	          "containers": [{"name": "main", "image": "python:3.12",
-	            "command": ["python", "-c", "print(${trialParameters.lr})"]}]}}}}
+	            "command": ["python", "train.py", "--lr=${trialParameters.lr}"]}]}}}}
 	    }
 	  }
 	}
 	JSON
-	run --separate-stderr -1 katib validate -q --no-excerpt "$BATS_TEST_TMPDIR/e.json"
+	run --separate-stderr -1 katib validate -q --no-excerpt --disable istio-sidecar-not-disabled "$BATS_TEST_TMPDIR/e.json"
 	assert_output --partial "e.json:8:22: error: maxTrialCount must be an integer (int32), not a string"
 	[ "${#lines[@]}" -eq 3 ]
 }

@@ -21,6 +21,17 @@ rule_check_fn check_parameters;
 rule_check_fn check_trial_template;
 rule_check_fn check_trial_parameters;
 rule_check_fn check_job;
+/* pods.c */
+rule_check_fn check_pods;
+/* values.c */
+rule_check_fn check_parameter_values;
+rule_check_fn check_metrics;
+rule_check_fn check_run_settings;
+/* generation.c */
+rule_check_fn check_generation;
+rule_check_fn check_derived_names;
+/* conditions.c */
+rule_check_fn check_trial_conditions;
 /* collector.c */
 rule_check_fn check_collector;
 /* types.c */

@@ -32,6 +32,7 @@ void test_rules_table(void)
 		OK(r->severity >= SEV_INFO && r->severity <= SEV_ERROR,
 		   "rule '%s' has a valid default severity", r->id);
 		OK(rule_find(r->id) == r, "rule_find finds '%s'", r->id);
+		OK(r->source && *r->source, "rule '%s' names the Katib code or issue it comes from", r->id);
 	}
 	OK(rule_find("no-such-rule") == NULL, "rule_find returns NULL for unknown ids");
 }

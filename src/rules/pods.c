@@ -1,0 +1,592 @@
+/*
+ * rules/pods.c: what goes wrong once Katib creates the trial's pods, which
+ * its admission webhook never looks at: a primary container that no pod
+ * has (bug class 3), Istio sidecars that keep pods alive (bug class 4),
+ * commands the metrics collector's shell wrapper breaks, image references
+ * and Job settings the API server refuses (rules catalogue §1.10, §5.5).
+ */
+#include "compat.h"
+#include "rules/rules.h"
+#include "alloc.h"
+#include "buf.h"
+#include "doc.h"
+#include "experiment.h"
+#include "katib-config.h"
+#include "levenshtein.h"
+#include "trial-pods.h"
+
+#include <ctype.h>
+#include <strings.h>
+
+#define ISTIO_LABEL "sidecar.istio.io/inject"
+
+/* Collectors whose sidecar wraps the primary container in `sh -c`. */
+static int wrapping_collector(const char *kind)
+{
+	return !strcmp(kind, "StdOut") || !strcmp(kind, "File") ||
+	       !strcmp(kind, "TensorFlowEvent");
+}
+
+static void list_names(const struct trial_pods *pods, struct buf *out)
+{
+	size_t i, j;
+
+	for (i = 0; i < pods->nr; i++)
+		for (j = 0; j < pods->pod[i].nr_containers; j++) {
+			const char *n = pods->pod[i].containers[j].name;
+
+			if (strstr(out->buf, n) && *n)
+				continue;
+			buf_addf(out, "%s'%s'", out->len ? ", " : "", n);
+		}
+}
+
+static const char *closest_name(const struct trial_pods *pods, const char *name)
+{
+	const char *best = NULL;
+	size_t i, j, best_d = SIZE_MAX;
+
+	for (i = 0; i < pods->nr; i++)
+		for (j = 0; j < pods->pod[i].nr_containers; j++) {
+			const char *n = pods->pod[i].containers[j].name;
+			size_t d = levenshtein(name, strlen(name), n, strlen(n), 1);
+
+			if (d < best_d) {
+				best_d = d;
+				best = n;
+			}
+		}
+	return best && best_d <= 3 ? best : NULL;
+}
+
+static void check_primary_container(const struct rule_ctx *ctx,
+				    const struct trial_pods *pods,
+				    struct diag_list *out)
+{
+	const struct doc_node *pcn = doc_get(ctx->exp->trial_template,
+					     "primaryContainerName");
+	const char *name = doc_str(pcn);
+	size_t i, having = 0;
+	struct diag *d;
+
+	if (!name || !*name)
+		return;	/* primary-container-name-missing reports it */
+	if (pods->kind == TRIAL_PODS_TRAINJOB) {
+		diag_hint(out, diag_add(out, rule_get("primary-container-unverifiable"), pcn,
+					"a TrainJob's containers are defined by its training runtime, so primaryContainerName '%s' cannot be checked offline",
+					name),
+			  "check the ClusterTrainingRuntime the TrainJob uses: its trainer container is usually 'node'");
+		return;
+	}
+	if (!pods->nr) {
+		diag_hint(out, diag_add(out, rule_get("primary-container-unverifiable"), pcn,
+					"found no pod template in the %s trialSpec, so primaryContainerName '%s' cannot be checked offline",
+					*pods->kind_name ? pods->kind_name : "", name),
+			  "make sure a pod of the trial has a container named '%s'", name);
+		return;
+	}
+	for (i = 0; i < pods->nr; i++)
+		if (trial_pod_container(&pods->pod[i], name))
+			having++;
+	if (!having) {
+		struct buf names = BUF_INIT;
+		const char *better = closest_name(pods, name);
+
+		list_names(pods, &names);
+		d = diag_add(out, rule_get("primary-container-not-found"), pcn,
+			     "no container of the trial's pods is named '%s' (they are %s); Katib refuses to create the pods and the Trial stays Running forever",
+			     name, names.len ? names.buf : "unnamed");
+		if (better)
+			diag_hint(out, d, "did you mean '%s'?", better);
+		else
+			diag_hint(out, d, "set primaryContainerName to the container that runs your training code");
+		buf_release(&names);
+		return;
+	}
+	for (i = 0; i < pods->nr; i++) {
+		const struct trial_pod *pod = &pods->pod[i];
+
+		if (trial_pod_container(pod, name))
+			continue;
+		d = diag_add_key(out, rule_get("primary-container-missing-in-replica"), pod->at,
+				 "pods of %s%s have no container '%s'; since Katib v0.18 the pod webhook refuses every trial pod without the primary container, so the job never completes",
+				 *pod->role ? "" : "this template", pod->role, name);
+		diag_hint(out, d, "name the training container of every replica '%s'", name);
+	}
+}
+
+static int label_is(const struct doc_node *labels, const char *key,
+		    const char *value)
+{
+	const char *v = doc_get_str(labels, key);
+
+	return v && !strcmp(v, value);
+}
+
+/* Could a pod of this replica carry label key=value?  -1: cannot tell. */
+static int pod_has_label(const struct trial_pod *pod, const char *key,
+			 const char *value)
+{
+	if (label_is(pod->labels, key, value))
+		return 1;
+	if (!strcmp(key, "training.kubeflow.org/job-role"))
+		return pod->role_label && !strcmp(pod->role_label, value);
+	if (!strcmp(key, "training.kubeflow.org/replica-type"))
+		return !strcasecmp(pod->role, value);
+	if (!strncmp(key, "training.kubeflow.org/", 22))
+		return -1;
+	return doc_get(pod->labels, key) ? 0 : -1;
+}
+
+static void check_primary_pod_labels(const struct rule_ctx *ctx,
+				     const struct trial_pods *pods,
+				     struct diag_list *out)
+{
+	const struct doc_node *explicit_labels =
+		doc_get_kind(ctx->exp->trial_template, "primaryPodLabels", DOC_MAP);
+	const struct doc_node *l;
+	size_t i;
+	struct diag *d;
+
+	if (pods->kind != TRIAL_PODS_KUBEFLOW || !pods->nr)
+		return;
+	for (i = 0; i < pods->nr; i++) {
+		int match = 1;
+
+		if (!explicit_labels || !explicit_labels->nr_children) {
+			match = pod_has_label(&pods->pod[i],
+					      "training.kubeflow.org/job-role", "master");
+		} else {
+			for (l = explicit_labels->child; l && match == 1; l = l->next) {
+				char *key = xstrndup(l->key, l->key_len);
+
+				match = doc_str(l) ? pod_has_label(&pods->pod[i], key, l->text) : -1;
+				free(key);
+			}
+		}
+		if (match)
+			return;	/* matches, or might */
+	}
+	if (explicit_labels && explicit_labels->nr_children)
+		d = diag_add_key(out, rule_get("primary-pod-labels-unmatched"), explicit_labels,
+				 "primaryPodLabels match no replica of the %s; no pod gets the metrics collector and the Trial never reports metrics",
+				 pods->kind_name);
+	else
+		d = diag_add_missing(out, rule_get("primary-pod-labels-unmatched"),
+				     ctx->exp->trial_template, "primaryPodLabels",
+				     "Katib defaults primaryPodLabels to training.kubeflow.org/job-role: master, but this %s has no Master, Chief or Launcher replica; no pod gets the metrics collector",
+				     pods->kind_name);
+	diag_hint(out, d, "set primaryPodLabels to a label of the replica that runs the training, e.g. training.kubeflow.org/replica-type: worker");
+}
+
+/* ${trialParameters.x} and $(VAR) are replaced before the shell sees them. */
+static void strip_substitutions(const char *s, struct buf *out)
+{
+	while (*s) {
+		const char *end = NULL;
+
+		if (s[0] == '$' && s[1] == '{')
+			end = strchr(s, '}');
+		else if (s[0] == '$' && s[1] == '(')
+			end = strchr(s, ')');
+		if (end) {
+			buf_addch(out, 'x');
+			s = end + 1;
+			continue;
+		}
+		buf_addch(out, *s++);
+	}
+}
+
+/*
+ * What the shell will do to arg once Katib has joined the command into one
+ * `sh -c` line.  Quoting is honoured: a user who quotes for that shell
+ * (the NAS examples do) is right to.
+ */
+static const char *shell_trouble(const char *arg)
+{
+	struct buf b = BUF_INIT;
+	const char *why = NULL, *p;
+	char quote = 0;
+
+	strip_substitutions(arg, &b);
+	for (p = b.buf; *p && !why; p++) {
+		if (quote) {
+			if (*p == quote)
+				quote = 0;
+			else if (quote == '"' && *p == '\\' && p[1])
+				p++;
+			continue;
+		}
+		if (*p == '"' || *p == '\'')
+			quote = *p;
+		else if (*p == '\\' && p[1])
+			p++;
+		else if (isspace((unsigned char)*p))
+			why = "an unquoted space, so the shell splits it";
+		else if (strchr("`$&|;<>()", *p))
+			why = "an unquoted shell metacharacter";
+		else if (strchr("*?[", *p))
+			why = "an unquoted glob character, which the shell may expand";
+		else if ((*p == '#' || *p == '~') && p == b.buf)
+			why = "a leading '#' or '~', which the shell interprets";
+	}
+	if (!why && quote)
+		why = "an unbalanced quote";
+	buf_release(&b);
+	return why;
+}
+
+/* command followed by args, as the pod webhook joins them. */
+static size_t command_words(const struct doc_node *c,
+			    const struct doc_node ***out)
+{
+	static const char *const keys[] = { "command", "args" };
+	const struct doc_node **words = NULL, *n;
+	size_t nr = 0, alloc = 0, k;
+
+	for (k = 0; k < ARRAY_SIZE(keys); k++)
+		for (n = doc_get_kind(c, keys[k], DOC_SEQ) ?
+			     doc_get_kind(c, keys[k], DOC_SEQ)->child : NULL;
+		     n; n = n->next) {
+			ALLOC_GROW(words, nr + 1, alloc);
+			words[nr++] = n;
+		}
+	*out = words;
+	return nr;
+}
+
+static int is_shell(const char *s)
+{
+	return s && (!strcmp(s, "sh") || !strcmp(s, "bash") ||
+		     !strcmp(s, "/bin/sh") || !strcmp(s, "/bin/bash"));
+}
+
+static void check_command(const struct rule_ctx *ctx,
+			  const struct trial_container *c, struct diag_list *out)
+{
+	const struct doc_node *cmd = doc_get_kind(c->node, "command", DOC_SEQ);
+	const struct doc_node **words;
+	const char *image = doc_get_str(c->node, "image");
+	size_t nr, i;
+	struct diag *d;
+
+	if (!cmd || !cmd->nr_children) {
+		d = diag_add_key(out, rule_get("primary-container-command-missing"), c->node,
+				 "the primary container '%s' has no command; the %s collector must then read the entrypoint of image '%s' from its registry when each pod is created",
+				 c->name, ctx->exp->collector_kind, image ? image : "");
+		diag_hint(out, d, "give the command explicitly; without it pod creation fails when the registry is private or unreachable, and Katib v0.19 also needs a fully qualified image name");
+		return;
+	}
+	nr = command_words(c->node, &words);
+	if (nr >= 2 && is_shell(doc_str(words[0])) && doc_str(words[1]) &&
+	    !strcmp(words[1]->text, "-c")) {
+		/* Katib keeps `sh -c` and appends to the script. */
+		for (i = 2; i < nr; i++) {
+			const char *t = doc_str(words[i]);
+
+			if (t && (t[0] == '#' || strstr(t, " #") || strstr(t, "\n#"))) {
+				diag_hint(out, diag_add(out, rule_get("primary-container-command-unsafe"), words[i],
+							"the script has a '#' comment; Katib appends its completion marker to the script and the comment swallows it, so the Trial never completes"),
+					  "remove the comment from the script");
+				break;
+			}
+		}
+		free(words);
+		return;
+	}
+	for (i = 0; i < nr; i++) {
+		const char *t = doc_str(words[i]);
+		const char *why = t ? shell_trouble(t) : NULL;
+
+		if (!why)
+			continue;
+		if (strspn(t, "&|;<>12") == strlen(t))
+			d = diag_add(out, rule_get("primary-container-command-unsafe"), words[i],
+				     "argument '%s' is a shell operator; it works only because the %s collector runs the joined command with sh -c, and breaks with any other collector",
+				     t, ctx->exp->collector_kind);
+		else
+			d = diag_add(out, rule_get("primary-container-command-unsafe"), words[i],
+				     "argument '%s' has %s; the %s collector joins the command with spaces and runs it with sh -c, which changes it",
+				     t, why, ctx->exp->collector_kind);
+		diag_hint(out, d, "use command: [sh, -c, '<the whole command line, quoted as the shell needs>']");
+		break;
+	}
+	free(words);
+}
+
+static void check_commands(const struct rule_ctx *ctx,
+			   const struct trial_pods *pods, struct diag_list *out)
+{
+	const char *name = doc_get_str(ctx->exp->trial_template, "primaryContainerName");
+	size_t i;
+
+	if (!name || !wrapping_collector(ctx->exp->collector_kind))
+		return;
+	for (i = 0; i < pods->nr; i++) {
+		const struct trial_container *c = trial_pod_container(&pods->pod[i], name);
+
+		if (c) {
+			check_command(ctx, c, out);
+			return;	/* one report is enough: replicas share commands */
+		}
+	}
+}
+
+static void check_istio(const struct rule_ctx *ctx UNUSED,
+			const struct trial_pods *pods, struct diag_list *out)
+{
+	size_t i;
+
+	for (i = 0; i < pods->nr; i++) {
+		const struct trial_pod *pod = &pods->pod[i];
+		const struct doc_node *label = doc_get(pod->labels, ISTIO_LABEL);
+		struct diag *d;
+
+		if (label_is(pod->labels, ISTIO_LABEL, "false"))
+			continue;
+		d = diag_add_key(out, rule_get("istio-sidecar-not-disabled"),
+				 label ? label : pod->at,
+				 "pods of %s%s do not opt out of the Istio sidecar; in a namespace with Istio injection the sidecar keeps each pod running after training ends, and the Trial never finishes",
+				 *pod->role ? "" : "this template", pod->role);
+		if (label && label->kind == DOC_BOOL)
+			diag_hint(out, d, "quote the value: %s: \"false\" (labels are strings)", ISTIO_LABEL);
+		else if (label_is(pod->annotations, ISTIO_LABEL, "false"))
+			diag_hint(out, d, "only the annotation is set; since Katib v0.19 the label is the opt-out that works: add %s: \"false\" to the pod template's labels", ISTIO_LABEL);
+		else if (pods->kind == TRIAL_PODS_TEKTON)
+			diag_hint(out, d, "add the label %s: \"false\" to the PipelineRun's metadata.labels (Tekton copies them to its pods)", ISTIO_LABEL);
+		else if (pods->kind == TRIAL_PODS_ARGO)
+			diag_hint(out, d, "add the label %s: \"false\" under the Workflow's spec.podMetadata.labels", ISTIO_LABEL);
+		else
+			diag_hint(out, d, "add the label %s: \"false\" to the pod template's metadata.labels", ISTIO_LABEL);
+	}
+}
+
+/* ---- image references (github.com/distribution/reference grammar) ---- */
+
+static int path_component_ok(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (!n || (!islower((unsigned char)s[0]) && !isdigit((unsigned char)s[0])))
+		return 0;
+	while (i < n) {
+		size_t start = i;
+
+		while (i < n && (islower((unsigned char)s[i]) || isdigit((unsigned char)s[i])))
+			i++;
+		if (i == start)
+			return 0;
+		if (i == n)
+			return 1;
+		/* separator: '.', '_', '__' or one or more '-' */
+		if (s[i] == '.' || (s[i] == '_' && (i + 1 >= n || s[i + 1] != '_')))
+			i++;
+		else if (s[i] == '_' && s[i + 1] == '_')
+			i += 2;
+		else if (s[i] == '-')
+			while (i < n && s[i] == '-')
+				i++;
+		else
+			return 0;
+		if (i == n)
+			return 0;
+	}
+	return 1;
+}
+
+static int domain_ok(const char *s, size_t n)
+{
+	size_t i;
+	const char *colon = memchr(s, ':', n);
+	size_t hn = colon ? (size_t)(colon - s) : n;
+
+	if (!hn)
+		return 0;
+	if (s[0] == '[')	/* IPv6 literal */
+		return memchr(s, ']', n) != NULL;
+	for (i = 0; i < hn; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '-')
+			return 0;
+	if (s[0] == '-' || s[0] == '.' || s[hn - 1] == '-' || s[hn - 1] == '.')
+		return 0;
+	if (colon) {
+		if (colon + 1 == s + n)
+			return 0;
+		for (i = hn + 1; i < n; i++)
+			if (!isdigit((unsigned char)s[i]))
+				return 0;
+	}
+	return 1;
+}
+
+/* Returns NULL if ref is a valid image reference, else what is wrong. */
+static const char *image_problem(const char *ref)
+{
+	const char *at = strchr(ref, '@'), *name_end, *slash, *p, *tag = NULL;
+	size_t len;
+
+	if (!*ref)
+		return "it is empty";
+	for (p = ref; *p; p++)
+		if (isspace((unsigned char)*p) || *p == '<' || *p == '>' || *p == '{' || *p == '}')
+			return "it contains a space or a placeholder character";
+	name_end = at ? at : ref + strlen(ref);
+	/* A tag is after the last ':' that follows the last '/'. */
+	slash = NULL;
+	for (p = ref; p < name_end; p++)
+		if (*p == '/')
+			slash = p;
+	for (p = slash ? slash : ref; p < name_end; p++)
+		if (*p == ':')
+			tag = p;
+	if (tag) {
+		size_t tl = (size_t)(name_end - tag - 1);
+
+		if (!tl || tl > 128)
+			return "the tag is empty or longer than 128 characters";
+		if (!isalnum((unsigned char)tag[1]) && tag[1] != '_')
+			return "the tag must start with a letter, digit or '_'";
+		for (p = tag + 1; p < name_end; p++)
+			if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.' && *p != '-')
+				return "the tag may only have letters, digits, '_', '.' and '-'";
+		name_end = tag;
+	}
+	if (at) {
+		const char *hex = strchr(at, ':');
+
+		if (!hex || strlen(hex + 1) < 32)
+			return "the digest is not algorithm:hex";
+	}
+	len = (size_t)(name_end - ref);
+	p = ref;
+	slash = memchr(p, '/', len);
+	if (slash) {
+		size_t first = (size_t)(slash - p);
+		int is_domain = memchr(p, '.', first) || memchr(p, ':', first) ||
+				(first == 9 && !memcmp(p, "localhost", 9));
+
+		for (size_t i = 0; i < first && !is_domain; i++)
+			if (isupper((unsigned char)p[i]))
+				is_domain = 1;
+		if (is_domain) {
+			if (!domain_ok(p, first))
+				return "the registry host is not a valid host name";
+			p = slash + 1;
+			len -= first + 1;
+		}
+	}
+	while (len) {
+		const char *s = memchr(p, '/', len);
+		size_t n = s ? (size_t)(s - p) : len;
+
+		if (!path_component_ok(p, n))
+			return "repository names must be lower case letters, digits and separators ('.', '_', '-')";
+		if (!s)
+			break;
+		p = s + 1;
+		len -= n + 1;
+		if (!len)
+			return "the repository name ends with '/'";
+	}
+	return NULL;
+}
+
+static void check_images(const struct trial_pods *pods, struct diag_list *out)
+{
+	size_t i, j;
+
+	for (i = 0; i < pods->nr; i++)
+		for (j = 0; j < pods->pod[i].nr_containers; j++) {
+			const struct doc_node *c = pods->pod[i].containers[j].node;
+			const struct doc_node *img = doc_get(c, "image");
+			const char *why;
+
+			if (!img) {
+				if (pods->kind == TRIAL_PODS_JOB || pods->kind == TRIAL_PODS_KUBEFLOW)
+					diag_hint(out, diag_add_missing(out, rule_get("container-image-invalid"),
+									c, "image",
+									"container '%s' has no image; the API server refuses the pod",
+									pods->pod[i].containers[j].name),
+						  "set the image that runs this container");
+				continue;
+			}
+			if (!doc_str(img) || strstr(img->text, "${") || strstr(img->text, "$("))
+				continue;
+			why = image_problem(img->text);
+			if (why)
+				diag_hint(out, diag_add(out, rule_get("container-image-invalid"), img,
+							"image '%s' is not a valid image reference: %s", img->text, why),
+					  "write it as [registry/]repository[:tag], e.g. docker.io/library/python:3.12");
+		}
+}
+
+static void check_restart_policy(const struct trial_pods *pods,
+				 struct diag_list *out)
+{
+	const struct doc_node *spec, *rp;
+	const char *v;
+	struct diag *d;
+
+	if (pods->kind != TRIAL_PODS_JOB || !pods->nr || !pods->pod[0].pod_spec)
+		return;
+	spec = pods->pod[0].pod_spec;
+	rp = doc_get(spec, "restartPolicy");
+	v = doc_str(rp);
+	if (v && (!strcmp(v, "Never") || !strcmp(v, "OnFailure")))
+		return;
+	if (rp && !v && rp->kind != DOC_NULL)
+		return;	/* the type rule reports it */
+	if (rp && v)
+		d = diag_add(out, rule_get("job-restart-policy-invalid"), rp,
+			     "restartPolicy '%s' is not allowed in a Job; the API server refuses every trial Job and the Trials stay Created",
+			     v);
+	else
+		d = diag_add_missing(out, rule_get("job-restart-policy-invalid"), spec,
+				     "restartPolicy",
+				     "the Job's pod template has no restartPolicy; it defaults to Always, which the API server refuses for a Job, so the Trials stay Created");
+	diag_hint(out, d, "set restartPolicy: Never (or OnFailure)");
+}
+
+static void check_trial_kind_watched(const struct rule_ctx *ctx,
+				     struct diag_list *out)
+{
+	const struct doc_node *ts = ctx->exp->trial_spec;
+	const char *kind = doc_get_str(ts, "kind");
+	const char *api = doc_get_str(ts, "apiVersion");
+	const char *slash;
+	struct buf gvk = BUF_INIT;
+
+	if (!kind || !*kind || !api || !*api)
+		return;
+	slash = strchr(api, '/');
+	if (slash)
+		buf_addf(&gvk, "%s.%s.%.*s", kind, slash + 1, (int)(slash - api), api);
+	else
+		buf_addf(&gvk, "%s.%s", kind, api);
+	if (!katib_config_has(ctx->config->trial_resources, gvk.buf))
+		diag_hint(out, diag_add(out, rule_get("trial-kind-not-watched"),
+					doc_get(ts, "kind"),
+					"katib-config does not list %s in its trial resources; the controller will not follow these trials' status",
+					gvk.buf),
+			  "ask the Katib admin to add %s to init.controller.trialResources (and to katib-controller's RBAC)",
+			  gvk.buf);
+	buf_release(&gvk);
+}
+
+void check_pods(const struct rule_ctx *ctx, struct diag_list *out)
+{
+	struct trial_pods pods;
+
+	if (!ctx->exp->trial_spec)
+		return;
+	trial_pods_find(&pods, ctx->exp->trial_spec);
+	check_primary_container(ctx, &pods, out);
+	check_primary_pod_labels(ctx, &pods, out);
+	check_commands(ctx, &pods, out);
+	check_istio(ctx, &pods, out);
+	check_images(&pods, out);
+	check_restart_policy(&pods, out);
+	check_trial_kind_watched(ctx, out);
+	trial_pods_release(&pods);
+}
