@@ -1,0 +1,136 @@
+#!/usr/bin/env bats
+# The primary container and the Istio opt-out are found in the pods of
+# every trial kind: Argo names its container "main", Tekton "step-<name>",
+# and other kinds are searched for pod specs.
+
+bats_require_minimum_version 1.5.0
+load lib/common
+
+# experiment PRIMARY TRIALSPEC-FILE [EXTRA-TEMPLATE-LINES]: an Experiment
+# around a trialSpec (indented by 6 spaces).
+experiment() {
+	cat <<-EOF
+	apiVersion: kubeflow.org/v1beta1
+	kind: Experiment
+	metadata:
+	  name: kinds
+	spec:
+	  objective: {type: maximize, objectiveMetricName: accuracy}
+	  algorithm: {algorithmName: random}
+	  parallelTrialCount: 1
+	  maxTrialCount: 2
+	  parameters:
+	    - {name: lr, parameterType: double, feasibleSpace: {min: "0.1", max: "0.5"}}
+	  trialTemplate:
+	    primaryContainerName: $1
+	    successCondition: status.phase == "Succeeded"
+	    failureCondition: status.phase == "Failed"
+	    trialParameters:
+	      - {name: lr, reference: lr}
+	    trialSpec:
+	EOF
+	sed 's/^/      /' "$2"
+}
+
+@test "Argo: the primary container of a container template is 'main'" {
+	cat > "$BATS_TEST_TMPDIR/argo.yaml" <<-'EOF'
+	apiVersion: argoproj.io/v1alpha1
+	kind: Workflow
+	spec:
+	  entrypoint: train
+	  podMetadata:
+	    labels:
+	      sidecar.istio.io/inject: "false"
+	  templates:
+	    - name: train
+	      container:
+	        image: docker.io/library/python:3.12
+	        command: [python, train.py, "--lr=${trialParameters.lr}"]
+	EOF
+	experiment main "$BATS_TEST_TMPDIR/argo.yaml" > "$BATS_TEST_TMPDIR/good.yaml"
+	run --separate-stderr -0 katib validate -q --no-excerpt --disable trial-kind-not-watched "$BATS_TEST_TMPDIR/good.yaml"
+	[ -z "$output" ]
+	experiment train "$BATS_TEST_TMPDIR/argo.yaml" > "$BATS_TEST_TMPDIR/bad.yaml"
+	run --separate-stderr -1 katib validate -q --no-excerpt "$BATS_TEST_TMPDIR/bad.yaml"
+	assert_output --partial "no container of the trial's pods is named 'train' (they are 'main')"
+}
+
+@test "Tekton: a step's container is 'step-<name>', and the PipelineRun's labels reach the pods" {
+	cat > "$BATS_TEST_TMPDIR/tekton.yaml" <<-'EOF'
+	apiVersion: tekton.dev/v1beta1
+	kind: PipelineRun
+	metadata:
+	  labels:
+	    sidecar.istio.io/inject: "false"
+	spec:
+	  pipelineSpec:
+	    tasks:
+	      - name: train
+	        taskSpec:
+	          steps:
+	            - name: fit
+	              image: docker.io/library/python:3.12
+	              command: [python, train.py, "--lr=${trialParameters.lr}"]
+	EOF
+	experiment step-fit "$BATS_TEST_TMPDIR/tekton.yaml" > "$BATS_TEST_TMPDIR/good.yaml"
+	run --separate-stderr -0 katib validate -q --no-excerpt --disable trial-kind-not-watched "$BATS_TEST_TMPDIR/good.yaml"
+	[ -z "$output" ]
+	experiment fit "$BATS_TEST_TMPDIR/tekton.yaml" > "$BATS_TEST_TMPDIR/bad.yaml"
+	run --separate-stderr -1 katib validate -q --no-excerpt "$BATS_TEST_TMPDIR/bad.yaml"
+	assert_output --partial "no container of the trial's pods is named 'fit' (they are 'step-fit')"
+	assert_output --partial "hint: did you mean 'step-fit'?"
+}
+
+@test "another CRD: pod specs are found by their containers list" {
+	cat > "$BATS_TEST_TMPDIR/crd.yaml" <<-'EOF'
+	apiVersion: example.com/v1
+	kind: TrainingRun
+	spec:
+	  runner:
+	    template:
+	      metadata:
+	        labels:
+	          sidecar.istio.io/inject: "false"
+	      spec:
+	        containers:
+	          - name: worker
+	            image: docker.io/library/python:3.12
+	            command: [python, train.py, "--lr=${trialParameters.lr}"]
+	EOF
+	experiment worker "$BATS_TEST_TMPDIR/crd.yaml" > "$BATS_TEST_TMPDIR/good.yaml"
+	run --separate-stderr -0 katib validate -q --no-excerpt --disable trial-kind-not-watched "$BATS_TEST_TMPDIR/good.yaml"
+	[ -z "$output" ]
+	experiment trainer "$BATS_TEST_TMPDIR/crd.yaml" > "$BATS_TEST_TMPDIR/bad.yaml"
+	run --separate-stderr -1 katib validate -q --no-excerpt --disable trial-kind-not-watched "$BATS_TEST_TMPDIR/bad.yaml"
+	assert_output --partial "bad.yaml:13:27: error: no container of the trial's pods is named 'trainer' (they are 'worker')"
+}
+
+@test "--istio makes a missing Istio opt-out an error" {
+	sed '/sidecar.istio.io\/inject/d' "$REPO_DIR/examples/good-experiment.yaml" > "$BATS_TEST_TMPDIR/x.yaml"
+	run --separate-stderr -0 katib validate -q --no-excerpt "$BATS_TEST_TMPDIR/x.yaml"
+	assert_output --partial "warning: pods of this template do not opt out of the Istio sidecar"
+	run --separate-stderr -1 katib validate -q --no-excerpt --istio "$BATS_TEST_TMPDIR/x.yaml"
+	assert_output --partial "error: pods of this template do not opt out of the Istio sidecar"
+}
+
+@test "an annotation-only Istio opt-out gets a hint to use the label" {
+	sed 's/^            labels:$/            annotations:/' "$REPO_DIR/examples/good-experiment.yaml" > "$BATS_TEST_TMPDIR/x.yaml"
+	run --separate-stderr -0 katib validate -q --no-excerpt "$BATS_TEST_TMPDIR/x.yaml"
+	assert_output --partial "hint: only the annotation is set; since Katib v0.19 the label is the opt-out that works"
+}
+
+@test "--strict turns warnings into errors, and an explicit --rule still wins" {
+	sed '/sidecar.istio.io\/inject/d' "$REPO_DIR/examples/good-experiment.yaml" > "$BATS_TEST_TMPDIR/x.yaml"
+	run --separate-stderr -1 katib validate -q --no-excerpt --strict "$BATS_TEST_TMPDIR/x.yaml"
+	assert_output --partial "error: pods of this template do not opt out"
+	run --separate-stderr -0 katib validate -q --no-excerpt --strict \
+		--rule istio-sidecar-not-disabled=warning "$BATS_TEST_TMPDIR/x.yaml"
+	assert_output --partial "warning: pods of this template do not opt out"
+}
+
+@test "a TrainJob's primary container is reported as not checkable offline" {
+	require_shared
+	run --separate-stderr -0 katib validate -q --no-excerpt \
+		"$SHARED_DIR/corpus/katib-examples/kubeflow-trainer/trainjob-pytorch.yaml"
+	assert_output --partial "info: a TrainJob's containers are defined by its training runtime"
+}
