@@ -32,6 +32,11 @@ static const char usage_text[] =
 	"  -o, --output FORMAT      text (default) or json\n"
 	"      --rule ID=SEVERITY   set a rule's severity: error, warning, info or off\n"
 	"      --disable ID         turn a rule off (same as --rule ID=off)\n"
+	"      --katib-config FILE  the katib-config of the target cluster (a KatibConfig\n"
+	"                           or the katib-config ConfigMap) instead of a default\n"
+	"                           install's\n"
+	"      --katib-version V    behave like Katib release V (v0.15 to v0.19; default\n"
+	"                           v0.19)\n"
 	"      --strict             report warnings as errors (they then fail the run)\n"
 	"      --istio              trial pods run where Istio injects sidecars: a\n"
 	"                           missing opt-out is an error, not a warning\n"
@@ -60,6 +65,7 @@ static const char usage_text[] =
 
 struct validate_run {
 	struct output out;
+	struct katib_config config;
 	struct doc_limits limits;
 	struct diag_list diags;
 	enum severity *severities;
@@ -166,7 +172,7 @@ static int validate_stream(struct validate_run *run, const char *path,
 		run->documents++;
 		run->diags.file = name;
 		run->diags.document = d->index;
-		res = validate_doc(d, &katib_config_default, &run->diags);
+		res = validate_doc(d, &run->config, &run->diags);
 		if (res == VALIDATE_CHECKED)
 			run->experiments++;
 		else if (res == VALIDATE_UNREADABLE)
@@ -265,6 +271,7 @@ int cmd_validate(int argc, char **argv)
 		OPT_RULE = 256, OPT_DISABLE, OPT_LIST, OPT_NO_EXCERPT, OPT_COLOR,
 		OPT_MAX_FILE, OPT_MAX_DOC, OPT_MAX_DEPTH, OPT_MAX_NODES,
 		OPT_MAX_ALIAS, OPT_MAX_SCALAR, OPT_MAX_DOCS, OPT_STRICT, OPT_ISTIO,
+		OPT_KATIB_CONFIG, OPT_KATIB_VERSION,
 	};
 	static const struct option longopts[] = {
 		{ "filename", required_argument, NULL, 'f' },
@@ -284,6 +291,8 @@ int cmd_validate(int argc, char **argv)
 		{ "max-docs", required_argument, NULL, OPT_MAX_DOCS },
 		{ "strict", no_argument, NULL, OPT_STRICT },
 		{ "istio", no_argument, NULL, OPT_ISTIO },
+		{ "katib-config", required_argument, NULL, OPT_KATIB_CONFIG },
+		{ "katib-version", required_argument, NULL, OPT_KATIB_VERSION },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -293,6 +302,8 @@ int cmd_validate(int argc, char **argv)
 	uint64_t n;
 	size_t nr_paths = 0, alloc_paths = 0, i;
 	int c, quiet = 0, strict = 0, istio = 0, status = STATUS_OK;
+	int minor = KATIB_MINOR_LATEST, loaded_config = 0;
+	const char *version = NULL, *config_path = NULL;
 	unsigned char *explicit_rule;
 	const char *color = "auto";
 
@@ -336,6 +347,19 @@ int cmd_validate(int argc, char **argv)
 			break;
 		case OPT_ISTIO:
 			istio = 1;
+			break;
+		case OPT_KATIB_CONFIG:
+			config_path = optarg;
+			break;
+		case OPT_KATIB_VERSION:
+			minor = katib_version_parse(optarg);
+			if (minor < 0) {
+				status = usage_error("validate",
+						     "unknown Katib version '%s' (give v0.%d to v0.%d)",
+						     optarg, KATIB_MINOR_OLDEST, KATIB_MINOR_LATEST);
+				goto out;
+			}
+			version = optarg;
 			break;
 		case OPT_LIST:
 			status = list_rules();
@@ -408,6 +432,21 @@ int cmd_validate(int argc, char **argv)
 		goto out;
 	}
 
+	if (config_path) {
+		struct fail f = FAIL_INIT;
+
+		if (katib_config_load(&run.config, config_path, &f)) {
+			error_msg("%s", f.msg);
+			status = STATUS_USAGE;	/* unreadable input */
+			goto out;
+		}
+		loaded_config = 1;
+	} else {
+		run.config = katib_config_default;
+	}
+	run.config.minor = minor;
+	if (version)
+		run.config.version = version;
 	run.out.color = !strcmp(color, "always") ||
 			(!strcmp(color, "auto") && isatty(STDOUT_FILENO) &&
 			 !getenv("NO_COLOR") && run.out.format == OUTPUT_TEXT);
@@ -436,6 +475,8 @@ int cmd_validate(int argc, char **argv)
 	else if (run.errors)
 		status = STATUS_FINDINGS;
 out:
+	if (loaded_config)
+		katib_config_release(&run.config);
 	diag_list_release(&run.diags);
 	free(run.severities);
 	free(explicit_rule);

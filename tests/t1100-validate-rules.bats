@@ -5,8 +5,14 @@
 bats_require_minimum_version 1.5.0
 load lib/common
 
+@test "rule algorithm-distribution-ignored" { check_rule algorithm-distribution-ignored; }
 @test "rule algorithm-missing" { check_rule algorithm-missing; }
 @test "rule algorithm-name-missing" { check_rule algorithm-name-missing; }
+@test "rule algorithm-search-space-hangs" { check_rule algorithm-search-space-hangs; }
+@test "rule algorithm-search-space-invalid" { check_rule algorithm-search-space-invalid; }
+@test "rule algorithm-setting-hangs" { check_rule algorithm-setting-hangs; }
+@test "rule algorithm-setting-ignored" { check_rule algorithm-setting-ignored; }
+@test "rule algorithm-setting-invalid" { check_rule algorithm-setting-invalid; }
 @test "rule algorithm-unknown" { check_rule algorithm-unknown; }
 @test "rule api-version-unsupported" { check_rule api-version-unsupported; }
 @test "rule collector-kind-invalid" { check_rule collector-kind-invalid; }
@@ -17,6 +23,7 @@ load lib/common
 @test "rule custom-collector-source-invalid" { check_rule custom-collector-source-invalid; }
 @test "rule duplicate-key" { check_rule duplicate-key; }
 @test "rule early-stopping-name-missing" { check_rule early-stopping-name-missing; }
+@test "rule early-stopping-setting-invalid" { check_rule early-stopping-setting-invalid; }
 @test "rule early-stopping-unknown" { check_rule early-stopping-unknown; }
 @test "rule file-collector-format-invalid" { check_rule file-collector-format-invalid; }
 @test "rule file-collector-json-filter" { check_rule file-collector-json-filter; }
@@ -36,6 +43,7 @@ load lib/common
 @test "rule metrics-format-invalid" { check_rule metrics-format-invalid; }
 @test "rule name-invalid" { check_rule name-invalid; }
 @test "rule name-missing" { check_rule name-missing; }
+@test "rule nas-operation-invalid" { check_rule nas-operation-invalid; }
 @test "rule nas-trial-parameter-reference" { check_rule nas-trial-parameter-reference; }
 @test "rule objective-metric-name-missing" { check_rule objective-metric-name-missing; }
 @test "rule objective-metric-repeated" { check_rule objective-metric-repeated; }

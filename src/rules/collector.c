@@ -67,7 +67,10 @@ void check_collector(const struct rule_ctx *ctx, struct diag_list *out)
 
 	if (kind_node && kind_node->kind != DOC_STR && kind_node->kind != DOC_NULL)
 		return;	/* the type rule reports it */
-	if (!katib_config_has(known_kinds, kind)) {
+	/* Katib v0.18 renamed the collector kind None to Push. */
+	if (ctx->config->minor < 18 ? !strcmp(kind, "Push") ||
+				      (!katib_config_has(known_kinds, kind) && strcmp(kind, "None"))
+				    : !katib_config_has(known_kinds, kind)) {
 		d = kind_node ? diag_add(out, rule_get("collector-kind-invalid"), kind_node,
 					 "metrics collector kind '%s' is not supported", kind)
 			      : diag_add_missing(out, rule_get("collector-kind-invalid"),
@@ -75,6 +78,8 @@ void check_collector(const struct rule_ctx *ctx, struct diag_list *out)
 						 "metrics collector has no kind");
 		if (!strcmp(kind, "None"))
 			diag_hint(out, d, "the kind None was renamed Push in Katib v0.18");
+		else if (!strcmp(kind, "Push"))
+			diag_hint(out, d, "Katib %s calls this kind None; Push arrived in v0.18", ctx->config->version);
 		else
 			diag_hint(out, d, "use one of: StdOut, File, TensorFlowEvent, PrometheusMetric, Custom, Push");
 		return;
@@ -175,6 +180,6 @@ void check_collector(const struct rule_ctx *ctx, struct diag_list *out)
 						    "source.fileSystemPath of a Custom collector needs an absolute path and kind File or Directory"),
 				  "for example 'fileSystemPath: {kind: File, path: /var/log/metrics.log}'");
 	}
-	if (strcmp(kind, "StdOut") && strcmp(kind, "Push"))
+	if (strcmp(kind, "StdOut") && strcmp(kind, "Push") && strcmp(kind, "None"))
 		check_filters(source, out);
 }

@@ -107,7 +107,8 @@ static void check_primary_container(const struct rule_ctx *ctx,
 		buf_release(&names);
 		return;
 	}
-	for (i = 0; i < pods->nr; i++) {
+	/* Before v0.18 the pod webhook left non-primary pods alone. */
+	for (i = 0; ctx->config->minor >= 18 && i < pods->nr; i++) {
 		const struct trial_pod *pod = &pods->pod[i];
 
 		if (trial_pod_container(pod, name))

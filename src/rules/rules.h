@@ -32,6 +32,8 @@ rule_check_fn check_generation;
 rule_check_fn check_derived_names;
 /* conditions.c */
 rule_check_fn check_trial_conditions;
+/* services.c */
+rule_check_fn check_services;
 /* collector.c */
 rule_check_fn check_collector;
 /* types.c */

@@ -59,7 +59,7 @@ void check_name(const struct rule_ctx *ctx, struct diag_list *out)
 				     "generateName '%s' must consist of lower case letters, digits and '-' and start with a letter",
 				     n->text);
 			diag_hint(out, d, "Katib uses the name in Service and Deployment names, which allow no other characters");
-		} else if (len > max) {
+		} else if (len > max && ctx->config->minor >= 18) {
 			d = diag_add(out, rule_get("name-invalid"), n,
 				     "generateName '%s' is %zu characters long; with the 5 generated characters the name exceeds Katib's limit of 40",
 				     n->text, len);
@@ -76,7 +76,8 @@ void check_name(const struct rule_ctx *ctx, struct diag_list *out)
 				  n->text);
 		else
 			diag_hint(out, d, "for example 'my-experiment' or 'mnist-tune-2'");
-	} else if (len > max) {
+	} else if (len > max && ctx->config->minor >= 18) {
+		/* The 40-character cap arrived in Katib v0.18 (#2468). */
 		d = diag_add(out, rule_get("name-invalid"), n,
 			     "name '%s' is %zu characters long; Katib allows at most %zu",
 			     n->text, len, max);
@@ -221,10 +222,16 @@ void check_algorithm(const struct rule_ctx *ctx, struct diag_list *out)
 		return;
 	if (!katib_config_has(ctx->config->algorithms, name->text)) {
 		d = diag_add(out, rule_get("algorithm-unknown"), name,
-			     "algorithm '%s' is not served by Katib %s (no suggestion in katib-config)",
-			     name->text, ctx->config->version);
+			     "algorithm '%s' is not served by %s (Katib %s)",
+			     name->text, ctx->config->source, ctx->config->version);
 		diag_hint(out, d, "choose one of: %s",
 			  katib_config_join(ctx->config->algorithms));
+	} else if (!*katib_config_image(ctx->config->algorithms,
+					ctx->config->algorithm_images, name->text)) {
+		diag_hint(out, diag_add(out, rule_get("algorithm-unknown"), name,
+					"algorithm '%s' has no image in %s: Katib answers \"required value for image configuration of algorithm name: %s\"",
+					name->text, ctx->config->source, name->text),
+			  "ask the Katib admin to set the image of '%s' in katib-config", name->text);
 	}
 }
 
@@ -248,10 +255,12 @@ void check_early_stopping(const struct rule_ctx *ctx, struct diag_list *out)
 		return;
 	}
 	if (doc_str(name) &&
-	    !katib_config_has(ctx->config->early_stoppings, name->text)) {
+	    (!katib_config_has(ctx->config->early_stoppings, name->text) ||
+	     !*katib_config_image(ctx->config->early_stoppings,
+				  ctx->config->early_stopping_images, name->text))) {
 		d = diag_add(out, rule_get("early-stopping-unknown"), name,
-			     "early stopping algorithm '%s' is not served by Katib %s",
-			     name->text, ctx->config->version);
+			     "early stopping algorithm '%s' is not served by %s (Katib %s)",
+			     name->text, ctx->config->source, ctx->config->version);
 		diag_hint(out, d, "use one of: %s",
 			  katib_config_join(ctx->config->early_stoppings));
 	}
@@ -303,7 +312,7 @@ static const struct doc_node *nonempty(const struct doc_node *fs,
 	return doc_str_empty(n) ? NULL : n;
 }
 
-static void check_parameter(const struct rule_ctx *ctx UNUSED,
+static void check_parameter(const struct rule_ctx *ctx,
 			    const struct doc_node *p, struct diag_list *out)
 {
 	static const char *const types[] = { "int", "double", "categorical",
@@ -342,7 +351,10 @@ static void check_parameter(const struct rule_ctx *ctx UNUSED,
 						    "feasibleSpace.list is not supported for parameterType %s",
 						    t),
 				  "give min and max (and optionally step), or make the parameter categorical");
-		if (!nonempty(fs, "min") || !nonempty(fs, "max")) {
+		/* Before v0.18 Katib wanted only one of the two bounds. */
+		if ((ctx->config->minor >= 18 &&
+		     (!nonempty(fs, "min") || !nonempty(fs, "max"))) ||
+		    (!nonempty(fs, "min") && !nonempty(fs, "max"))) {
 			const char *which = !nonempty(fs, "min") ? "min" : "max";
 			const struct doc_node *at = doc_get(fs, which);
 
