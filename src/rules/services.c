@@ -118,12 +118,62 @@ static const struct setting *find_setting(const struct setting *set, size_t nr,
 	return NULL;
 }
 
+/*
+ * Settings of every service, for telling a user whose key belongs to
+ * another backend which one ("n_ei_candidates" is optuna's spelling).
+ */
+static const struct {
+	const char *service, *algorithms, *key;
+} all_keys[] = {
+	{ "hyperopt", "tpe", "gamma" },
+	{ "hyperopt", "tpe", "prior_weight" },
+	{ "hyperopt", "tpe", "n_EI_candidates" },
+	{ "hyperopt", "tpe and random", "random_state" },
+	{ "optuna", "tpe and multivariate-tpe", "n_startup_trials" },
+	{ "optuna", "tpe and multivariate-tpe", "n_ei_candidates" },
+	{ "optuna", "cmaes", "restart_strategy" },
+	{ "optuna", "cmaes", "sigma" },
+	{ "goptuna", "cmaes", "restart_strategy" },
+	{ "goptuna", "cmaes", "sigma" },
+	{ "skopt", "bayesianoptimization", "base_estimator" },
+	{ "skopt", "bayesianoptimization", "n_initial_points" },
+	{ "skopt", "bayesianoptimization", "acq_func" },
+	{ "skopt", "bayesianoptimization", "acq_optimizer" },
+	{ "hyperband", "hyperband", "r_l" },
+	{ "hyperband", "hyperband", "resource_name" },
+	{ "hyperband", "hyperband", "eta" },
+	{ "pbt", "pbt", "n_population" },
+	{ "pbt", "pbt", "truncation_threshold" },
+	{ "pbt", "pbt", "suggestion_trial_dir" },
+	{ "darts", "darts", "num_epochs" },
+};
+
 /* "did you mean" over the keys a service knows, ignoring case. */
 static void hint_known_keys(struct svc *s, struct diag *d, const char *name,
 			    const char *const *known)
 {
 	const char *best = NULL;
 	size_t best_d = SIZE_MAX, i;
+
+	for (i = 0; i < ARRAY_SIZE(all_keys); i++) {
+		if (strcmp(all_keys[i].key, name) || !strcmp(all_keys[i].service, s->service))
+			continue;
+		for (best_d = 0; known[best_d]; best_d++)
+			if (!levenshtein(name, strlen(name), known[best_d],
+					 strlen(known[best_d]), 1))
+				break;
+		if (known[best_d])
+			diag_hint(s->out, d, "'%s' is the %s service's spelling (for %s); the %s service serving %s here spells it '%s'",
+				  name, all_keys[i].service, all_keys[i].algorithms,
+				  s->service, s->algorithm, known[best_d]);
+		else
+			diag_hint(s->out, d, "'%s' is a setting of the %s service (for %s), but %s is served by the %s service here, which takes %s",
+				  name, all_keys[i].service, all_keys[i].algorithms,
+				  s->algorithm, s->service,
+				  known[0] ? katib_config_join(known) : "no settings");
+		return;
+	}
+	best_d = SIZE_MAX;
 
 	for (i = 0; known[i]; i++) {
 		size_t dist = levenshtein(name, strlen(name), known[i],
@@ -138,8 +188,8 @@ static void hint_known_keys(struct svc *s, struct diag *d, const char *name,
 		diag_hint(s->out, d, "did you mean '%s'? (the %s service's spelling for %s; %s)",
 			  best, s->service, s->algorithm, validation_effect());
 	else if (known[0])
-		diag_hint(s->out, d, "%s takes: %s", s->algorithm,
-			  katib_config_join(known));
+		diag_hint(s->out, d, "%s (%s service) takes: %s", s->algorithm,
+			  s->service, katib_config_join(known));
 	else
 		diag_hint(s->out, d, "%s takes no settings", s->algorithm);
 }
@@ -1173,12 +1223,26 @@ static void check_medianstop(const struct rule_ctx *ctx, struct diag_list *out)
 	static const char *const keys[] = { "min_trials_required", "start_step", NULL };
 	const struct doc_node *es = ctx->exp->early_stopping;
 	const char *name = doc_get_str(es, "algorithmName");
+	const char *image;
 	struct setting *set;
-	struct svc s = { ctx, out, "medianstop", "medianstop", NULL };
+	struct svc s = { ctx, out, "medianstop", NULL, NULL };
 	size_t nr, i;
 
-	if (!name || strcmp(name, "medianstop"))
+	if (!name)
 		return;
+	image = katib_config_image(ctx->config->early_stoppings,
+				   ctx->config->early_stopping_images, name);
+	if (!image || !strstr(image, "earlystopping-medianstop"))
+		return;	/* not served, or a custom image */
+	s.algorithm = name;
+	if (strcmp(name, "medianstop")) {
+		diag_hint(out, diag_add(out, rule_get("early-stopping-setting-invalid"),
+					doc_get(es, "algorithmName"),
+					"the medianstop service implements only medianstop: it answers \"unknown algorithm name %s\"",
+					name),
+			  "Katib accepts the Experiment, then the Suggestion fails with 'Validation failed: ValidateEarlyStoppingSettings Error: ...' and the Experiment fails");
+		return;
+	}
 	nr = read_settings(doc_get(es, "algorithmSettings"), &set);
 	for (i = 0; i < nr; i++) {
 		const struct setting *st = &set[i];
