@@ -450,6 +450,10 @@ int cmd_validate(int argc, char **argv)
 	run.out.color = !strcmp(color, "always") ||
 			(!strcmp(color, "auto") && isatty(STDOUT_FILENO) &&
 			 !getenv("NO_COLOR") && run.out.format == OUTPUT_TEXT);
+	/* Rules of later releases than the one asked for do not apply. */
+	for (i = 0; i < nr_rules; i++)
+		if (!explicit_rule[i] && rules[i].since > minor)
+			run.severities[i] = SEV_OFF;
 	/* An explicit --rule wins over --istio and --strict. */
 	if (istio && !explicit_rule[rule_index(rule_get("istio-sidecar-not-disabled"))])
 		run.severities[rule_index(rule_get("istio-sidecar-not-disabled"))] = SEV_ERROR;

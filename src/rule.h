@@ -36,6 +36,7 @@ struct rule {
 	const char *summary;		/* one line, lowercase, no period */
 	const char *upstream;		/* catalogue ids it mirrors, or NULL */
 	const char *source;		/* Katib code path or issue it comes from */
+	int since;			/* Katib 0.<since> introduced it; 0: always */
 };
 
 extern const struct rule rules[];

@@ -353,3 +353,38 @@ DARTS_OK='num_epoch=10,w_lr=0.01,w_lr_min=0.01,alpha_lr=0.01,w_weight_decay=0.25
 
 @test "PBT: resample_probability can never pass" { case_ pbt pbt "suggestion_trial_dir=/tmp/x,n_population=40,truncation_threshold=0.2,resample_probability=0.5" "double:1:5:step=0.5" - algorithm-setting-invalid "'<=' not supported between instances of 'int' and 'str'"; }
 @test "PBT: required settings" { case_ pbt pbt "n_population=40" "double:1:5:step=0.5" - algorithm-setting-invalid "Required params missing: suggestion_trial_dir, truncation_threshold"; }
+
+# Rules of §3 that the services' unit tests do not exercise.
+@test "SUG-HO: a log distribution with a bound at 0 fails at GetSuggestions" { case_ hyperopt tpe "" "double:0:1:dist=logUniform" - algorithm-search-space-hangs "math domain error"; }
+@test "SUG-OP-15: grid with an int step of 0" { case_ optuna grid "" "int:1:5:step=0" 3 algorithm-search-space-invalid "range() arg 3 must not be zero"; }
+@test "SUG-GO-02: goptuna does not implement grid" { case_ goptuna grid "" "int:1:5" - algorithm-setting-invalid "unsupported algorithm"; }
+@test "SUG-GO-04: goptuna refuses duplicate parameter names" {
+	config goptuna random > "$BATS_TEST_TMPDIR/config.yaml"
+	experiment random "" "int:1:5;int:2:6" - | sed 's/name: p1$/name: p0/' > "$BATS_TEST_TMPDIR/e.yaml"
+	run --separate-stderr katib validate -o json --katib-config "$BATS_TEST_TMPDIR/config.yaml" "$BATS_TEST_TMPDIR/e.yaml"
+	[[ "$output" == *'the goptuna service answers \"Detect duplicated parameter name: p0\"'* ]]
+}
+@test "SUG-GO-05: goptuna reads int bounds with Atoi" { case_ goptuna random "" "int:1.0:5" - algorithm-setting-hangs 'strconv.Atoi: parsing "1.0": invalid syntax'; }
+@test "SUG-SK: a tree estimator with lbfgs fails at GetSuggestions" { case_ skopt bayesianoptimization "base_estimator=RF,acq_optimizer=lbfgs" "" - algorithm-setting-hangs "should run with acq_optimizer='sampling'"; }
+@test "SUG-SK: no initial points fails at the first ask" { case_ skopt bayesianoptimization "n_initial_points=0" "" - algorithm-setting-hangs "Random evaluations exhausted"; }
+@test "SUG-HB-01: hyperband without r_l" { case_ hyperband hyperband "resource_name=p0" "int:1:5" - algorithm-setting-invalid "r_l and resource_name must be set."; }
+@test "SUG-HB-02: hyperband with a negative r_l" { case_ hyperband hyperband "r_l=-1,resource_name=p0" "int:1:5" - algorithm-setting-invalid "r_l must be a positive float number."; }
+@test "SUG-HB-03: hyperband with an unparsable eta" { case_ hyperband hyperband "r_l=9,eta=abc,resource_name=p0" "int:1:5" - algorithm-setting-invalid "could not convert string to float: 'abc'"; }
+@test "SUG-HB-06: hyperband with r_l 0 or eta 1" {
+	case_ hyperband hyperband "r_l=0,resource_name=p0" "int:1:5" - algorithm-setting-invalid "math domain error"
+	case_ hyperband hyperband "r_l=9,eta=1.5,resource_name=p0" "int:1:5" - algorithm-setting-invalid "float division by zero"
+}
+@test "SUG-HB: r_l below 1 passes validation and then yields no trials" { case_ hyperband hyperband "r_l=0.5,resource_name=p0" "int:1:5" - algorithm-setting-hangs "The response contains unexpected trials"; }
+@test "SUG-HB-04: exact bracket arithmetic (r_l 1000, eta 10 needs 100)" { case_ hyperband hyperband "r_l=1000,eta=10,resource_name=p0" "int:1:5" - algorithm-search-space-invalid "parallelTrialCount must be not less than 100."; }
+@test "SUG-PBT-02/03: population and threshold ranges" {
+	case_ pbt pbt "suggestion_trial_dir=/x,n_population=3,truncation_threshold=0.2" "double:1:5:step=1" - algorithm-setting-invalid "Param(n_population) should be >= 5"
+	case_ pbt pbt "suggestion_trial_dir=/x,n_population=40,truncation_threshold=2" "double:1:5:step=1" - algorithm-setting-invalid "Param(truncation_threshold) should be between 0 and 1, inclusive"
+}
+@test "SUG-EN-05/06/08: enas settings" {
+	g="{numLayers: 4, inputSizes: [32], outputSizes: [10]}"
+	nas_case enas "controller_hidden=64" "$OP_OK" algorithm-setting-invalid "Unknown Algorithm Setting name: controller_hidden" "$g"
+	nas_case enas "controller_train_steps=ten" "$OP_OK" algorithm-setting-invalid "Algorithm Setting controller_train_steps must be int type" "$g"
+	nas_case enas "controller_train_steps=0" "$OP_OK" algorithm-setting-invalid "controller_train_steps: 0 with int type must be in range [1, inf)" "$g"
+	nas_case enas "controller_temperature=None,controller_skip_weight=nan" "$OP_OK" ok "" "$g"
+}
+@test "SUG-NAS-08: a step that is not a number" { nas_case darts "" '- {operationType: conv, parameters: [{name: a, parameterType: double, feasibleSpace: {min: "1", max: "2", step: abc}}]}' nas-operation-invalid "could not convert string to float: 'abc'"; }

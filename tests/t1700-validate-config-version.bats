@@ -116,3 +116,11 @@ good() { cat "$REPO_DIR/examples/good-experiment.yaml"; }
 	run --separate-stderr -1 katib validate -q --no-excerpt --katib-version v0.19 "$BATS_TEST_TMPDIR/normal.yaml"
 	assert_output --partial "silently drop parameter 'lr' from the search space"
 }
+
+@test "--katib-version: distribution arrived in v0.18" {
+	good | sed '0,/        max: "0.05"/s//        max: "0.05"\n        distribution: loguniform/' > "$BATS_TEST_TMPDIR/dist.yaml"
+	run --separate-stderr -1 katib validate -q --no-excerpt "$BATS_TEST_TMPDIR/dist.yaml"
+	assert_output --partial "[parameter-distribution-invalid]"
+	run --separate-stderr katib validate -q --no-excerpt --katib-version v0.17 "$BATS_TEST_TMPDIR/dist.yaml"
+	refute_output --partial "[parameter-distribution-invalid]"
+}

@@ -4,6 +4,7 @@
 #include "diag.h"
 #include "re.h"
 #include "rule.h"
+#include "katib-config.h"
 #include "schema.h"
 
 #include <ctype.h>
@@ -33,6 +34,8 @@ void test_rules_table(void)
 		   "rule '%s' has a valid default severity", r->id);
 		OK(rule_find(r->id) == r, "rule_find finds '%s'", r->id);
 		OK(r->source && *r->source, "rule '%s' names the Katib code or issue it comes from", r->id);
+		OK(!r->since || (r->since >= KATIB_MINOR_OLDEST && r->since <= KATIB_MINOR_LATEST),
+		   "rule '%s' was introduced by a release Katib versions know", r->id);
 	}
 	OK(rule_find("no-such-rule") == NULL, "rule_find returns NULL for unknown ids");
 }
