@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "doc-yaml.h"
 #include "katib-config.h"
+#include "lint-config.h"
 #include "output.h"
 #include "re.h"
 #include "rule.h"
@@ -29,7 +30,8 @@ static const char usage_text[] =
 	"\n"
 	"Options:\n"
 	"  -f, --filename FILE      a file, directory or '-' to validate (repeatable)\n"
-	"  -o, --output FORMAT      text (default) or json\n"
+	"  -o, --output FORMAT      text (default), json, sarif (code scanning),\n"
+	"                           github (Actions annotations) or junit\n"
 	"      --rule ID=SEVERITY   set a rule's severity: error, warning, info or off\n"
 	"      --disable ID         turn a rule off (same as --rule ID=off)\n"
 	"      --katib-config FILE  the katib-config of the target cluster (a KatibConfig\n"
@@ -38,6 +40,9 @@ static const char usage_text[] =
 	"      --katib-version V    behave like Katib release V (v0.15 to v0.19; default\n"
 	"                           v0.19)\n"
 	"      --strict             report warnings as errors (they then fail the run)\n"
+	"      --config FILE        read settings from FILE instead of the first\n"
+	"                           .katib-lint.yaml found from here upwards\n"
+	"      --no-config          read no settings file\n"
 	"      --istio              trial pods run where Istio injects sidecars: a\n"
 	"                           missing opt-out is an error, not a warning\n"
 	"      --list-rules         list every rule with its severity and summary\n"
@@ -178,7 +183,7 @@ static int validate_stream(struct validate_run *run, const char *path,
 		else if (res == VALIDATE_UNREADABLE)
 			run->unreadable = 1;
 		diag_sort(&run->diags);
-		output_findings(&run->out, &run->diags, d);
+		output_findings(&run->out, &run->diags, d, res != VALIDATE_SKIPPED);
 		tally(run);
 		diag_list_clear(&run->diags);
 		doc_free(d);
@@ -271,7 +276,7 @@ int cmd_validate(int argc, char **argv)
 		OPT_RULE = 256, OPT_DISABLE, OPT_LIST, OPT_NO_EXCERPT, OPT_COLOR,
 		OPT_MAX_FILE, OPT_MAX_DOC, OPT_MAX_DEPTH, OPT_MAX_NODES,
 		OPT_MAX_ALIAS, OPT_MAX_SCALAR, OPT_MAX_DOCS, OPT_STRICT, OPT_ISTIO,
-		OPT_KATIB_CONFIG, OPT_KATIB_VERSION,
+		OPT_KATIB_CONFIG, OPT_KATIB_VERSION, OPT_CONFIG, OPT_NO_CONFIG,
 	};
 	static const struct option longopts[] = {
 		{ "filename", required_argument, NULL, 'f' },
@@ -293,6 +298,8 @@ int cmd_validate(int argc, char **argv)
 		{ "istio", no_argument, NULL, OPT_ISTIO },
 		{ "katib-config", required_argument, NULL, OPT_KATIB_CONFIG },
 		{ "katib-version", required_argument, NULL, OPT_KATIB_VERSION },
+		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -303,11 +310,14 @@ int cmd_validate(int argc, char **argv)
 	size_t nr_paths = 0, alloc_paths = 0, i;
 	int c, quiet = 0, strict = 0, istio = 0, status = STATUS_OK;
 	int minor = KATIB_MINOR_LATEST, loaded_config = 0;
-	const char *version = NULL, *config_path = NULL;
+	const char *version = NULL, *config_path = NULL, *lint_path = NULL;
+	int no_lint_config = 0;
+	struct lint_config lint;
 	unsigned char *explicit_rule;
 	const char *color = "auto";
 
 	memset(&run, 0, sizeof(run));
+	memset(&lint, 0, sizeof(lint));
 	run.out.fp = stdout;
 	run.limits = default_limits;
 	run.out.excerpts = 1;
@@ -325,13 +335,9 @@ int cmd_validate(int argc, char **argv)
 			paths[nr_paths++] = optarg;
 			break;
 		case 'o':
-			if (!strcmp(optarg, "json")) {
-				run.out.format = OUTPUT_JSON;
-			} else if (!strcmp(optarg, "text")) {
-				run.out.format = OUTPUT_TEXT;
-			} else {
+			if (output_format_parse(optarg, &run.out.format)) {
 				status = usage_error("validate",
-						     "unknown output format '%s' (use text or json)",
+						     "unknown output format '%s' (use text, json, sarif, github or junit)",
 						     optarg);
 				goto out;
 			}
@@ -351,14 +357,13 @@ int cmd_validate(int argc, char **argv)
 		case OPT_KATIB_CONFIG:
 			config_path = optarg;
 			break;
+		case OPT_CONFIG:
+			lint_path = optarg;
+			break;
+		case OPT_NO_CONFIG:
+			no_lint_config = 1;
+			break;
 		case OPT_KATIB_VERSION:
-			minor = katib_version_parse(optarg);
-			if (minor < 0) {
-				status = usage_error("validate",
-						     "unknown Katib version '%s' (give v0.%d to v0.%d)",
-						     optarg, KATIB_MINOR_OLDEST, KATIB_MINOR_LATEST);
-				goto out;
-			}
 			version = optarg;
 			break;
 		case OPT_LIST:
@@ -432,6 +437,31 @@ int cmd_validate(int argc, char **argv)
 		goto out;
 	}
 
+	/* The settings file fills in what the command line left open. */
+	if (!no_lint_config && lint_config_load(&lint, lint_path)) {
+		status = STATUS_USAGE;
+		goto out;
+	}
+	for (i = 0; lint.severities && i < nr_rules; i++)
+		if (!explicit_rule[i] && (int)lint.severities[i] >= 0) {
+			run.severities[i] = lint.severities[i];
+			explicit_rule[i] = 1;
+		}
+	strict |= lint.strict;
+	istio |= lint.istio;
+	if (!version)
+		version = lint.katib_version;
+	if (!config_path)
+		config_path = lint.katib_config;
+	if (version) {
+		minor = katib_version_parse(version);
+		if (minor < 0) {
+			status = usage_error("validate",
+					     "unknown Katib version '%s' (give v0.%d to v0.%d)",
+					     version, KATIB_MINOR_OLDEST, KATIB_MINOR_LATEST);
+			goto out;
+		}
+	}
 	if (config_path) {
 		struct fail f = FAIL_INIT;
 
@@ -479,6 +509,7 @@ int cmd_validate(int argc, char **argv)
 	else if (run.errors)
 		status = STATUS_FINDINGS;
 out:
+	lint_config_release(&lint);
 	if (loaded_config)
 		katib_config_release(&run.config);
 	diag_list_release(&run.diags);

@@ -1,9 +1,14 @@
 #include "compat.h"
 #include "output.h"
+#include "alloc.h"
 #include "buf.h"
 #include "diag.h"
 #include "doc-yaml.h"
 #include "rule.h"
+
+#ifndef KATIB_VERSION
+#define KATIB_VERSION "0.1.0-dev"
+#endif
 
 #define C_RESET "\033[0m"
 #define C_BOLD "\033[1m"
@@ -92,21 +97,228 @@ static void json_finding(struct output *o, const struct diag *f)
 	o->nr_written++;
 }
 
+int output_format_parse(const char *name, enum output_format *out)
+{
+	static const struct {
+		const char *name;
+		enum output_format format;
+	} formats[] = {
+		{ "text", OUTPUT_TEXT }, { "json", OUTPUT_JSON },
+		{ "sarif", OUTPUT_SARIF }, { "github", OUTPUT_GITHUB },
+		{ "junit", OUTPUT_JUNIT },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(formats); i++) {
+		if (!strcmp(name, formats[i].name)) {
+			*out = formats[i].format;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* ---- GitHub Actions workflow commands ---- */
+
+static void gh_escape(struct buf *b, const char *s, int property)
+{
+	for (; *s; s++) {
+		if (*s == '%')
+			buf_adds(b, "%25");
+		else if (*s == '\r')
+			buf_adds(b, "%0D");
+		else if (*s == '\n')
+			buf_adds(b, "%0A");
+		else if (property && *s == ':')
+			buf_adds(b, "%3A");
+		else if (property && *s == ',')
+			buf_adds(b, "%2C");
+		else
+			buf_addch(b, *s);
+	}
+}
+
+static void github_finding(struct output *o, const struct diag *f)
+{
+	struct buf b = BUF_INIT;
+
+	buf_addf(&b, "::%s file=", f->severity == SEV_ERROR ? "error"
+				  : f->severity == SEV_WARNING ? "warning" : "notice");
+	gh_escape(&b, f->file, 1);
+	if (f->span.start.line)
+		buf_addf(&b, ",line=%u,col=%u", (unsigned)f->span.start.line,
+			 (unsigned)f->span.start.col);
+	buf_adds(&b, ",title=");
+	gh_escape(&b, f->rule->id, 1);
+	buf_adds(&b, "::");
+	gh_escape(&b, f->message, 0);
+	if (f->path && *f->path) {
+		buf_adds(&b, "%0Aat ");
+		gh_escape(&b, f->path, 0);
+	}
+	if (f->hint) {
+		buf_adds(&b, "%0Ahint: ");
+		gh_escape(&b, f->hint, 0);
+	}
+	buf_addch(&b, '\n');
+	fwrite(b.buf, 1, b.len, o->fp);
+	buf_release(&b);
+}
+
+/* ---- SARIF 2.1.0 ---- */
+
+static const char *sarif_level(enum severity s)
+{
+	return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
+}
+
+static void sarif_begin(struct output *o)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	buf_adds(&b, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
+		     "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {"
+		     "\"name\": \"kubectl-katib\", \"version\": ");
+	buf_add_json_str(&b, KATIB_VERSION, strlen(KATIB_VERSION));
+	buf_adds(&b, ", \"informationUri\": \"https://github.com/kubeflow/katib\", \"rules\": [");
+	for (i = 0; i < nr_rules; i++) {
+		buf_adds(&b, i ? ",\n      {\"id\": " : "\n      {\"id\": ");
+		buf_add_json_str(&b, rules[i].id, strlen(rules[i].id));
+		buf_adds(&b, ", \"shortDescription\": {\"text\": ");
+		buf_add_json_str(&b, rules[i].summary, strlen(rules[i].summary));
+		buf_adds(&b, "}, \"fullDescription\": {\"text\": ");
+		buf_add_json_str(&b, rules[i].source, strlen(rules[i].source));
+		buf_addf(&b, "}, \"defaultConfiguration\": {\"level\": \"%s\"}}",
+			 sarif_level(rules[i].severity));
+	}
+	buf_adds(&b, "]}},\n    \"results\": [");
+	fwrite(b.buf, 1, b.len, o->fp);
+	buf_release(&b);
+}
+
+static void sarif_finding(struct output *o, const struct diag *f)
+{
+	struct buf b = BUF_INIT, text = BUF_INIT;
+
+	buf_adds(&b, o->nr_written ? ",\n      {" : "\n      {");
+	buf_adds(&b, "\"ruleId\": ");
+	buf_add_json_str(&b, f->rule->id, strlen(f->rule->id));
+	buf_addf(&b, ", \"ruleIndex\": %zu, \"level\": \"%s\", \"message\": {\"text\": ",
+		 rule_index(f->rule), sarif_level(f->severity));
+	buf_adds(&text, f->message);
+	if (f->hint)
+		buf_addf(&text, " (hint: %s)", f->hint);
+	buf_add_json_str(&b, text.buf, text.len);
+	buf_adds(&b, "}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
+	buf_add_json_str(&b, f->file, strlen(f->file));
+	buf_adds(&b, "}");
+	if (f->span.start.line)
+		buf_addf(&b, ", \"region\": {\"startLine\": %u, \"startColumn\": %u}",
+			 (unsigned)f->span.start.line, (unsigned)f->span.start.col);
+	buf_adds(&b, "}");
+	if (f->path && *f->path) {
+		buf_adds(&b, ", \"logicalLocations\": [{\"fullyQualifiedName\": ");
+		buf_add_json_str(&b, f->path, strlen(f->path));
+		buf_adds(&b, "}]");
+	}
+	buf_adds(&b, "}]}");
+	fwrite(b.buf, 1, b.len, o->fp);
+	buf_release(&b);
+	buf_release(&text);
+	o->nr_written++;
+}
+
+/* ---- JUnit XML ---- */
+
+static void xml_escape(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '&')
+			buf_adds(b, "&amp;");
+		else if (c == '<')
+			buf_adds(b, "&lt;");
+		else if (c == '>')
+			buf_adds(b, "&gt;");
+		else if (c == '"')
+			buf_adds(b, "&quot;");
+		else if (c < 0x20 && c != '\n' && c != '\t')
+			buf_addf(b, "&#x%x;", c);	/* not allowed raw in XML */
+		else
+			buf_addch(b, (char)c);
+	}
+}
+
+static void junit_document(struct output *o, const struct diag_list *list,
+			   const struct doc *d)
+{
+	struct buf *b = o->junit;
+	size_t i, failing = 0;
+
+	for (i = 0; i < list->nr; i++)
+		failing += list->item[i].severity >= SEV_WARNING;
+	buf_adds(b, "    <testcase classname=\"");
+	xml_escape(b, d ? d->name : "-");
+	buf_addf(b, "\" name=\"document %u\"", d ? d->index : 0);
+	if (!failing) {
+		buf_adds(b, "/>\n");
+	} else {
+		const struct diag *first = &list->item[0];
+
+		buf_adds(b, ">\n      <failure type=\"");
+		xml_escape(b, first->rule->id);
+		buf_adds(b, "\" message=\"");
+		xml_escape(b, first->message);
+		buf_adds(b, "\">");
+		for (i = 0; i < list->nr; i++) {
+			const struct diag *f = &list->item[i];
+
+			xml_escape(b, f->file);
+			buf_addf(b, ":%u:%u: %s: ", (unsigned)f->span.start.line,
+				 (unsigned)f->span.start.col, severity_name(f->severity));
+			xml_escape(b, f->message);
+			buf_adds(b, " [");
+			xml_escape(b, f->rule->id);
+			buf_adds(b, "]\n");
+		}
+		buf_adds(b, "</failure>\n    </testcase>\n");
+		o->junit_failures++;
+	}
+	o->junit_cases++;
+}
+
 void output_begin(struct output *o)
 {
 	o->nr_written = 0;
 	if (o->format == OUTPUT_JSON)
 		fputs("{\n  \"findings\": [", o->fp);
+	else if (o->format == OUTPUT_SARIF)
+		sarif_begin(o);
+	else if (o->format == OUTPUT_JUNIT) {
+		o->junit = xcalloc(1, sizeof(*o->junit));
+		buf_init(o->junit, 0);
+	}
 }
 
 void output_findings(struct output *o, const struct diag_list *list,
-		     const struct doc *d)
+		     const struct doc *d, int checked)
 {
 	size_t i;
 
+	if (o->format == OUTPUT_JUNIT) {
+		if (checked)
+			junit_document(o, list, d);
+		return;
+	}
 	for (i = 0; i < list->nr; i++) {
 		if (o->format == OUTPUT_JSON)
 			json_finding(o, &list->item[i]);
+		else if (o->format == OUTPUT_SARIF)
+			sarif_finding(o, &list->item[i]);
+		else if (o->format == OUTPUT_GITHUB)
+			github_finding(o, &list->item[i]);
 		else
 			text_finding(o, &list->item[i], d);
 	}
@@ -116,6 +328,23 @@ void output_end(struct output *o, unsigned files, unsigned documents,
 		unsigned experiments, unsigned errors, unsigned warnings,
 		unsigned infos)
 {
+	if (o->format == OUTPUT_SARIF) {
+		fprintf(o->fp, "%s]\n  }]\n}\n", o->nr_written ? "\n    " : "");
+		return;
+	}
+	if (o->format == OUTPUT_JUNIT) {
+		fprintf(o->fp,
+			"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			"<testsuites name=\"kubectl katib validate\" tests=\"%u\" failures=\"%u\" errors=\"0\">\n"
+			"  <testsuite name=\"kubectl katib validate\" tests=\"%u\" failures=\"%u\" errors=\"0\" skipped=\"0\">\n"
+			"%s  </testsuite>\n</testsuites>\n",
+			o->junit_cases, o->junit_failures, o->junit_cases,
+			o->junit_failures, o->junit->buf);
+		buf_release(o->junit);
+		free(o->junit);
+		o->junit = NULL;
+		return;
+	}
 	if (o->format == OUTPUT_JSON) {
 		fprintf(o->fp,
 			"%s],\n  \"summary\": {\"files\": %u, \"documents\": %u, "

@@ -8,26 +8,38 @@
 
 #include <stdio.h>
 
+struct buf;
 struct diag_list;
 struct doc;
 
 enum output_format {
 	OUTPUT_TEXT,
 	OUTPUT_JSON,
+	OUTPUT_SARIF,		/* SARIF 2.1.0, for code scanning */
+	OUTPUT_GITHUB,		/* GitHub Actions workflow commands */
+	OUTPUT_JUNIT,		/* JUnit XML, one test case per Experiment */
 };
+
+/* Parses "text", "json", ...; returns -1 for an unknown name. */
+int output_format_parse(const char *name, enum output_format *out);
 
 struct output {
 	enum output_format format;
 	FILE *fp;
 	int color;
 	int excerpts;
-	unsigned nr_written;	/* JSON: findings written so far */
+	unsigned nr_written;	/* JSON, SARIF: findings written so far */
+	struct buf *junit;	/* JUnit: test cases, written at the end */
+	unsigned junit_cases, junit_failures;
 };
 
 void output_begin(struct output *o);
-/* Writes the findings of one document; d (may be NULL) gives excerpts. */
+/*
+ * Writes the findings of one document; d (may be NULL) gives excerpts.
+ * checked says whether the document was an Experiment (or unreadable).
+ */
 void output_findings(struct output *o, const struct diag_list *list,
-		     const struct doc *d);
+		     const struct doc *d, int checked);
 void output_end(struct output *o, unsigned files, unsigned documents,
 		unsigned experiments, unsigned errors, unsigned warnings,
 		unsigned infos);

@@ -6,6 +6,7 @@
 #include "katib-config.h"
 #include "rule.h"
 #include "rules/rules.h"
+#include "suppress.h"
 
 static void report_duplicates(const struct doc_node *n, struct diag_list *out)
 {
@@ -89,9 +90,24 @@ static int validate_object(const struct doc *d, const struct doc_node *root,
 	return 1;
 }
 
+static enum validate_result validate_any(const struct doc *d,
+					 const struct katib_config *config,
+					 struct diag_list *out);
+
 enum validate_result validate_doc(const struct doc *d,
 				  const struct katib_config *config,
 				  struct diag_list *out)
+{
+	size_t before = out->nr;
+	enum validate_result res = validate_any(d, config, out);
+
+	suppress_apply(out, before, d);
+	return res;
+}
+
+static enum validate_result validate_any(const struct doc *d,
+					 const struct katib_config *config,
+					 struct diag_list *out)
 {
 	const struct doc_node *root = d->root, *items, *c;
 	int found = 0;

@@ -23,6 +23,7 @@ katib() {
 			--suppressions="$TESTS_DIR/valgrind.supp")
 	fi
 	LC_ALL=C TZ=UTC NO_COLOR=1 HOME="$BATS_TEST_TMPDIR" \
+		KATIB_LINT_CONFIG=${KATIB_LINT_CONFIG-} \
 		KUBECONFIG="$BATS_TEST_TMPDIR/kubeconfig" \
 		"${pre[@]}" "$KATIB_BIN" "$@"
 }
