@@ -64,6 +64,9 @@ struct doc_reader {
 
 	unsigned nr_docs;
 	const char *pending_error;	/* reported as the next document */
+	uint64_t next_doc_off;		/* where the next document's text starts */
+	uint64_t pending_trim;		/* trim here at the next call (0: none) */
+	struct pos pending_trim_at;
 };
 
 static int fill(struct doc_reader *r)
@@ -128,29 +131,40 @@ static unsigned char win_byte(const struct doc_reader *r, uint64_t off)
 	return (unsigned char)r->win.buf[off - r->win_off];
 }
 
-static int is_continuation(const struct doc_reader *r, uint64_t off)
-{
-	return off < r->win_off + r->win.len &&
-	       (win_byte(r, off) & 0xc0) == 0x80;
-}
-
 /* libyaml counts characters; findings and excerpts need bytes. */
 static uint64_t mark_offset(struct doc_reader *r, size_t index)
 {
-	uint64_t end = r->win_off + r->win.len;
+	const unsigned char *base = (const unsigned char *)r->win.buf;
+	const unsigned char *p = base + (r->cur_off - r->win_off);
+	const unsigned char *end = base + r->win.len;
+	uint64_t idx = r->cur_idx;
 
-	while (r->cur_idx < index && r->cur_off < end) {
-		r->cur_off++;
-		while (is_continuation(r, r->cur_off))
-			r->cur_off++;
-		r->cur_idx++;
+	while (idx < index && p < end) {
+		uint64_t word;
+
+		/* Eight ASCII bytes at once: no byte has its high bit set. */
+		if (index - idx >= 8 && end - p >= 8) {
+			memcpy(&word, p, 8);
+			if (!(word & 0x8080808080808080ULL)) {
+				p += 8;
+				idx += 8;
+				continue;
+			}
+		}
+		/* A character is a lead byte and its continuation bytes. */
+		p++;
+		while (p < end && (*p & 0xc0) == 0x80)
+			p++;
+		idx++;
 	}
-	while (r->cur_idx > index && r->cur_off > r->win_off) {
-		r->cur_off--;
-		while (r->cur_off > r->win_off && is_continuation(r, r->cur_off))
-			r->cur_off--;
-		r->cur_idx--;
+	while (idx > index && p > base) {
+		p--;
+		while (p > base && (*p & 0xc0) == 0x80)
+			p--;
+		idx--;
 	}
+	r->cur_idx = idx;
+	r->cur_off = r->win_off + (uint64_t)(p - base);
 	return r->cur_off;
 }
 
@@ -318,8 +332,12 @@ static int is_plain_bool(const char *s, size_t n)
 	};
 	size_t i;
 
+	/* Every word is 1 to 5 letters starting with one of these. */
+	if (n > 5 || !n || !strchr("yYnNtTfFoO", s[0]))
+		return 0;
 	for (i = 0; i < ARRAY_SIZE(words); i++)
-		if (strlen(words[i]) == n && !memcmp(words[i], s, n))
+		if (words[i][0] == s[0] && strlen(words[i]) == n &&
+		    !memcmp(words[i], s, n))
 			return 1;
 	return 0;
 }
@@ -406,6 +424,9 @@ static int is_plain_float(const char *s, size_t n)
 
 static enum doc_kind resolve_plain(const char *s, size_t n)
 {
+	/* Most scalars are words: only these first bytes can start a number. */
+	if (n && !strchr("0123456789+-.~nNyYtTfFoO", s[0]))
+		return DOC_STR;
 	if (is_plain_null(s, n))
 		return DOC_NULL;
 	if (is_plain_bool(s, n))
@@ -719,9 +740,14 @@ static void build_release(struct build *b)
 	free(b->anchors);
 }
 
-/* Keeps the bytes of d's source in d, so excerpts outlive the window. */
+/*
+ * Gives d its source text.  A document that was read points into the
+ * window (valid until the next doc_reader_next(): copying every document
+ * cost a tenth of the run); an unreadable one keeps a copy, because
+ * resynchronising moves the window at once.
+ */
 static void set_doc_text(struct doc_reader *r, struct doc *d, uint64_t from,
-			 uint64_t to)
+			 uint64_t to, int copy)
 {
 	uint64_t end = r->win_off + r->win.len;
 
@@ -731,8 +757,11 @@ static void set_doc_text(struct doc_reader *r, struct doc *d, uint64_t from,
 		to = end;
 	if (to < from)
 		to = from;
-	d->text = arena_strndup(&d->arena, r->win.buf + (from - r->win_off),
-				(size_t)(to - from));
+	if (copy)
+		d->text = arena_strndup(&d->arena, r->win.buf + (from - r->win_off),
+					(size_t)(to - from));
+	else
+		d->text = r->win.buf + (from - r->win_off);
 	d->len = (size_t)(to - from);
 	d->text_off = from;
 }
@@ -850,7 +879,7 @@ static int finish_doc_with_error(struct doc_reader *r, struct doc *d,
 	/* Keep the source through the end of the error's line. */
 	while (line_end < end && win_byte(r, line_end) != '\n')
 		line_end++;
-	set_doc_text(r, d, text_from, line_end);
+	set_doc_text(r, d, text_from, line_end, 1);
 	*out = d;
 	return 1;
 }
@@ -890,9 +919,14 @@ int doc_reader_next(struct doc_reader *r, struct doc **out, struct fail *f)
 		return 0;
 	if (!r->parser_live)
 		reader_start_parser(r);
+	if (r->pending_trim) {
+		/* The previous document's text is no longer promised. */
+		trim_window(r, r->pending_trim, r->pending_trim_at);
+		r->pending_trim = 0;
+	}
 
 	memset(&b, 0, sizeof(b));
-	text_from = r->win_off;
+	text_from = r->next_doc_off > r->win_off ? r->next_doc_off : r->win_off;
 	for (;;) {
 		if (!yaml_parser_parse(&r->parser, &ev)) {
 			struct doc *d;
@@ -960,7 +994,7 @@ int doc_reader_next(struct doc_reader *r, struct doc **out, struct fail *f)
 				r->done = 1;
 				*out = error_doc(r, "more documents than the limit (--max-docs)",
 						 at, 1);
-				set_doc_text(r, *out, at.off, at.off);
+				set_doc_text(r, *out, at.off, at.off, 1);
 				return 1;
 			}
 			b.doc = doc_new(r->name, r->nr_docs++);
@@ -980,9 +1014,18 @@ int doc_reader_next(struct doc_reader *r, struct doc **out, struct fail *f)
 				d->error->at = b.error_at;
 				d->error->limit = b.error_limit ? 1 : 0;
 			}
-			set_doc_text(r, d, text_from, end);
+			set_doc_text(r, d, text_from, end, 0);
 			build_release(&b);
-			trim_window(r, end, end_at);
+			r->next_doc_off = end;
+			/*
+			 * Drop what earlier documents used, but only once it
+			 * is worth a memmove: trimming at every document
+			 * moved the rest of the window each time.
+			 */
+			if (end - r->win_off >= READ_CHUNK) {
+				r->pending_trim = end;
+				r->pending_trim_at = end_at;
+			}
 			*out = d;
 			return 1;
 		}

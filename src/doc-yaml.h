@@ -54,7 +54,9 @@ void doc_reader_open_mem(struct doc_reader **out, const char *name,
 			 const struct doc_limits *lim);
 
 /*
- * Reads the next document into *out (free with doc_free()).  Returns 1 with
+ * Reads the next document into *out (free with doc_free()).  Its ->text
+ * (for excerpts) lasts only until the next call; its nodes until
+ * doc_free().  Returns 1 with
  * a document (possibly one with ->error set), 0 at the end of the stream,
  * or -1 when the input could not be read at all (I/O error; f is set).
  */

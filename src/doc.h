@@ -65,7 +65,13 @@ struct doc {
 	struct arena arena;
 	const char *name;	/* display name of the file, "-" for stdin */
 	unsigned index;		/* 0-based position in its stream */
-	const char *text;	/* the source of this document */
+	/*
+	 * The source of this document.  For a document a doc_reader read
+	 * without error it points into the reader's buffer and is valid only
+	 * until the next doc_reader_next() or doc_reader_free(); nodes keep
+	 * their own copies of their text and stay valid until doc_free().
+	 */
+	const char *text;
 	size_t len;
 	uint64_t text_off;	/* file offset of text[0] */
 	struct doc_node *root;	/* NULL when error is set */

@@ -210,56 +210,101 @@ static int param_listed(const struct doc_node *params, const char *name)
 	return 0;
 }
 
-/* Reports ${trialParameters.X} in the template with no trial parameter X. */
-static void find_unknown_placeholders(const struct doc_node *n,
-				      const struct valid_param *valid,
-				      size_t nr_valid, struct diag_list *out)
+/* A ${trialParameters.NAME} found in the template. */
+struct placeholder {
+	const char *name;
+	size_t len;
+	const struct doc_node *node;
+	int in_key;
+};
+
+struct placeholders {
+	struct placeholder *item;
+	size_t nr, alloc;
+};
+
+static void scan_text(struct placeholders *ph, const struct doc_node *n,
+		      const char *s, size_t len, int in_key)
+{
+	const char *end = s + len, *p = s;
+	size_t pl = strlen(PLACEHOLDER);
+
+	/* memchr first: most strings have no '$' at all. */
+	while ((p = memchr(p, '$', (size_t)(end - p)))) {
+		const char *name, *q;
+
+		if ((size_t)(end - p) < pl || memcmp(p, PLACEHOLDER, pl)) {
+			p++;
+			continue;
+		}
+		name = p + pl;
+		/* Katib's leftover regex: \$\{trialParameters\..+?\} */
+		for (q = name; q < end && *q != '}' && *q != '\n'; q++)
+			;
+		if (q >= end || *q != '}' || q == name) {
+			p = name;
+			continue;
+		}
+		ALLOC_GROW(ph->item, ph->nr + 1, ph->alloc);
+		ph->item[ph->nr].name = name;
+		ph->item[ph->nr].len = (size_t)(q - name);
+		ph->item[ph->nr].node = n;
+		ph->item[ph->nr].in_key = in_key;
+		ph->nr++;
+		p = q;
+	}
+}
+
+/* Collects every placeholder of the template, in keys and string values. */
+static void collect_placeholders(struct placeholders *ph, const struct doc_node *n)
 {
 	const struct doc_node *c;
-	const char *texts[2];
-	size_t lens[2], t;
 
-	texts[0] = n->key;
-	lens[0] = n->key ? n->key_len : 0;
-	texts[1] = n->kind == DOC_STR ? n->text : NULL;
-	lens[1] = n->kind == DOC_STR ? n->len : 0;
-	for (t = 0; t < 2; t++) {
-		const char *s = texts[t], *end = s + lens[t], *p;
-
-		if (!s)
-			continue;
-		for (p = s; (p = memmem(p, (size_t)(end - p), PLACEHOLDER,
-					strlen(PLACEHOLDER)));) {
-			const char *name = p + strlen(PLACEHOLDER), *q = name;
-			size_t i;
-			int known = 0;
-
-			/* Katib's leftover regex: \$\{trialParameters\..+?\} */
-			while (q < end && *q != '}' && *q != '\n')
-				q++;
-			if (q >= end || *q != '}' || q == name) {
-				p = name;
-				continue;
-			}
-			for (i = 0; i < nr_valid; i++)
-				if (strlen(valid[i].name) == (size_t)(q - name) &&
-				    !memcmp(valid[i].name, name, (size_t)(q - name)))
-					known = 1;
-			if (!known) {
-				struct diag *d = t ? diag_add(out, rule_get("trial-template-placeholder-unknown"), n,
-							      "the template uses ${trialParameters.%.*s}, which trialParameters does not define",
-							      (int)(q - name), name)
-						   : diag_add_key(out, rule_get("trial-template-placeholder-unknown"), n,
-								  "the template uses ${trialParameters.%.*s}, which trialParameters does not define",
-								  (int)(q - name), name);
-				diag_hint(out, d, "add a trial parameter named '%.*s' or fix the placeholder",
-					  (int)(q - name), name);
-			}
-			p = q;
-		}
-	}
+	if (n->key)
+		scan_text(ph, n, n->key, n->key_len, 1);
+	if (n->kind == DOC_STR)
+		scan_text(ph, n, n->text, n->len, 0);
 	for (c = n->child; c; c = c->next)
-		find_unknown_placeholders(c, valid, nr_valid, out);
+		collect_placeholders(ph, c);
+}
+
+static int placeholder_used(const struct placeholders *ph, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < ph->nr; i++)
+		if (ph->item[i].len == n && !memcmp(ph->item[i].name, name, n))
+			return 1;
+	return 0;
+}
+
+/* Reports ${trialParameters.X} in the template with no trial parameter X. */
+static void report_unknown_placeholders(const struct placeholders *ph,
+					const struct valid_param *valid,
+					size_t nr_valid, struct diag_list *out)
+{
+	size_t i, j;
+
+	for (i = 0; i < ph->nr; i++) {
+		const struct placeholder *p = &ph->item[i];
+		struct diag *d;
+		int known = 0;
+
+		for (j = 0; j < nr_valid; j++)
+			if (strlen(valid[j].name) == p->len &&
+			    !memcmp(valid[j].name, p->name, p->len))
+				known = 1;
+		if (known)
+			continue;
+		d = p->in_key ? diag_add_key(out, rule_get("trial-template-placeholder-unknown"), p->node,
+					     "the template uses ${trialParameters.%.*s}, which trialParameters does not define",
+					     (int)p->len, p->name)
+			      : diag_add(out, rule_get("trial-template-placeholder-unknown"), p->node,
+					 "the template uses ${trialParameters.%.*s}, which trialParameters does not define",
+					 (int)p->len, p->name);
+		diag_hint(out, d, "add a trial parameter named '%.*s' or fix the placeholder",
+			  (int)p->len, p->name);
+	}
 }
 
 void check_trial_parameters(const struct rule_ctx *ctx, struct diag_list *out)
@@ -267,6 +312,7 @@ void check_trial_parameters(const struct rule_ctx *ctx, struct diag_list *out)
 	const struct experiment *e = ctx->exp;
 	const struct doc_node *tp = e->trial_parameters, *p;
 	struct valid_param *valid = NULL;
+	struct placeholders ph = { NULL, 0, 0 };
 	size_t nr = 0, alloc = 0, i;
 	int have_params = e->parameters && e->parameters->nr_children;
 
@@ -285,6 +331,8 @@ void check_trial_parameters(const struct rule_ctx *ctx, struct diag_list *out)
 			  "map each search parameter to a placeholder, e.g. {name: learningRate, reference: lr} used as ${trialParameters.learningRate}");
 		return;
 	}
+	if (e->trial_spec)
+		collect_placeholders(&ph, e->trial_spec);
 	for (p = tp->child; p; p = p->next) {
 		const char *name = doc_get_str(p, "name");
 		const char *ref = doc_get_str(p, "reference");
@@ -353,27 +401,21 @@ void check_trial_parameters(const struct rule_ctx *ctx, struct diag_list *out)
 				     ref);
 			diag_hint(out, d, "use the name of a spec.parameters entry, or a meta reference such as ${trialSpec.Name}");
 		}
-		if (e->trial_spec) {
-			struct buf needle = BUF_INIT;
-
-			buf_addf(&needle, PLACEHOLDER "%s}", name);
-			if (!template_find(e->trial_spec, needle.buf, needle.len)) {
-				d = diag_add(out, rule_get("trial-parameter-unused"),
-					     doc_get(p, "name"),
-					     "trial parameter '%s' is not used in trialSpec as ${trialParameters.%s}",
-					     name, name);
-				if (template_find(e->trial_spec, name, strlen(name)))
-					diag_hint(out, d, "the template mentions '%s' but not as ${trialParameters.%s}; Katib substitutes only that form",
-						  name, name);
-				else
-					diag_hint(out, d, "pass it to the training program, e.g. '--%s=${trialParameters.%s}'",
-						  name, name);
-			}
-			buf_release(&needle);
+		if (e->trial_spec && !placeholder_used(&ph, name)) {
+			d = diag_add(out, rule_get("trial-parameter-unused"),
+				     doc_get(p, "name"),
+				     "trial parameter '%s' is not used in trialSpec as ${trialParameters.%s}",
+				     name, name);
+			if (template_find(e->trial_spec, name, strlen(name)))
+				diag_hint(out, d, "the template mentions '%s' but not as ${trialParameters.%s}; Katib substitutes only that form",
+					  name, name);
+			else
+				diag_hint(out, d, "pass it to the training program, e.g. '--%s=${trialParameters.%s}'",
+					  name, name);
 		}
 	}
-	if (e->trial_spec)
-		find_unknown_placeholders(e->trial_spec, valid, nr, out);
+	report_unknown_placeholders(&ph, valid, nr, out);
+	free(ph.item);
 	free(valid);
 }
 

@@ -6,6 +6,10 @@
 #include "buf.h"
 #include "doc-yaml.h"
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 static void dump_node(const struct doc_node *n)
 {
 	struct buf path = BUF_INIT;
@@ -75,11 +79,47 @@ static int cmd_doc_dump(int argc, const char **argv)
 	return status;
 }
 
+/*
+ * rss COMMAND ARGS...: runs the command with its output discarded and
+ * prints its peak resident set size in KiB, so tests can compare memory
+ * use without a timing dependency.
+ */
+static int cmd_rss(int argc, const char **argv)
+{
+	struct rusage ru;
+	int status;
+	pid_t pid;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: katib-test-tool rss COMMAND ARGS...\n");
+		return 2;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		perror("fork");
+		return 3;
+	}
+	if (!pid) {
+		if (!freopen("/dev/null", "w", stdout))
+			_exit(127);
+		execvp(argv[1], (char *const *)(argv + 1));
+		_exit(127);
+	}
+	if (wait4(pid, &status, 0, &ru) < 0) {
+		perror("wait4");
+		return 3;
+	}
+	printf("%ld\n", ru.ru_maxrss);
+	return WIFEXITED(status) && WEXITSTATUS(status) < 126 ? 0 : 1;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int argc, const char **argv);
 } cmds[] = {
 	{ "doc-dump", cmd_doc_dump },
+	{ "rss", cmd_rss },
 };
 
 int main(int argc, const char **argv)
