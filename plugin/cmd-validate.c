@@ -4,6 +4,7 @@
 #include "compat.h"
 #include "cmd.h"
 #include "alloc.h"
+#include "arena.h"
 #include "diag.h"
 #include "doc-yaml.h"
 #include "katib-config.h"
@@ -518,5 +519,6 @@ out:
 	free(run.dirs);
 	free(paths);
 	re_release();
+	arena_drop_spare();
 	return status;
 }

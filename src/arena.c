@@ -11,6 +11,28 @@ struct arena_block {
 	max_align_t data[];
 };
 
+/*
+ * One released standard block is kept for the next arena: validation
+ * builds and frees a document per YAML document, and a malloc/free pair
+ * of 16 KiB per document showed up in profiles.  Per thread, so that
+ * concurrent users never share it.
+ */
+static _Thread_local struct arena_block *spare;
+
+static struct arena_block *block_new(size_t bsize)
+{
+	struct arena_block *b;
+
+	if (bsize == ARENA_BLOCK && spare) {
+		b = spare;
+		spare = NULL;
+		return b;
+	}
+	b = xmalloc(sizeof(*b) + bsize);
+	b->size = bsize;
+	return b;
+}
+
 void *arena_alloc(struct arena *a, size_t size)
 {
 	struct arena_block *b = a->head;
@@ -26,8 +48,7 @@ void *arena_alloc(struct arena *a, size_t size)
 		 * A large request gets a block of its own behind the head,
 		 * so the rest of the head block is not wasted.
 		 */
-		b = xmalloc(sizeof(*b) + bsize);
-		b->size = bsize;
+		b = block_new(bsize);
 		if (bsize != ARENA_BLOCK && a->head) {
 			b->next = a->head->next;
 			a->head->next = b;
@@ -60,22 +81,37 @@ char *arena_strdup(struct arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
-char *arena_printf(struct arena *a, const char *fmt, ...)
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list cp;
 	int n;
 	char *p;
 
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
 	if (n < 0)
 		BUG("vsnprintf failed for '%s'", fmt);
 	p = arena_alloc(a, (size_t)n + 1);
-	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	return p;
+}
+
+char *arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+
+	va_start(ap, fmt);
+	p = arena_vprintf(a, fmt, ap);
 	va_end(ap);
 	return p;
+}
+
+void arena_drop_spare(void)
+{
+	free(spare);
+	spare = NULL;
 }
 
 void arena_release(struct arena *a)
@@ -85,7 +121,10 @@ void arena_release(struct arena *a)
 	while (b) {
 		struct arena_block *next = b->next;
 
-		free(b);
+		if (b->size == ARENA_BLOCK && !spare)
+			spare = b;
+		else
+			free(b);
 		b = next;
 	}
 	a->head = NULL;

@@ -8,6 +8,7 @@
 #ifndef KATIB_SRC_ARENA_H
 #define KATIB_SRC_ARENA_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct arena_block;
@@ -25,6 +26,10 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 void arena_release(struct arena *a);
+/* Frees the block arenas keep for reuse (before exit, for leak checkers). */
+void arena_drop_spare(void);
 
 #endif

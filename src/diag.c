@@ -26,7 +26,6 @@ static struct diag *diag_new(struct diag_list *list, const struct rule *rule,
 {
 	enum severity sev = rule_severity(rule, list->overrides);
 	struct diag *d;
-	struct buf msg = BUF_INIT;
 
 	if (sev == SEV_OFF)
 		return NULL;
@@ -38,9 +37,7 @@ static struct diag *diag_new(struct diag_list *list, const struct rule *rule,
 	d->severity = sev;
 	d->file = list->file ? arena_strdup(&list->arena, list->file) : "-";
 	d->document = list->document;
-	buf_vaddf(&msg, fmt, ap);
-	d->message = arena_strndup(&list->arena, msg.buf, msg.len);
-	buf_release(&msg);
+	d->message = arena_vprintf(&list->arena, fmt, ap);
 	d->path = "";
 	list->count[sev]++;
 	return d;
@@ -134,15 +131,12 @@ struct diag *diag_add_at(struct diag_list *list, const struct rule *rule,
 void diag_hint(struct diag_list *list, struct diag *d, const char *fmt, ...)
 {
 	va_list ap;
-	struct buf b = BUF_INIT;
 
 	if (!d)
 		return;
 	va_start(ap, fmt);
-	buf_vaddf(&b, fmt, ap);
+	d->hint = arena_vprintf(&list->arena, fmt, ap);
 	va_end(ap);
-	d->hint = arena_strndup(&list->arena, b.buf, b.len);
-	buf_release(&b);
 }
 
 static int cmp_diag(const void *va, const void *vb)

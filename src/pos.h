@@ -20,9 +20,12 @@ struct pos {
 	uint64_t off;
 };
 
+/* The end of a span keeps its line and column but no byte offset. */
+#define POS_NO_OFFSET UINT64_MAX
+
 struct span {
 	struct pos start;
-	struct pos end;		/* exclusive */
+	struct pos end;		/* exclusive; end.off is POS_NO_OFFSET */
 };
 
 #endif
