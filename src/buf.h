@@ -34,7 +34,8 @@ int buf_adds(struct buf *b, const char *s);
 int buf_addch(struct buf *b, int c);
 int buf_addf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-int buf_vaddf(struct buf *b, const char *fmt, va_list ap);
+int buf_vaddf(struct buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 /* Appends s as a JSON string literal, quotes included. */
 int buf_add_json_str(struct buf *b, const char *s, size_t len);
 /* Removes the first n bytes. */

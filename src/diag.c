@@ -23,6 +23,10 @@ void diag_list_clear(struct diag_list *list)
 
 static struct diag *diag_new(struct diag_list *list, const struct rule *rule,
 			     const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static struct diag *diag_new(struct diag_list *list, const struct rule *rule,
+			     const char *fmt, va_list ap)
 {
 	enum severity sev = rule_severity(rule, list->overrides);
 	struct diag *d;
