@@ -474,6 +474,9 @@ int cmd_validate(int argc, char **argv)
 		loaded_config = 1;
 	} else {
 		run.config = katib_config_default;
+		/* A default install serves TrainJobs since v0.19. */
+		if (minor < 19)
+			run.config.trial_resources = katib_config_default.trial_resources + 1;
 	}
 	run.config.minor = minor;
 	if (version)

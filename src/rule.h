@@ -36,7 +36,7 @@ struct rule {
 	const char *summary;		/* one line, lowercase, no period */
 	const char *upstream;		/* catalogue ids it mirrors, or NULL */
 	const char *source;		/* Katib code path or issue it comes from */
-	int since;			/* Katib 0.<since> introduced it; 0: always */
+	int since;			/* first Katib release 0.<since>; 0: ours */
 };
 
 extern const struct rule rules[];

@@ -124,3 +124,13 @@ good() { cat "$REPO_DIR/examples/good-experiment.yaml"; }
 	run --separate-stderr katib validate -q --no-excerpt --katib-version v0.17 "$BATS_TEST_TMPDIR/dist.yaml"
 	refute_output --partial "[parameter-distribution-invalid]"
 }
+
+@test "--katib-version: Katib defaults a TrainJob's conditions and watches TrainJobs since v0.19" {
+	require_shared
+	f="$SHARED_DIR/corpus/katib-examples/kubeflow-trainer/trainjob-pytorch.yaml"
+	run --separate-stderr -0 katib validate -q --no-excerpt "$f"
+	refute_output --partial "[trial-conditions-missing]"
+	run --separate-stderr -1 katib validate -q --no-excerpt --katib-version v0.18 "$f"
+	assert_output --partial "Katib v0.18 defaults it only for Job, TFJob, PyTorchJob, XGBoostJob, MPIJob [trial-conditions-missing]"
+	assert_output --partial "katib-config does not list TrainJob.v1alpha1.trainer.kubeflow.org"
+}

@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "doc.h"
 #include "experiment.h"
+#include "katib-config.h"
 #include "schema.h"
 
 #define PLACEHOLDER "${trialParameters."
@@ -90,6 +91,9 @@ void check_trial_template(const struct rule_ctx *ctx, struct diag_list *out)
 	/* Without a kind Katib cannot decode the Experiment at all. */
 	conditions_defaulted = e->trial_spec &&
 			       (!kind || !*kind || in_list(kind, defaulted_kinds));
+	/* Katib defaults a TrainJob's conditions since v0.19 (DEF-06). */
+	if (kind && !strcmp(kind, "TrainJob") && ctx->config->minor < 19)
+		conditions_defaulted = 0;
 	if (!conditions_defaulted) {
 		static const char *const keys[] = { "successCondition",
 						    "failureCondition" };
@@ -104,8 +108,9 @@ void check_trial_template(const struct rule_ctx *ctx, struct diag_list *out)
 					 "trialTemplate.%s is empty", keys[i])
 			      : diag_add_missing(out, rule_get("trial-conditions-missing"),
 						 tt, keys[i],
-						 "trialTemplate.%s is missing; Katib defaults it only for Job, TFJob, PyTorchJob, XGBoostJob, MPIJob and TrainJob",
-						 keys[i]);
+						 "trialTemplate.%s is missing; Katib %s defaults it only for Job, TFJob, PyTorchJob, XGBoostJob, MPIJob%s",
+						 keys[i], ctx->config->version,
+						 ctx->config->minor >= 19 ? " and TrainJob" : "");
 			diag_hint(out, d, "give a GJSON condition on the trial object's status, e.g. status.conditions.#(type==\"Complete\")#|#(status==\"True\")#");
 		}
 	}
