@@ -33,5 +33,13 @@ check_wrapper 'yaml\.h' src/doc-yaml.c
 check_wrapper 'pcre2\.h' src/re.c
 check_wrapper 'cjson/' src/doc-json.c
 check_wrapper 'curl/' src/http.c
+check_wrapper 'microhttpd\.h' replay/replayd.c
+
+# replay/ stays an independent oracle: the document layer only.
+for f in replay/*.c; do
+	[ -e "$f" ] || continue
+	grep -qE '#include "(rule|rules/|validate|kube|http|diag)' "$f" &&
+		report "$f: replay/ may use only the base and document layers of src/"
+done
 
 exit $bad

@@ -1,0 +1,990 @@
+/*
+ * katib-replay: serves a recorded cluster over the Kubernetes API, so every
+ * cluster-facing feature can be tested offline, by our tests and by kubectl
+ * itself.  The only file that knows libmicrohttpd.
+ *
+ *	katib-replay serve DIR [--port N] [--kubeconfig-out FILE] [--log FILE]
+ *
+ * A recorded cluster is a directory tree: every *.yaml, *.yml and *.json
+ * file holds Kubernetes objects as `kubectl get -o yaml|json` writes them
+ * (one object, a kind: List, or a stream); pod logs are plain files at
+ * logs/<namespace>/<pod>/<container>.log (fixtures/README has the format).
+ *
+ * It uses only the document layer of src/, never the rules or the API
+ * client, so that it stays an independent oracle for them.
+ */
+#include "compat.h"
+#include "alloc.h"
+#include "buf.h"
+#include "doc-json.h"
+#include "doc-yaml.h"
+#include "experiment.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_BODY ((size_t)4 << 20)
+
+struct object {
+	const char *group;		/* "" for the core group */
+	const char *version;
+	const char *kind;
+	const char *resource;		/* plural, lower case */
+	const char *namespace;		/* NULL for cluster-scoped */
+	const char *name;
+	const struct doc_node *node;	/* in a doc of the server's */
+	const char *json;		/* for objects created over the API */
+};
+
+struct resource_kind {
+	const char *group, *version, *kind, *resource, *singular;
+	int namespaced;
+	const char *short_name;
+};
+
+/* Kinds every cluster serves, and Katib's, so discovery finds them. */
+static const struct resource_kind builtin_kinds[] = {
+	{ "", "v1", "Pod", "pods", "pod", 1, "po" },
+	{ "", "v1", "Event", "events", "event", 1, "ev" },
+	{ "", "v1", "Namespace", "namespaces", "namespace", 0, "ns" },
+	{ "", "v1", "ConfigMap", "configmaps", "configmap", 1, "cm" },
+	{ "", "v1", "Service", "services", "service", 1, "svc" },
+	{ "", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", "persistentvolumeclaim", 1, "pvc" },
+	{ "", "v1", "PersistentVolume", "persistentvolumes", "persistentvolume", 0, "pv" },
+	{ "", "v1", "Node", "nodes", "node", 0, "no" },
+	{ "apps", "v1", "Deployment", "deployments", "deployment", 1, "deploy" },
+	{ "apps", "v1", "ReplicaSet", "replicasets", "replicaset", 1, "rs" },
+	{ "batch", "v1", "Job", "jobs", "job", 1, NULL },
+	{ "kubeflow.org", "v1beta1", "Experiment", "experiments", "experiment", 1, NULL },
+	{ "kubeflow.org", "v1beta1", "Trial", "trials", "trial", 1, NULL },
+	{ "kubeflow.org", "v1beta1", "Suggestion", "suggestions", "suggestion", 1, NULL },
+};
+
+static const char *const cluster_scoped[] = {
+	"Namespace", "PersistentVolume", "Node", "ClusterRole",
+	"ClusterRoleBinding", "CustomResourceDefinition", "StorageClass",
+	"PriorityClass", "ClusterTrainingRuntime", NULL,
+};
+
+struct server {
+	const char *dir;
+	struct doc **docs;
+	size_t nr_docs, alloc_docs;
+	struct object *obj;
+	size_t nr, alloc;
+	FILE *log;
+	struct arena arena;
+	unsigned long created;		/* objects created over the API */
+};
+
+/* ---- loading ---- */
+
+static char *lower_plural(struct arena *a, const char *kind)
+{
+	size_t n = strlen(kind), i;
+	char *p = arena_alloc(a, n + 3);
+
+	for (i = 0; i < n; i++)
+		p[i] = (char)tolower((unsigned char)kind[i]);
+	if (n && p[n - 1] == 'y' && n > 1 && !strchr("aeiou", p[n - 2])) {
+		p[n - 1] = 'i';
+		memcpy(p + n, "es", 3);
+	} else if (n && (p[n - 1] == 's' || p[n - 1] == 'x')) {
+		memcpy(p + n, "es", 3);
+	} else {
+		memcpy(p + n, "s", 2);
+	}
+	return p;
+}
+
+static int is_cluster_scoped(const char *kind)
+{
+	const char *const *k;
+
+	for (k = cluster_scoped; *k; k++)
+		if (!strcmp(*k, kind))
+			return 1;
+	return 0;
+}
+
+static void add_object(struct server *s, const struct doc_node *n,
+		       const char *json)
+{
+	const char *api = doc_get_str(n, "apiVersion");
+	const char *kind = doc_get_str(n, "kind");
+	const struct doc_node *meta = doc_get_kind(n, "metadata", DOC_MAP);
+	const char *name = doc_get_str(meta, "name");
+	const char *ns = doc_get_str(meta, "namespace");
+	const char *slash;
+	struct object *o;
+	size_t i;
+
+	if (!api || !kind || !name)
+		return;
+	ALLOC_GROW(s->obj, s->nr + 1, s->alloc);
+	o = &s->obj[s->nr++];
+	memset(o, 0, sizeof(*o));
+	slash = strchr(api, '/');
+	o->group = arena_strndup(&s->arena, api, slash ? (size_t)(slash - api) : 0);
+	o->version = arena_strdup(&s->arena, slash ? slash + 1 : api);
+	o->kind = arena_strdup(&s->arena, kind);
+	o->resource = NULL;
+	for (i = 0; i < ARRAY_SIZE(builtin_kinds); i++)
+		if (!strcmp(builtin_kinds[i].kind, kind) &&
+		    !strcmp(builtin_kinds[i].group, o->group))
+			o->resource = arena_strdup(&s->arena, builtin_kinds[i].resource);
+	if (!o->resource)
+		o->resource = lower_plural(&s->arena, kind);
+	o->namespace = is_cluster_scoped(kind) ? NULL
+		     : arena_strdup(&s->arena, ns ? ns : "default");
+	o->name = arena_strdup(&s->arena, name);
+	o->node = n;
+	o->json = json ? arena_strdup(&s->arena, json) : NULL;
+}
+
+static void add_doc_objects(struct server *s, const struct doc_node *root)
+{
+	const char *kind = doc_get_str(root, "kind");
+	const struct doc_node *items = doc_get_kind(root, "items", DOC_SEQ), *c;
+
+	if (!root || root->kind != DOC_MAP)
+		return;
+	if (kind && strlen(kind) >= 4 && !strcmp(kind + strlen(kind) - 4, "List") && items) {
+		for (c = items->child; c; c = c->next)
+			add_object(s, c, NULL);
+		return;
+	}
+	add_object(s, root, NULL);
+}
+
+static int load_file(struct server *s, const char *path)
+{
+	struct doc_reader *r;
+	struct fail f = FAIL_INIT;
+	struct doc *d;
+	int ret;
+
+	if (doc_reader_open(&r, path, path, NULL, &f)) {
+		fprintf(stderr, "katib-replay: %s\n", f.msg);
+		return -1;
+	}
+	while ((ret = doc_reader_next(r, &d, &f)) > 0) {
+		if (d->error) {
+			fprintf(stderr, "katib-replay: %s:%u: %s\n", path,
+				(unsigned)d->error->at.line, d->error->message);
+			doc_free(d);
+			doc_reader_free(r);
+			return -1;
+		}
+		ALLOC_GROW(s->docs, s->nr_docs + 1, s->alloc_docs);
+		s->docs[s->nr_docs++] = d;
+		add_doc_objects(s, d->root);
+	}
+	doc_reader_free(r);
+	if (ret < 0) {
+		fprintf(stderr, "katib-replay: %s\n", f.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int wanted(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 5 && !strcmp(name + n - 5, ".yaml")) ||
+	       (n > 4 && !strcmp(name + n - 4, ".yml")) ||
+	       (n > 5 && !strcmp(name + n - 5, ".json"));
+}
+
+static int load_dir(struct server *s, const char *dir, int depth)
+{
+	struct dirent **list;
+	int n, i, ret = 0;
+
+	if (depth > 32)
+		return 0;
+	n = scandir(dir, &list, NULL, alphasort);
+	if (n < 0) {
+		fprintf(stderr, "katib-replay: cannot read '%s': %s\n", dir, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		struct buf path = BUF_INIT;
+		struct stat st;
+
+		buf_addf(&path, "%s/%s", dir, list[i]->d_name);
+		if (list[i]->d_name[0] != '.' && strcmp(list[i]->d_name, "logs") &&
+		    !stat(path.buf, &st) && !ret) {
+			if (S_ISDIR(st.st_mode))
+				ret = load_dir(s, path.buf, depth + 1);
+			else if (wanted(list[i]->d_name))
+				ret = load_file(s, path.buf);
+		}
+		buf_release(&path);
+		free(list[i]);
+	}
+	free(list);
+	return ret;
+}
+
+/*
+ * Every namespace an object lives in exists, as in a real cluster, even
+ * when the recording did not capture the Namespace object: kubectl looks
+ * it up to phrase its NotFound messages.
+ */
+static void add_namespaces(struct server *s)
+{
+	size_t i, j, nr = s->nr;
+
+	for (i = 0; i < nr; i++) {
+		const char *ns = s->obj[i].namespace;
+		struct buf json = BUF_INIT;
+		struct object *o;
+
+		if (!ns)
+			continue;
+		for (j = 0; j < s->nr; j++)
+			if (!s->obj[j].namespace && !strcmp(s->obj[j].kind, "Namespace") &&
+			    !strcmp(s->obj[j].name, ns))
+				break;
+		if (j < s->nr)
+			continue;
+		buf_adds(&json, "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":");
+		buf_add_json_str(&json, ns, strlen(ns));
+		buf_adds(&json, "},\"status\":{\"phase\":\"Active\"}}");
+		ALLOC_GROW(s->obj, s->nr + 1, s->alloc);
+		o = &s->obj[s->nr++];
+		memset(o, 0, sizeof(*o));
+		o->group = "";
+		o->version = "v1";
+		o->kind = "Namespace";
+		o->resource = "namespaces";
+		o->name = arena_strdup(&s->arena, ns);
+		o->json = arena_strndup(&s->arena, json.buf, json.len);
+		buf_release(&json);
+	}
+}
+
+/* ---- responses ---- */
+
+static enum MHD_Result respond(struct MHD_Connection *c, unsigned status,
+			       const char *type, const char *body, size_t len)
+{
+	struct MHD_Response *r =
+		MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+	enum MHD_Result ret;
+
+	MHD_add_response_header(r, "Content-Type", type);
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result respond_json(struct MHD_Connection *c, unsigned status,
+				    const struct buf *b)
+{
+	return respond(c, status, "application/json", b->buf, b->len);
+}
+
+static enum MHD_Result respond_status(struct MHD_Connection *c, unsigned code,
+				      const char *reason, const char *message)
+{
+	struct buf b = BUF_INIT;
+	enum MHD_Result ret;
+
+	buf_adds(&b, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+		     "\"status\":\"Failure\",\"message\":");
+	buf_add_json_str(&b, message, strlen(message));
+	buf_adds(&b, ",\"reason\":");
+	buf_add_json_str(&b, reason, strlen(reason));
+	buf_addf(&b, ",\"code\":%u}", code);
+	ret = respond_json(c, code, &b);
+	buf_release(&b);
+	return ret;
+}
+
+static void object_json(const struct object *o, struct buf *b)
+{
+	char *json;
+
+	if (o->json) {
+		buf_adds(b, o->json);
+		return;
+	}
+	json = doc_to_json(o->node);
+	buf_adds(b, json);
+	free(json);
+}
+
+/* ---- discovery ---- */
+
+struct kind_seen {
+	const char *group, *version, *kind, *resource, *short_name;
+	int namespaced;
+};
+
+static size_t kinds_served(const struct server *s, struct kind_seen *out, size_t max)
+{
+	size_t n = 0, i, j;
+
+	for (i = 0; i < ARRAY_SIZE(builtin_kinds) && n < max; i++) {
+		out[n].group = builtin_kinds[i].group;
+		out[n].version = builtin_kinds[i].version;
+		out[n].kind = builtin_kinds[i].kind;
+		out[n].resource = builtin_kinds[i].resource;
+		out[n].namespaced = builtin_kinds[i].namespaced;
+		out[n].short_name = builtin_kinds[i].short_name;
+		n++;
+	}
+	for (i = 0; i < s->nr && n < max; i++) {
+		for (j = 0; j < n; j++)
+			if (!strcmp(out[j].group, s->obj[i].group) &&
+			    !strcmp(out[j].version, s->obj[i].version) &&
+			    !strcmp(out[j].kind, s->obj[i].kind))
+				break;
+		if (j < n)
+			continue;
+		out[n].group = s->obj[i].group;
+		out[n].version = s->obj[i].version;
+		out[n].kind = s->obj[i].kind;
+		out[n].resource = s->obj[i].resource;
+		out[n].namespaced = s->obj[i].namespace != NULL;
+		out[n].short_name = NULL;
+		n++;
+	}
+	return n;
+}
+
+static enum MHD_Result serve_discovery(struct server *s, struct MHD_Connection *c,
+				       const char *group, const char *version)
+{
+	struct kind_seen k[512];
+	size_t n = kinds_served(s, k, ARRAY_SIZE(k)), i, j, found = 0;
+	struct buf b = BUF_INIT;
+	enum MHD_Result ret;
+
+	if (group && !*group && !version) {	/* /api */
+		buf_adds(&b, "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],"
+			     "\"serverAddressByClientCIDRs\":[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\"127.0.0.1\"}]}");
+	} else if (!group && !version) {	/* /apis */
+		buf_adds(&b, "{\"kind\":\"APIGroupList\",\"apiVersion\":\"v1\",\"groups\":[");
+		for (i = 0; i < n; i++) {
+			if (!*k[i].group)
+				continue;
+			for (j = 0; j < i; j++)
+				if (!strcmp(k[j].group, k[i].group))
+					break;
+			if (j < i)
+				continue;
+			buf_addf(&b, "%s{\"name\":\"%s\",\"versions\":[{\"groupVersion\":\"%s/%s\",\"version\":\"%s\"}],"
+				     "\"preferredVersion\":{\"groupVersion\":\"%s/%s\",\"version\":\"%s\"}}",
+				 found++ ? "," : "", k[i].group, k[i].group, k[i].version,
+				 k[i].version, k[i].group, k[i].version, k[i].version);
+		}
+		buf_adds(&b, "]}");
+	} else {
+		buf_addf(&b, "{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":\"%s%s%s\",\"resources\":[",
+			 group, *group ? "/" : "", version);
+		for (i = 0; i < n; i++) {
+			char singular[128];
+			size_t m;
+
+			if (strcmp(k[i].group, group) || strcmp(k[i].version, version))
+				continue;
+			for (m = 0; k[i].kind[m] && m + 1 < sizeof(singular); m++)
+				singular[m] = (char)tolower((unsigned char)k[i].kind[m]);
+			singular[m] = '\0';
+			buf_addf(&b, "%s{\"name\":\"%s\",\"singularName\":\"%s\",\"namespaced\":%s,\"kind\":\"%s\","
+				     "\"verbs\":[\"create\",\"get\",\"list\"]",
+				 found++ ? "," : "", k[i].resource, singular,
+				 k[i].namespaced ? "true" : "false", k[i].kind);
+			if (k[i].short_name)
+				buf_addf(&b, ",\"shortNames\":[\"%s\"]", k[i].short_name);
+			buf_addch(&b, '}');
+			if (!strcmp(k[i].resource, "pods") && !*group)
+				buf_adds(&b, ",{\"name\":\"pods/log\",\"singularName\":\"\",\"namespaced\":true,"
+					     "\"kind\":\"Pod\",\"verbs\":[\"get\"]}");
+		}
+		buf_adds(&b, "]}");
+		if (!found) {
+			buf_release(&b);
+			return respond_status(c, 404, "NotFound", "the server could not find the requested resource");
+		}
+	}
+	ret = respond_json(c, 200, &b);
+	buf_release(&b);
+	return ret;
+}
+
+/* ---- label selectors ---- */
+
+/* Does labels match one requirement ("k=v", "k!=v", "k", "!k", "k in (a,b)")? */
+static int requirement_matches(const struct doc_node *labels, const char *req,
+			       size_t len)
+{
+	char key[256], val[256];
+	const char *p = req, *end = req + len, *op;
+	size_t kl;
+	const char *have;
+
+	while (p < end && *p == ' ')
+		p++;
+	while (end > p && end[-1] == ' ')
+		end--;
+	if (p < end && *p == '!') {
+		kl = (size_t)(end - p - 1);
+		if (kl >= sizeof(key))
+			return 0;
+		memcpy(key, p + 1, kl);
+		key[kl] = '\0';
+		return !doc_get(labels, key);
+	}
+	op = p;
+	while (op < end && *op != '=' && *op != '!' && *op != ' ')
+		op++;
+	kl = (size_t)(op - p);
+	if (kl >= sizeof(key))
+		return 0;
+	memcpy(key, p, kl);
+	key[kl] = '\0';
+	have = doc_get_str(labels, key);
+	if (op == end)
+		return have != NULL;
+	while (op < end && *op == ' ')
+		op++;
+	if (!strncmp(op, "in ", 3) || !strncmp(op, "notin ", 6)) {
+		int negate = op[0] == 'n';
+		const char *l = strchr(op, '('), *r = l ? memchr(l, ')', (size_t)(end - l)) : NULL;
+		int hit = 0;
+
+		if (!l || !r)
+			return 0;
+		for (p = l + 1; p < r;) {
+			const char *q = memchr(p, ',', (size_t)(r - p));
+			const char *e = q ? q : r, *a = p;
+
+			while (a < e && *a == ' ')
+				a++;
+			while (e > a && e[-1] == ' ')
+				e--;
+			if (have && strlen(have) == (size_t)(e - a) && !memcmp(have, a, (size_t)(e - a)))
+				hit = 1;
+			p = q ? q + 1 : r;
+		}
+		return negate ? !hit : hit;
+	}
+	{
+		int negate = op[0] == '!';
+		size_t vl;
+
+		op += negate ? 2 : (op[1] == '=' ? 2 : 1);
+		vl = (size_t)(end - op);
+		if (vl >= sizeof(val))
+			return 0;
+		memcpy(val, op, vl);
+		val[vl] = '\0';
+		return negate ? !have || strcmp(have, val) : have && !strcmp(have, val);
+	}
+}
+
+static int selector_matches(const struct object *o, const char *selector)
+{
+	const struct doc_node *labels;
+	const char *p = selector;
+	int depth = 0;
+
+	if (!selector || !*selector)
+		return 1;
+	if (o->json)
+		return 1;	/* created objects: no selector support needed */
+	labels = doc_lookup(o->node, "metadata.labels");
+	while (*p) {
+		const char *q = p;
+
+		/* Commas inside "in (a,b)" do not separate requirements. */
+		for (depth = 0; *q && (depth || *q != ','); q++)
+			depth += *q == '(' ? 1 : *q == ')' ? -1 : 0;
+		if (!requirement_matches(labels, p, (size_t)(q - p)))
+			return 0;
+		p = *q ? q + 1 : q;
+	}
+	return 1;
+}
+
+/* ---- GET, LIST, logs, POST ---- */
+
+static enum MHD_Result serve_list(struct server *s, struct MHD_Connection *c,
+				  const char *group, const char *version,
+				  const char *resource, const char *ns)
+{
+	const char *sel = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "labelSelector");
+	const char *limit_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+	const char *cont = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "continue");
+	unsigned long limit = limit_s ? strtoul(limit_s, NULL, 10) : 0;
+	unsigned long skip = cont ? strtoul(cont, NULL, 10) : 0, seen = 0, sent = 0;
+	const char *kind = NULL;
+	struct buf items = BUF_INIT, b = BUF_INIT;
+	enum MHD_Result ret;
+	size_t i;
+	int more = 0;
+
+	for (i = 0; i < s->nr; i++) {
+		const struct object *o = &s->obj[i];
+
+		if (strcmp(o->group, group) || strcmp(o->version, version) ||
+		    strcmp(o->resource, resource))
+			continue;
+		kind = o->kind;
+		if (ns && (!o->namespace || strcmp(o->namespace, ns)))
+			continue;
+		if (!selector_matches(o, sel))
+			continue;
+		if (seen++ < skip)
+			continue;
+		if (limit && sent == limit) {
+			more = 1;
+			break;
+		}
+		if (sent++)
+			buf_addch(&items, ',');
+		object_json(o, &items);
+	}
+	if (!kind) {
+		for (i = 0; i < ARRAY_SIZE(builtin_kinds); i++)
+			if (!strcmp(builtin_kinds[i].resource, resource) &&
+			    !strcmp(builtin_kinds[i].group, group))
+				kind = builtin_kinds[i].kind;
+		if (!kind) {
+			buf_release(&items);
+			return respond_status(c, 404, "NotFound", "the server could not find the requested resource");
+		}
+	}
+	buf_addf(&b, "{\"kind\":\"%sList\",\"apiVersion\":\"%s%s%s\",\"metadata\":{\"resourceVersion\":\"1\"",
+		 kind, group, *group ? "/" : "", version);
+	if (more)
+		buf_addf(&b, ",\"continue\":\"%lu\"", skip + sent);
+	buf_adds(&b, "},\"items\":[");
+	buf_add(&b, items.buf, items.len);
+	buf_adds(&b, "]}");
+	ret = respond_json(c, 200, &b);
+	buf_release(&b);
+	buf_release(&items);
+	return ret;
+}
+
+static const struct object *find_object(const struct server *s, const char *group,
+					const char *version, const char *resource,
+					const char *ns, const char *name)
+{
+	size_t i = s->nr;
+
+	while (i--) {	/* a created object shadows a recorded one */
+		const struct object *o = &s->obj[i];
+
+		if (!strcmp(o->group, group) && !strcmp(o->version, version) &&
+		    !strcmp(o->resource, resource) && !strcmp(o->name, name) &&
+		    ((!ns && !o->namespace) || (ns && o->namespace && !strcmp(o->namespace, ns))))
+			return o;
+	}
+	return NULL;
+}
+
+static enum MHD_Result serve_get(struct server *s, struct MHD_Connection *c,
+				 const char *group, const char *version,
+				 const char *resource, const char *ns, const char *name)
+{
+	const struct object *o = find_object(s, group, version, resource, ns, name);
+	struct buf b = BUF_INIT, msg = BUF_INIT;
+	enum MHD_Result ret;
+
+	if (!o) {
+		buf_addf(&msg, "%s%s%s \"%s\" not found", resource, *group ? "." : "",
+			 group, name);
+		ret = respond_status(c, 404, "NotFound", msg.buf);
+		buf_release(&msg);
+		return ret;
+	}
+	object_json(o, &b);
+	ret = respond_json(c, 200, &b);
+	buf_release(&b);
+	return ret;
+}
+
+static enum MHD_Result serve_log(struct server *s, struct MHD_Connection *c,
+				 const char *ns, const char *pod)
+{
+	const char *container = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "container");
+	struct buf path = BUF_INIT, body = BUF_INIT, msg = BUF_INIT;
+	enum MHD_Result ret;
+	FILE *fp;
+	char chunk[8192];
+	size_t n;
+
+	if (!container || strchr(container, '/') || strchr(pod, '/') || strchr(ns, '/') ||
+	    !strcmp(container, "..") || !strcmp(pod, "..") || !strcmp(ns, "..")) {
+		if (!container) {
+			/* A pod with one recorded log needs no container name. */
+			struct dirent **list;
+			int k, m;
+
+			buf_addf(&path, "%s/logs/%s/%s", s->dir, ns, pod);
+			m = scandir(path.buf, &list, NULL, alphasort);
+			buf_reset(&path);
+			for (k = 0; k < m; k++) {
+				if (!container && list[k]->d_name[0] != '.')
+					buf_addf(&path, "%s/logs/%s/%s/%s", s->dir, ns, pod, list[k]->d_name);
+				free(list[k]);
+			}
+			if (m > 0)
+				free(list);
+		}
+		if (!path.len) {
+			ret = respond_status(c, 400, "BadRequest", "a container name must be specified");
+			buf_release(&path);
+			return ret;
+		}
+	} else {
+		buf_addf(&path, "%s/logs/%s/%s/%s.log", s->dir, ns, pod, container);
+	}
+	fp = fopen(path.buf, "rb");
+	if (!fp) {
+		buf_addf(&msg, "pods \"%s\" not found", pod);
+		ret = respond_status(c, 404, "NotFound", msg.buf);
+	} else {
+		while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+			buf_add(&body, chunk, n);
+		fclose(fp);
+		ret = respond(c, 200, "text/plain", body.buf, body.len);
+	}
+	buf_release(&path);
+	buf_release(&body);
+	buf_release(&msg);
+	return ret;
+}
+
+static enum MHD_Result serve_create(struct server *s, struct MHD_Connection *c,
+				    const char *ns, const char *body, size_t len)
+{
+	const char *dry = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "dryRun");
+	struct doc_reader *r;
+	struct fail f = FAIL_INIT;
+	struct doc *d = NULL;
+	struct buf b = BUF_INIT;
+	enum MHD_Result ret;
+	char *json;
+
+	doc_reader_open_mem(&r, "request", body, len, NULL);
+	if (doc_reader_next(r, &d, &f) <= 0 || d->error || !d->root ||
+	    d->root->kind != DOC_MAP || !doc_lookup(d->root, "metadata.name")) {
+		doc_free(d);
+		doc_reader_free(r);
+		return respond_status(c, 400, "BadRequest", "the request body is not an object with metadata.name");
+	}
+	doc_reader_free(r);
+	json = doc_to_json(d->root);
+	if (!dry || strcmp(dry, "All")) {
+		ALLOC_GROW(s->docs, s->nr_docs + 1, s->alloc_docs);
+		s->docs[s->nr_docs++] = d;
+		add_object(s, d->root, json);
+		if (ns && s->obj[s->nr - 1].namespace)
+			s->obj[s->nr - 1].namespace = arena_strdup(&s->arena, ns);
+		s->created++;
+	} else {
+		doc_free(d);
+	}
+	buf_adds(&b, json);
+	free(json);
+	ret = respond_json(c, 201, &b);
+	buf_release(&b);
+	return ret;
+}
+
+/* Splits "/api/v1/..." or "/apis/g/v/..." into its parts. */
+struct route {
+	const char *group, *version, *ns, *resource, *name, *sub;
+	int discovery;
+};
+
+static int parse_route(char *url, struct route *rt)
+{
+	char *part[8];
+	int n = 0, i = 0;
+	char *p = url;
+
+	memset(rt, 0, sizeof(*rt));
+	while (*p == '/')
+		p++;
+	while (*p && n < 8) {
+		part[n++] = p;
+		p = strchr(p, '/');
+		if (!p)
+			break;
+		*p++ = '\0';
+	}
+	if (p && *p)
+		return -1;
+	if (n >= 1 && !strcmp(part[0], "api")) {
+		rt->group = "";
+		i = 1;
+		if (n == 1) {
+			rt->discovery = 1;
+			rt->version = NULL;
+			return 0;
+		}
+		rt->version = part[i++];
+	} else if (n >= 1 && !strcmp(part[0], "apis")) {
+		if (n == 1) {
+			rt->discovery = 1;
+			return 0;
+		}
+		if (n == 2)
+			return -1;
+		rt->group = part[1];
+		rt->version = part[2];
+		i = 3;
+	} else {
+		return -1;
+	}
+	if (i == n) {
+		rt->discovery = 1;
+		return 0;
+	}
+	if (!strcmp(part[i], "namespaces") && n - i >= 3) {
+		rt->ns = part[i + 1];
+		i += 2;
+	}
+	rt->resource = part[i++];
+	if (i < n)
+		rt->name = part[i++];
+	if (i < n)
+		rt->sub = part[i++];
+	return i == n ? 0 : -1;
+}
+
+struct request {
+	struct buf body;
+	int too_large;
+};
+
+static void log_request(struct server *s, const char *method, const char *url,
+			struct MHD_Connection *c)
+{
+	const char *keys[] = { "labelSelector", "limit", "continue", "container", "dryRun" };
+	size_t i;
+
+	if (!s->log)
+		return;
+	fprintf(s->log, "%s %s", method, url);
+	for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, keys[i]);
+
+		if (v)
+			fprintf(s->log, " %s=%s", keys[i], v);
+	}
+	fputc('\n', s->log);
+	fflush(s->log);
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+			      const char *method, const char *version UNUSED,
+			      const char *upload, size_t *upload_size, void **state)
+{
+	struct server *s = cls;
+	struct request *req = *state;
+	struct route rt;
+	char *path;
+	enum MHD_Result ret;
+
+	if (!req) {
+		req = xcalloc(1, sizeof(*req));
+		buf_init(&req->body, MAX_BODY);
+		*state = req;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (buf_add(&req->body, upload, *upload_size))
+			req->too_large = 1;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	log_request(s, method, url, c);
+	if (req->too_large)
+		return respond_status(c, 413, "RequestEntityTooLarge", "the request body is too large");
+	path = xstrdup(url);
+	if (!strcmp(method, "GET") && !strcmp(url, "/version")) {
+		static const char version_json[] =
+			"{\"major\":\"1\",\"minor\":\"34\",\"gitVersion\":\"v1.34.0-katib-replay\","
+			"\"platform\":\"linux/amd64\"}";
+
+		ret = respond(c, 200, "application/json", version_json, sizeof(version_json) - 1);
+	} else if (parse_route(path, &rt)) {
+		ret = respond_status(c, 404, "NotFound", "the server could not find the requested resource");
+	} else if (!strcmp(method, "GET") && rt.discovery) {
+		ret = serve_discovery(s, c, rt.group, rt.version);
+	} else if (!strcmp(method, "GET") && rt.sub && !strcmp(rt.resource, "pods") &&
+		   !strcmp(rt.sub, "log") && rt.ns) {
+		ret = serve_log(s, c, rt.ns, rt.name);
+	} else if (!strcmp(method, "GET") && rt.name && !rt.sub) {
+		ret = serve_get(s, c, rt.group, rt.version, rt.resource, rt.ns, rt.name);
+	} else if (!strcmp(method, "GET") && !rt.name) {
+		ret = serve_list(s, c, rt.group, rt.version, rt.resource, rt.ns);
+	} else if (!strcmp(method, "POST") && !rt.name) {
+		ret = serve_create(s, c, rt.ns, req->body.buf, req->body.len);
+	} else {
+		ret = respond_status(c, 405, "MethodNotAllowed", "the replay server does not support this request");
+	}
+	free(path);
+	return ret;
+}
+
+static void request_done(void *cls UNUSED, struct MHD_Connection *c UNUSED,
+			 void **state, enum MHD_RequestTerminationCode code UNUSED)
+{
+	struct request *req = *state;
+
+	if (req) {
+		buf_release(&req->body);
+		free(req);
+		*state = NULL;
+	}
+}
+
+/* Writes the kubeconfig atomically: a reader never sees half of it. */
+static int write_kubeconfig(const char *path, unsigned port)
+{
+	struct buf tmp = BUF_INIT;
+	FILE *fp;
+	int ok;
+
+	buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	fp = fopen(tmp.buf, "w");
+	if (!fp) {
+		fprintf(stderr, "katib-replay: cannot write '%s': %s\n", tmp.buf, strerror(errno));
+		buf_release(&tmp);
+		return -1;
+	}
+	fprintf(fp,
+		"apiVersion: v1\nkind: Config\n"
+		"clusters:\n- name: replay\n  cluster:\n    server: http://127.0.0.1:%u\n"
+		"users:\n- name: replay\n  user: {}\n"
+		"contexts:\n- name: replay\n  context:\n    cluster: replay\n    user: replay\n    namespace: default\n"
+		"current-context: replay\n", port);
+	ok = !ferror(fp) && !fclose(fp) && !rename(tmp.buf, path);
+	if (!ok) {
+		fprintf(stderr, "katib-replay: cannot write '%s': %s\n", path, strerror(errno));
+		unlink(tmp.buf);
+	}
+	buf_release(&tmp);
+	return ok ? 0 : -1;
+}
+
+static const char usage[] =
+	"usage: katib-replay serve DIR [--port N] [--kubeconfig-out FILE] [--log FILE]\n";
+
+static int serve(int argc, char **argv)
+{
+	struct server s;
+	struct MHD_Daemon *daemon;
+	struct sockaddr_in addr;
+	const char *kubeconfig = NULL, *log_path = NULL;
+	unsigned port = 0;
+	const union MHD_DaemonInfo *info;
+	sigset_t set;
+	int i, sig, status = 0;
+	size_t k;
+
+	memset(&s, 0, sizeof(s));
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--port") && i + 1 < argc)
+			port = (unsigned)strtoul(argv[++i], NULL, 10);
+		else if (!strcmp(argv[i], "--kubeconfig-out") && i + 1 < argc)
+			kubeconfig = argv[++i];
+		else if (!strcmp(argv[i], "--log") && i + 1 < argc)
+			log_path = argv[++i];
+		else if (argv[i][0] != '-' && !s.dir)
+			s.dir = argv[i];
+		else {
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (!s.dir || port > 65535) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if (load_dir(&s, s.dir, 0)) {
+		status = 2;
+		goto out;
+	}
+	add_namespaces(&s);
+	if (log_path && !(s.log = fopen(log_path, "a"))) {
+		fprintf(stderr, "katib-replay: cannot open '%s': %s\n", log_path, strerror(errno));
+		status = 2;
+		goto out;
+	}
+	/* SIGTERM and SIGINT are taken with sigwait() below. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	memset(&addr, 0, sizeof(addr));
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)port);
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0,
+				  NULL, NULL, handle, &s,
+				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+				  MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
+				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+				  MHD_OPTION_END);
+	if (!daemon) {
+		fprintf(stderr, "katib-replay: cannot listen on 127.0.0.1:%u\n", port);
+		status = 3;
+		goto out;
+	}
+	info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+	port = info ? info->port : port;
+	if (kubeconfig && write_kubeconfig(kubeconfig, port)) {
+		MHD_stop_daemon(daemon);
+		status = 3;
+		goto out;
+	}
+	printf("katib-replay: serving %zu objects from %s at http://127.0.0.1:%u\n",
+	       s.nr, s.dir, port);
+	fflush(stdout);
+	sigwait(&set, &sig);
+	MHD_stop_daemon(daemon);
+out:
+	if (s.log)
+		fclose(s.log);
+	for (k = 0; k < s.nr_docs; k++)
+		doc_free(s.docs[k]);
+	free(s.docs);
+	free(s.obj);
+	arena_release(&s.arena);
+	arena_drop_spare();
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "serve"))
+		return serve(argc - 1, argv + 1);
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	fputs(usage, stderr);
+	return 2;
+}

@@ -1,0 +1,77 @@
+#include "compat.h"
+#include "doc-json.h"
+#include "alloc.h"
+#include "buf.h"
+#include "doc.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+
+static int bool_true(const char *t)
+{
+	return t[0] == 'y' || t[0] == 'Y' || t[0] == 't' || t[0] == 'T' ||
+	       !strcmp(t, "on") || !strcmp(t, "On") || !strcmp(t, "ON");
+}
+
+static cJSON *to_cjson(const struct doc_node *n)
+{
+	const struct doc_node *c;
+	cJSON *j;
+	int64_t iv;
+	double dv;
+	char num[64];
+
+	switch (n->kind) {
+	case DOC_NULL:
+		return cJSON_CreateNull();
+	case DOC_BOOL:
+		return cJSON_CreateBool(bool_true(n->text));
+	case DOC_INT:
+	case DOC_FLOAT:
+		/* Raw text keeps big integers exact; cJSON would round them. */
+		if (!doc_int(n, &iv)) {
+			snprintf(num, sizeof(num), "%lld", (long long)iv);
+			return cJSON_CreateRaw(num);
+		}
+		if (!doc_float(n, &dv) && isfinite(dv)) {
+			snprintf(num, sizeof(num), "%.17g", dv);
+			return cJSON_CreateRaw(num);
+		}
+		return cJSON_CreateString(n->text);	/* .inf, .nan */
+	case DOC_STR:
+		return cJSON_CreateString(n->text);
+	case DOC_SEQ:
+		j = cJSON_CreateArray();
+		for (c = n->child; c; c = c->next)
+			cJSON_AddItemToArray(j, to_cjson(c));
+		return j;
+	case DOC_MAP:
+		j = cJSON_CreateObject();
+		for (c = n->child; c; c = c->next) {
+			char *key;
+
+			if (c->shadowed)
+				continue;	/* the last of repeated keys wins */
+			key = xstrndup(c->key, c->key_len);
+			cJSON_AddItemToObject(j, key, to_cjson(c));
+			free(key);
+		}
+		return j;
+	}
+	BUG("unknown doc kind %d", (int)n->kind);
+}
+
+char *doc_to_json(const struct doc_node *node)
+{
+	cJSON *j = to_cjson(node);
+	char *text = cJSON_PrintUnformatted(j);
+	char *out;
+
+	cJSON_Delete(j);
+	if (!text)
+		BUG("cJSON could not print a document");
+	/* cJSON allocates with its own allocator: hand back ours. */
+	out = xstrdup(text);
+	cJSON_free(text);
+	return out;
+}

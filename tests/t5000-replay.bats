@@ -1,0 +1,98 @@
+#!/usr/bin/env bats
+# The replay server serves a recorded cluster over the Kubernetes API;
+# kubectl itself is the check that it speaks the API faithfully.
+
+bats_require_minimum_version 1.5.0
+load lib/common
+
+: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
+
+setup() {
+	command -v kubectl >/dev/null || skip "kubectl is not installed"
+	REPLAY_CFG="$BATS_TEST_TMPDIR/kubeconfig"
+	"$KATIB_REPLAY" serve "$TESTS_DIR/data/cluster-small" --kubeconfig-out "$REPLAY_CFG" \
+		--log "$BATS_TEST_TMPDIR/requests.log" > "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
+	REPLAY_PID=$!
+	for _ in $(seq 100); do [ -s "$REPLAY_CFG" ] && break; sleep 0.05; done
+	[ -s "$REPLAY_CFG" ] || { cat "$BATS_TEST_TMPDIR/replay.out"; return 1; }
+}
+
+teardown() {
+	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
+	true
+}
+
+k() {
+	HOME="$BATS_TEST_TMPDIR" kubectl --kubeconfig "$REPLAY_CFG" "$@"
+}
+
+@test "replay: it says where it serves" {
+	run cat "$BATS_TEST_TMPDIR/replay.out"
+	assert_output --regexp '^katib-replay: serving 6 objects from .*cluster-small at http://127\.0\.0\.1:[0-9]+$'
+}
+
+@test "replay: kubectl gets recorded Experiments" {
+	run --separate-stderr -0 k get experiments.kubeflow.org -n team-a
+	assert_output --partial "mnist-random"
+	run --separate-stderr -0 k get experiments -n team-a -o jsonpath='{.items[0].spec.algorithm.algorithmName}'
+	[ "$output" = random ]
+}
+
+@test "replay: kubectl lists pods in one and in all namespaces" {
+	run --separate-stderr -0 k get pods -n team-a -o name
+	[ "$output" = "$(printf 'pod/mnist-random-abc12345-x7k2p\npod/mnist-random-random-5f9c7d8b-q2w3e')" ]
+	run --separate-stderr -0 k get pods -A -o name
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "replay: label selectors" {
+	run --separate-stderr -0 k get pods -n team-a -l katib.kubeflow.org/trial -o name
+	[ "$output" = pod/mnist-random-abc12345-x7k2p ]
+	run --separate-stderr -0 k get pods -A -l 'katib.kubeflow.org/experiment in (mnist-random),!katib.kubeflow.org/trial' -o name
+	[ "$output" = pod/mnist-random-random-5f9c7d8b-q2w3e ]
+	run --separate-stderr -0 k get pods -A -l 'katib.kubeflow.org/experiment!=mnist-random' -o name
+	[ "$output" = pod/unrelated ]
+}
+
+@test "replay: pagination with limit and continue" {
+	run --separate-stderr -0 k get pods -A --chunk-size=1 -o name
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(grep -c 'continue=' "$BATS_TEST_TMPDIR/requests.log")" -eq 2 ]
+}
+
+@test "replay: pod logs" {
+	run --separate-stderr -0 k logs -n team-a mnist-random-abc12345-x7k2p -c training-container
+	assert_output --partial "Validation-accuracy=0.1135"
+}
+
+@test "replay: an unknown object is a Kubernetes NotFound" {
+	run --separate-stderr -1 k get pods nope -n team-a
+	[[ "$stderr" == *'pods "nope" not found'* ]]
+	run --separate-stderr -1 k get experiments.kubeflow.org nope -n team-a
+	[[ "$stderr" == *'experiments.kubeflow.org "nope" not found'* ]]
+}
+
+@test "replay: create keeps the object, and dry-run does not" {
+	sed -e 's/name: mnist-random/name: created-exp/' -e 's/namespace: kubeflow/namespace: team-a/' "$REPO_DIR/examples/good-experiment.yaml" > "$BATS_TEST_TMPDIR/e.yaml"
+	run --separate-stderr -0 k create --validate=false --dry-run=server -n team-a -f "$BATS_TEST_TMPDIR/e.yaml"
+	run --separate-stderr -1 k get experiments.kubeflow.org created-exp -n team-a
+	run --separate-stderr -0 k create --validate=false -n team-a -f "$BATS_TEST_TMPDIR/e.yaml"
+	run --separate-stderr -0 k get experiments.kubeflow.org created-exp -n team-a -o name
+	[ "$output" = experiment.kubeflow.org/created-exp ]
+}
+
+@test "replay: SIGTERM stops it cleanly" {
+	kill -TERM "$REPLAY_PID"
+	wait "$REPLAY_PID"
+	status=$?
+	REPLAY_PID=
+	[ "$status" -eq 0 ]
+}
+
+@test "replay: a directory it cannot read is an error, not a server" {
+	printf 'a: [\n' > "$BATS_TEST_TMPDIR/bad.yaml"
+	mkdir -p "$BATS_TEST_TMPDIR/rec" && mv "$BATS_TEST_TMPDIR/bad.yaml" "$BATS_TEST_TMPDIR/rec/"
+	run "$KATIB_REPLAY" serve "$BATS_TEST_TMPDIR/rec"
+	[ "$status" -eq 2 ]
+	assert_output --partial "bad.yaml:2:"
+}
