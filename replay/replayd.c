@@ -24,6 +24,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -82,6 +83,7 @@ struct server {
 	struct object *obj;
 	size_t nr, alloc;
 	FILE *log;
+	const char *token;		/* when set, requests need this bearer */
 	struct arena arena;
 	unsigned long created;		/* objects created over the API */
 };
@@ -818,6 +820,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return MHD_YES;
 	}
 	log_request(s, method, url, c);
+	if (s->token) {
+		const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+
+		if (!auth || strncmp(auth, "Bearer ", 7) || strcmp(auth + 7, s->token))
+			return respond_status(c, 401, "Unauthorized", "Unauthorized");
+	}
 	if (req->too_large)
 		return respond_status(c, 413, "RequestEntityTooLarge", "the request body is too large");
 	path = xstrdup(url);
@@ -860,14 +868,21 @@ static void request_done(void *cls UNUSED, struct MHD_Connection *c UNUSED,
 }
 
 /* Writes the kubeconfig atomically: a reader never sees half of it. */
-static int write_kubeconfig(const char *path, unsigned port)
+static int write_kubeconfig(const char *path, unsigned port, const char *token)
 {
 	struct buf tmp = BUF_INIT;
 	FILE *fp;
 	int ok;
 
 	buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	fp = fopen(tmp.buf, "w");
+	/* 0600: the file may hold the bearer token. */
+	{
+		int fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		fp = fd < 0 ? NULL : fdopen(fd, "w");
+		if (!fp && fd >= 0)
+			close(fd);
+	}
 	if (!fp) {
 		fprintf(stderr, "katib-replay: cannot write '%s': %s\n", tmp.buf, strerror(errno));
 		buf_release(&tmp);
@@ -876,9 +891,10 @@ static int write_kubeconfig(const char *path, unsigned port)
 	fprintf(fp,
 		"apiVersion: v1\nkind: Config\n"
 		"clusters:\n- name: replay\n  cluster:\n    server: http://127.0.0.1:%u\n"
-		"users:\n- name: replay\n  user: {}\n"
+		"users:\n- name: replay\n  user: {%s%s%s}\n"
 		"contexts:\n- name: replay\n  context:\n    cluster: replay\n    user: replay\n    namespace: default\n"
-		"current-context: replay\n", port);
+		"current-context: replay\n", port, token ? "token: \"" : "",
+		token ? token : "", token ? "\"" : "");
 	ok = !ferror(fp) && !fclose(fp) && !rename(tmp.buf, path);
 	if (!ok) {
 		fprintf(stderr, "katib-replay: cannot write '%s': %s\n", path, strerror(errno));
@@ -889,7 +905,8 @@ static int write_kubeconfig(const char *path, unsigned port)
 }
 
 static const char usage[] =
-	"usage: katib-replay serve DIR [--port N] [--kubeconfig-out FILE] [--log FILE]\n";
+	"usage: katib-replay serve DIR [--port N] [--kubeconfig-out FILE] [--log FILE]\n"
+	"                          [--token T]\n";
 
 static int serve(int argc, char **argv)
 {
@@ -911,6 +928,8 @@ static int serve(int argc, char **argv)
 			kubeconfig = argv[++i];
 		else if (!strcmp(argv[i], "--log") && i + 1 < argc)
 			log_path = argv[++i];
+		else if (!strcmp(argv[i], "--token") && i + 1 < argc)
+			s.token = argv[++i];
 		else if (argv[i][0] != '-' && !s.dir)
 			s.dir = argv[i];
 		else {
@@ -955,7 +974,7 @@ static int serve(int argc, char **argv)
 	}
 	info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
 	port = info ? info->port : port;
-	if (kubeconfig && write_kubeconfig(kubeconfig, port)) {
+	if (kubeconfig && write_kubeconfig(kubeconfig, port, s.token)) {
 		MHD_stop_daemon(daemon);
 		status = 3;
 		goto out;

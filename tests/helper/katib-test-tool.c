@@ -4,7 +4,10 @@
  */
 #include "compat.h"
 #include "buf.h"
+#include "doc-json.h"
 #include "doc-yaml.h"
+#include "kube.h"
+#include "kubeconfig.h"
 
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -114,10 +117,125 @@ static int cmd_rss(int argc, const char **argv)
 	return WIFEXITED(status) && WEXITSTATUS(status) < 126 ? 0 : 1;
 }
 
+/* Options shared by the kube-* commands; returns the index of PATH. */
+static int kube_opts(int argc, const char **argv, struct kube_overrides *o,
+		     const char **selector)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--kubeconfig") && i + 1 < argc)
+			o->kubeconfig = argv[++i];
+		else if (!strcmp(argv[i], "--context") && i + 1 < argc)
+			o->context = argv[++i];
+		else if (!strcmp(argv[i], "--cluster") && i + 1 < argc)
+			o->cluster = argv[++i];
+		else if (!strcmp(argv[i], "--user") && i + 1 < argc)
+			o->user = argv[++i];
+		else if (!strcmp(argv[i], "-n") && i + 1 < argc)
+			o->namespace = argv[++i];
+		else if (!strcmp(argv[i], "-l") && i + 1 < argc && selector)
+			*selector = argv[++i];
+		else
+			break;
+	}
+	return i;
+}
+
+/* kube-config [OPTS]: the resolved configuration, without credentials. */
+static int cmd_kube_config(int argc, const char **argv)
+{
+	struct kube_overrides o;
+	struct kube_config cfg;
+	struct fail f = FAIL_INIT;
+
+	kube_opts(argc, argv, &o, NULL);
+	if (kubeconfig_load(&cfg, &o, &f)) {
+		fprintf(stderr, "error: %s\n", f.msg);
+		return 3;
+	}
+	printf("source: %s\ncontext: %s\nserver: %s\nnamespace: %s\nauth: %s\n",
+	       cfg.source, cfg.context, cfg.server, cfg.namespace,
+	       cfg.exec ? "exec" : cfg.token ? "token" : cfg.token_file ? "token-file"
+	       : (cfg.cert_file || cfg.cert_data) ? "client-certificate" : "none");
+	kubeconfig_release(&cfg);
+	return 0;
+}
+
+static int print_item(void *data, const struct doc_node *item)
+{
+	unsigned long *n = data;
+	const char *ns = doc_get_str(doc_get(item, "metadata"), "namespace");
+
+	printf("%s%s%s\n", ns ? ns : "", ns ? "/" : "",
+	       doc_get_str(doc_get(item, "metadata"), "name"));
+	(*n)++;
+	return 0;
+}
+
+/* kube-get [OPTS] PATH / kube-list [OPTS] [-l SEL] PATH */
+static int kube_cmd(int argc, const char **argv, int list)
+{
+	struct kube_overrides o;
+	struct kube_config cfg;
+	struct kube_client *c;
+	struct fail f = FAIL_INIT;
+	const char *selector = NULL;
+	int i = kube_opts(argc, argv, &o, &selector), status = 0;
+	unsigned long n = 0;
+
+	if (i != argc - 1) {
+		fprintf(stderr, "usage: katib-test-tool kube-%s [OPTS] PATH\n", list ? "list" : "get");
+		return 2;
+	}
+	if (kubeconfig_load(&cfg, &o, &f) || kube_client_new(&c, &cfg, 5000, &f)) {
+		fprintf(stderr, "error: %s\n", f.msg);
+		return 3;
+	}
+	if (list) {
+		if (kube_list(c, argv[i], selector, NULL, print_item, &n, &f)) {
+			fprintf(stderr, "error: %s\n", f.msg);
+			status = 3;
+		} else {
+			printf("%lu items in %lu requests\n", n, kube_requests(c));
+		}
+	} else {
+		struct doc *d;
+
+		if (kube_get(c, argv[i], &d, &f)) {
+			fprintf(stderr, "error: %s\n", f.msg);
+			status = f.kind == FAIL_HTTP ? 1 : 3;
+		} else {
+			char *json = doc_to_json(d->root);
+
+			printf("%s\n", json);
+			free(json);
+			doc_free(d);
+		}
+	}
+	kube_client_free(c);
+	kubeconfig_release(&cfg);
+	return status;
+}
+
+static int cmd_kube_get(int argc, const char **argv)
+{
+	return kube_cmd(argc, argv, 0);
+}
+
+static int cmd_kube_list(int argc, const char **argv)
+{
+	return kube_cmd(argc, argv, 1);
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int argc, const char **argv);
 } cmds[] = {
+	{ "kube-config", cmd_kube_config },
+	{ "kube-get", cmd_kube_get },
+	{ "kube-list", cmd_kube_list },
 	{ "doc-dump", cmd_doc_dump },
 	{ "rss", cmd_rss },
 };

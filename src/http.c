@@ -1,0 +1,186 @@
+#include "compat.h"
+#include "http.h"
+#include "alloc.h"
+
+#include <curl/curl.h>
+#include <time.h>
+
+#define DEFAULT_TIMEOUT_MS 30000
+#define DEFAULT_MAX_RESPONSE ((size_t)64 << 20)
+
+static int curl_ready;
+
+static void http_init(void)
+{
+	if (!curl_ready) {
+		curl_global_init(CURL_GLOBAL_DEFAULT);
+		curl_ready = 1;
+	}
+}
+
+struct sink {
+	struct buf *body;
+	int too_large;
+};
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *data)
+{
+	struct sink *s = data;
+
+	if (buf_add(s->body, ptr, size * nmemb)) {
+		s->too_large = 1;
+		return 0;	/* makes libcurl stop with CURLE_WRITE_ERROR */
+	}
+	return size * nmemb;
+}
+
+static void blob(CURL *h, CURLoption opt, const char *pem)
+{
+	struct curl_blob b;
+
+	b.data = (void *)pem;
+	b.len = strlen(pem);
+	b.flags = CURL_BLOB_COPY;
+	curl_easy_setopt(h, opt, &b);
+}
+
+static int once(const struct http_target *t, const char *method,
+		const char *url, const char *content_type, const char *body,
+		size_t body_len, struct http_response *resp, struct fail *f,
+		int *retryable)
+{
+	CURL *h = curl_easy_init();
+	struct curl_slist *headers = NULL;
+	struct sink sink;
+	char errbuf[CURL_ERROR_SIZE] = "";
+	CURLcode rc;
+	struct buf auth = BUF_INIT, ctype = BUF_INIT;
+	curl_off_t retry_after = 0;
+
+	if (!h)
+		return fail_set(f, FAIL_IO, "cannot start an HTTP request");
+	buf_reset(&resp->body);
+	sink.body = &resp->body;
+	sink.too_large = 0;
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, t->timeout_ms ? t->timeout_ms : DEFAULT_TIMEOUT_MS);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "kubectl-katib");
+	/* Never follow redirects: a credential must not go elsewhere. */
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	if (!strcmp(method, "HEAD"))
+		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+	if (body) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+	}
+	headers = curl_slist_append(headers, "Accept: application/json, */*");
+	if (content_type) {
+		buf_addf(&ctype, "Content-Type: %s", content_type);
+		headers = curl_slist_append(headers, ctype.buf);
+	}
+	if (t->bearer) {
+		buf_addf(&auth, "Authorization: Bearer %s", t->bearer);
+		headers = curl_slist_append(headers, auth.buf);
+	}
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	if (t->ca_file)
+		curl_easy_setopt(h, CURLOPT_CAINFO, t->ca_file);
+	if (t->ca_data)
+		blob(h, CURLOPT_CAINFO_BLOB, t->ca_data);
+	if (t->cert_file)
+		curl_easy_setopt(h, CURLOPT_SSLCERT, t->cert_file);
+	if (t->key_file)
+		curl_easy_setopt(h, CURLOPT_SSLKEY, t->key_file);
+	if (t->cert_data)
+		blob(h, CURLOPT_SSLCERT_BLOB, t->cert_data);
+	if (t->key_data)
+		blob(h, CURLOPT_SSLKEY_BLOB, t->key_data);
+	if (t->insecure) {
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+	}
+	if (t->proxy_url)
+		curl_easy_setopt(h, CURLOPT_PROXY, t->proxy_url);
+	rc = curl_easy_perform(h);
+	/* Wipe the header that carried the token before the memory is reused. */
+	if (auth.len)
+		memset(auth.buf, 0, auth.len);
+	buf_release(&auth);
+	buf_release(&ctype);
+	curl_slist_free_all(headers);
+	*retryable = 0;
+	if (sink.too_large) {
+		curl_easy_cleanup(h);
+		return fail_set(f, FAIL_TOO_LARGE, "the response from %s is larger than %zu bytes",
+				url, resp->body.max);
+	}
+	if (rc != CURLE_OK) {
+		*retryable = rc == CURLE_COULDNT_CONNECT || rc == CURLE_RECV_ERROR ||
+			     rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING ||
+			     rc == CURLE_PARTIAL_FILE;
+		fail_set(f, rc == CURLE_OPERATION_TIMEDOUT ? FAIL_IO : FAIL_IO,
+			 "cannot reach %s: %s", url, *errbuf ? errbuf : curl_easy_strerror(rc));
+		curl_easy_cleanup(h);
+		return -1;
+	}
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+	curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &retry_after);
+	resp->retry_after = (long)retry_after;
+	curl_easy_cleanup(h);
+	*retryable = resp->status == 429 || resp->status >= 500;
+	return 0;
+}
+
+int http_request(const struct http_target *t, const char *method,
+		 const char *url, const char *content_type, const char *body,
+		 size_t body_len, struct http_response *resp, struct fail *f)
+{
+	int idempotent = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+	unsigned attempt, tries = idempotent ? t->retries + 1 : 1;
+	long backoff_ms = 200;
+	int ret = -1;
+
+	http_init();
+	buf_init(&resp->body, t->max_response ? t->max_response : DEFAULT_MAX_RESPONSE);
+	resp->status = 0;
+	resp->retry_after = 0;
+	for (attempt = 0; attempt < tries; attempt++) {
+		int retryable = 0;
+		struct timespec ts;
+		long wait_ms;
+
+		ret = once(t, method, url, content_type, body, body_len, resp, f, &retryable);
+		if (!retryable || attempt + 1 == tries)
+			break;
+		/* Retry-After wins; else a doubling backoff, both capped. */
+		wait_ms = resp->retry_after > 0 ? resp->retry_after * 1000 : backoff_ms;
+		if (wait_ms > 10000)
+			wait_ms = 10000;
+		backoff_ms *= 2;
+		ts.tv_sec = wait_ms / 1000;
+		ts.tv_nsec = (wait_ms % 1000) * 1000000L;
+		nanosleep(&ts, NULL);
+		fail_clear(f);
+	}
+	return ret;
+}
+
+char *http_escape(const char *s)
+{
+	char *e, *out;
+
+	http_init();
+	e = curl_easy_escape(NULL, s, 0);
+	if (!e)
+		BUG("curl_easy_escape failed");
+	out = xstrdup(e);
+	curl_free(e);
+	return out;
+}

@@ -1,0 +1,49 @@
+/*
+ * http.h: one HTTP request, one response; the only file that knows
+ * libcurl.  Bodies are capped, requests time out, and idempotent requests
+ * are retried a bounded number of times on connection errors, 429 (after
+ * Retry-After) and 5xx.  Nothing here logs or prints a credential.
+ */
+#ifndef KATIB_SRC_HTTP_H
+#define KATIB_SRC_HTTP_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "fail.h"
+
+/* How to reach a server: TLS material and credentials. */
+struct http_target {
+	const char *ca_file;		/* PEM file, or NULL */
+	const char *ca_data;		/* PEM text, or NULL */
+	const char *cert_file, *key_file;
+	const char *cert_data, *key_data;	/* PEM text */
+	const char *bearer;		/* token, or NULL */
+	const char *tls_server_name;
+	const char *proxy_url;
+	int insecure;			/* skip TLS verification */
+	long timeout_ms;		/* whole request; 0: 30 s */
+	size_t max_response;		/* cap on the body; 0: 64 MiB */
+	unsigned retries;		/* for idempotent requests */
+};
+
+struct http_response {
+	long status;
+	struct buf body;		/* release with buf_release() */
+	long retry_after;		/* seconds, 0 if none */
+};
+
+/*
+ * Performs method (GET, POST, ...) on url.  body may be NULL.  On success
+ * returns 0 and fills resp (any HTTP status counts as success here); on a
+ * transport failure returns -1 with f set (FAIL_IO, FAIL_TOO_LARGE).
+ * The caller releases resp->body.
+ */
+int http_request(const struct http_target *t, const char *method,
+		 const char *url, const char *content_type, const char *body,
+		 size_t body_len, struct http_response *resp, struct fail *f);
+
+/* Percent-encodes s for a query string (caller frees). */
+char *http_escape(const char *s);
+
+#endif

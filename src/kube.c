@@ -1,0 +1,432 @@
+#include "compat.h"
+#include "kube.h"
+#include "alloc.h"
+#include "doc-yaml.h"
+#include "experiment.h"
+#include "http.h"
+#include "kubeconfig.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PAGE_SIZE 500
+#define EXEC_OUTPUT_MAX ((size_t)1 << 20)
+
+extern char **environ;
+
+struct kube_client {
+	const struct kube_config *cfg;
+	struct http_target target;
+	char *token;			/* from a token, a token file or exec */
+	char *cert, *key;		/* PEM from an exec plugin */
+	time_t expires;			/* exec credential expiry; 0: none */
+	unsigned long requests;
+};
+
+static void wipe_free(char *s)
+{
+	if (s) {
+		memset(s, 0, strlen(s));
+		free(s);
+	}
+}
+
+static int read_token_file(struct kube_client *c, const char *path,
+			   struct fail *f)
+{
+	FILE *fp = fopen(path, "r");
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+
+	if (!fp)
+		return fail_set(f, FAIL_IO, "cannot read the token file '%s': %s",
+				path, strerror(errno));
+	buf_init(&b, 64 * 1024);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		if (buf_add(&b, chunk, n))
+			break;
+	fclose(fp);
+	while (b.len && (b.buf[b.len - 1] == '\n' || b.buf[b.len - 1] == '\r'))
+		b.buf[--b.len] = '\0';
+	wipe_free(c->token);
+	c->token = buf_detach(&b, NULL);
+	return 0;
+}
+
+/* "2026-11-28T12:00:00Z" -> seconds since the epoch, or 0. */
+static time_t parse_rfc3339(const char *s)
+{
+	struct tm tm;
+	char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!end)
+		return 0;
+	return timegm(&tm);
+}
+
+/*
+ * Runs the exec credential plugin directly (never through a shell) and
+ * reads its ExecCredential.  stderr is collected for the failure message.
+ */
+static int run_exec(struct kube_client *c, struct fail *f)
+{
+	const struct kube_exec *e = c->cfg->exec;
+	int out_pipe[2], err_pipe[2], status;
+	pid_t pid;
+	struct buf out = BUF_INIT, err = BUF_INIT;
+	struct doc_reader *r;
+	struct doc *d = NULL;
+	const struct doc_node *st;
+	char chunk[4096];
+	ssize_t n;
+	size_t i, nr_args = 0;
+	const char *api = e->api_version ? e->api_version : "client.authentication.k8s.io/v1";
+	char *info;
+	int ret = -1;
+
+	for (i = 0; e->args[i]; i++)
+		nr_args++;
+	if (pipe(out_pipe) || pipe(err_pipe))
+		return fail_set(f, FAIL_IO, "cannot run the credential plugin: %s", strerror(errno));
+	info = NULL;
+	{
+		struct buf b = BUF_INIT;
+
+		buf_addf(&b, "KUBERNETES_EXEC_INFO={\"apiVersion\":\"%s\",\"kind\":\"ExecCredential\","
+			     "\"spec\":{\"interactive\":false}}", api);
+		info = buf_detach(&b, NULL);
+	}
+	pid = fork();
+	if (pid < 0) {
+		free(info);
+		return fail_set(f, FAIL_IO, "cannot run the credential plugin: %s", strerror(errno));
+	}
+	if (!pid) {
+		char **argv = calloc(nr_args + 2, sizeof(*argv));
+
+		dup2(out_pipe[1], 1);
+		dup2(err_pipe[1], 2);
+		close(out_pipe[0]);
+		close(err_pipe[0]);
+		if (!argv)
+			_exit(127);
+		argv[0] = (char *)e->command;
+		for (i = 0; i < nr_args; i++)
+			argv[i + 1] = (char *)e->args[i];
+		putenv(info);
+		for (i = 0; e->env[i]; i++)
+			putenv((char *)e->env[i]);
+		execvp(e->command, argv);
+		/* Into the pipe the parent reads, for its failure message. */
+		dprintf(2, "cannot run '%s': %s\n", e->command, strerror(errno));
+		_exit(127);
+	}
+	free(info);
+	close(out_pipe[1]);
+	close(err_pipe[1]);
+	buf_init(&out, EXEC_OUTPUT_MAX);
+	buf_init(&err, 64 * 1024);
+	while ((n = read(out_pipe[0], chunk, sizeof(chunk))) > 0)
+		buf_add(&out, chunk, (size_t)n);
+	while ((n = read(err_pipe[0], chunk, sizeof(chunk))) > 0)
+		buf_add(&err, chunk, (size_t)n);
+	close(out_pipe[0]);
+	close(err_pipe[0]);
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		while (err.len && err.buf[err.len - 1] == '\n')
+			err.buf[--err.len] = '\0';
+		fail_set(f, FAIL_AUTH, "the credential plugin '%s' failed (exit %d)%s%s",
+			 e->command, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+			 err.len ? ": " : "", err.len ? (strrchr(err.buf, '\n') ? strrchr(err.buf, '\n') + 1 : err.buf) : "");
+		goto out;
+	}
+	doc_reader_open_mem(&r, "ExecCredential", out.buf, out.len, NULL);
+	if (doc_reader_next(r, &d, f) <= 0 || d->error || !d->root ||
+	    !(st = doc_get_kind(d->root, "status", DOC_MAP))) {
+		doc_reader_free(r);
+		fail_set(f, FAIL_AUTH, "the credential plugin '%s' did not print an ExecCredential with a status",
+			 e->command);
+		goto out;
+	}
+	doc_reader_free(r);
+	wipe_free(c->token);
+	wipe_free(c->cert);
+	wipe_free(c->key);
+	c->token = doc_get_str(st, "token") ? xstrdup(doc_get_str(st, "token")) : NULL;
+	c->cert = doc_get_str(st, "clientCertificateData") ? xstrdup(doc_get_str(st, "clientCertificateData")) : NULL;
+	c->key = doc_get_str(st, "clientKeyData") ? xstrdup(doc_get_str(st, "clientKeyData")) : NULL;
+	c->expires = doc_get_str(st, "expirationTimestamp")
+			     ? parse_rfc3339(doc_get_str(st, "expirationTimestamp")) : 0;
+	if (!c->token && !(c->cert && c->key)) {
+		fail_set(f, FAIL_AUTH, "the credential plugin '%s' returned neither a token nor a client certificate",
+			 e->command);
+		goto out;
+	}
+	ret = 0;
+out:
+	doc_free(d);
+	if (out.len)
+		memset(out.buf, 0, out.len);
+	buf_release(&out);
+	buf_release(&err);
+	return ret;
+}
+
+static void apply_credentials(struct kube_client *c)
+{
+	c->target.bearer = c->token;
+	if (c->cert && c->key) {
+		c->target.cert_data = c->cert;
+		c->target.key_data = c->key;
+	}
+}
+
+static int credentials(struct kube_client *c, int force, struct fail *f)
+{
+	if (!c->cfg->exec)
+		return 0;
+	/* Cached until a minute before it expires. */
+	if (!force && (c->token || c->cert) && (!c->expires || time(NULL) < c->expires - 60))
+		return 0;
+	if (run_exec(c, f))
+		return -1;
+	apply_credentials(c);
+	return 0;
+}
+
+int kube_client_new(struct kube_client **out, const struct kube_config *cfg,
+		    long timeout_ms, struct fail *f)
+{
+	struct kube_client *c = xcalloc(1, sizeof(*c));
+
+	*out = NULL;
+	c->cfg = cfg;
+	c->target.ca_file = cfg->ca_file;
+	c->target.ca_data = cfg->ca_data;
+	c->target.cert_file = cfg->cert_file;
+	c->target.key_file = cfg->key_file;
+	c->target.cert_data = cfg->cert_data;
+	c->target.key_data = cfg->key_data;
+	c->target.tls_server_name = cfg->tls_server_name;
+	c->target.proxy_url = cfg->proxy_url;
+	c->target.insecure = cfg->insecure;
+	c->target.timeout_ms = timeout_ms;
+	c->target.retries = 3;
+	if (cfg->token)
+		c->token = xstrdup(cfg->token);
+	else if (cfg->token_file && read_token_file(c, cfg->token_file, f)) {
+		kube_client_free(c);
+		return -1;
+	}
+	apply_credentials(c);
+	*out = c;
+	return 0;
+}
+
+void kube_client_free(struct kube_client *c)
+{
+	if (!c)
+		return;
+	wipe_free(c->token);
+	wipe_free(c->cert);
+	wipe_free(c->key);
+	free(c);
+}
+
+unsigned long kube_requests(const struct kube_client *c)
+{
+	return c->requests;
+}
+
+/* Turns an error response into a failure worded as kubectl words it. */
+static int api_error(const struct http_response *resp, struct fail *f)
+{
+	struct doc_reader *r;
+	struct doc *d = NULL;
+	struct fail ignore = FAIL_INIT;
+	const char *message = NULL, *reason = NULL;
+	int ret;
+
+	doc_reader_open_mem(&r, "response", resp->body.buf, resp->body.len, NULL);
+	if (doc_reader_next(r, &d, &ignore) > 0 && d->root &&
+	    doc_get_str(d->root, "kind") && !strcmp(doc_get_str(d->root, "kind"), "Status")) {
+		message = doc_get_str(d->root, "message");
+		reason = doc_get_str(d->root, "reason");
+	}
+	if (resp->status == 401)
+		ret = fail_set(f, FAIL_AUTH, "You must be logged in to the server (Unauthorized)");
+	else if (message)
+		ret = fail_set(f, FAIL_HTTP, "Error from server (%s): %s",
+			       reason && *reason ? reason : "Unknown", message);
+	else
+		ret = fail_set(f, FAIL_HTTP, "the server answered HTTP %ld", resp->status);
+	f->http_status = resp->status;
+	doc_free(d);
+	doc_reader_free(r);
+	return ret;
+}
+
+static int call(struct kube_client *c, const char *method, const char *path,
+		const char *body, struct http_response *resp, struct fail *f)
+{
+	struct buf url = BUF_INIT;
+	int ret, attempt;
+
+	buf_addf(&url, "%s%s", c->cfg->server, path);
+	/* Trailing slashes on the server URL are common in kubeconfigs. */
+	for (attempt = 0; attempt < 2; attempt++) {
+		if (credentials(c, attempt > 0, f)) {
+			ret = -1;
+			break;
+		}
+		c->requests++;
+		ret = http_request(&c->target, method, url.buf,
+				   body ? "application/json" : NULL, body,
+				   body ? strlen(body) : 0, resp, f);
+		/* A 401 with an exec plugin: the credential may have expired. */
+		if (ret || resp->status != 401 || !c->cfg->exec || attempt)
+			break;
+		buf_release(&resp->body);
+	}
+	buf_release(&url);
+	if (!ret && resp->status >= 400) {
+		ret = api_error(resp, f);
+		buf_release(&resp->body);
+	}
+	return ret;
+}
+
+static int parse_body(struct http_response *resp, struct doc **out,
+		      struct fail *f)
+{
+	struct doc_reader *r;
+	int ret;
+
+	doc_reader_open_mem(&r, "response", resp->body.buf, resp->body.len, NULL);
+	ret = doc_reader_next(r, out, f);
+	doc_reader_free(r);
+	if (ret <= 0 || (*out)->error || !(*out)->root) {
+		doc_free(*out);
+		*out = NULL;
+		return fail_set(f, FAIL_PROTOCOL, "the server's answer is not JSON");
+	}
+	return 0;
+}
+
+int kube_get(struct kube_client *c, const char *path, struct doc **out,
+	     struct fail *f)
+{
+	struct http_response resp;
+	int ret;
+
+	*out = NULL;
+	if (call(c, "GET", path, NULL, &resp, f))
+		return -1;
+	ret = parse_body(&resp, out, f);
+	buf_release(&resp.body);
+	return ret;
+}
+
+int kube_list(struct kube_client *c, const char *path,
+	      const char *label_selector, const char *field_selector,
+	      kube_item_fn *fn, void *data, struct fail *f)
+{
+	char *cont = NULL;
+	int ret = 0;
+
+	do {
+		struct buf url = BUF_INIT;
+		struct doc *d;
+		const struct doc_node *items, *it;
+		const char *next;
+
+		buf_addf(&url, "%s%climit=%d", path, strchr(path, '?') ? '&' : '?', PAGE_SIZE);
+		if (label_selector && *label_selector) {
+			char *e = http_escape(label_selector);
+
+			buf_addf(&url, "&labelSelector=%s", e);
+			free(e);
+		}
+		if (field_selector && *field_selector) {
+			char *e = http_escape(field_selector);
+
+			buf_addf(&url, "&fieldSelector=%s", e);
+			free(e);
+		}
+		if (cont) {
+			char *e = http_escape(cont);
+
+			buf_addf(&url, "&continue=%s", e);
+			free(e);
+		}
+		ret = kube_get(c, url.buf, &d, f);
+		buf_release(&url);
+		free(cont);
+		cont = NULL;
+		if (ret)
+			break;
+		items = doc_get_kind(d->root, "items", DOC_SEQ);
+		for (it = items ? items->child : NULL; it && !ret; it = it->next)
+			ret = fn(data, it);
+		next = doc_lookup(d->root, "metadata.continue") ? doc_str(doc_lookup(d->root, "metadata.continue")) : NULL;
+		if (next && *next && !ret)
+			cont = xstrdup(next);
+		doc_free(d);
+	} while (cont);
+	return ret;
+}
+
+int kube_create(struct kube_client *c, const char *path, const char *json,
+		int dry_run, struct doc **out, struct fail *f)
+{
+	struct http_response resp;
+	struct buf url = BUF_INIT;
+	int ret;
+
+	*out = NULL;
+	buf_addf(&url, "%s%s", path, dry_run ? (strchr(path, '?') ? "&dryRun=All" : "?dryRun=All") : "");
+	ret = call(c, "POST", url.buf, json, &resp, f);
+	buf_release(&url);
+	if (ret)
+		return -1;
+	ret = parse_body(&resp, out, f);
+	buf_release(&resp.body);
+	return ret;
+}
+
+int kube_logs(struct kube_client *c, const char *ns, const char *pod,
+	      const char *container, long tail_lines, size_t max_bytes,
+	      struct buf *out, struct fail *f)
+{
+	struct http_response resp;
+	struct buf path = BUF_INIT;
+	char *ens = http_escape(ns), *epod = http_escape(pod);
+	size_t cap = max_bytes ? max_bytes : (size_t)4 << 20;
+	int ret;
+
+	buf_addf(&path, "/api/v1/namespaces/%s/pods/%s/log?limitBytes=%zu", ens, epod, cap);
+	if (container) {
+		char *e = http_escape(container);
+
+		buf_addf(&path, "&container=%s", e);
+		free(e);
+	}
+	if (tail_lines > 0)
+		buf_addf(&path, "&tailLines=%ld", tail_lines);
+	free(ens);
+	free(epod);
+	ret = call(c, "GET", path.buf, NULL, &resp, f);
+	buf_release(&path);
+	if (ret)
+		return -1;
+	buf_add(out, resp.body.buf, resp.body.len < cap ? resp.body.len : cap);
+	buf_release(&resp.body);
+	return 0;
+}

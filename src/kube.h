@@ -1,0 +1,55 @@
+/*
+ * kube.h: a Kubernetes API client over http.c, configured from a
+ * struct kube_config.  Answers come back as documents; API errors come
+ * back as failures whose message reads the way kubectl prints it
+ * ("Error from server (NotFound): pods \"x\" not found").  Credentials
+ * from exec plugins are cached until they expire and fetched once more
+ * when the server answers 401.
+ */
+#ifndef KATIB_SRC_KUBE_H
+#define KATIB_SRC_KUBE_H
+
+#include "buf.h"
+#include "fail.h"
+
+struct doc;
+struct doc_node;
+struct kube_config;
+struct kube_client;
+
+/*
+ * A client for cfg (which must outlive it).  timeout_ms bounds each
+ * request (0: 30 s).  Returns 0, or -1 with f set (a token file that
+ * cannot be read).  Free with kube_client_free().
+ */
+int kube_client_new(struct kube_client **out, const struct kube_config *cfg,
+		    long timeout_ms, struct fail *f);
+void kube_client_free(struct kube_client *c);
+
+/* Requests made so far (for tests of request counts). */
+unsigned long kube_requests(const struct kube_client *c);
+
+/* GET path (e.g. /api/v1/namespaces/ns/pods/p): *out is the object. */
+int kube_get(struct kube_client *c, const char *path, struct doc **out,
+	     struct fail *f);
+
+/*
+ * Every item of a list, page by page (limit/continue); fn is called with
+ * each item and returns 0 to go on, non-zero to stop (which kube_list
+ * returns).  Selectors may be NULL.
+ */
+typedef int kube_item_fn(void *data, const struct doc_node *item);
+int kube_list(struct kube_client *c, const char *path,
+	      const char *label_selector, const char *field_selector,
+	      kube_item_fn *fn, void *data, struct fail *f);
+
+/* POST json to path; dry_run asks the server to keep nothing. */
+int kube_create(struct kube_client *c, const char *path, const char *json,
+		int dry_run, struct doc **out, struct fail *f);
+
+/* A container's log, capped at max_bytes (0: 4 MiB), into out. */
+int kube_logs(struct kube_client *c, const char *ns, const char *pod,
+	      const char *container, long tail_lines, size_t max_bytes,
+	      struct buf *out, struct fail *f);
+
+#endif

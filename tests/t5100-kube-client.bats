@@ -1,0 +1,162 @@
+#!/usr/bin/env bats
+# The API client (src/kube.c, src/kubeconfig.c) against the replay server:
+# configuration like kubectl's, authentication, pagination, errors.
+
+bats_require_minimum_version 1.5.0
+load lib/common
+
+: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
+
+start_replay() {
+	# start_replay DIR [--token T]
+	REPLAY_CFG="$BATS_TEST_TMPDIR/replay.kubeconfig"
+	"$KATIB_REPLAY" serve "$@" --kubeconfig-out "$REPLAY_CFG" \
+		--log "$BATS_TEST_TMPDIR/requests.log" > "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
+	REPLAY_PID=$!
+	for _ in $(seq 100); do [ -s "$REPLAY_CFG" ] && break; sleep 0.05; done
+	[ -s "$REPLAY_CFG" ]
+	SERVER=$(sed -n 's/.*server: //p' "$REPLAY_CFG")
+}
+
+teardown() {
+	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
+	true
+}
+
+tool() {
+	HOME="$BATS_TEST_TMPDIR" "$KATIB_TEST_TOOL" "$@"
+}
+
+@test "kubeconfig: KUBECONFIG files merge in order, the first value winning" {
+	cat > "$BATS_TEST_TMPDIR/a" <<-'EOF'
+	apiVersion: v1
+	kind: Config
+	current-context: first
+	contexts:
+	- {name: first, context: {cluster: c1, user: u1, namespace: team-a}}
+	clusters:
+	- {name: c1, cluster: {server: "https://one.example:6443"}}
+	users:
+	- {name: u1, user: {token: secret-one}}
+	EOF
+	cat > "$BATS_TEST_TMPDIR/b" <<-'EOF'
+	apiVersion: v1
+	kind: Config
+	current-context: second
+	contexts:
+	- {name: second, context: {cluster: c2, user: u1}}
+	clusters:
+	- {name: c1, cluster: {server: "https://ignored.example"}}
+	- {name: c2, cluster: {server: "https://two.example"}}
+	EOF
+	KUBECONFIG="$BATS_TEST_TMPDIR/a:$BATS_TEST_TMPDIR/missing:$BATS_TEST_TMPDIR/b" run -0 tool kube-config
+	assert_line "context: first"
+	assert_line "server: https://one.example:6443"
+	assert_line "namespace: team-a"
+	assert_line "auth: token"
+	refute_output --partial "secret-one"
+	KUBECONFIG="$BATS_TEST_TMPDIR/a:$BATS_TEST_TMPDIR/b" run -0 tool kube-config --context second
+	assert_line "server: https://two.example"
+	assert_line "namespace: default"
+	KUBECONFIG="$BATS_TEST_TMPDIR/a:$BATS_TEST_TMPDIR/b" run -0 tool kube-config --cluster c2 -n ml
+	assert_line "server: https://two.example"
+	assert_line "namespace: ml"
+	KUBECONFIG="$BATS_TEST_TMPDIR/a" run -3 tool kube-config --context nope
+	assert_output --partial "context 'nope' is not in the kubeconfig"
+}
+
+@test "kubeconfig: ~/.kube/config, then in-cluster, then a clear error" {
+	run -3 env -u KUBECONFIG -u KUBERNETES_SERVICE_HOST HOME="$BATS_TEST_TMPDIR" "$KATIB_TEST_TOOL" kube-config
+	assert_output --partial "no kubeconfig: give --kubeconfig, set KUBECONFIG, or create ~/.kube/config"
+	run -0 env -u KUBECONFIG HOME="$BATS_TEST_TMPDIR" KUBERNETES_SERVICE_HOST=10.0.0.1 KUBERNETES_SERVICE_PORT=443 \
+		"$KATIB_TEST_TOOL" kube-config
+	assert_line "server: https://10.0.0.1:443"
+	assert_line "source: in-cluster"
+	mkdir -p "$BATS_TEST_TMPDIR/.kube"
+	printf 'current-context: x\ncontexts: [{name: x, context: {cluster: x}}]\nclusters: [{name: x, cluster: {server: "http://127.0.0.1:1"}}]\n' \
+		> "$BATS_TEST_TMPDIR/.kube/config"
+	run -0 env -u KUBECONFIG HOME="$BATS_TEST_TMPDIR" "$KATIB_TEST_TOOL" kube-config
+	assert_line "server: http://127.0.0.1:1"
+}
+
+@test "client: GET an object from the replay server" {
+	start_replay "$TESTS_DIR/data/cluster-small"
+	run -0 tool kube-get --kubeconfig "$REPLAY_CFG" /apis/kubeflow.org/v1beta1/namespaces/team-a/experiments/mnist-random
+	[ "$(printf '%s' "$output" | jq -r .spec.algorithm.algorithmName)" = random ]
+}
+
+@test "client: API errors read as kubectl prints them" {
+	start_replay "$TESTS_DIR/data/cluster-small"
+	run --separate-stderr -1 tool kube-get --kubeconfig "$REPLAY_CFG" /apis/kubeflow.org/v1beta1/namespaces/team-a/experiments/nope
+	[ "$stderr" = 'error: Error from server (NotFound): experiments.kubeflow.org "nope" not found' ]
+}
+
+@test "client: LIST pages through 1,200 objects 500 at a time" {
+	mkdir -p "$BATS_TEST_TMPDIR/many"
+	{
+		echo 'apiVersion: v1'
+		echo 'kind: List'
+		echo 'items:'
+		for i in $(seq 1200); do
+			printf -- '- {apiVersion: v1, kind: Pod, metadata: {name: p%04d, namespace: big, labels: {n: "%d"}}}\n' "$i" $((i % 2))
+		done
+	} > "$BATS_TEST_TMPDIR/many/pods.yaml"
+	start_replay "$BATS_TEST_TMPDIR/many"
+	run -0 tool kube-list --kubeconfig "$REPLAY_CFG" /api/v1/namespaces/big/pods
+	assert_line "1200 items in 3 requests"
+	assert_line "big/p0001"
+	assert_line "big/p1200"
+	run -0 tool kube-list --kubeconfig "$REPLAY_CFG" -l n=1 /api/v1/namespaces/big/pods
+	assert_line "600 items in 2 requests"
+}
+
+@test "client: bearer token, and a refused one says Unauthorized without the token" {
+	start_replay "$TESTS_DIR/data/cluster-small" --token s3cr3t-t0ken
+	run -0 tool kube-get --kubeconfig "$REPLAY_CFG" /api/v1/namespaces/team-a/pods/mnist-random-abc12345-x7k2p
+	sed 's/s3cr3t-t0ken/wrong-t0ken/' "$REPLAY_CFG" > "$BATS_TEST_TMPDIR/wrong"
+	run --separate-stderr -3 tool kube-get --kubeconfig "$BATS_TEST_TMPDIR/wrong" /api/v1/namespaces/team-a/pods/x
+	[ "$stderr" = "error: You must be logged in to the server (Unauthorized)" ]
+	[[ "$output$stderr" != *wrong-t0ken* ]]
+}
+
+@test "client: exec credential plugins run directly, with KUBERNETES_EXEC_INFO" {
+	start_replay "$TESTS_DIR/data/cluster-small" --token from-plugin
+	cat > "$BATS_TEST_TMPDIR/cred" <<-'EOF'
+	#!/bin/sh
+	# A credential plugin as EKS and GKE ship them: reads its exec info
+	# and prints an ExecCredential.
+	case "$KUBERNETES_EXEC_INFO" in *'"kind":"ExecCredential"'*) ;; *) echo "no exec info" >&2; exit 1 ;; esac
+	[ "$1" = "--cluster" ] && [ "$2" = "a b;c" ] || { echo "bad arguments: $*" >&2; exit 1; }
+	echo "$PLUGIN_MARK" >> "$RUNS_FILE"
+	printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"from-plugin","expirationTimestamp":"2099-01-01T00:00:00Z"}}\n'
+	EOF
+	chmod +x "$BATS_TEST_TMPDIR/cred"
+	cat > "$BATS_TEST_TMPDIR/kc" <<-EOF
+	apiVersion: v1
+	kind: Config
+	current-context: r
+	contexts: [{name: r, context: {cluster: r, user: plugin}}]
+	clusters: [{name: r, cluster: {server: "$SERVER"}}]
+	users:
+	- name: plugin
+	  user:
+	    exec:
+	      apiVersion: client.authentication.k8s.io/v1
+	      command: $BATS_TEST_TMPDIR/cred
+	      args: ["--cluster", "a b;c"]
+	      env: [{name: PLUGIN_MARK, value: ran}, {name: RUNS_FILE, value: "$BATS_TEST_TMPDIR/runs"}]
+	EOF
+	run -0 tool kube-list --kubeconfig "$BATS_TEST_TMPDIR/kc" /api/v1/namespaces/team-a/pods
+	assert_line "2 items in 1 requests"
+	[ "$(cat "$BATS_TEST_TMPDIR/runs")" = ran ]
+	sed -i 's/exit 1 ;; esac/exit 1 ;; esac\necho "token expired, log in again" >\&2; exit 4/' "$BATS_TEST_TMPDIR/cred"
+	run --separate-stderr -3 tool kube-list --kubeconfig "$BATS_TEST_TMPDIR/kc" /api/v1/namespaces/team-a/pods
+	[[ "$stderr" == *"the credential plugin '$BATS_TEST_TMPDIR/cred' failed (exit 4): token expired, log in again"* ]]
+}
+
+@test "client: an unreachable server fails fast with a clear message" {
+	printf 'current-context: x\ncontexts: [{name: x, context: {cluster: x}}]\nclusters: [{name: x, cluster: {server: "http://127.0.0.1:9"}}]\n' \
+		> "$BATS_TEST_TMPDIR/kc"
+	run --separate-stderr -3 tool kube-get --kubeconfig "$BATS_TEST_TMPDIR/kc" /api/v1/namespaces/x/pods/y
+	[[ "$stderr" == "error: cannot reach http://127.0.0.1:9/api/v1/namespaces/x/pods/y: "* ]]
+}
