@@ -25,11 +25,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <strings.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -76,6 +78,20 @@ static const char *const cluster_scoped[] = {
 	"PriorityClass", "ClusterTrainingRuntime", NULL,
 };
 
+/*
+ * An injected fault: "path=SUBSTRING" or "nth=N" (the Nth request), then
+ * one action: "status=CODE", "delay=MS", "reset" or "truncate"; and
+ * "times=K" to fire only K times.  Several are separated by commas.
+ */
+struct fault {
+	const char *path;
+	unsigned long nth;
+	unsigned status;
+	unsigned long delay_ms;
+	int reset, truncate;
+	long times;			/* -1: always */
+};
+
 struct server {
 	const char *dir;
 	struct doc **docs;
@@ -84,6 +100,10 @@ struct server {
 	size_t nr, alloc;
 	FILE *log;
 	const char *token;		/* when set, requests need this bearer */
+	int client_ca;			/* TLS: require a verified client cert */
+	struct fault *faults;
+	size_t nr_faults, alloc_faults;
+	unsigned long requests;
 	struct arena arena;
 	unsigned long created;		/* objects created over the API */
 };
@@ -275,6 +295,61 @@ static void add_namespaces(struct server *s)
 		o->json = arena_strndup(&s->arena, json.buf, json.len);
 		buf_release(&json);
 	}
+}
+
+static int parse_fault(struct server *s, const char *spec)
+{
+	char *copy = arena_strdup(&s->arena, spec), *p, *next;
+	struct fault f;
+
+	memset(&f, 0, sizeof(f));
+	f.times = -1;
+	for (p = copy; p; p = next) {
+		next = strchr(p, ',');
+		if (next)
+			*next++ = '\0';
+		if (!strncmp(p, "path=", 5))
+			f.path = p + 5;
+		else if (!strncmp(p, "nth=", 4))
+			f.nth = strtoul(p + 4, NULL, 10);
+		else if (!strncmp(p, "status=", 7))
+			f.status = (unsigned)strtoul(p + 7, NULL, 10);
+		else if (!strncmp(p, "delay=", 6))
+			f.delay_ms = strtoul(p + 6, NULL, 10);
+		else if (!strncmp(p, "times=", 6))
+			f.times = strtol(p + 6, NULL, 10);
+		else if (!strcmp(p, "reset"))
+			f.reset = 1;
+		else if (!strcmp(p, "truncate"))
+			f.truncate = 1;
+		else
+			return -1;
+	}
+	if (!f.status && !f.delay_ms && !f.reset && !f.truncate)
+		return -1;
+	ALLOC_GROW(s->faults, s->nr_faults + 1, s->alloc_faults);
+	s->faults[s->nr_faults++] = f;
+	return 0;
+}
+
+static struct fault *matching_fault(struct server *s, const char *url)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr_faults; i++) {
+		struct fault *f = &s->faults[i];
+
+		if (!f->times)
+			continue;
+		if (f->path && !strstr(url, f->path))
+			continue;
+		if (f->nth && f->nth != s->requests)
+			continue;
+		if (f->times > 0)
+			f->times--;
+		return f;
+	}
+	return NULL;
 }
 
 /* ---- responses ---- */
@@ -778,6 +853,48 @@ struct request {
 	int too_large;
 };
 
+static enum MHD_Result respond_fault_status(struct MHD_Connection *c,
+					    unsigned code)
+{
+	const char *reason = code == 429 ? "TooManyRequests"
+			   : code == 401 ? "Unauthorized"
+			   : code == 403 ? "Forbidden"
+			   : code == 404 ? "NotFound"
+			   : code == 409 ? "AlreadyExists"
+			   : code == 503 ? "ServiceUnavailable" : "InternalError";
+	struct buf b = BUF_INIT, msg = BUF_INIT;
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	buf_addf(&msg, "injected fault: HTTP %u", code);
+	buf_adds(&b, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":");
+	buf_add_json_str(&b, msg.buf, msg.len);
+	buf_addf(&b, ",\"reason\":\"%s\",\"code\":%u}", reason, code);
+	r = MHD_create_response_from_buffer(b.len, b.buf, MHD_RESPMEM_MUST_COPY);
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	if (code == 429)
+		MHD_add_response_header(r, "Retry-After", "1");
+	ret = MHD_queue_response(c, code, r);
+	MHD_destroy_response(r);
+	buf_release(&b);
+	buf_release(&msg);
+	return ret;
+}
+
+/* With --client-ca: did the client present a certificate the CA signed? */
+static int client_cert_verified(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *info =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	unsigned status = 0;
+
+	if (!info || !info->tls_session)
+		return 0;
+	if (gnutls_certificate_verify_peers2((gnutls_session_t)info->tls_session, &status))
+		return 0;
+	return !status && gnutls_certificate_get_peers((gnutls_session_t)info->tls_session, &status) != NULL;
+}
+
 static void log_request(struct server *s, const char *method, const char *url,
 			struct MHD_Connection *c)
 {
@@ -820,6 +937,28 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return MHD_YES;
 	}
 	log_request(s, method, url, c);
+	s->requests++;
+	{
+		struct fault *f = matching_fault(s, url);
+
+		if (f && f->delay_ms) {
+			struct timespec ts = { (time_t)(f->delay_ms / 1000),
+					       (long)(f->delay_ms % 1000) * 1000000L };
+
+			nanosleep(&ts, NULL);
+		}
+		if (f && f->reset)
+			return MHD_NO;	/* MHD drops the connection unanswered */
+		if (f && f->truncate) {
+			static const char half[] = "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"items\":[{\"metad";
+
+			return respond(c, 200, "application/json", half, sizeof(half) - 1);
+		}
+		if (f && f->status)
+			return respond_fault_status(c, f->status);
+	}
+	if (s->client_ca && !client_cert_verified(c))
+		return respond_status(c, 401, "Unauthorized", "Unauthorized");
 	if (s->token) {
 		const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
 
@@ -868,7 +1007,8 @@ static void request_done(void *cls UNUSED, struct MHD_Connection *c UNUSED,
 }
 
 /* Writes the kubeconfig atomically: a reader never sees half of it. */
-static int write_kubeconfig(const char *path, unsigned port, const char *token)
+static int write_kubeconfig(const char *path, unsigned port, const char *token,
+			    int tls, const char *ca)
 {
 	struct buf tmp = BUF_INIT;
 	FILE *fp;
@@ -890,10 +1030,12 @@ static int write_kubeconfig(const char *path, unsigned port, const char *token)
 	}
 	fprintf(fp,
 		"apiVersion: v1\nkind: Config\n"
-		"clusters:\n- name: replay\n  cluster:\n    server: http://127.0.0.1:%u\n"
+		"clusters:\n- name: replay\n  cluster:\n    server: %s://127.0.0.1:%u\n%s%s%s"
 		"users:\n- name: replay\n  user: {%s%s%s}\n"
 		"contexts:\n- name: replay\n  context:\n    cluster: replay\n    user: replay\n    namespace: default\n"
-		"current-context: replay\n", port, token ? "token: \"" : "",
+		"current-context: replay\n", tls ? "https" : "http", port,
+		ca ? "    certificate-authority: " : "", ca ? ca : "", ca ? "\n" : "",
+		token ? "token: \"" : "",
 		token ? token : "", token ? "\"" : "");
 	ok = !ferror(fp) && !fclose(fp) && !rename(tmp.buf, path);
 	if (!ok) {
@@ -904,9 +1046,29 @@ static int write_kubeconfig(const char *path, unsigned port, const char *token)
 	return ok ? 0 : -1;
 }
 
+/* A whole (small) file, or NULL after saying why. */
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+
+	if (!fp) {
+		fprintf(stderr, "katib-replay: cannot read '%s': %s\n", path, strerror(errno));
+		return NULL;
+	}
+	buf_init(&b, (size_t)1 << 20);
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(fp);
+	return buf_detach(&b, NULL);
+}
+
 static const char usage[] =
 	"usage: katib-replay serve DIR [--port N] [--kubeconfig-out FILE] [--log FILE]\n"
-	"                          [--token T]\n";
+	"                          [--token T] [--tls-cert F --tls-key F [--tls-ca F]\n"
+	"                          [--client-ca F]] [--fault RULE]...\n";
 
 static int serve(int argc, char **argv)
 {
@@ -914,6 +1076,8 @@ static int serve(int argc, char **argv)
 	struct MHD_Daemon *daemon;
 	struct sockaddr_in addr;
 	const char *kubeconfig = NULL, *log_path = NULL;
+	const char *tls_cert = NULL, *tls_key = NULL, *tls_ca = NULL, *client_ca = NULL;
+	char *cert_pem = NULL, *key_pem = NULL, *client_ca_pem = NULL;
 	unsigned port = 0;
 	const union MHD_DaemonInfo *info;
 	sigset_t set;
@@ -930,6 +1094,21 @@ static int serve(int argc, char **argv)
 			log_path = argv[++i];
 		else if (!strcmp(argv[i], "--token") && i + 1 < argc)
 			s.token = argv[++i];
+		else if (!strcmp(argv[i], "--tls-cert") && i + 1 < argc)
+			tls_cert = argv[++i];
+		else if (!strcmp(argv[i], "--tls-key") && i + 1 < argc)
+			tls_key = argv[++i];
+		else if (!strcmp(argv[i], "--tls-ca") && i + 1 < argc)
+			tls_ca = argv[++i];
+		else if (!strcmp(argv[i], "--client-ca") && i + 1 < argc)
+			client_ca = argv[++i];
+		else if (!strcmp(argv[i], "--fault") && i + 1 < argc) {
+			if (parse_fault(&s, argv[++i])) {
+				fprintf(stderr, "katib-replay: bad --fault '%s'\n", argv[i]);
+				status = 2;
+				goto out;
+			}
+		}
 		else if (argv[i][0] != '-' && !s.dir)
 			s.dir = argv[i];
 		else {
@@ -937,10 +1116,16 @@ static int serve(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!s.dir || port > 65535) {
+	if (!s.dir || port > 65535 || !tls_cert != !tls_key || (client_ca && !tls_cert)) {
 		fputs(usage, stderr);
 		return 2;
 	}
+	if (tls_cert && (!(cert_pem = slurp(tls_cert)) || !(key_pem = slurp(tls_key)) ||
+			 (client_ca && !(client_ca_pem = slurp(client_ca))))) {
+		status = 2;
+		goto out;
+	}
+	s.client_ca = client_ca != NULL;
 	if (load_dir(&s, s.dir, 0)) {
 		status = 2;
 		goto out;
@@ -961,12 +1146,25 @@ static int serve(int argc, char **argv)
 	addr.sin_family = AF_INET;
 	addr.sin_port = htons((uint16_t)port);
 	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0,
-				  NULL, NULL, handle, &s,
-				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-				  MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
-				  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-				  MHD_OPTION_END);
+	if (!tls_cert)
+		daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0,
+					  NULL, NULL, handle, &s,
+					  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+					  MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
+					  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+					  MHD_OPTION_END);
+	else
+		daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+					  MHD_USE_TLS, 0,
+					  NULL, NULL, handle, &s,
+					  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+					  MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
+					  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+					  MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
+					  MHD_OPTION_HTTPS_MEM_KEY, key_pem,
+					  client_ca_pem ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END,
+					  client_ca_pem,
+					  MHD_OPTION_END);
 	if (!daemon) {
 		fprintf(stderr, "katib-replay: cannot listen on 127.0.0.1:%u\n", port);
 		status = 3;
@@ -974,17 +1172,21 @@ static int serve(int argc, char **argv)
 	}
 	info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
 	port = info ? info->port : port;
-	if (kubeconfig && write_kubeconfig(kubeconfig, port, s.token)) {
+	if (kubeconfig && write_kubeconfig(kubeconfig, port, s.token, tls_cert != NULL, tls_ca)) {
 		MHD_stop_daemon(daemon);
 		status = 3;
 		goto out;
 	}
-	printf("katib-replay: serving %zu objects from %s at http://127.0.0.1:%u\n",
-	       s.nr, s.dir, port);
+	printf("katib-replay: serving %zu objects from %s at %s://127.0.0.1:%u\n",
+	       s.nr, s.dir, tls_cert ? "https" : "http", port);
 	fflush(stdout);
 	sigwait(&set, &sig);
 	MHD_stop_daemon(daemon);
 out:
+	free(cert_pem);
+	free(key_pem);
+	free(client_ca_pem);
+	free(s.faults);
 	if (s.log)
 		fclose(s.log);
 	for (k = 0; k < s.nr_docs; k++)

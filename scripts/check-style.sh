@@ -34,6 +34,7 @@ check_wrapper 'pcre2\.h' src/re.c
 check_wrapper 'cjson/' src/doc-json.c
 check_wrapper 'curl/' src/http.c
 check_wrapper 'microhttpd\.h' replay/replayd.c
+check_wrapper 'gnutls/' replay/replayd.c
 
 # replay/ stays an independent oracle: the document layer only.
 for f in replay/*.c; do

@@ -160,3 +160,99 @@ tool() {
 	run --separate-stderr -3 tool kube-get --kubeconfig "$BATS_TEST_TMPDIR/kc" /api/v1/namespaces/x/pods/y
 	[[ "$stderr" == "error: cannot reach http://127.0.0.1:9/api/v1/namespaces/x/pods/y: "* ]]
 }
+
+# make_pki DIR: a CA, a server certificate for 127.0.0.1, a client one.
+make_pki() {
+	local d=$1
+	mkdir -p "$d"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=test-ca \
+		-keyout "$d/ca.key" -out "$d/ca.crt" 2>/dev/null
+	openssl req -newkey rsa:2048 -nodes -subj /CN=replay -keyout "$d/server.key" \
+		-out "$d/server.csr" 2>/dev/null
+	printf 'subjectAltName=IP:127.0.0.1,DNS:replay.test\n' > "$d/san"
+	openssl x509 -req -in "$d/server.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" \
+		-CAcreateserial -days 2 -extfile "$d/san" -out "$d/server.crt" 2>/dev/null
+	openssl req -newkey rsa:2048 -nodes -subj /CN=tester -keyout "$d/client.key" \
+		-out "$d/client.csr" 2>/dev/null
+	openssl x509 -req -in "$d/client.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" \
+		-CAcreateserial -days 2 -out "$d/client.crt" 2>/dev/null
+}
+
+@test "client: TLS with the CA as a file and as data, and insecure-skip-tls-verify" {
+	command -v openssl >/dev/null || skip "openssl is not installed"
+	pki="$BATS_TEST_TMPDIR/pki"
+	make_pki "$pki"
+	start_replay "$TESTS_DIR/data/cluster-small" --tls-cert "$pki/server.crt" --tls-key "$pki/server.key" --tls-ca "$pki/ca.crt"
+	[[ "$SERVER" == https://127.0.0.1:* ]]
+	run -0 tool kube-list --kubeconfig "$REPLAY_CFG" /api/v1/namespaces/team-a/pods
+	assert_line "2 items in 1 requests"
+	ca_data=$(base64 -w0 < "$pki/ca.crt")
+	printf 'current-context: x\ncontexts: [{name: x, context: {cluster: x}}]\nclusters: [{name: x, cluster: {server: "%s", certificate-authority-data: "%s"}}]\n' \
+		"$SERVER" "$ca_data" > "$BATS_TEST_TMPDIR/kc-data"
+	run -0 tool kube-list --kubeconfig "$BATS_TEST_TMPDIR/kc-data" /api/v1/namespaces/team-a/pods
+	printf 'current-context: x\ncontexts: [{name: x, context: {cluster: x}}]\nclusters: [{name: x, cluster: {server: "%s"}}]\n' \
+		"$SERVER" > "$BATS_TEST_TMPDIR/kc-none"
+	run --separate-stderr -3 tool kube-list --kubeconfig "$BATS_TEST_TMPDIR/kc-none" /api/v1/namespaces/team-a/pods
+	[[ "$stderr" == *"cannot reach $SERVER"* ]]
+	printf 'current-context: x\ncontexts: [{name: x, context: {cluster: x}}]\nclusters: [{name: x, cluster: {server: "%s", insecure-skip-tls-verify: true}}]\n' \
+		"$SERVER" > "$BATS_TEST_TMPDIR/kc-insecure"
+	run -0 tool kube-list --kubeconfig "$BATS_TEST_TMPDIR/kc-insecure" /api/v1/namespaces/team-a/pods
+}
+
+@test "client: client certificate authentication, from files and from data" {
+	command -v openssl >/dev/null || skip "openssl is not installed"
+	pki="$BATS_TEST_TMPDIR/pki"
+	make_pki "$pki"
+	start_replay "$TESTS_DIR/data/cluster-small" --tls-cert "$pki/server.crt" --tls-key "$pki/server.key" \
+		--tls-ca "$pki/ca.crt" --client-ca "$pki/ca.crt"
+	run --separate-stderr -3 tool kube-list --kubeconfig "$REPLAY_CFG" /api/v1/namespaces/team-a/pods
+	[ "$stderr" = "error: You must be logged in to the server (Unauthorized)" ]
+	cat > "$BATS_TEST_TMPDIR/kc-files" <<-EOF
+	current-context: x
+	contexts: [{name: x, context: {cluster: x, user: me}}]
+	clusters: [{name: x, cluster: {server: "$SERVER", certificate-authority: pki/ca.crt}}]
+	users: [{name: me, user: {client-certificate: pki/client.crt, client-key: pki/client.key}}]
+	EOF
+	run -0 tool kube-list --kubeconfig "$BATS_TEST_TMPDIR/kc-files" /api/v1/namespaces/team-a/pods
+	cat > "$BATS_TEST_TMPDIR/kc-data" <<-EOF
+	current-context: x
+	contexts: [{name: x, context: {cluster: x, user: me}}]
+	clusters: [{name: x, cluster: {server: "$SERVER", certificate-authority: $pki/ca.crt}}]
+	users: [{name: me, user: {client-certificate-data: "$(base64 -w0 < "$pki/client.crt")", client-key-data: "$(base64 -w0 < "$pki/client.key")"}}]
+	EOF
+	run -0 tool kube-list --kubeconfig "$BATS_TEST_TMPDIR/kc-data" /api/v1/namespaces/team-a/pods
+	assert_line "2 items in 1 requests"
+}
+
+@test "client: 5xx and 429 are retried, 429 after Retry-After" {
+	start_replay "$TESTS_DIR/data/cluster-small" --fault 'path=/pods,status=503,times=2' \
+		--fault 'path=/experiments,status=429,times=1'
+	run -0 tool kube-list --kubeconfig "$REPLAY_CFG" /api/v1/namespaces/team-a/pods
+	assert_line "2 items in 1 requests"
+	[ "$(grep -c '/pods' "$BATS_TEST_TMPDIR/requests.log")" -eq 3 ]
+	SECONDS=0
+	run -0 tool kube-get --kubeconfig "$REPLAY_CFG" /apis/kubeflow.org/v1beta1/namespaces/team-a/experiments/mnist-random
+	[ "$SECONDS" -ge 1 ]
+}
+
+@test "client: every injected fault ends in one clear message and exit 3" {
+	start_replay "$TESTS_DIR/data/cluster-small" \
+		--fault 'path=/a500,status=500' --fault 'path=/a403,status=403' \
+		--fault 'path=/a409,status=409' --fault 'path=/reset,reset' \
+		--fault 'path=/trunc,truncate' --fault 'path=/slow,delay=3000'
+	run --separate-stderr -3 tool kube-get --kubeconfig "$REPLAY_CFG" /api/v1/namespaces/a500/pods/x
+	[ "$stderr" = "error: Error from server (InternalError): injected fault: HTTP 500" ]
+	run --separate-stderr -3 tool kube-get --kubeconfig "$REPLAY_CFG" /api/v1/namespaces/a403/pods/x
+	[ "$stderr" = "error: Error from server (Forbidden): injected fault: HTTP 403" ]
+	run --separate-stderr -3 tool kube-get --kubeconfig "$REPLAY_CFG" /api/v1/namespaces/a409/pods/x
+	[ "$stderr" = "error: Error from server (AlreadyExists): injected fault: HTTP 409" ]
+	run --separate-stderr -3 tool kube-get --kubeconfig "$REPLAY_CFG" /api/v1/namespaces/reset/pods/x
+	[[ "$stderr" == "error: cannot reach $SERVER/api/v1/namespaces/reset/pods/x: "* ]]
+	run --separate-stderr -3 tool kube-list --kubeconfig "$REPLAY_CFG" /api/v1/namespaces/trunc/pods
+	[ "$stderr" = "error: the server's answer is not JSON" ]
+	SECONDS=0
+	run --separate-stderr -3 tool kube-get --timeout 500 --kubeconfig "$REPLAY_CFG" /api/v1/namespaces/slow/pods/x
+	[[ "$stderr" == *"Timeout was reached"* ]] || [[ "$stderr" == *"timed out"* ]]
+	[ "$SECONDS" -lt 15 ]
+	[ -z "$output" ]
+}

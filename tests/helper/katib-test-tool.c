@@ -118,6 +118,8 @@ static int cmd_rss(int argc, const char **argv)
 }
 
 /* Options shared by the kube-* commands; returns the index of PATH. */
+static long kube_timeout_ms = 5000;
+
 static int kube_opts(int argc, const char **argv, struct kube_overrides *o,
 		     const char **selector)
 {
@@ -137,6 +139,8 @@ static int kube_opts(int argc, const char **argv, struct kube_overrides *o,
 			o->namespace = argv[++i];
 		else if (!strcmp(argv[i], "-l") && i + 1 < argc && selector)
 			*selector = argv[++i];
+		else if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
+			kube_timeout_ms = strtol(argv[++i], NULL, 10);
 		else
 			break;
 	}
@@ -189,7 +193,7 @@ static int kube_cmd(int argc, const char **argv, int list)
 		fprintf(stderr, "usage: katib-test-tool kube-%s [OPTS] PATH\n", list ? "list" : "get");
 		return 2;
 	}
-	if (kubeconfig_load(&cfg, &o, &f) || kube_client_new(&c, &cfg, 5000, &f)) {
+	if (kubeconfig_load(&cfg, &o, &f) || kube_client_new(&c, &cfg, kube_timeout_ms, &f)) {
 		fprintf(stderr, "error: %s\n", f.msg);
 		return 3;
 	}
@@ -205,7 +209,7 @@ static int kube_cmd(int argc, const char **argv, int list)
 
 		if (kube_get(c, argv[i], &d, &f)) {
 			fprintf(stderr, "error: %s\n", f.msg);
-			status = f.kind == FAIL_HTTP ? 1 : 3;
+			status = f.kind == FAIL_HTTP && f.http_status == 404 ? 1 : 3;
 		} else {
 			char *json = doc_to_json(d->root);
 
