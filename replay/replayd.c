@@ -100,6 +100,8 @@ struct server {
 	size_t nr, alloc;
 	FILE *log;
 	const char *token;		/* when set, requests need this bearer */
+	const struct doc_node **reviews;	/* recorded AdmissionReviews */
+	size_t nr_reviews, alloc_reviews;
 	int client_ca;			/* TLS: require a verified client cert */
 	struct fault *faults;
 	size_t nr_faults, alloc_faults;
@@ -180,12 +182,46 @@ static void add_doc_objects(struct server *s, const struct doc_node *root)
 
 	if (!root || root->kind != DOC_MAP)
 		return;
+	/* AdmissionReviews answer creates; they are not objects to serve. */
+	if (kind && !strcmp(kind, "AdmissionReview")) {
+		ALLOC_GROW(s->reviews, s->nr_reviews + 1, s->alloc_reviews);
+		s->reviews[s->nr_reviews++] = root;
+		return;
+	}
 	if (kind && strlen(kind) >= 4 && !strcmp(kind + strlen(kind) - 4, "List") && items) {
 		for (c = items->child; c; c = c->next)
 			add_object(s, c, NULL);
 		return;
 	}
 	add_object(s, root, NULL);
+}
+
+/*
+ * A recorded AdmissionReview whose request object has the same kind, name
+ * and namespace as a created one answers for the admission chain.
+ */
+static const struct doc_node *matching_review(const struct server *s,
+					      const struct doc_node *obj,
+					      const char *ns)
+{
+	const char *kind = doc_get_str(obj, "kind");
+	const char *name = doc_str(doc_lookup(obj, "metadata.name"));
+	size_t i;
+
+	for (i = 0; i < s->nr_reviews; i++) {
+		const struct doc_node *req = doc_get_kind(s->reviews[i], "request", DOC_MAP);
+		const struct doc_node *o = doc_get_kind(req, "object", DOC_MAP);
+		const char *rns = doc_get_str(req, "namespace");
+
+		if (!o || !kind || !name)
+			continue;
+		if (doc_get_str(o, "kind") && !strcmp(doc_get_str(o, "kind"), kind) &&
+		    doc_str(doc_lookup(o, "metadata.name")) &&
+		    !strcmp(doc_str(doc_lookup(o, "metadata.name")), name) &&
+		    (!rns || !ns || !strcmp(rns, ns)))
+			return doc_get_kind(s->reviews[i], "response", DOC_MAP);
+	}
+	return NULL;
 }
 
 static int load_file(struct server *s, const char *path)
@@ -598,6 +634,47 @@ static int selector_matches(const struct object *o, const char *selector)
 	return 1;
 }
 
+/*
+ * fieldSelector: "a.b=v", "a.b==v" or "a.b!=v", comma-separated, on any
+ * field path (involvedObject.name for events, metadata.name, status.phase).
+ */
+static int field_selector_matches(const struct object *o, const char *sel)
+{
+	char path[256], val[256];
+	const char *p = sel;
+
+	if (!sel || !*sel)
+		return 1;
+	if (o->json)
+		return 1;
+	while (*p) {
+		const char *end = strchr(p, ','), *eq;
+		size_t len = end ? (size_t)(end - p) : strlen(p), kl, vl;
+		int negate;
+		const char *have;
+
+		eq = memchr(p, '=', len);
+		if (!eq)
+			return 0;
+		negate = eq > p && eq[-1] == '!';
+		kl = (size_t)(eq - p) - (size_t)negate;
+		if (eq + 1 < p + len && eq[1] == '=')
+			eq++;
+		vl = (size_t)(p + len - eq - 1);
+		if (kl >= sizeof(path) || vl >= sizeof(val))
+			return 0;
+		memcpy(path, p, kl);
+		path[kl] = '\0';
+		memcpy(val, eq + 1, vl);
+		val[vl] = '\0';
+		have = doc_str(doc_lookup(o->node, path));
+		if (negate ? have && !strcmp(have, val) : !have || strcmp(have, val))
+			return 0;
+		p = end ? end + 1 : p + len;
+	}
+	return 1;
+}
+
 /* ---- GET, LIST, logs, POST ---- */
 
 static enum MHD_Result serve_list(struct server *s, struct MHD_Connection *c,
@@ -605,6 +682,7 @@ static enum MHD_Result serve_list(struct server *s, struct MHD_Connection *c,
 				  const char *resource, const char *ns)
 {
 	const char *sel = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "labelSelector");
+	const char *fsel = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "fieldSelector");
 	const char *limit_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
 	const char *cont = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "continue");
 	unsigned long limit = limit_s ? strtoul(limit_s, NULL, 10) : 0;
@@ -624,7 +702,7 @@ static enum MHD_Result serve_list(struct server *s, struct MHD_Connection *c,
 		kind = o->kind;
 		if (ns && (!o->namespace || strcmp(o->namespace, ns)))
 			continue;
-		if (!selector_matches(o, sel))
+		if (!selector_matches(o, sel) || !field_selector_matches(o, fsel))
 			continue;
 		if (seen++ < skip)
 			continue;
@@ -768,6 +846,26 @@ static enum MHD_Result serve_create(struct server *s, struct MHD_Connection *c,
 		return respond_status(c, 400, "BadRequest", "the request body is not an object with metadata.name");
 	}
 	doc_reader_free(r);
+	{
+		const struct doc_node *resp = matching_review(s, d->root, ns);
+		const struct doc_node *allowed = doc_get(resp, "allowed");
+
+		if (resp && allowed && allowed->kind == DOC_BOOL &&
+		    strchr("fFnN", allowed->text[0])) {
+			const char *msg = doc_str(doc_lookup(resp, "status.message"));
+			int64_t code = 400;
+			struct buf m = BUF_INIT;
+
+			doc_int(doc_lookup(resp, "status.code"), &code);
+			buf_addf(&m, "admission webhook \"validator.experiment.katib.kubeflow.org\" denied the request: %s",
+				 msg ? msg : "");
+			doc_free(d);
+			ret = respond_status(c, code >= 400 && code < 600 ? (unsigned)code : 400,
+					     code == 403 ? "Forbidden" : "BadRequest", m.buf);
+			buf_release(&m);
+			return ret;
+		}
+	}
 	json = doc_to_json(d->root);
 	if (!dry || strcmp(dry, "All")) {
 		ALLOC_GROW(s->docs, s->nr_docs + 1, s->alloc_docs);
@@ -898,7 +996,8 @@ static int client_cert_verified(struct MHD_Connection *c)
 static void log_request(struct server *s, const char *method, const char *url,
 			struct MHD_Connection *c)
 {
-	const char *keys[] = { "labelSelector", "limit", "continue", "container", "dryRun" };
+	const char *keys[] = { "labelSelector", "fieldSelector", "limit", "continue",
+			       "container", "dryRun" };
 	size_t i;
 
 	if (!s->log)
@@ -1187,6 +1286,7 @@ out:
 	free(key_pem);
 	free(client_ca_pem);
 	free(s.faults);
+	free(s.reviews);
 	if (s.log)
 		fclose(s.log);
 	for (k = 0; k < s.nr_docs; k++)

@@ -44,13 +44,44 @@ static void blob(CURL *h, CURLoption opt, const char *pem)
 	curl_easy_setopt(h, opt, &b);
 }
 
+/*
+ * tls-server-name: verify (and send SNI for) another name than the URL's
+ * host.  libcurl verifies the URL's host, so the URL names the TLS name
+ * and CONNECT_TO sends the connection to the real host.
+ */
+static struct curl_slist *connect_to(const struct http_target *t,
+				     const char *url, struct buf *rewritten)
+{
+	const char *host = strstr(url, "://"), *end, *port, *path;
+	struct buf entry = BUF_INIT;
+	struct curl_slist *list;
+
+	if (!t->tls_server_name || !host)
+		return NULL;
+	host += 3;
+	path = strchr(host, '/');
+	end = path ? path : host + strlen(host);
+	port = host[0] == '[' ? memchr(host, ']', (size_t)(end - host)) : host;
+	port = port ? memchr(port, ':', (size_t)(end - port)) : NULL;
+	buf_addf(&entry, "%s:%.*s:%.*s:%.*s", t->tls_server_name,
+		 port ? (int)(end - port - 1) : 3, port ? port + 1 : "443",
+		 (int)((port ? port : end) - host), host,
+		 port ? (int)(end - port - 1) : 3, port ? port + 1 : "443");
+	buf_addf(rewritten, "%.*s%s%.*s%s", (int)(host - url), url, t->tls_server_name,
+		 port ? (int)(end - port) : 0, port ? port : "", end);
+	list = curl_slist_append(NULL, entry.buf);
+	buf_release(&entry);
+	return list;
+}
+
 static int once(const struct http_target *t, const char *method,
 		const char *url, const char *content_type, const char *body,
 		size_t body_len, struct http_response *resp, struct fail *f,
 		int *retryable)
 {
 	CURL *h = curl_easy_init();
-	struct curl_slist *headers = NULL;
+	struct curl_slist *headers = NULL, *redirect = NULL;
+	struct buf sni_url = BUF_INIT;
 	struct sink sink;
 	char errbuf[CURL_ERROR_SIZE] = "";
 	CURLcode rc;
@@ -62,7 +93,10 @@ static int once(const struct http_target *t, const char *method,
 	buf_reset(&resp->body);
 	sink.body = &resp->body;
 	sink.too_large = 0;
-	curl_easy_setopt(h, CURLOPT_URL, url);
+	redirect = connect_to(t, url, &sni_url);
+	curl_easy_setopt(h, CURLOPT_URL, redirect ? sni_url.buf : url);
+	if (redirect)
+		curl_easy_setopt(h, CURLOPT_CONNECT_TO, redirect);
 	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
@@ -115,6 +149,8 @@ static int once(const struct http_target *t, const char *method,
 	buf_release(&auth);
 	buf_release(&ctype);
 	curl_slist_free_all(headers);
+	curl_slist_free_all(redirect);
+	buf_release(&sni_url);
 	*retryable = 0;
 	if (sink.too_large) {
 		curl_easy_cleanup(h);

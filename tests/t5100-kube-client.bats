@@ -256,3 +256,60 @@ make_pki() {
 	[ "$SECONDS" -lt 15 ]
 	[ -z "$output" ]
 }
+
+@test "client: events of one object through a field selector" {
+	start_replay "$TESTS_DIR/data/cluster-admission"
+	run -0 tool kube-list --kubeconfig "$REPLAY_CFG" /api/v1/namespaces/team-a/events
+	assert_line "2 items in 1 requests"
+	HOME="$BATS_TEST_TMPDIR" run -0 "$KATIB_TEST_TOOL" kube-list --kubeconfig "$REPLAY_CFG" \
+		-l '' /api/v1/namespaces/team-a/events?fieldSelector=involvedObject.name%3Dtrial-a
+	assert_line "team-a/trial-a.1"
+	assert_line "1 items in 1 requests"
+}
+
+@test "replay: a recorded AdmissionReview denial answers a matching create" {
+	command -v kubectl >/dev/null || skip "kubectl is not installed"
+	start_replay "$TESTS_DIR/data/cluster-admission"
+	printf 'apiVersion: kubeflow.org/v1beta1\nkind: Experiment\nmetadata: {name: 1bad, namespace: team-a}\nspec: {}\n' > "$BATS_TEST_TMPDIR/e.yaml"
+	run --separate-stderr -1 env HOME="$BATS_TEST_TMPDIR" kubectl --kubeconfig "$REPLAY_CFG" create --validate=false -f "$BATS_TEST_TMPDIR/e.yaml"
+	[[ "$stderr" == *'admission webhook "validator.experiment.katib.kubeflow.org" denied the request: metadata.name: Invalid value: "1bad"'* ]]
+	sed 's/1bad/good-name/' "$BATS_TEST_TMPDIR/e.yaml" > "$BATS_TEST_TMPDIR/ok.yaml"
+	run --separate-stderr -0 env HOME="$BATS_TEST_TMPDIR" kubectl --kubeconfig "$REPLAY_CFG" create --validate=false -f "$BATS_TEST_TMPDIR/ok.yaml"
+}
+
+@test "client: tls-server-name verifies a name other than the server's address" {
+	command -v openssl >/dev/null || skip "openssl is not installed"
+	d="$BATS_TEST_TMPDIR/pki"
+	mkdir -p "$d"
+	openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=test-ca -keyout "$d/ca.key" -out "$d/ca.crt" 2>/dev/null
+	openssl req -newkey rsa:2048 -nodes -subj /CN=replay -keyout "$d/server.key" -out "$d/server.csr" 2>/dev/null
+	printf 'subjectAltName=DNS:api.replay.test\n' > "$d/san"
+	openssl x509 -req -in "$d/server.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
+		-extfile "$d/san" -out "$d/server.crt" 2>/dev/null
+	start_replay "$TESTS_DIR/data/cluster-small" --tls-cert "$d/server.crt" --tls-key "$d/server.key" --tls-ca "$d/ca.crt"
+	run --separate-stderr -3 tool kube-list --kubeconfig "$REPLAY_CFG" /api/v1/namespaces/team-a/pods
+	sed 's|    certificate-authority:|    tls-server-name: api.replay.test\n    certificate-authority:|' "$REPLAY_CFG" > "$BATS_TEST_TMPDIR/kc"
+	run -0 tool kube-list --kubeconfig "$BATS_TEST_TMPDIR/kc" /api/v1/namespaces/team-a/pods
+	assert_line "2 items in 1 requests"
+}
+
+@test "client: an exec credential the server refuses is fetched once more (v1beta1)" {
+	start_replay "$TESTS_DIR/data/cluster-small" --token second
+	cat > "$BATS_TEST_TMPDIR/cred" <<-'EOF'
+	#!/bin/sh
+	n=$(cat "$RUNS_FILE" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "$RUNS_FILE"
+	case "$KUBERNETES_EXEC_INFO" in *v1beta1*) ;; *) exit 1 ;; esac
+	if [ $n -eq 1 ]; then t=first; else t=second; fi
+	printf '{"apiVersion":"client.authentication.k8s.io/v1beta1","kind":"ExecCredential","status":{"token":"%s"}}\n' $t
+	EOF
+	chmod +x "$BATS_TEST_TMPDIR/cred"
+	cat > "$BATS_TEST_TMPDIR/kc" <<-EOF
+	current-context: r
+	contexts: [{name: r, context: {cluster: r, user: p}}]
+	clusters: [{name: r, cluster: {server: "$SERVER"}}]
+	users: [{name: p, user: {exec: {apiVersion: client.authentication.k8s.io/v1beta1, command: $BATS_TEST_TMPDIR/cred, env: [{name: RUNS_FILE, value: "$BATS_TEST_TMPDIR/runs"}]}}}]
+	EOF
+	run -0 tool kube-list --kubeconfig "$BATS_TEST_TMPDIR/kc" /api/v1/namespaces/team-a/pods
+	assert_line "2 items in 2 requests"
+	[ "$(cat "$BATS_TEST_TMPDIR/runs")" = 2 ]
+}
