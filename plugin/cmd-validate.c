@@ -9,6 +9,11 @@
 #include "doc-yaml.h"
 #include "katib-config.h"
 #include "lint-config.h"
+#include "cluster.h"
+#include "doc.h"
+#include "experiment.h"
+#include "http.h"
+#include "kube.h"
 #include "output.h"
 #include "re.h"
 #include "rule.h"
@@ -40,6 +45,13 @@ static const char usage_text[] =
 	"                           install's\n"
 	"      --katib-version V    behave like Katib release V (v0.15 to v0.19; default\n"
 	"                           v0.19)\n"
+	"      --cluster-facts      read the katib-config and each Experiment's\n"
+	"                           namespace from the cluster (with the options below)\n"
+	"      --kubeconfig FILE    with --cluster-facts: the kubeconfig to use\n"
+	"      --context NAME       ... its context, --cluster NAME, --user NAME\n"
+	"  -n, --namespace NS       ... the namespace of Experiments that name none\n"
+	"      --request-timeout T  ... for each request (30s, 1m, 500ms)\n"
+	"      --katib-namespace NS where Katib runs (default kubeflow)\n"
 	"      --strict             report warnings as errors (they then fail the run)\n"
 	"      --config FILE        read settings from FILE instead of the first\n"
 	"                           .katib-lint.yaml found from here upwards\n"
@@ -72,6 +84,13 @@ static const char usage_text[] =
 struct validate_run {
 	struct output out;
 	struct katib_config config;
+	/* With --cluster-facts: */
+	struct kube_config kube_cfg;
+	struct kube_client *kube;
+	struct namespace_fact *ns_facts;
+	size_t nr_ns, alloc_ns;
+	struct cluster_facts facts;
+	int cluster_failed;
 	struct doc_limits limits;
 	struct diag_list diags;
 	enum severity *severities;
@@ -158,6 +177,85 @@ static void tally(struct validate_run *run)
 	run->infos += run->diags.count[SEV_INFO];
 }
 
+/* Learns what validation needs about namespace ns, once per namespace. */
+static void fetch_namespace(void *data, const char *ns)
+{
+	struct validate_run *run = data;
+	struct namespace_fact *nf;
+	struct fail f = FAIL_INIT;
+	struct doc *d = NULL;
+	char *e;
+	size_t i;
+	char path[512];
+
+	for (i = 0; i < run->nr_ns; i++)
+		if (!strcmp(run->ns_facts[i].name, ns))
+			return;
+	if (run->cluster_failed)
+		return;
+	e = http_escape(ns);
+	snprintf(path, sizeof(path), "/api/v1/namespaces/%s", e);
+	free(e);
+	ALLOC_GROW(run->ns_facts, run->nr_ns + 1, run->alloc_ns);
+	nf = &run->ns_facts[run->nr_ns];
+	memset(nf, 0, sizeof(*nf));
+	if (kube_get(run->kube, path, &d, &f)) {
+		if (f.http_status != 404) {
+			error_msg("%s", f.msg);
+			run->cluster_failed = 1;
+			return;
+		}
+	} else {
+		const struct doc_node *labels = doc_lookup(d->root, "metadata.labels");
+		const char *v = doc_get_str(labels, "katib.kubeflow.org/metrics-collector-injection");
+		const char *istio = doc_get_str(labels, "istio-injection");
+
+		nf->exists = 1;
+		nf->katib_enabled = v && !strcmp(v, "enabled");
+		nf->istio = (istio && !strcmp(istio, "enabled")) ||
+			    doc_get(labels, "istio.io/rev") != NULL;
+		doc_free(d);
+	}
+	nf->name = xstrdup(ns);
+	run->nr_ns++;
+}
+
+/* The katib-config the cluster runs with; the default one if it has none. */
+static int fetch_katib_config(struct validate_run *run, const char *katib_ns)
+{
+	struct fail f = FAIL_INIT;
+	struct doc *d = NULL;
+	const char *text;
+	char path[512], name[600];
+	char *e = http_escape(katib_ns);
+
+	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/configmaps/katib-config", e);
+	free(e);
+	if (kube_get(run->kube, path, &d, &f)) {
+		if (f.http_status == 404) {
+			warning_msg("no ConfigMap katib-config in namespace '%s'; checking against a default install's",
+				    katib_ns);
+			return 1;
+		}
+		error_msg("%s", f.msg);
+		return -1;
+	}
+	text = doc_get_str(doc_get(d->root, "data"), "katib-config.yaml");
+	if (!text) {
+		warning_msg("the katib-config ConfigMap has no key katib-config.yaml; checking against a default install's");
+		doc_free(d);
+		return 1;
+	}
+	snprintf(name, sizeof(name), "katib-config in namespace %s", katib_ns);
+	if (katib_config_load_text(&run->config, name, text, strlen(text), &f)) {
+		error_msg("%s", f.msg);
+		doc_free(d);
+		return -1;
+	}
+	doc_free(d);
+	return 0;
+}
+
 static int validate_stream(struct validate_run *run, const char *path,
 			   const char *name)
 {
@@ -178,7 +276,17 @@ static int validate_stream(struct validate_run *run, const char *path,
 		run->documents++;
 		run->diags.file = name;
 		run->diags.document = d->index;
-		res = validate_doc(d, &run->config, &run->diags);
+		if (run->kube)
+			validate_namespaces(d, run->facts.default_namespace,
+					    fetch_namespace, run);
+		if (run->cluster_failed) {
+			doc_free(d);
+			break;
+		}
+		run->facts.namespaces = run->ns_facts;
+		run->facts.nr_namespaces = run->nr_ns;
+		res = validate_doc(d, &run->config, run->kube ? &run->facts : NULL,
+				   &run->diags);
 		if (res == VALIDATE_CHECKED)
 			run->experiments++;
 		else if (res == VALIDATE_UNREADABLE)
@@ -278,6 +386,8 @@ int cmd_validate(int argc, char **argv)
 		OPT_MAX_FILE, OPT_MAX_DOC, OPT_MAX_DEPTH, OPT_MAX_NODES,
 		OPT_MAX_ALIAS, OPT_MAX_SCALAR, OPT_MAX_DOCS, OPT_STRICT, OPT_ISTIO,
 		OPT_KATIB_CONFIG, OPT_KATIB_VERSION, OPT_CONFIG, OPT_NO_CONFIG,
+		OPT_CLUSTER_FACTS, OPT_KUBECONFIG, OPT_CONTEXT, OPT_CLUSTER,
+		OPT_USER, OPT_REQUEST_TIMEOUT, OPT_KATIB_NS,
 	};
 	static const struct option longopts[] = {
 		{ "filename", required_argument, NULL, 'f' },
@@ -301,6 +411,14 @@ int cmd_validate(int argc, char **argv)
 		{ "katib-version", required_argument, NULL, OPT_KATIB_VERSION },
 		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
+		{ "cluster-facts", no_argument, NULL, OPT_CLUSTER_FACTS },
+		{ "kubeconfig", required_argument, NULL, OPT_KUBECONFIG },
+		{ "context", required_argument, NULL, OPT_CONTEXT },
+		{ "cluster", required_argument, NULL, OPT_CLUSTER },
+		{ "user", required_argument, NULL, OPT_USER },
+		{ "namespace", required_argument, NULL, 'n' },
+		{ "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
+		{ "katib-namespace", required_argument, NULL, OPT_KATIB_NS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -312,13 +430,16 @@ int cmd_validate(int argc, char **argv)
 	int c, quiet = 0, strict = 0, istio = 0, status = STATUS_OK;
 	int minor = KATIB_MINOR_LATEST, loaded_config = 0;
 	const char *version = NULL, *config_path = NULL, *lint_path = NULL;
-	int no_lint_config = 0;
+	int no_lint_config = 0, cluster_facts = 0;
 	struct lint_config lint;
+	struct cluster_opts copts;
+	const char *katib_ns = "kubeflow";
 	unsigned char *explicit_rule;
 	const char *color = "auto";
 
 	memset(&run, 0, sizeof(run));
 	memset(&lint, 0, sizeof(lint));
+	memset(&copts, 0, sizeof(copts));
 	run.out.fp = stdout;
 	run.limits = default_limits;
 	run.out.excerpts = 1;
@@ -329,7 +450,7 @@ int cmd_validate(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:qhn:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			ALLOC_GROW(paths, nr_paths + 1, alloc_paths);
@@ -363,6 +484,35 @@ int cmd_validate(int argc, char **argv)
 			break;
 		case OPT_NO_CONFIG:
 			no_lint_config = 1;
+			break;
+		case OPT_CLUSTER_FACTS:
+			cluster_facts = 1;
+			break;
+		case OPT_KUBECONFIG:
+			copts.overrides.kubeconfig = optarg;
+			break;
+		case OPT_CONTEXT:
+			copts.overrides.context = optarg;
+			break;
+		case OPT_CLUSTER:
+			copts.overrides.cluster = optarg;
+			break;
+		case OPT_USER:
+			copts.overrides.user = optarg;
+			break;
+		case 'n':
+			copts.overrides.namespace = optarg;
+			break;
+		case OPT_REQUEST_TIMEOUT:
+			if (cluster_parse_timeout(optarg) < 0) {
+				status = usage_error("validate", "--request-timeout takes a duration such as 30s, 1m or 500ms, not '%s'",
+						     optarg);
+				goto out;
+			}
+			copts.request_timeout = optarg;
+			break;
+		case OPT_KATIB_NS:
+			katib_ns = optarg;
 			break;
 		case OPT_KATIB_VERSION:
 			version = optarg;
@@ -419,7 +569,7 @@ int cmd_validate(int argc, char **argv)
 			fputs(usage_text, stdout);
 			goto out;
 		default:
-			if (optopt && strchr("fo", optopt))
+			if (optopt && strchr("fon", optopt))
 				status = usage_error("validate", "option '-%c' needs a value", optopt);
 			else if (optopt)
 				status = usage_error("validate", "unknown option '-%c'", optopt);
@@ -478,6 +628,22 @@ int cmd_validate(int argc, char **argv)
 		if (minor < 19)
 			run.config.trial_resources = katib_config_default.trial_resources + 1;
 	}
+	if (cluster_facts) {
+		if (cluster_connect(&copts, &run.kube_cfg, &run.kube)) {
+			status = STATUS_RUNTIME;
+			goto out;
+		}
+		run.facts.default_namespace = run.kube_cfg.namespace;
+		if (!config_path) {
+			int got = fetch_katib_config(&run, katib_ns);
+
+			if (got < 0) {
+				status = STATUS_RUNTIME;
+				goto out;
+			}
+			loaded_config = !got;
+		}
+	}
 	run.config.minor = minor;
 	if (version)
 		run.config.version = version;
@@ -508,12 +674,19 @@ int cmd_validate(int argc, char **argv)
 			run.experiments == 1 ? "Experiment" : "Experiments",
 			run.errors, run.errors == 1 ? "error" : "errors",
 			run.warnings, run.warnings == 1 ? "warning" : "warnings");
-	if (run.unreadable)
+	if (run.cluster_failed)
+		status = STATUS_RUNTIME;
+	else if (run.unreadable)
 		status = STATUS_USAGE;
 	else if (run.errors)
 		status = STATUS_FINDINGS;
 out:
 	lint_config_release(&lint);
+	for (i = 0; i < run.nr_ns; i++)
+		free((char *)run.ns_facts[i].name);
+	free(run.ns_facts);
+	if (run.kube)
+		cluster_disconnect(&run.kube_cfg, run.kube);
 	if (loaded_config)
 		katib_config_release(&run.config);
 	diag_list_release(&run.diags);

@@ -23,6 +23,7 @@ int cmd_validate(int argc, char **argv);
 /* report.c */
 void error_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void hint_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warning_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints the error and "see 'kubectl katib CMD --help'"; returns 2. */
 int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

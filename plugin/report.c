@@ -17,6 +17,15 @@ void error_msg(const char *fmt, ...)
 	va_end(ap);
 }
 
+void warning_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("warning: ", fmt, ap);
+	va_end(ap);
+}
+
 void hint_msg(const char *fmt, ...)
 {
 	va_list ap;

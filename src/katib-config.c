@@ -324,6 +324,24 @@ int katib_config_load(struct katib_config *out, const char *path,
 	return ret;
 }
 
+int katib_config_load_text(struct katib_config *out, const char *name,
+			   const char *text, size_t len, struct fail *f)
+{
+	char *copy;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	out->version = katib_config_default.version;
+	out->minor = katib_config_default.minor;
+	out->source = arena_strdup(&out->arena, name);
+	/* The loader keeps pointers into the text: it lives in the arena. */
+	copy = arena_strndup(&out->arena, text, len);
+	ret = load_text(out, name, copy, len, name, f);
+	if (ret)
+		katib_config_release(out);
+	return ret;
+}
+
 void katib_config_release(struct katib_config *cfg)
 {
 	arena_release(&cfg->arena);

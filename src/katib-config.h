@@ -40,6 +40,10 @@ extern const struct katib_config katib_config_default;
  */
 int katib_config_load(struct katib_config *out, const char *path,
 		      struct fail *f);
+/* The same from text in memory (e.g. the ConfigMap's data fetched from a
+ * cluster); name says where it came from in messages. */
+int katib_config_load_text(struct katib_config *out, const char *name,
+			   const char *text, size_t len, struct fail *f);
 void katib_config_release(struct katib_config *cfg);
 
 /* Parses "v0.18", "0.18" or "v0.18.1" into 18; -1 if unknown. */

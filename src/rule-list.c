@@ -142,6 +142,9 @@ const struct rule rules[] = {
 	  "the Experiment must have metadata.name or metadata.generateName",
 	  NULL,
 	  "the API server's ObjectMeta validation", 0 },
+	{ "namespace-not-katib-enabled", SEV_ERROR,
+	  "the namespace must exist and carry katib.kubeflow.org/metrics-collector-injection=enabled", "KAT-WH-04",
+	  "pkg/webhook/v1beta1/experiment/validation_webhook.go Handle (needs --cluster-facts)", 9 },
 	{ "nas-operation-invalid", SEV_ERROR,
 	  "the graph config and operations of a NAS Experiment must pass the service's checks", "SUG-NAS SUG-EN",
 	  "pkg/suggestion/v1beta1/nas/common/validation.py, nas/enas/service.py", 9 },
@@ -338,7 +341,6 @@ const size_t nr_rules = ARRAY_SIZE(rules);
 const struct rule_gap rule_gaps[] = {
 	{ "KAT-WH-02", "needs the stored Experiment (an UPDATE's old object)" },
 	{ "KAT-WH-03", "needs the cluster: the namespace must be readable" },
-	{ "KAT-WH-04", "needs the cluster: the namespace's metrics-collector-injection label" },
 	{ "KAT-WH-05", "the webhook's aggregate of all findings: every finding is one of its parts" },
 	{ "KAT-WH-06", "needs the cluster: a PersistentVolume left by an earlier FromVolume Experiment" },
 	{ "KAT-WH-07", "needs the cluster: the PersistentVolume lookup" },
@@ -376,6 +378,7 @@ rule_check_fn *const rule_checks[] = {
 	check_metrics,
 	check_run_settings,
 	check_services,
+	check_namespace,
 };
 
 const size_t nr_rule_checks = ARRAY_SIZE(rule_checks);

@@ -22,10 +22,29 @@ struct doc_node;
 struct experiment;
 struct katib_config;
 
+/*
+ * What is known about the target cluster's namespaces, when validate was
+ * asked to look (NULL otherwise).  The plugin fetches them; rules only
+ * read them, so they stay pure.
+ */
+struct namespace_fact {
+	const char *name;
+	int exists;
+	int katib_enabled;	/* label metrics-collector-injection=enabled */
+	int istio;		/* istio-injection=enabled or istio.io/rev */
+};
+
+struct cluster_facts {
+	const struct namespace_fact *namespaces;
+	size_t nr_namespaces;
+	const char *default_namespace;	/* for Experiments without one */
+};
+
 struct rule_ctx {
 	const struct doc *doc;
 	const struct experiment *exp;
 	const struct katib_config *config;
+	const struct cluster_facts *facts;	/* NULL when offline */
 };
 
 typedef void rule_check_fn(const struct rule_ctx *ctx, struct diag_list *out);

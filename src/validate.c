@@ -38,6 +38,7 @@ static int is_experiment(const struct doc_node *root, const char **api)
 static void validate_experiment(const struct doc *d,
 				const struct doc_node *root,
 				const struct katib_config *config,
+				const struct cluster_facts *facts,
 				struct diag_list *out)
 {
 	struct experiment e;
@@ -49,6 +50,7 @@ static void validate_experiment(const struct doc *d,
 	ctx.doc = d;
 	ctx.exp = &e;
 	ctx.config = config;
+	ctx.facts = facts;
 	spec = doc_get(root, "spec");
 	if (!e.spec) {
 		/* A spec of the wrong type is the type rule's finding. */
@@ -65,6 +67,7 @@ static void validate_experiment(const struct doc *d,
 
 static int validate_object(const struct doc *d, const struct doc_node *root,
 			   const struct katib_config *config,
+			   const struct cluster_facts *facts,
 			   struct diag_list *out)
 {
 	const char *api;
@@ -86,20 +89,22 @@ static int validate_object(const struct doc *d, const struct doc_node *root,
 			  "port the Experiment to kubeflow.org/v1beta1 (v1alpha3 was removed in Katib v0.11)");
 		return 1;
 	}
-	validate_experiment(d, root, config, out);
+	validate_experiment(d, root, config, facts, out);
 	return 1;
 }
 
 static enum validate_result validate_any(const struct doc *d,
 					 const struct katib_config *config,
+					 const struct cluster_facts *facts,
 					 struct diag_list *out);
 
 enum validate_result validate_doc(const struct doc *d,
 				  const struct katib_config *config,
+				  const struct cluster_facts *facts,
 				  struct diag_list *out)
 {
 	size_t before = out->nr;
-	enum validate_result res = validate_any(d, config, out);
+	enum validate_result res = validate_any(d, config, facts, out);
 
 	suppress_apply(out, before, d);
 	return res;
@@ -107,6 +112,7 @@ enum validate_result validate_doc(const struct doc *d,
 
 static enum validate_result validate_any(const struct doc *d,
 					 const struct katib_config *config,
+					 const struct cluster_facts *facts,
 					 struct diag_list *out)
 {
 	const struct doc_node *root = d->root, *items, *c;
@@ -134,9 +140,38 @@ static enum validate_result validate_any(const struct doc *d,
 	    !strcmp(doc_get_str(root, "kind"), "List") && items &&
 	    items->kind == DOC_SEQ) {
 		for (c = items->child; c; c = c->next)
-			found |= validate_object(d, c, config, out);
+			found |= validate_object(d, c, config, facts, out);
 		return found ? VALIDATE_CHECKED : VALIDATE_SKIPPED;
 	}
-	return validate_object(d, root, config, out) ? VALIDATE_CHECKED
-						     : VALIDATE_SKIPPED;
+	return validate_object(d, root, config, facts, out) ? VALIDATE_CHECKED
+							    : VALIDATE_SKIPPED;
+}
+
+static void object_namespace(const struct doc_node *root, const char *dflt,
+			     void (*fn)(void *data, const char *ns), void *data)
+{
+	const char *api;
+	const char *ns;
+
+	if (!root || root->kind != DOC_MAP || !is_experiment(root, &api))
+		return;
+	ns = doc_str(doc_lookup(root, "metadata.namespace"));
+	fn(data, ns && *ns ? ns : dflt);
+}
+
+void validate_namespaces(const struct doc *d, const char *dflt,
+			 void (*fn)(void *data, const char *ns), void *data)
+{
+	const struct doc_node *root = d->root, *items, *c;
+	const char *kind = doc_get_str(root, "kind");
+
+	if (!root || root->kind != DOC_MAP)
+		return;
+	items = doc_get_kind(root, "items", DOC_SEQ);
+	if (kind && !strcmp(kind, "List") && items) {
+		for (c = items->child; c; c = c->next)
+			object_namespace(c, dflt, fn, data);
+		return;
+	}
+	object_namespace(root, dflt, fn, data);
 }

@@ -9,6 +9,7 @@
 struct doc;
 struct diag_list;
 struct katib_config;
+struct cluster_facts;
 
 enum validate_result {
 	VALIDATE_SKIPPED,	/* not an Experiment */
@@ -23,6 +24,15 @@ enum validate_result {
  */
 enum validate_result validate_doc(const struct doc *d,
 				  const struct katib_config *config,
+				  const struct cluster_facts *facts,
 				  struct diag_list *out);
+
+/*
+ * The namespaces the Experiments of d would be created in (their
+ * metadata.namespace, or dflt): calls fn for each, so a caller can fetch
+ * the facts about them before validate_doc().
+ */
+void validate_namespaces(const struct doc *d, const char *dflt,
+			 void (*fn)(void *data, const char *ns), void *data);
 
 #endif

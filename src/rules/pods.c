@@ -338,9 +338,10 @@ static void check_commands(const struct rule_ctx *ctx,
 	}
 }
 
-static void check_istio(const struct rule_ctx *ctx UNUSED,
+static void check_istio(const struct rule_ctx *ctx,
 			const struct trial_pods *pods, struct diag_list *out)
 {
+	const struct namespace_fact *ns = experiment_namespace(ctx);
 	size_t i;
 
 	for (i = 0; i < pods->nr; i++) {
@@ -354,6 +355,12 @@ static void check_istio(const struct rule_ctx *ctx UNUSED,
 				 label ? label : pod->at,
 				 "pods of %s%s do not opt out of the Istio sidecar; in a namespace with Istio injection the sidecar keeps each pod running after training ends, and the Trial never finishes",
 				 *pod->role ? "" : "this template", pod->role);
+		/* In a namespace Istio injects, the hang is certain. */
+		if (d && ns && ns->istio && d->severity != SEV_ERROR) {
+			out->count[d->severity]--;
+			d->severity = SEV_ERROR;
+			out->count[SEV_ERROR]++;
+		}
 		if (label && label->kind == DOC_BOOL)
 			diag_hint(out, d, "quote the value: %s: \"false\" (labels are strings)", ISTIO_LABEL);
 		else if (label_is(pod->annotations, ISTIO_LABEL, "false"))

@@ -32,6 +32,10 @@ rule_check_fn check_generation;
 rule_check_fn check_derived_names;
 /* conditions.c */
 rule_check_fn check_trial_conditions;
+/* cluster.c */
+rule_check_fn check_namespace;
+/* The facts about the Experiment's namespace, or NULL. */
+const struct namespace_fact *experiment_namespace(const struct rule_ctx *ctx);
 /* services.c */
 rule_check_fn check_services;
 /* collector.c */

@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		diags.file = "fuzz.yaml";
 		diags.document = d->index;
-		validate_doc(d, &cfg, &diags);
+		validate_doc(d, &cfg, NULL, &diags);
 		diag_sort(&diags);
 		diag_list_clear(&diags);
 		doc_free(d);

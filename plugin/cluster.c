@@ -1,0 +1,52 @@
+#include "compat.h"
+#include "cluster.h"
+#include "cmd.h"
+#include "kube.h"
+
+#include <ctype.h>
+
+long cluster_parse_timeout(const char *s)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s || !isdigit((unsigned char)*s))
+		return -1;
+	v = strtod(s, &end);
+	if (!*end || !strcmp(end, "s"))
+		v *= 1000;
+	else if (!strcmp(end, "m"))
+		v *= 60000;
+	else if (!strcmp(end, "h"))
+		v *= 3600000;
+	else if (strcmp(end, "ms"))
+		return -1;
+	if (v > 86400000.0)
+		return -1;
+	return (long)v;
+}
+
+int cluster_connect(const struct cluster_opts *o, struct kube_config *cfg,
+		    struct kube_client **client)
+{
+	struct fail f = FAIL_INIT;
+	long timeout = o->request_timeout ? cluster_parse_timeout(o->request_timeout) : 0;
+
+	*client = NULL;
+	if (kubeconfig_load(cfg, &o->overrides, &f)) {
+		error_msg("%s", f.msg);
+		return -1;
+	}
+	if (kube_client_new(client, cfg, timeout, &f)) {
+		error_msg("%s", f.msg);
+		kubeconfig_release(cfg);
+		return -1;
+	}
+	return 0;
+}
+
+void cluster_disconnect(struct kube_config *cfg, struct kube_client *client)
+{
+	kube_client_free(client);
+	kubeconfig_release(cfg);
+}
