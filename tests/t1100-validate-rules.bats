@@ -43,6 +43,7 @@ load lib/common
 @test "rule metrics-format-invalid" { check_rule metrics-format-invalid; }
 @test "rule name-invalid" { check_rule name-invalid; }
 @test "rule name-missing" { check_rule name-missing; }
+@test "rule namespace-not-katib-enabled" { check_rule namespace-not-katib-enabled; }
 @test "rule nas-operation-invalid" { check_rule nas-operation-invalid; }
 @test "rule nas-trial-parameter-reference" { check_rule nas-trial-parameter-reference; }
 @test "rule objective-metric-name-missing" { check_rule objective-metric-name-missing; }

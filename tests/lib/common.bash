@@ -52,8 +52,30 @@ assert_golden() {
 # check_rule ID: bad.yaml fails with exactly expected.txt (exit 1, or 2
 # for unreadable input) and reports ID; good.yaml passes without ID.
 check_rule() {
-	local id=$1 dir="$TESTS_DIR/rules/$1" want=1 args=()
+	local id=$1 dir="$TESTS_DIR/rules/$1" want=1 args=() pid= cfg
 	[ -f "$dir/args" ] && read -r -a args < "$dir/args"
+	# A rule about the cluster gets its recorded cluster from the replay server.
+	if [ -d "$dir/cluster" ]; then
+		cfg="$BATS_TEST_TMPDIR/rule-kubeconfig"
+		"${KATIB_REPLAY:-$REPO_DIR/build/katib-replay}" serve "$dir/cluster" \
+			--kubeconfig-out "$cfg" > /dev/null 2>&1 &
+		pid=$!
+		for _ in $(seq 100); do [ -s "$cfg" ] && break; sleep 0.05; done
+		args+=(--cluster-facts --kubeconfig "$cfg")
+	fi
+	local rc=0
+	check_rule_run "$id" "$dir" "$want" "${args[@]}" || rc=$?
+	if [ -n "$pid" ]; then
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null || true
+	fi
+	return $rc
+}
+
+check_rule_run() {
+	local id=$1 dir=$2 want=$3
+	shift 3
+	local args=("$@")
 	# Only errors fail a run; warnings and infos exit 0 (unless --strict).
 	"$KATIB_BIN" validate --list-rules | grep -q "^$id  *error " || want=0
 	[ -f "$dir/exit" ] && want=$(cat "$dir/exit")
