@@ -61,10 +61,10 @@ static cJSON *to_cjson(const struct doc_node *n)
 	BUG("unknown doc kind %d", (int)n->kind);
 }
 
-char *doc_to_json(const struct doc_node *node)
+static char *print_json(const struct doc_node *node, int pretty)
 {
 	cJSON *j = to_cjson(node);
-	char *text = cJSON_PrintUnformatted(j);
+	char *text = pretty ? cJSON_Print(j) : cJSON_PrintUnformatted(j);
 	char *out;
 
 	cJSON_Delete(j);
@@ -74,4 +74,14 @@ char *doc_to_json(const struct doc_node *node)
 	out = xstrdup(text);
 	cJSON_free(text);
 	return out;
+}
+
+char *doc_to_json(const struct doc_node *node)
+{
+	return print_json(node, 0);
+}
+
+char *doc_to_json_pretty(const struct doc_node *node)
+{
+	return print_json(node, 1);
 }

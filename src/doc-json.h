@@ -13,5 +13,7 @@ struct doc_node;
  * scalars become JSON numbers, booleans and null).  Caller frees.
  */
 char *doc_to_json(const struct doc_node *node);
+/* The same, indented for people. */
+char *doc_to_json_pretty(const struct doc_node *node);
 
 #endif

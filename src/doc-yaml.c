@@ -422,7 +422,7 @@ static int is_plain_float(const char *s, size_t n)
 	return i == n;
 }
 
-static enum doc_kind resolve_plain(const char *s, size_t n)
+enum doc_kind doc_yaml_plain_kind(const char *s, size_t n)
 {
 	/* Most scalars are words: only these first bytes start anything else. */
 	static const unsigned char special[256] = {
@@ -465,7 +465,7 @@ static enum doc_kind resolve_scalar(const yaml_event_t *ev)
 	}
 	if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
 		return DOC_STR;
-	return resolve_plain(s, n);
+	return doc_yaml_plain_kind(s, n);
 }
 
 static int count_nodes(const struct doc_node *n, size_t budget)

@@ -70,4 +70,10 @@ void doc_reader_free(struct doc_reader *r);
 int doc_source_line(const struct doc *d, uint64_t off, const char **line,
 		    size_t *len);
 
+/*
+ * The kind a plain (unquoted) scalar with this text resolves to under the
+ * YAML 1.1 rules the API server applies: what a writer must quote.
+ */
+enum doc_kind doc_yaml_plain_kind(const char *s, size_t n);
+
 #endif
