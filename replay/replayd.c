@@ -827,9 +827,17 @@ static enum MHD_Result serve_log(struct server *s, struct MHD_Connection *c,
 	return ret;
 }
 
+/* A request path split into its parts by parse_route(). */
+struct route {
+	const char *group, *version, *ns, *resource, *name, *sub;
+	int discovery;
+};
+
 static enum MHD_Result serve_create(struct server *s, struct MHD_Connection *c,
-				    const char *ns, const char *body, size_t len)
+				    const struct route *rt, const char *body,
+				    size_t len)
 {
+	const char *ns = rt->ns;
 	const char *dry = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "dryRun");
 	struct doc_reader *r;
 	struct fail f = FAIL_INIT;
@@ -846,6 +854,19 @@ static enum MHD_Result serve_create(struct server *s, struct MHD_Connection *c,
 		return respond_status(c, 400, "BadRequest", "the request body is not an object with metadata.name");
 	}
 	doc_reader_free(r);
+	if (find_object(s, rt->group, rt->version, rt->resource, ns,
+			doc_str(doc_lookup(d->root, "metadata.name")) ?
+			doc_str(doc_lookup(d->root, "metadata.name")) : "")) {
+		struct buf m = BUF_INIT;
+
+		buf_addf(&m, "%s%s%s \"%s\" already exists", rt->resource,
+			 *rt->group ? "." : "", rt->group,
+			 doc_str(doc_lookup(d->root, "metadata.name")));
+		doc_free(d);
+		ret = respond_status(c, 409, "AlreadyExists", m.buf);
+		buf_release(&m);
+		return ret;
+	}
 	{
 		const struct doc_node *resp = matching_review(s, d->root, ns);
 		const struct doc_node *allowed = doc_get(resp, "allowed");
@@ -884,12 +905,8 @@ static enum MHD_Result serve_create(struct server *s, struct MHD_Connection *c,
 	return ret;
 }
 
-/* Splits "/api/v1/..." or "/apis/g/v/..." into its parts. */
-struct route {
-	const char *group, *version, *ns, *resource, *name, *sub;
-	int discovery;
-};
 
+/* Splits "/api/v1/..." or "/apis/g/v/..." into its parts. */
 static int parse_route(char *url, struct route *rt)
 {
 	char *part[8];
@@ -1085,7 +1102,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	} else if (!strcmp(method, "GET") && !rt.name) {
 		ret = serve_list(s, c, rt.group, rt.version, rt.resource, rt.ns);
 	} else if (!strcmp(method, "POST") && !rt.name) {
-		ret = serve_create(s, c, rt.ns, req->body.buf, req->body.len);
+		ret = serve_create(s, c, &rt, req->body.buf, req->body.len);
 	} else {
 		ret = respond_status(c, 405, "MethodNotAllowed", "the replay server does not support this request");
 	}
