@@ -33,6 +33,8 @@ void test_rules_table(void);
 void test_webhook_parity(void);
 void test_schema(void);
 void test_re(void);
+void test_emit_roundtrip(void);
+void test_gen_param(void);
 void test_diag(void);
 
 #endif

@@ -36,6 +36,8 @@ static const struct {
 	{ "webhook-parity", test_webhook_parity },
 	{ "schema", test_schema },
 	{ "re", test_re },
+	{ "emit-roundtrip", test_emit_roundtrip },
+	{ "gen-param", test_gen_param },
 };
 
 int main(int argc, char **argv)
