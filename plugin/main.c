@@ -16,6 +16,8 @@
 static const struct cmd commands[] = {
 	{ "validate", cmd_validate,
 	  "check Experiments offline against Katib's rules" },
+	{ "create", cmd_create,
+	  "write, validate and submit an Experiment from a few flags" },
 };
 
 static const char usage_text[] =

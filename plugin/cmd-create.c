@@ -1,0 +1,755 @@
+/*
+ * cmd-create.c: `kubectl katib create`, an Experiment from a few flags
+ * (or a manifest), validated before anything reaches the cluster, then
+ * created, dry-run by the server, or only printed.
+ */
+#include "compat.h"
+#include "alloc.h"
+#include "buf.h"
+#include "cluster.h"
+#include "cmd.h"
+#include "diag.h"
+#include "doc.h"
+#include "doc-emit.h"
+#include "doc-json.h"
+#include "doc-yaml.h"
+#include "generate.h"
+#include "katib-config.h"
+#include "kube.h"
+#include "levenshtein.h"
+#include "output.h"
+#include "rule.h"
+#include "validate.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+	"Usage: kubectl katib create NAME --image IMG --objective METRIC --param SPEC... [options] [-- CMD ARGS...]\n"
+	"   or: kubectl katib create -f FILE [options]\n"
+	"\n"
+	"Write a correct Experiment from a few flags, validate it, and create it.\n"
+	"Nothing is sent while the Experiment has validation errors.\n"
+	"\n"
+	"What to run:\n"
+	"      --image IMG              the training image (required)\n"
+	"      --command \"CMD ARGS\"     the program, split at spaces (or give it after --);\n"
+	"                               default: the image's entrypoint\n"
+	"      --param NAME=SPEC        a hyperparameter to tune; SPEC is one of\n"
+	"                                 double:MIN:MAX[:log][:step=S]\n"
+	"                                 int:MIN:MAX[:step=S]\n"
+	"                                 categorical:A,B,C\n"
+	"                                 discrete:1,2,4\n"
+	"      --param-format FMT       how a value reaches the program (default\n"
+	"                               '--{name}={value}', added to the container's args)\n"
+	"      --env KEY=VALUE          an environment variable of the training container\n"
+	"      --cpu Q, --memory Q, --gpu N   resource limits of every container\n"
+	"      --image-pull-secret S    a Secret to pull the image with\n"
+	"\n"
+	"What to optimize:\n"
+	"      --objective METRIC       the metric the program prints (required)\n"
+	"      --minimize, --maximize   the direction (default: minimize for names with\n"
+	"                               loss or error in them, maximize otherwise)\n"
+	"      --goal VALUE             stop once the objective reaches VALUE\n"
+	"      --metric NAME            another metric to record\n"
+	"      --collector KIND         StdOut (default), File:/PATH or TensorFlowEvent:/DIR\n"
+	"      --metrics-format REGEX   how metrics appear in the output\n"
+	"\n"
+	"How to search:\n"
+	"      --algorithm NAME         random (default), tpe, bayesianoptimization, grid, ...\n"
+	"      --setting KEY=VALUE      an algorithm setting\n"
+	"      --max-trials N           trials in all (default 12, or the grid's size)\n"
+	"      --parallel N             trials at once (default 3)\n"
+	"      --max-failed N           failed trials before the Experiment fails (default 3)\n"
+	"      --early-stopping NAME    e.g. medianstop\n"
+	"      --trial-kind KIND        Job (default), PyTorchJob, TFJob, MPIJob, XGBoostJob\n"
+	"      --workers N              worker replicas besides the primary one\n"
+	"\n"
+	"Submitting:\n"
+	"  -f, --filename FILE          create the Experiments of FILE ('-': stdin)\n"
+	"  -n, --namespace NS           the namespace (default: the context's)\n"
+	"  -o, --output FORMAT          yaml, json or name: print the Experiment as created\n"
+	"                               (with --dry-run=client, as it would be sent)\n"
+	"      --dry-run MODE           none (default); client: only print; server: let\n"
+	"                               the cluster's webhooks judge it, keep nothing\n"
+	"      --wait[=DURATION]        follow the Experiment until a trial runs, it ends,\n"
+	"                               or DURATION passes (default 10m)\n"
+	"      --kubeconfig, --context, --cluster, --user, --request-timeout\n"
+	"                               as for kubectl\n"
+	"  -h, --help                   show this help\n"
+	"\n"
+	"Exit status: 0 created (or printed), 1 validation errors or a failed wait,\n"
+	"2 bad flags or input, 3 the cluster could not be reached or refused it.\n";
+
+enum print_format { PRINT_NONE, PRINT_YAML, PRINT_JSON, PRINT_NAME };
+
+struct create_run {
+	struct arena arena;
+	struct gen_experiment g;
+	size_t alloc_params, alloc_settings, alloc_env, alloc_secrets;
+	size_t alloc_metrics, alloc_command;
+	const char *file;
+	enum print_format print;
+	int dry_run_client, dry_run_server;
+	long wait_ms;			/* -1: do not wait */
+	struct cluster_opts copts;
+	struct kube_config kube_cfg;
+	struct kube_client *kube;
+};
+
+static void print_doc(const struct doc_node *root, enum print_format fmt)
+{
+	struct buf out = BUF_INIT;
+
+	if (fmt == PRINT_JSON) {
+		char *json = doc_to_json_pretty(root);
+
+		fputs(json, stdout);
+		putchar('\n');
+		free(json);
+		return;
+	}
+	if (fmt == PRINT_NAME) {
+		printf("experiment.kubeflow.org/%s\n",
+		       doc_get_str(doc_get(root, "metadata"), "name"));
+		return;
+	}
+	doc_emit_yaml(root, &out);
+	fwrite(out.buf, 1, out.len, stdout);
+	buf_release(&out);
+}
+
+/*
+ * Validates d as the cluster would see it; prints any findings on stderr.
+ * Returns the number of errors.
+ */
+static unsigned check_doc(const struct doc *d, int *is_experiment)
+{
+	struct diag_list diags = DIAG_LIST_INIT;
+	struct output out;
+	enum validate_result res;
+	unsigned errors;
+
+	memset(&out, 0, sizeof(out));
+	out.fp = stderr;
+	out.excerpts = 1;
+	diags.file = d->name;
+	diags.document = d->index;
+	res = validate_doc(d, &katib_config_default, NULL, &diags);
+	*is_experiment = res == VALIDATE_CHECKED;
+	diag_sort(&diags);
+	output_findings(&out, &diags, d, res != VALIDATE_SKIPPED);
+	errors = diags.count[SEV_ERROR] + (res == VALIDATE_UNREADABLE);
+	diag_list_release(&diags);
+	return errors;
+}
+
+static int connect(struct create_run *run)
+{
+	if (run->kube)
+		return 0;
+	return cluster_connect(&run->copts, &run->kube_cfg, &run->kube);
+}
+
+/* Prints an API failure the way kubectl does: as the server wrote it. */
+static int api_failure(const struct fail *f)
+{
+	if (f->kind == FAIL_HTTP)
+		fprintf(stderr, "%s\n", f->msg);
+	else
+		error_msg("%s", f->msg);
+	if (f->hint[0])
+		hint_msg("%s", f->hint);
+	return STATUS_RUNTIME;
+}
+
+static const struct doc_node *condition_true(const struct doc_node *status,
+					      const char *type)
+{
+	const struct doc_node *c;
+
+	for (c = doc_get(status, "conditions") ? doc_get(status, "conditions")->child : NULL;
+	     c; c = c->next)
+		if (doc_str(doc_get(c, "type")) &&
+		    !strcmp(doc_get_str(c, "type"), type) &&
+		    doc_get_str(c, "status") && !strcmp(doc_get_str(c, "status"), "True"))
+			return c;
+	return NULL;
+}
+
+/* The latest condition, for the progress line and the timeout message. */
+static const struct doc_node *last_condition(const struct doc_node *status)
+{
+	const struct doc_node *list = doc_get(status, "conditions");
+
+	return list && list->kind == DOC_SEQ ? list->last : NULL;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Follows the Experiment until a trial runs, it succeeds or fails, or the
+ * deadline passes; progress goes to stderr, one updating line on a TTY.
+ */
+static int wait_for(struct create_run *run, const char *ns, const char *name)
+{
+	struct buf path = BUF_INIT, line = BUF_INIT;
+	long deadline = now_ms() + run->wait_ms;
+	int tty = isatty(STDERR_FILENO), status = STATUS_RUNTIME;
+	int64_t running = 0;
+
+	buf_addf(&path, "/apis/kubeflow.org/v1beta1/namespaces/%s/experiments/%s",
+		 ns, name);
+	for (;;) {
+		struct fail f = FAIL_INIT;
+		struct doc *d;
+		const struct doc_node *st, *c;
+		char *prev;
+
+		if (kube_get(run->kube, path.buf, &d, &f)) {
+			status = api_failure(&f);
+			break;
+		}
+		st = doc_get(d->root, "status");
+		c = last_condition(st);
+		if (doc_int(doc_get(st, "trialsRunning"), &running))
+			running = 0;
+		prev = buf_detach(&line, NULL);
+		buf_addf(&line, "%s: %s, %lld trial(s) running", name,
+			 c && doc_get_str(c, "type") ? doc_get_str(c, "type") : "waiting",
+			 (long long)running);
+		if (tty)
+			fprintf(stderr, "\r\033[K%s", line.buf);
+		else if (!prev || strcmp(prev, line.buf))
+			fprintf(stderr, "%s\n", line.buf);
+		free(prev);
+		if ((c = condition_true(st, "Succeeded")) || running > 0) {
+			if (tty)
+				fputc('\n', stderr);
+			doc_free(d);
+			status = STATUS_OK;
+			break;
+		}
+		if ((c = condition_true(st, "Failed"))) {
+			if (tty)
+				fputc('\n', stderr);
+			error_msg("experiment %s failed: %s", name,
+				  doc_get_str(c, "message") ? doc_get_str(c, "message")
+							     : "no reason given");
+			doc_free(d);
+			status = STATUS_FINDINGS;
+			break;
+		}
+		if (now_ms() >= deadline) {
+			if (tty)
+				fputc('\n', stderr);
+			c = last_condition(st);
+			error_msg("experiment %s has no running trial after waiting %.1fs",
+				  name, run->wait_ms / 1000.0);
+			if (c && doc_get_str(c, "message"))
+				hint_msg("its last condition is %s: %s",
+					 doc_get_str(c, "type") ? doc_get_str(c, "type") : "?",
+					 doc_get_str(c, "message"));
+			hint_msg("check it with 'kubectl katib validate --cluster-facts' and 'kubectl describe experiment %s -n %s'",
+				 name, ns);
+			doc_free(d);
+			status = STATUS_FINDINGS;
+			break;
+		}
+		doc_free(d);
+		sleep_ms(run->wait_ms < 10000 ? 200 : 2000);
+	}
+	buf_release(&path);
+	buf_release(&line);
+	return status;
+}
+
+/* Creates (or server-dry-runs) one validated Experiment. */
+static int submit(struct create_run *run, const struct doc_node *root)
+{
+	const char *doc_ns = doc_get_str(doc_get(root, "metadata"), "namespace");
+	const char *name = doc_get_str(doc_get(root, "metadata"), "name");
+	const char *ns;
+	struct fail f = FAIL_INIT;
+	struct buf path = BUF_INIT;
+	struct doc *created = NULL;
+	char *json;
+	int status;
+
+	if (run->dry_run_client) {
+		print_doc(root, run->print == PRINT_NONE ? PRINT_YAML : run->print);
+		return STATUS_OK;
+	}
+	if (connect(run))
+		return STATUS_RUNTIME;
+	ns = run->kube_cfg.namespace;
+	if (doc_ns && *doc_ns) {
+		if (run->copts.overrides.namespace && strcmp(doc_ns, ns)) {
+			error_msg("the namespace from the provided object \"%s\" does not match the namespace \"%s\". You must pass '--namespace=%s' to perform this operation.",
+				  doc_ns, ns, doc_ns);
+			return STATUS_USAGE;
+		}
+		ns = doc_ns;
+	}
+	json = doc_to_json(root);
+	buf_addf(&path, "/apis/kubeflow.org/v1beta1/namespaces/%s/experiments", ns);
+	if (kube_create(run->kube, path.buf, json, run->dry_run_server, &created, &f)) {
+		free(json);
+		buf_release(&path);
+		return api_failure(&f);
+	}
+	free(json);
+	buf_release(&path);
+	if (run->print != PRINT_NONE && created->root)
+		print_doc(created->root, run->print);
+	else
+		printf("experiment.kubeflow.org/%s created%s\n", name,
+		       run->dry_run_server ? " (server dry run)" : "");
+	doc_free(created);
+	status = STATUS_OK;
+	if (run->wait_ms >= 0 && !run->dry_run_server) {
+		fflush(stdout);
+		status = wait_for(run, ns, name);
+	}
+	return status;
+}
+
+static int create_generated(struct create_run *run)
+{
+	static const struct doc_limits limits = DOC_LIMITS_DEFAULT;
+	struct doc *built = doc_new("<generated>", 0), *d = NULL;
+	struct doc_reader *r;
+	struct fail f = FAIL_INIT;
+	struct buf yaml = BUF_INIT;
+	const char *guessed;
+	int status, is_experiment;
+
+	if (gen_experiment_build(&run->g, built, &guessed, &f)) {
+		doc_free(built);
+		return usage_error("create", "%s", f.msg);
+	}
+	if (guessed)
+		fprintf(stderr, "note: objective %s: %s (pass --%s to change)\n",
+			run->g.objective, guessed,
+			!strcmp(guessed, "minimize") ? "maximize" : "minimize");
+	doc_emit_yaml(built->root, &yaml);
+	doc_free(built);
+
+	/*
+	 * Validate the text that is printed and sent, read back as the API
+	 * server will read it, so findings point at its lines.
+	 */
+	doc_reader_open_mem(&r, run->g.name, yaml.buf, yaml.len, &limits);
+	if (doc_reader_next(r, &d, &f) <= 0)
+		BUG("generated YAML does not read back: %s", f.msg);
+	if (check_doc(d, &is_experiment)) {
+		fprintf(stderr, "error: experiment %s was not created: fix the errors above\n",
+			run->g.name);
+		status = STATUS_FINDINGS;
+	} else {
+		status = submit(run, d->root);
+	}
+	doc_free(d);
+	doc_reader_free(r);
+	buf_release(&yaml);
+	return status;
+}
+
+static int create_from_file(struct create_run *run)
+{
+	static const struct doc_limits limits = DOC_LIMITS_DEFAULT;
+	struct doc_reader *r;
+	struct fail f = FAIL_INIT;
+	struct doc **docs = NULL, *d;
+	size_t nr = 0, alloc = 0, i;
+	unsigned errors = 0;
+	int ret, status = STATUS_OK, is_experiment;
+
+	if (doc_reader_open(&r, run->file, run->file, &limits, &f)) {
+		error_msg("%s", f.msg);
+		return STATUS_USAGE;
+	}
+	/*
+	 * Check every document before sending any, so a broken second
+	 * Experiment does not leave the first one half a change behind.
+	 * Findings are printed now: excerpts need the reader's buffer.
+	 */
+	while ((ret = doc_reader_next(r, &d, &f)) > 0) {
+		errors += check_doc(d, &is_experiment);
+		if (d->error) {
+			status = STATUS_USAGE;	/* unreadable input */
+			doc_free(d);
+			continue;
+		}
+		if (!d->root || (d->root->kind == DOC_NULL && !is_experiment)) {
+			doc_free(d);	/* an empty document */
+			continue;
+		}
+		if (!is_experiment && !d->error) {
+			const char *kind = doc_get_str(d->root, "kind");
+
+			error_msg("%s: document %u is %s%s, not an Experiment; create it with kubectl",
+				  run->file, d->index + 1, kind ? "a " : "not a Kubernetes object",
+				  kind ? kind : "");
+			status = STATUS_USAGE;
+		}
+		ALLOC_GROW(docs, nr + 1, alloc);
+		docs[nr++] = d;
+	}
+	if (ret < 0) {
+		error_msg("%s", f.msg);
+		status = STATUS_USAGE;
+	} else if (!nr && status == STATUS_OK) {
+		error_msg("%s: no Experiment to create", run->file);
+		status = STATUS_USAGE;
+	}
+	doc_reader_free(r);
+	if (status == STATUS_OK && errors) {
+		fprintf(stderr, "error: nothing was created: fix the errors above\n");
+		status = STATUS_FINDINGS;
+	}
+	for (i = 0; i < nr && status == STATUS_OK; i++)
+		status = submit(run, docs[i]->root);
+	for (i = 0; i < nr; i++)
+		doc_free(docs[i]);
+	free(docs);
+	return status;
+}
+
+static int parse_count(const char *flag, const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < 0 || v > 1000000)
+		return usage_error("create", "%s '%s' is not a count", flag, s);
+	*out = v;
+	return 0;
+}
+
+static int check_algorithm(const char *name)
+{
+	const char *const *a;
+
+	if (katib_config_has(katib_config_default.algorithms, name))
+		return 0;
+	error_msg("unknown algorithm '%s'", name);
+	for (a = katib_config_default.algorithms; *a; a++)
+		if (levenshtein(name, strlen(name), *a, strlen(*a), 0) <= 3)
+			hint_msg("did you mean '%s'?", *a);
+	hint_msg("Katib serves: %s", katib_config_join(katib_config_default.algorithms));
+	fputs("see 'kubectl katib create --help'\n", stderr);
+	return STATUS_USAGE;
+}
+
+static void add_words(struct create_run *run, const char *s)
+{
+	const char *p = s;
+
+	while (*p) {
+		size_t n;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		n = strcspn(p, " \t");
+		if (!n)
+			break;
+		ALLOC_GROW(run->g.command, run->g.nr_command + 1, run->alloc_command);
+		run->g.command[run->g.nr_command++] = arena_strndup(&run->arena, p, n);
+		p += n;
+	}
+}
+
+int cmd_create(int argc, char **argv)
+{
+	enum {
+		OPT_IMAGE = 256, OPT_COMMAND, OPT_PARAM, OPT_PARAM_FORMAT,
+		OPT_OBJECTIVE, OPT_MINIMIZE, OPT_MAXIMIZE, OPT_GOAL, OPT_METRIC,
+		OPT_ALGORITHM, OPT_SETTING, OPT_MAX_TRIALS, OPT_PARALLEL,
+		OPT_MAX_FAILED, OPT_EARLY_STOPPING, OPT_TRIAL_KIND, OPT_WORKERS,
+		OPT_CPU, OPT_MEMORY, OPT_GPU, OPT_ENV, OPT_PULL_SECRET,
+		OPT_COLLECTOR, OPT_METRICS_FORMAT, OPT_DRY_RUN, OPT_WAIT,
+		OPT_KUBECONFIG, OPT_CONTEXT, OPT_CLUSTER, OPT_USER,
+		OPT_REQUEST_TIMEOUT,
+	};
+	static const struct option longopts[] = {
+		{ "image", required_argument, NULL, OPT_IMAGE },
+		{ "command", required_argument, NULL, OPT_COMMAND },
+		{ "param", required_argument, NULL, OPT_PARAM },
+		{ "param-format", required_argument, NULL, OPT_PARAM_FORMAT },
+		{ "objective", required_argument, NULL, OPT_OBJECTIVE },
+		{ "minimize", no_argument, NULL, OPT_MINIMIZE },
+		{ "maximize", no_argument, NULL, OPT_MAXIMIZE },
+		{ "goal", required_argument, NULL, OPT_GOAL },
+		{ "metric", required_argument, NULL, OPT_METRIC },
+		{ "algorithm", required_argument, NULL, OPT_ALGORITHM },
+		{ "setting", required_argument, NULL, OPT_SETTING },
+		{ "max-trials", required_argument, NULL, OPT_MAX_TRIALS },
+		{ "parallel", required_argument, NULL, OPT_PARALLEL },
+		{ "max-failed", required_argument, NULL, OPT_MAX_FAILED },
+		{ "early-stopping", required_argument, NULL, OPT_EARLY_STOPPING },
+		{ "trial-kind", required_argument, NULL, OPT_TRIAL_KIND },
+		{ "workers", required_argument, NULL, OPT_WORKERS },
+		{ "cpu", required_argument, NULL, OPT_CPU },
+		{ "memory", required_argument, NULL, OPT_MEMORY },
+		{ "gpu", required_argument, NULL, OPT_GPU },
+		{ "env", required_argument, NULL, OPT_ENV },
+		{ "image-pull-secret", required_argument, NULL, OPT_PULL_SECRET },
+		{ "collector", required_argument, NULL, OPT_COLLECTOR },
+		{ "metrics-format", required_argument, NULL, OPT_METRICS_FORMAT },
+		{ "filename", required_argument, NULL, 'f' },
+		{ "namespace", required_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "dry-run", optional_argument, NULL, OPT_DRY_RUN },
+		{ "wait", optional_argument, NULL, OPT_WAIT },
+		{ "kubeconfig", required_argument, NULL, OPT_KUBECONFIG },
+		{ "context", required_argument, NULL, OPT_CONTEXT },
+		{ "cluster", required_argument, NULL, OPT_CLUSTER },
+		{ "user", required_argument, NULL, OPT_USER },
+		{ "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct create_run run;
+	struct fail f = FAIL_INIT;
+	int c, status = STATUS_OK, nargs = argc, i;
+
+	memset(&run, 0, sizeof(run));
+	run.g.trial_kind = "Job";
+	run.g.parallel = 3;
+	run.g.max_failed = 3;
+	run.wait_ms = -1;
+
+	/* Everything after "--" is the program; getopt must not see it. */
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--")) {
+			nargs = i;
+			break;
+		}
+	for (i = nargs + 1; i < argc; i++) {
+		ALLOC_GROW(run.g.command, run.g.nr_command + 1, run.alloc_command);
+		run.g.command[run.g.nr_command++] = argv[i];
+	}
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(nargs, argv, "f:n:o:h", longopts, NULL)) != -1) {
+		struct gen_pair *pair;
+
+		switch (c) {
+		case OPT_IMAGE:
+			run.g.image = optarg;
+			break;
+		case OPT_COMMAND:
+			if (nargs != argc) {
+				status = usage_error("create", "give the program with --command or after --, not both");
+				goto out;
+			}
+			add_words(&run, optarg);
+			break;
+		case OPT_PARAM:
+			ALLOC_GROW(run.g.params, run.g.nr_params + 1, run.alloc_params);
+			if (gen_param_parse(&run.arena, optarg,
+					    &run.g.params[run.g.nr_params], &f)) {
+				status = usage_error("create", "%s", f.msg);
+				goto out;
+			}
+			run.g.nr_params++;
+			break;
+		case OPT_PARAM_FORMAT:
+			run.g.param_format = optarg;
+			break;
+		case OPT_OBJECTIVE:
+			run.g.objective = optarg;
+			break;
+		case OPT_MINIMIZE:
+		case OPT_MAXIMIZE:
+			run.g.objective_type = c == OPT_MINIMIZE ? GEN_MINIMIZE : GEN_MAXIMIZE;
+			break;
+		case OPT_GOAL:
+			run.g.goal = optarg;
+			break;
+		case OPT_METRIC:
+			ALLOC_GROW(run.g.metrics, run.g.nr_metrics + 1, run.alloc_metrics);
+			run.g.metrics[run.g.nr_metrics++] = optarg;
+			break;
+		case OPT_ALGORITHM:
+			if ((status = check_algorithm(optarg)))
+				goto out;
+			run.g.algorithm = optarg;
+			break;
+		case OPT_SETTING:
+		case OPT_ENV:
+			if (c == OPT_SETTING) {
+				ALLOC_GROW(run.g.settings, run.g.nr_settings + 1, run.alloc_settings);
+				pair = &run.g.settings[run.g.nr_settings++];
+			} else {
+				ALLOC_GROW(run.g.env, run.g.nr_env + 1, run.alloc_env);
+				pair = &run.g.env[run.g.nr_env++];
+			}
+			if (gen_pair_parse(&run.arena, c == OPT_SETTING ? "--setting" : "--env",
+					   optarg, pair, &f)) {
+				status = usage_error("create", "%s", f.msg);
+				goto out;
+			}
+			break;
+		case OPT_MAX_TRIALS:
+			if ((status = parse_count("--max-trials", optarg, &run.g.max_trials)))
+				goto out;
+			if (!run.g.max_trials) {
+				status = usage_error("create", "--max-trials must be at least 1");
+				goto out;
+			}
+			break;
+		case OPT_PARALLEL:
+			if ((status = parse_count("--parallel", optarg, &run.g.parallel)))
+				goto out;
+			break;
+		case OPT_MAX_FAILED:
+			if ((status = parse_count("--max-failed", optarg, &run.g.max_failed)))
+				goto out;
+			break;
+		case OPT_WORKERS:
+			if ((status = parse_count("--workers", optarg, &run.g.workers)))
+				goto out;
+			break;
+		case OPT_EARLY_STOPPING:
+			run.g.early_stopping = optarg;
+			break;
+		case OPT_TRIAL_KIND:
+			run.g.trial_kind = optarg;
+			break;
+		case OPT_CPU:
+			run.g.cpu = optarg;
+			break;
+		case OPT_MEMORY:
+			run.g.memory = optarg;
+			break;
+		case OPT_GPU:
+			run.g.gpu = optarg;
+			break;
+		case OPT_PULL_SECRET:
+			ALLOC_GROW(run.g.pull_secrets, run.g.nr_pull_secrets + 1, run.alloc_secrets);
+			run.g.pull_secrets[run.g.nr_pull_secrets++] = optarg;
+			break;
+		case OPT_COLLECTOR:
+			run.g.collector = optarg;
+			break;
+		case OPT_METRICS_FORMAT:
+			run.g.metrics_format = optarg;
+			break;
+		case 'f':
+			run.file = optarg;
+			break;
+		case 'n':
+			run.g.namespace = optarg;
+			run.copts.overrides.namespace = optarg;
+			break;
+		case 'o':
+			if (!strcmp(optarg, "yaml"))
+				run.print = PRINT_YAML;
+			else if (!strcmp(optarg, "json"))
+				run.print = PRINT_JSON;
+			else if (!strcmp(optarg, "name"))
+				run.print = PRINT_NAME;
+			else {
+				status = usage_error("create", "unknown output format '%s' (use yaml, json or name)", optarg);
+				goto out;
+			}
+			break;
+		case OPT_DRY_RUN:
+			if (!optarg || !strcmp(optarg, "client")) {
+				run.dry_run_client = 1;
+			} else if (!strcmp(optarg, "server")) {
+				run.dry_run_server = 1;
+			} else if (strcmp(optarg, "none")) {
+				status = usage_error("create", "--dry-run takes none, client or server, not '%s'", optarg);
+				goto out;
+			}
+			break;
+		case OPT_WAIT:
+			run.wait_ms = optarg ? cluster_parse_timeout(optarg) : 600000;
+			if (run.wait_ms < 0) {
+				status = usage_error("create", "--wait '%s' is not a duration (e.g. 90s, 10m)", optarg);
+				goto out;
+			}
+			break;
+		case OPT_KUBECONFIG:
+			run.copts.overrides.kubeconfig = optarg;
+			break;
+		case OPT_CONTEXT:
+			run.copts.overrides.context = optarg;
+			break;
+		case OPT_CLUSTER:
+			run.copts.overrides.cluster = optarg;
+			break;
+		case OPT_USER:
+			run.copts.overrides.user = optarg;
+			break;
+		case OPT_REQUEST_TIMEOUT:
+			if (cluster_parse_timeout(optarg) < 0) {
+				status = usage_error("create", "--request-timeout '%s' is not a duration", optarg);
+				goto out;
+			}
+			run.copts.request_timeout = optarg;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			goto out;
+		default:
+			status = usage_error("create", "unknown option '%s'", argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (run.wait_ms >= 0 && run.dry_run_client) {
+		status = usage_error("create", "--wait needs an Experiment on the cluster, not --dry-run=client");
+		goto out;
+	}
+	if (run.file) {
+		if (optind < nargs || run.g.image || run.g.nr_params || run.g.nr_command) {
+			status = usage_error("create", "-f creates a manifest as it is; it takes no NAME, --image, --param or command");
+			goto out;
+		}
+		status = create_from_file(&run);
+		goto out;
+	}
+	if (optind >= nargs) {
+		status = usage_error("create", "give the Experiment a NAME, or a manifest with -f");
+		goto out;
+	}
+	if (optind + 1 < nargs) {
+		status = usage_error("create", "unexpected argument '%s' (a program goes after --)", argv[optind + 1]);
+		goto out;
+	}
+	run.g.name = argv[optind];
+	status = create_generated(&run);
+out:
+	if (run.kube)
+		cluster_disconnect(&run.kube_cfg, run.kube);
+	free(run.g.params);
+	free(run.g.settings);
+	free(run.g.env);
+	free(run.g.metrics);
+	free(run.g.pull_secrets);
+	free(run.g.command);
+	arena_release(&run.arena);
+	return status;
+}
