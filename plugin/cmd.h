@@ -20,6 +20,7 @@ struct cmd {
 
 int cmd_validate(int argc, char **argv);
 int cmd_create(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 /* report.c */
 void error_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

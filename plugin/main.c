@@ -18,6 +18,8 @@ static const struct cmd commands[] = {
 	  "check Experiments offline against Katib's rules" },
 	{ "create", cmd_create,
 	  "write, validate and submit an Experiment from a few flags" },
+	{ "explain", cmd_explain,
+	  "explain a validate rule, or a field of an Experiment" },
 };
 
 static const char usage_text[] =

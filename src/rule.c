@@ -47,3 +47,13 @@ void rule_run_all(const struct rule_ctx *ctx, struct diag_list *out)
 	for (i = 0; i < nr_rule_checks; i++)
 		rule_checks[i](ctx, out);
 }
+
+const struct rule_doc *rule_doc_find(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < nr_rule_docs; i++)
+		if (!strcmp(rule_docs[i].id, id))
+			return &rule_docs[i];
+	return NULL;
+}

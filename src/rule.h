@@ -76,6 +76,23 @@ struct rule_gap {
 extern const struct rule_gap rule_gaps[];
 extern const size_t nr_rule_gaps;
 
+/*
+ * What `explain RULE` shows besides the rule itself: a bad and a fixed
+ * example, cut from the rule's test fixtures (src/rule-docs.c, generated
+ * by scripts/gen-rule-docs.py), and the options the example needs.
+ */
+struct rule_doc {
+	const char *id;
+	const char *args;	/* validate options the fixtures need, or NULL */
+	const char *bad, *good;	/* numbered lines "  12 | text\n" */
+};
+
+extern const struct rule_doc rule_docs[];
+extern const size_t nr_rule_docs;
+
+/* The examples of rule id, or NULL. */
+const struct rule_doc *rule_doc_find(const char *id);
+
 /* The rule with id, or NULL.  rule_get() BUG()s instead of NULL. */
 const struct rule *rule_find(const char *id);
 const struct rule *rule_get(const char *id);

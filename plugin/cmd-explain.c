@@ -1,0 +1,356 @@
+/*
+ * cmd-explain.c: `kubectl katib explain`, what a rule checks and why, or
+ * what a field of an Experiment, Trial or Suggestion means, in the layout
+ * of `kubectl explain` (which shows nothing for Katib's schemaless CRDs).
+ */
+#include "compat.h"
+#include "buf.h"
+#include "cmd.h"
+#include "diag.h"
+#include "field-notes.h"
+#include "katib-config.h"
+#include "levenshtein.h"
+#include "rule.h"
+#include "schema.h"
+
+#include <getopt.h>
+
+static const char usage_text[] =
+	"Usage: kubectl katib explain RULE-ID\n"
+	"   or: kubectl katib explain RESOURCE[.FIELD...] [--recursive]\n"
+	"\n"
+	"Explain a validate rule: what it checks, why Katib fails without it, a\n"
+	"bad and a fixed example, and the Katib releases it applies to.  Or\n"
+	"document a field of an Experiment, Trial or Suggestion, with the default\n"
+	"Katib fills in and the values it accepts.\n"
+	"\n"
+	"  kubectl katib explain name-invalid\n"
+	"  kubectl katib explain experiment.spec.trialTemplate.primaryContainerName\n"
+	"  kubectl katib explain experiment.spec.objective --recursive\n"
+	"\n"
+	"Options:\n"
+	"      --recursive  list every field below, without descriptions\n"
+	"  -h, --help       show this help\n"
+	"\n"
+	"'kubectl katib validate --list-rules' lists the rules.\n";
+
+struct resource {
+	const char *singular, *plural, *kind;
+	const struct schema_type *const *type;
+};
+
+static const struct resource resources[] = {
+	{ "experiment", "experiments", "Experiment", &schema_experiment },
+	{ "trial", "trials", "Trial", &schema_trial },
+	{ "suggestion", "suggestions", "Suggestion", &schema_suggestion },
+};
+
+/* ---- rules ---- */
+
+static void print_example(const char *title, const char *lines)
+{
+	printf("%s\n%s", title, lines);
+}
+
+static int explain_rule(const struct rule *r)
+{
+	const struct rule_doc *doc = rule_doc_find(r->id);
+
+	printf("%s (%s)\n\n", r->id, severity_name(r->severity));
+	printf("Checks:     %s.\n", r->summary);
+	if (r->since == 0)
+		printf("Applies to: every Katib release; Katib itself does not check this\n"
+		       "            before admission, so the Experiment is accepted and then fails.\n");
+	else if (r->since <= KATIB_MINOR_OLDEST)
+		printf("Applies to: every release kubectl-katib knows (v0.%d to v0.%d).\n",
+		       KATIB_MINOR_OLDEST, KATIB_MINOR_LATEST);
+	else
+		printf("Applies to: Katib v0.%d and later (--katib-version v0.%d or older turns it off).\n",
+		       r->since, r->since - 1);
+	if (r->upstream && strcmp(r->upstream, "LINT"))
+		printf("Upstream:   %s (ids of the rule catalogue it mirrors)\n", r->upstream);
+	printf("Why:        %s\n", r->source);
+	if (doc && doc->bad && doc->good) {
+		putchar('\n');
+		if (doc->args)
+			printf("The examples are checked with: validate %s\n", doc->args);
+		print_example("Bad:", doc->bad);
+		print_example("Fixed:", doc->good);
+	}
+	printf("\nTurn it off with 'validate --disable %s', or for one line with\n"
+	       "the comment '# katib:ignore %s <reason>'.\n", r->id, r->id);
+	return STATUS_OK;
+}
+
+/* ---- fields ---- */
+
+static void type_label(const struct schema_type *t, struct buf *out)
+{
+	switch (t->kind) {
+	case SCHEMA_ARRAY:
+		buf_adds(out, "[]");
+		type_label(t->elem, out);
+		return;
+	case SCHEMA_MAP:
+		buf_adds(out, "map[string]");
+		type_label(t->elem, out);
+		return;
+	case SCHEMA_OBJECT:
+		buf_adds(out, t->name && *t->name ? t->name : "Object");
+		return;
+	case SCHEMA_ANY:
+		buf_adds(out, "Object");
+		return;
+	case SCHEMA_STRING:
+		buf_adds(out, "string");
+		return;
+	case SCHEMA_INT32:
+	case SCHEMA_INT64:
+		buf_adds(out, "integer");
+		return;
+	case SCHEMA_NUMBER:
+		buf_adds(out, "number");
+		return;
+	case SCHEMA_BOOL:
+		buf_adds(out, "boolean");
+		return;
+	case SCHEMA_INT_OR_STRING:
+		buf_adds(out, "IntOrString");
+		return;
+	case SCHEMA_QUANTITY:
+		buf_adds(out, "Quantity");
+		return;
+	}
+}
+
+/* Words of text wrapped at 80 columns, each line indented. */
+static void print_wrapped(const char *text, unsigned indent)
+{
+	const char *p = text;
+	unsigned col = 0;
+
+	while (*p) {
+		size_t n;
+
+		while (*p == ' ' || *p == '\n')
+			p++;
+		n = strcspn(p, " \n");
+		if (!n)
+			break;
+		if (col && col + 1 + n > 80) {
+			putchar('\n');
+			col = 0;
+		}
+		if (!col) {
+			printf("%*s", indent, "");
+			col = indent;
+		} else {
+			putchar(' ');
+			col++;
+		}
+		fwrite(p, 1, n, stdout);
+		col += (unsigned)n;
+		p += n;
+	}
+	if (col)
+		putchar('\n');
+}
+
+/* Objects below arrays and maps: what a path segment steps into. */
+static const struct schema_type *object_of(const struct schema_type *t)
+{
+	while (t && (t->kind == SCHEMA_ARRAY || t->kind == SCHEMA_MAP))
+		t = t->elem;
+	return t;
+}
+
+static void print_fields_recursive(const struct schema_type *t, unsigned depth,
+				   const struct schema_type **stack)
+{
+	size_t i, j;
+
+	t = object_of(t);
+	if (!t || t->kind != SCHEMA_OBJECT || depth > 15)
+		return;
+	for (j = 0; j < depth; j++)
+		if (stack[j] == t)
+			return;	/* a type that contains itself */
+	stack[depth] = t;
+	for (i = 0; i < t->nr_fields; i++) {
+		struct buf label = BUF_INIT;
+
+		type_label(t->fields[i].type, &label);
+		printf("%*s%s\t<%s>\n", 2 + 2 * depth, "", t->fields[i].name, label.buf);
+		buf_release(&label);
+		print_fields_recursive(t->fields[i].type, depth + 1, stack);
+	}
+}
+
+static void print_notes(const char *path)
+{
+	const struct field_note *n = field_note_find(path);
+
+	if (!n)
+		return;
+	if (n->dflt)
+		printf("\nDEFAULT:\n    %s\n", n->dflt);
+	if (n->accepts) {
+		struct buf b = BUF_INIT;
+
+		buf_adds(&b, n->accepts);
+		if (n->config_list)
+			buf_addf(&b, "; by default: %s",
+				 katib_config_join(n->config_list == 1
+							   ? katib_config_default.algorithms
+							   : katib_config_default.early_stoppings));
+		printf("\nACCEPTS:\n");
+		print_wrapped(b.buf, 4);
+		buf_release(&b);
+	}
+}
+
+static int explain_field(const struct resource *res, const char *path,
+			 int recursive)
+{
+	const struct schema_type *t = *res->type;
+	const struct schema_field *field = NULL;
+	struct buf label = BUF_INIT, walked = BUF_INIT;
+	const char *p = path, *dot;
+
+	while (p && *p) {
+		const struct schema_type *obj = object_of(t);
+		size_t n;
+
+		dot = strchr(p, '.');
+		n = dot ? (size_t)(dot - p) : strlen(p);
+		field = obj && obj->kind == SCHEMA_OBJECT ? schema_field(obj, p, n) : NULL;
+		if (!field) {
+			const char *near = obj && obj->kind == SCHEMA_OBJECT
+						   ? schema_suggest(obj, p, n) : NULL;
+
+			error_msg("field \"%.*s\" does not exist in %s%s%s", (int)n, p,
+				  res->singular, walked.len ? "." : "", walked.buf);
+			if (near)
+				hint_msg("did you mean '%s'?", near);
+			buf_release(&walked);
+			return STATUS_USAGE;
+		}
+		if (walked.len)
+			buf_addch(&walked, '.');
+		buf_add(&walked, p, n);
+		t = field->type;
+		p = dot ? dot + 1 : NULL;
+	}
+
+	printf("GROUP:      kubeflow.org\nKIND:       %s\nVERSION:    v1beta1\n\n",
+	       res->kind);
+	type_label(t, &label);
+	if (field)
+		printf("FIELD: %s <%s>\n\n", field->name, label.buf);
+	printf("DESCRIPTION:\n");
+	if (field && field->doc)
+		print_wrapped(field->doc, 4);
+	else if (!field && t->doc)
+		print_wrapped(t->doc, 4);
+	else if (object_of(t) && object_of(t)->doc)
+		print_wrapped(object_of(t)->doc, 4);
+	else
+		printf("    <empty>\n");
+	if (field)
+		print_notes(walked.buf);
+
+	t = object_of(t);
+	if (t && t->kind == SCHEMA_OBJECT && t->nr_fields) {
+		size_t i;
+
+		printf("\nFIELDS:\n");
+		if (recursive) {
+			const struct schema_type *stack[16];
+
+			print_fields_recursive(t, 0, stack);
+		} else {
+			for (i = 0; i < t->nr_fields; i++) {
+				buf_reset(&label);
+				type_label(t->fields[i].type, &label);
+				printf("  %s\t<%s>\n", t->fields[i].name, label.buf);
+				if (t->fields[i].doc)
+					print_wrapped(t->fields[i].doc, 4);
+				putchar('\n');
+			}
+		}
+	}
+	buf_release(&label);
+	buf_release(&walked);
+	return STATUS_OK;
+}
+
+static const struct resource *find_resource(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(resources); i++)
+		if ((strlen(resources[i].singular) == n &&
+		     !strncasecmp(s, resources[i].singular, n)) ||
+		    (strlen(resources[i].plural) == n &&
+		     !strncasecmp(s, resources[i].plural, n)))
+			return &resources[i];
+	return NULL;
+}
+
+static int unknown_topic(const char *arg)
+{
+	size_t i, len = strlen(arg);
+
+	error_msg("'%s' is neither a rule nor a field of experiment, trial or suggestion",
+		  arg);
+	for (i = 0; i < nr_rules; i++)
+		if (levenshtein(arg, len, rules[i].id, strlen(rules[i].id), 0) <= 3)
+			hint_msg("did you mean '%s'?", rules[i].id);
+	fputs("see 'kubectl katib validate --list-rules' and 'kubectl katib explain --help'\n",
+	      stderr);
+	return STATUS_USAGE;
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	enum { OPT_RECURSIVE = 256 };
+	static const struct option longopts[] = {
+		{ "recursive", no_argument, NULL, OPT_RECURSIVE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct resource *res;
+	const struct rule *r;
+	const char *arg, *dot;
+	int c, recursive = 0;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_RECURSIVE:
+			recursive = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return STATUS_OK;
+		default:
+			return usage_error("explain", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return usage_error("explain", "give a rule id or a field, e.g. experiment.spec");
+	if (optind + 1 < argc)
+		return usage_error("explain", "unexpected argument '%s'", argv[optind + 1]);
+	arg = argv[optind];
+	if ((r = rule_find(arg))) {
+		if (recursive)
+			return usage_error("explain", "--recursive is for fields, not rules");
+		return explain_rule(r);
+	}
+	dot = strchr(arg, '.');
+	res = find_resource(arg, dot ? (size_t)(dot - arg) : strlen(arg));
+	if (!res)
+		return unknown_topic(arg);
+	return explain_field(res, dot ? dot + 1 : NULL, recursive);
+}
