@@ -1061,6 +1061,8 @@ int doc_source_line(const struct doc *d, uint64_t off, const char **line,
 {
 	size_t rel, s, e;
 
+	if (!d->text)
+		return -1;	/* a document read from a server keeps no source */
 	if (off < d->text_off || off > d->text_off + d->len)
 		return -1;
 	rel = (size_t)(off - d->text_off);

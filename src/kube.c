@@ -317,6 +317,9 @@ static int parse_body(struct http_response *resp, struct doc **out,
 		*out = NULL;
 		return fail_set(f, FAIL_PROTOCOL, "the server's answer is not JSON");
 	}
+	/* The text was the response body, which the caller frees. */
+	(*out)->text = NULL;
+	(*out)->len = 0;
 	return 0;
 }
 
