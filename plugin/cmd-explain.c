@@ -5,8 +5,11 @@
  */
 #include "compat.h"
 #include "buf.h"
+#include "cluster.h"
 #include "cmd.h"
 #include "diag.h"
+#include "diagnose.h"
+#include "kube.h"
 #include "field-notes.h"
 #include "katib-config.h"
 #include "levenshtein.h"
@@ -18,6 +21,7 @@
 static const char usage_text[] =
 	"Usage: kubectl katib explain RULE-ID\n"
 	"   or: kubectl katib explain RESOURCE[.FIELD...] [--recursive]\n"
+	"   or: kubectl katib explain experiment NAME [-n NS] [-o text|json]\n"
 	"\n"
 	"Explain a validate rule: what it checks, why Katib fails without it, a\n"
 	"bad and a fixed example, and the Katib releases it applies to.  Or\n"
@@ -27,10 +31,22 @@ static const char usage_text[] =
 	"  kubectl katib explain name-invalid\n"
 	"  kubectl katib explain experiment.spec.trialTemplate.primaryContainerName\n"
 	"  kubectl katib explain experiment.spec.objective --recursive\n"
+	"  kubectl katib explain experiment mnist-random -n team-a\n"
+	"\n"
+	"The last form reads an Experiment from the cluster, with its Suggestion,\n"
+	"Trials, their pods and the namespace's events, and says why it is stuck\n"
+	"or failed: the evidence and the fix.\n"
 	"\n"
 	"Options:\n"
-	"      --recursive  list every field below, without descriptions\n"
-	"  -h, --help       show this help\n"
+	"      --recursive          list every field below, without descriptions\n"
+	"  -o, --output FORMAT      text (default) or json (a live Experiment)\n"
+	"  -n, --namespace NS       the Experiment's namespace (default: the context's)\n"
+	"      --kubeconfig, --context, --cluster, --user, --request-timeout\n"
+	"                           as for kubectl\n"
+	"  -h, --help               show this help\n"
+	"\n"
+	"Exit status for a live Experiment: 0 healthy, succeeded or starting,\n"
+	"1 a problem was diagnosed, 3 the cluster could not be read.\n"
 	"\n"
 	"'kubectl katib validate --list-rules' lists the rules.\n";
 
@@ -284,6 +300,117 @@ static int explain_field(const struct resource *res, const char *path,
 	return STATUS_OK;
 }
 
+
+/* ---- live Experiments ---- */
+
+static void json_str(struct buf *b, const char *s)
+{
+	buf_add_json_str(b, s, strlen(s));
+}
+
+static void print_json(const struct snapshot *s, const struct diagnosis_list *list)
+{
+	struct buf b = BUF_INIT;
+	size_t i, j;
+	struct buf id = BUF_INIT;
+
+	buf_addf(&id, "%s/%s", s->ns, s->name);
+	buf_adds(&b, "{\"experiment\": ");
+	json_str(&b, id.buf);
+	buf_release(&id);
+	buf_adds(&b, ", \"phase\": ");
+	json_str(&b, list->phase);
+	buf_adds(&b, ", \"diagnoses\": [");
+	for (i = 0; i < list->nr; i++) {
+		const struct diagnosis *d = &list->item[i];
+
+		buf_adds(&b, i ? ",\n  {\"id\": " : "\n  {\"id\": ");
+		json_str(&b, d->id);
+		buf_adds(&b, ", \"severity\": ");
+		json_str(&b, severity_name(d->severity));
+		buf_adds(&b, ", \"summary\": ");
+		json_str(&b, d->summary);
+		buf_adds(&b, ", \"evidence\": [");
+		for (j = 0; j < d->nr_evidence; j++) {
+			buf_adds(&b, j ? ", {\"object\": " : "{\"object\": ");
+			json_str(&b, d->evidence[j].object);
+			buf_adds(&b, ", \"field\": ");
+			json_str(&b, d->evidence[j].field);
+			buf_adds(&b, ", \"text\": ");
+			json_str(&b, d->evidence[j].text);
+			buf_addch(&b, '}');
+		}
+		buf_adds(&b, "], \"fix\": ");
+		if (d->fix)
+			json_str(&b, d->fix);
+		else
+			buf_adds(&b, "null");
+		if (d->upstream) {
+			buf_adds(&b, ", \"upstream\": ");
+			json_str(&b, d->upstream);
+		}
+		buf_addch(&b, '}');
+	}
+	buf_adds(&b, list->nr ? "\n]}\n" : "]}\n");
+	fwrite(b.buf, 1, b.len, stdout);
+	buf_release(&b);
+}
+
+static void print_text(const struct snapshot *s, const struct diagnosis_list *list)
+{
+	size_t i, j;
+
+	printf("Experiment %s/%s: %s\n", s->ns, s->name, list->phase);
+	for (i = 0; i < list->nr; i++) {
+		const struct diagnosis *d = &list->item[i];
+
+		printf("\n%s: %s [%s]\n", severity_name(d->severity), d->summary, d->id);
+		for (j = 0; j < d->nr_evidence; j++)
+			printf("  evidence: %s %s:\n    %s\n", d->evidence[j].object,
+			       d->evidence[j].field, d->evidence[j].text);
+		if (d->fix)
+			printf("  fix: %s\n", d->fix);
+		if (d->upstream)
+			printf("  upstream: %s\n",
+			       d->upstream);
+	}
+}
+
+static int explain_live(const char *name, const struct cluster_opts *copts,
+			int json)
+{
+	struct kube_config cfg;
+	struct kube_client *kube;
+	struct snapshot snap;
+	struct diagnosis_list list;
+	struct fail f = FAIL_INIT;
+	int status;
+
+	if (cluster_connect(copts, &cfg, &kube))
+		return STATUS_RUNTIME;
+	if (snapshot_fetch(kube, cfg.namespace, name, &snap, &f)) {
+		if (f.kind == FAIL_HTTP)
+			fprintf(stderr, "%s\n", f.msg);
+		else
+			error_msg("%s", f.msg);
+		if (f.hint[0])
+			hint_msg("%s", f.hint);
+		cluster_disconnect(&cfg, kube);
+		return STATUS_RUNTIME;
+	}
+	memset(&list, 0, sizeof(list));
+	diagnose(&snap, &katib_config_default, &list);
+	if (json)
+		print_json(&snap, &list);
+	else
+		print_text(&snap, &list);
+	status = diagnosis_list_has_problem(&list) ? STATUS_FINDINGS : STATUS_OK;
+	diagnosis_list_release(&list);
+	snapshot_release(&snap);
+	cluster_disconnect(&cfg, kube);
+	return status;
+}
+
 static const struct resource *find_resource(const char *s, size_t n)
 {
 	size_t i;
@@ -313,23 +440,60 @@ static int unknown_topic(const char *arg)
 
 int cmd_explain(int argc, char **argv)
 {
-	enum { OPT_RECURSIVE = 256 };
+	enum {
+		OPT_RECURSIVE = 256, OPT_KUBECONFIG, OPT_CONTEXT, OPT_CLUSTER,
+		OPT_USER, OPT_REQUEST_TIMEOUT,
+	};
 	static const struct option longopts[] = {
 		{ "recursive", no_argument, NULL, OPT_RECURSIVE },
+		{ "output", required_argument, NULL, 'o' },
+		{ "namespace", required_argument, NULL, 'n' },
+		{ "kubeconfig", required_argument, NULL, OPT_KUBECONFIG },
+		{ "context", required_argument, NULL, OPT_CONTEXT },
+		{ "cluster", required_argument, NULL, OPT_CLUSTER },
+		{ "user", required_argument, NULL, OPT_USER },
+		{ "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct resource *res;
 	const struct rule *r;
 	const char *arg, *dot;
-	int c, recursive = 0;
+	int c, recursive = 0, json = 0;
+	struct cluster_opts copts;
 
+	memset(&copts, 0, sizeof(copts));
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ho:n:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_RECURSIVE:
 			recursive = 1;
+			break;
+		case 'o':
+			if (strcmp(optarg, "json") && strcmp(optarg, "text"))
+				return usage_error("explain", "unknown output format '%s' (use text or json)", optarg);
+			json = !strcmp(optarg, "json");
+			break;
+		case 'n':
+			copts.overrides.namespace = optarg;
+			break;
+		case OPT_KUBECONFIG:
+			copts.overrides.kubeconfig = optarg;
+			break;
+		case OPT_CONTEXT:
+			copts.overrides.context = optarg;
+			break;
+		case OPT_CLUSTER:
+			copts.overrides.cluster = optarg;
+			break;
+		case OPT_USER:
+			copts.overrides.user = optarg;
+			break;
+		case OPT_REQUEST_TIMEOUT:
+			if (cluster_parse_timeout(optarg) < 0)
+				return usage_error("explain", "--request-timeout '%s' is not a duration", optarg);
+			copts.request_timeout = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -340,9 +504,16 @@ int cmd_explain(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error("explain", "give a rule id or a field, e.g. experiment.spec");
-	if (optind + 1 < argc)
-		return usage_error("explain", "unexpected argument '%s'", argv[optind + 1]);
 	arg = argv[optind];
+	if (optind + 1 < argc) {
+		res = find_resource(arg, strlen(arg));
+		if (res && !strcmp(res->kind, "Experiment") && optind + 2 == argc) {
+			if (recursive)
+				return usage_error("explain", "--recursive is for fields");
+			return explain_live(argv[optind + 1], &copts, json);
+		}
+		return usage_error("explain", "unexpected argument '%s'", argv[optind + 1]);
+	}
 	if ((r = rule_find(arg))) {
 		if (recursive)
 			return usage_error("explain", "--recursive is for fields, not rules");

@@ -1,0 +1,556 @@
+#include "compat.h"
+#include "diagnose.h"
+#include "alloc.h"
+#include "buf.h"
+#include "doc.h"
+#include "kube.h"
+#include "rule.h"
+#include "validate.h"
+
+#include <ctype.h>
+
+#define EXPERIMENT_LABEL "katib.kubeflow.org/experiment"
+#define POD_WEBHOOK "\"mutator.pod.katib.kubeflow.org\" denied the request"
+
+/* ---- reading ---- */
+
+/* Query-string escaping for a label selector. */
+static void add_escaped(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+			buf_addch(b, c);
+		else
+			buf_addf(b, "%%%02X", c);
+	}
+}
+
+static int get(struct kube_client *c, struct buf *path, struct doc **out,
+	       int missing_ok, struct fail *f)
+{
+	int ret = kube_get(c, path->buf, out, f);
+
+	buf_reset(path);
+	if (ret && missing_ok && f->kind == FAIL_HTTP && f->http_status == 404) {
+		fail_clear(f);
+		*out = NULL;
+		return 0;
+	}
+	return ret;
+}
+
+int snapshot_fetch(struct kube_client *c, const char *ns, const char *name,
+		   struct snapshot *out, struct fail *f)
+{
+	struct buf path = BUF_INIT, sel = BUF_INIT;
+	unsigned long before = kube_requests(c);
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->ns = ns;
+	out->name = name;
+	buf_adds(&sel, EXPERIMENT_LABEL "=");
+	buf_adds(&sel, name);
+
+	buf_addf(&path, "/apis/kubeflow.org/v1beta1/namespaces/%s/experiments/%s", ns, name);
+	if (get(c, &path, &out->experiment, 0, f))
+		goto out;
+	buf_addf(&path, "/apis/kubeflow.org/v1beta1/namespaces/%s/suggestions/%s", ns, name);
+	if (get(c, &path, &out->suggestion, 1, f))
+		goto out;
+	/* One list each, not one GET per trial: 5 or 500 trials cost the same. */
+	buf_addf(&path, "/apis/kubeflow.org/v1beta1/namespaces/%s/trials?labelSelector=", ns);
+	add_escaped(&path, sel.buf);
+	if (get(c, &path, &out->trials, 0, f))
+		goto out;
+	buf_addf(&path, "/api/v1/namespaces/%s/pods?labelSelector=", ns);
+	add_escaped(&path, sel.buf);
+	if (get(c, &path, &out->pods, 0, f))
+		goto out;
+	buf_addf(&path, "/api/v1/namespaces/%s/events", ns);
+	if (get(c, &path, &out->events, 0, f))
+		goto out;
+	ret = 0;
+out:
+	out->requests = kube_requests(c) - before;
+	buf_release(&path);
+	buf_release(&sel);
+	if (ret)
+		snapshot_release(out);
+	return ret;
+}
+
+void snapshot_release(struct snapshot *s)
+{
+	doc_free(s->experiment);
+	doc_free(s->suggestion);
+	doc_free(s->trials);
+	doc_free(s->pods);
+	doc_free(s->events);
+	s->experiment = s->suggestion = s->trials = s->pods = s->events = NULL;
+}
+
+/* ---- helpers over objects ---- */
+
+static const struct doc_node *items(const struct doc *list)
+{
+	const struct doc_node *n = list && list->root ? doc_get(list->root, "items") : NULL;
+
+	return n && n->kind == DOC_SEQ ? n->child : NULL;
+}
+
+static const char *str_at(const struct doc_node *n, const char *path)
+{
+	return doc_str(doc_lookup(n, path));
+}
+
+static const char *or_empty(const char *s)
+{
+	return s ? s : "";
+}
+
+/* The condition of type whose status is "True", or NULL. */
+static const struct doc_node *condition(const struct doc_node *obj,
+					const char *type)
+{
+	const struct doc_node *list = doc_lookup(obj, "status.conditions"), *c;
+
+	if (!list || list->kind != DOC_SEQ)
+		return NULL;
+	for (c = list->child; c; c = c->next)
+		if (!strcmp(or_empty(doc_get_str(c, "type")), type) &&
+		    !strcmp(or_empty(doc_get_str(c, "status")), "True"))
+			return c;
+	return NULL;
+}
+
+static const struct doc_node *condition_false(const struct doc_node *obj,
+					      const char *type)
+{
+	const struct doc_node *list = doc_lookup(obj, "status.conditions"), *c;
+
+	if (!list || list->kind != DOC_SEQ)
+		return NULL;
+	for (c = list->child; c; c = c->next)
+		if (!strcmp(or_empty(doc_get_str(c, "type")), type) &&
+		    !strcmp(or_empty(doc_get_str(c, "status")), "False"))
+			return c;
+	return NULL;
+}
+
+static int is_trial_name(const struct snapshot *s, const char *name)
+{
+	const struct doc_node *t;
+
+	for (t = items(s->trials); t; t = t->next)
+		if (!strcmp(or_empty(str_at(t, "metadata.name")), name))
+			return 1;
+	return 0;
+}
+
+/* ---- building diagnoses ---- */
+
+struct ctx {
+	const struct snapshot *s;
+	struct diagnosis_list *out;
+	struct arena *a;
+};
+
+static struct diagnosis *find(struct ctx *x, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < x->out->nr; i++)
+		if (!strcmp(x->out->item[i].id, id))
+			return &x->out->item[i];
+	return NULL;
+}
+
+static struct diagnosis *add(struct ctx *x, const char *id, enum severity sev,
+			     const char *summary, const char *fix,
+			     const char *upstream)
+{
+	struct diagnosis *d = find(x, id);
+
+	if (d)
+		return d;	/* one diagnosis per id, with all its evidence */
+	ALLOC_GROW(x->out->item, x->out->nr + 1, x->out->alloc);
+	d = &x->out->item[x->out->nr++];
+	memset(d, 0, sizeof(*d));
+	d->id = id;
+	d->severity = sev;
+	d->summary = arena_strdup(x->a, summary);
+	d->fix = fix ? arena_strdup(x->a, fix) : NULL;
+	d->upstream = upstream;
+	return d;
+}
+
+/* Evidence beyond a few items says nothing new; keep the screen short. */
+#define MAX_EVIDENCE 5
+
+static void evidence(struct ctx *x, struct diagnosis *d, const char *kind,
+		     const char *name, const char *field, const char *text)
+{
+	struct evidence *e;
+
+	if (d->nr_evidence >= MAX_EVIDENCE)
+		return;
+	ALLOC_GROW(d->evidence, d->nr_evidence + 1, d->alloc_evidence);
+	e = &d->evidence[d->nr_evidence++];
+	e->object = arena_printf(x->a, "%s/%s/%s", kind, x->s->ns, name);
+	e->field = arena_strdup(x->a, field);
+	e->text = arena_strdup(x->a, or_empty(text));
+}
+
+static void condition_evidence(struct ctx *x, struct diagnosis *d,
+			       const char *kind, const char *name,
+			       const struct doc_node *c)
+{
+	char *field = arena_printf(x->a, "status.conditions[%s]",
+				   or_empty(doc_get_str(c, "type")));
+	const char *reason = doc_get_str(c, "reason");
+	const char *msg = doc_get_str(c, "message");
+
+	evidence(x, d, kind, name, field,
+		 reason ? arena_printf(x->a, "%s: %s", reason, or_empty(msg)) : msg);
+}
+
+/* ---- the diagnoses ---- */
+
+static const char *algorithm_name(const struct snapshot *s)
+{
+	return or_empty(str_at(s->experiment->root, "spec.algorithm.algorithmName"));
+}
+
+static void check_events(struct ctx *x)
+{
+	const struct snapshot *s = x->s;
+	const struct doc_node *ev;
+	char *suggestion_prefix = arena_printf(x->a, "%s-%s-", s->name, algorithm_name(s));
+
+	for (ev = items(s->events); ev; ev = ev->next) {
+		const char *kind = or_empty(str_at(ev, "involvedObject.kind"));
+		const char *name = or_empty(str_at(ev, "involvedObject.name"));
+		const char *reason = or_empty(doc_get_str(ev, "reason"));
+		const char *msg = or_empty(doc_get_str(ev, "message"));
+		const char *ns = str_at(ev, "involvedObject.namespace");
+		struct diagnosis *d;
+
+		if (ns && strcmp(ns, s->ns))
+			continue;
+		if (!strcmp(kind, "Suggestion") && !strcmp(name, s->name)) {
+			if (strstr(msg, " is invalid") &&
+			    (strstr(msg, "Service \"") || strstr(msg, "Deployment.apps \""))) {
+				d = add(x, "invalid-derived-name", SEV_ERROR,
+					arena_printf(x->a, "the suggestion Service and Deployment '%s-%s' cannot be created, so no trial is ever suggested",
+						     s->name, algorithm_name(s)),
+					"recreate the Experiment under a name of lower case letters, digits and '-', starting with a letter, at most 40 characters (e.g. replace '.' with '-'); `kubectl katib validate` catches this before submission",
+					"https://github.com/kubeflow/katib/issues/1538");
+				evidence(x, d, "Suggestion", name, "events[ReconcileError]", msg);
+			} else if (strstr(msg, "rpc error: code =")) {
+				d = add(x, "suggestion-error", SEV_ERROR,
+					"the suggestion service keeps failing to produce trials",
+					"fix the search space or settings the service chokes on (see the message); `kubectl katib validate` checks the algorithm's settings and search space offline",
+					"https://github.com/kubeflow/katib/issues/2665");
+				evidence(x, d, "Suggestion", name, "events[ReconcileError]", msg);
+			} else if (strstr(msg, "failed to find suggestion config for algorithm")) {
+				d = add(x, "suggestion-error", SEV_ERROR,
+					"the katib-config no longer serves this Experiment's algorithm",
+					"ask the Katib admins to restore the algorithm in the katib-config ConfigMap, or recreate the Experiment with an algorithm it serves",
+					NULL);
+				evidence(x, d, "Suggestion", name, "events[ReconcileError]", msg);
+			}
+			continue;
+		}
+		if (!strcmp(kind, "Experiment") && !strcmp(name, s->name) &&
+		    !strcmp(reason, "ReconcileError")) {
+			d = add(x, "trial-generation-failed", SEV_ERROR,
+				"the controller cannot build trials from the trial template",
+				"fix the trial template as the message says (e.g. reference every parameter in trialParameters); `kubectl katib validate` finds these offline",
+				NULL);
+			evidence(x, d, "Experiment", name, "events[ReconcileError]", msg);
+			continue;
+		}
+		if (!strcmp(kind, "Trial") && is_trial_name(s, name) &&
+		    !strcmp(reason, "ReconcileError")) {
+			d = add(x, "trial-job-rejected", SEV_ERROR,
+				"the API server refuses the trials' job objects",
+				"make the trialSpec a valid object of its kind and check that its CRD is installed and Katib may create it (RBAC)",
+				NULL);
+			evidence(x, d, "Trial", name, "events[ReconcileError]", msg);
+			continue;
+		}
+		if (strstr(msg, POD_WEBHOOK) && strstr(msg, "Unable to find primary container") &&
+		    is_trial_name(s, name)) {
+			const char *list = strrchr(msg, '[');
+			const char *fix = list
+				? arena_printf(x->a, "set spec.trialTemplate.primaryContainerName to the training container's name (the pod has %s), or rename that container; every replica needs a container of that name", list)
+				: "set spec.trialTemplate.primaryContainerName to the training container's name, or rename that container; every replica needs a container of that name";
+
+			d = add(x, "primary-container-not-found", SEV_ERROR,
+				arena_printf(x->a, "Katib's pod webhook refuses every trial pod: no container is named '%s'",
+					     or_empty(str_at(s->experiment->root,
+							     "spec.trialTemplate.primaryContainerName"))),
+				fix, "https://github.com/kubeflow/katib/issues/1542");
+			evidence(x, d, kind, name, arena_printf(x->a, "events[%s]", reason), msg);
+			continue;
+		}
+		if (!strncmp(name, suggestion_prefix, strlen(suggestion_prefix)) &&
+		    !strcmp(kind, "Pod") &&
+		    (!strcmp(reason, "Failed") || !strcmp(reason, "BackOff") ||
+		     !strcmp(reason, "FailedScheduling"))) {
+			d = add(x, "suggestion-not-ready", SEV_ERROR,
+				arena_printf(x->a, "the suggestion Deployment '%s-%s' never becomes available, so no trial is suggested",
+					     s->name, algorithm_name(s)),
+				"ask the Katib admins to fix the algorithm's image in the katib-config (a pull error), its resources (quota, scheduling) or the service itself (a crash loop)",
+				NULL);
+			evidence(x, d, kind, name, arena_printf(x->a, "events[%s]", reason), msg);
+		}
+	}
+}
+
+static void check_suggestion(struct ctx *x)
+{
+	const struct doc_node *sug = x->s->suggestion ? x->s->suggestion->root : NULL;
+	const struct doc_node *c;
+	struct diagnosis *d;
+
+	if (!sug)
+		return;
+	if ((c = condition(sug, "Failed"))) {
+		const char *msg = or_empty(doc_get_str(c, "message"));
+
+		if (strstr(msg, "Validation failed")) {
+			d = add(x, "algorithm-settings-rejected", SEV_ERROR,
+				"the suggestion service rejected the algorithm or early-stopping settings, and the Experiment failed with it",
+				"correct the settings the message names, then recreate the Experiment; `kubectl katib validate` runs the same checks offline",
+				"https://github.com/kubeflow/katib/issues/1126");
+		} else {
+			d = add(x, "suggestion-error", SEV_ERROR,
+				"the Suggestion failed", "see the message; recreate the Experiment once it is fixed",
+				NULL);
+		}
+		condition_evidence(x, d, "Suggestion", x->s->name, c);
+		return;
+	}
+	if (!condition(sug, "Succeeded") && (c = condition_false(sug, "DeploymentReady"))) {
+		d = add(x, "suggestion-not-ready", SEV_ERROR,
+			arena_printf(x->a, "the suggestion Deployment '%s-%s' never becomes available, so no trial is suggested",
+				     x->s->name, algorithm_name(x->s)),
+			"ask the Katib admins to fix the algorithm's image in the katib-config (a pull error), its resources (quota, scheduling) or the service itself (a crash loop)",
+			NULL);
+		condition_evidence(x, d, "Suggestion", x->s->name, c);
+	}
+}
+
+/* A container's status; istio's native sidecar is an init container. */
+static const struct doc_node *container_status(const struct doc_node *pod,
+					       const char *name)
+{
+	static const char *const lists[] = { "status.containerStatuses",
+					     "status.initContainerStatuses" };
+	const struct doc_node *list, *c;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lists); i++) {
+		list = doc_lookup(pod, lists[i]);
+		for (c = list && list->kind == DOC_SEQ ? list->child : NULL; c; c = c->next)
+			if (!strcmp(or_empty(doc_get_str(c, "name")), name))
+				return c;
+	}
+	return NULL;
+}
+
+static void check_pods(struct ctx *x)
+{
+	const char *primary = or_empty(str_at(x->s->experiment->root,
+					      "spec.trialTemplate.primaryContainerName"));
+	const struct doc_node *pod;
+
+	for (pod = items(x->s->pods); pod; pod = pod->next) {
+		const char *name = or_empty(str_at(pod, "metadata.name"));
+		const char *phase = or_empty(str_at(pod, "status.phase"));
+		const struct doc_node *main_c = container_status(pod, primary);
+		const struct doc_node *proxy = container_status(pod, "istio-proxy");
+		const struct doc_node *list, *c;
+		struct diagnosis *d;
+		int64_t code = -1;
+
+		if (!strcmp(phase, "Running") && main_c && proxy &&
+		    doc_lookup(main_c, "state.terminated") &&
+		    !doc_int(doc_lookup(main_c, "state.terminated.exitCode"), &code) &&
+		    code == 0 && doc_lookup(proxy, "state.running")) {
+			d = add(x, "istio-sidecar-blocks-completion", SEV_ERROR,
+				"training finished, but the istio-proxy sidecar keeps the trial pods, and so the trials, running",
+				"add the label sidecar.istio.io/inject: \"false\" to every pod template of the trialSpec (or create the Experiment in a namespace without istio injection)",
+				"https://github.com/kubeflow/katib/issues/1412");
+			evidence(x, d, "Pod", name, "status.containerStatuses",
+				 arena_printf(x->a, "%s terminated with exit code 0; istio-proxy still running", primary));
+			continue;
+		}
+		if (strcmp(phase, "Pending"))
+			continue;
+		list = doc_lookup(pod, "status.conditions");
+		for (c = list && list->kind == DOC_SEQ ? list->child : NULL; c; c = c->next)
+			if (!strcmp(or_empty(doc_get_str(c, "type")), "PodScheduled") &&
+			    !strcmp(or_empty(doc_get_str(c, "status")), "False")) {
+				d = add(x, "trial-pods-pending", SEV_ERROR,
+					"trial pods cannot start",
+					"lower the trials' resource requests or ask for capacity; check node selectors and tolerations",
+					NULL);
+				condition_evidence(x, d, "Pod", name, c);
+			}
+		list = doc_lookup(pod, "status.containerStatuses");
+		for (c = list && list->kind == DOC_SEQ ? list->child : NULL; c; c = c->next) {
+			const char *why = str_at(c, "state.waiting.reason");
+
+			if (why && (strstr(why, "ImagePull") || !strcmp(why, "ErrImagePull") ||
+				    !strcmp(why, "InvalidImageName") ||
+				    !strcmp(why, "CreateContainerConfigError"))) {
+				d = add(x, "trial-pods-pending", SEV_ERROR,
+					"trial pods cannot start",
+					"fix the image reference or its pull secret (imagePullSecrets), or the missing ConfigMap/Secret the message names",
+					NULL);
+				evidence(x, d, "Pod", name,
+					 arena_printf(x->a, "status.containerStatuses[%s].state.waiting",
+						      or_empty(doc_get_str(c, "name"))),
+					 arena_printf(x->a, "%s: %s", why,
+						      or_empty(str_at(c, "state.waiting.message"))));
+			}
+		}
+	}
+}
+
+static void check_trials(struct ctx *x, struct diagnosis *failed_exp)
+{
+	const struct doc_node *t, *c;
+
+	for (t = items(x->s->trials); t; t = t->next) {
+		const char *name = or_empty(str_at(t, "metadata.name"));
+
+		if ((c = condition(t, "MetricsUnavailable"))) {
+			struct diagnosis *d = add(x, "metrics-unavailable", SEV_ERROR,
+				arena_printf(x->a, "trials finish, but their objective metric '%s' is never collected",
+					     or_empty(str_at(x->s->experiment->root,
+							     "spec.objective.objectiveMetricName"))),
+				"make the program print the metric as NAME=VALUE on its own line (or set metricsCollectorSpec.source.filter.metricsFormat to match what it prints), under exactly the objectiveMetricName",
+				NULL);
+			condition_evidence(x, d, "Trial", name, c);
+			if (failed_exp)
+				condition_evidence(x, failed_exp, "Trial", name, c);
+		} else if (failed_exp && (c = condition(t, "Failed"))) {
+			condition_evidence(x, failed_exp, "Trial", name, c);
+		}
+	}
+}
+
+static void check_spec(struct ctx *x, const struct katib_config *config)
+{
+	struct diag_list findings = DIAG_LIST_INIT;
+	struct diagnosis *d = NULL;
+	size_t i;
+
+	findings.file = "cluster";
+	validate_doc(x->s->experiment, config, NULL, &findings);
+	for (i = 0; i < findings.nr; i++) {
+		const struct diag *f = &findings.item[i];
+
+		if (f->severity != SEV_ERROR)
+			continue;
+		if (!d)
+			d = add(x, "spec-invalid", SEV_ERROR,
+				"the Experiment's spec breaks rules that `kubectl katib validate` checks",
+				"run `kubectl katib explain RULE` for each rule named above, fix the spec and recreate the Experiment",
+				NULL);
+		evidence(x, d, "Experiment", x->s->name, f->path ? f->path : "",
+			 arena_printf(x->a, "%s [%s]", f->message, f->rule->id));
+	}
+	diag_list_release(&findings);
+}
+
+/* Most severe first; in the order found among equals (a stable sort). */
+static void sort_by_severity(struct diagnosis_list *out)
+{
+	size_t i, j;
+
+	for (i = 1; i < out->nr; i++) {
+		struct diagnosis d = out->item[i];
+
+		for (j = i; j > 0 && out->item[j - 1].severity < d.severity; j--)
+			out->item[j] = out->item[j - 1];
+		out->item[j] = d;
+	}
+}
+
+void diagnose(const struct snapshot *s, const struct katib_config *config,
+	      struct diagnosis_list *out)
+{
+	const struct doc_node *exp = s->experiment->root, *c, *list;
+	struct ctx x = { s, out, &out->arena };
+	struct diagnosis *failed = NULL, *d;
+	int64_t running = 0, done = 0;
+
+	list = doc_lookup(exp, "status.conditions");
+	out->phase = list && list->kind == DOC_SEQ && list->last
+			     ? arena_strdup(&out->arena, or_empty(doc_get_str(list->last, "type")))
+			     : "Pending";
+
+	check_suggestion(&x);
+	check_events(&x);
+	if ((c = condition(exp, "Failed")) &&
+	    strstr(or_empty(doc_get_str(c, "message")), "max failed count")) {
+		failed = add(&x, "max-failed-trials-reached", SEV_ERROR,
+			     "the Experiment failed: too many trials failed (their own reasons follow)",
+			     "fix what makes the trials fail (see each Trial's reason and its pod's logs), or raise spec.maxFailedTrialCount",
+			     NULL);
+		condition_evidence(&x, failed, "Experiment", s->name, c);
+	}
+	check_trials(&x, failed);
+	check_pods(&x);
+	check_spec(&x, config);
+
+	if (!out->nr) {
+		doc_int(doc_lookup(exp, "status.trialsRunning"), &running);
+		doc_int(doc_lookup(exp, "status.trialsSucceeded"), &done);
+		if ((c = condition(exp, "Succeeded"))) {
+			d = add(&x, "succeeded", SEV_INFO, "the Experiment finished successfully",
+				NULL, NULL);
+			condition_evidence(&x, d, "Experiment", s->name, c);
+		} else if ((c = condition(exp, "Running"))) {
+			d = add(&x, "healthy", SEV_INFO,
+				arena_printf(&out->arena, "running normally: %lld trial(s) running, %lld succeeded",
+					     (long long)running, (long long)done),
+				NULL, NULL);
+			condition_evidence(&x, d, "Experiment", s->name, c);
+		} else {
+			d = add(&x, "starting", SEV_INFO,
+				"no trial yet, and nothing wrong found: Katib may still be starting the suggestion service",
+				"look again in a minute; an Experiment that stays like this has its reason on the Suggestion",
+				NULL);
+		}
+	}
+	sort_by_severity(out);
+}
+
+void diagnosis_list_release(struct diagnosis_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->nr; i++)
+		free(list->item[i].evidence);
+	free(list->item);
+	arena_release(&list->arena);
+	memset(list, 0, sizeof(*list));
+}
+
+int diagnosis_list_has_problem(const struct diagnosis_list *list)
+{
+	size_t i;
+
+	for (i = 0; i < list->nr; i++)
+		if (list->item[i].severity >= SEV_WARNING)
+			return 1;
+	return 0;
+}

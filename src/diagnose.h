@@ -1,0 +1,77 @@
+/*
+ * diagnose.h: why an Experiment on a cluster is stuck or failed, from
+ * the objects around it: the Experiment, its Suggestion, its Trials, their
+ * pods, and the namespace's Events.  Katib keeps the reason on whichever
+ * of these it happened to touch; a diagnosis names it, quotes the decisive
+ * evidence and gives the fix.
+ */
+#ifndef KATIB_SRC_DIAGNOSE_H
+#define KATIB_SRC_DIAGNOSE_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "diag.h"
+#include "fail.h"
+
+struct doc;
+struct doc_node;
+struct katib_config;
+struct kube_client;
+
+/* What was read from the cluster about one Experiment. */
+struct snapshot {
+	const char *ns, *name;
+	struct doc *experiment;
+	struct doc *suggestion;		/* NULL: none (yet) */
+	struct doc *trials;		/* lists: a doc with an items sequence */
+	struct doc *pods;
+	struct doc *events;
+	unsigned long requests;		/* API requests it took */
+};
+
+/*
+ * Reads the Experiment ns/name and what belongs to it with a fixed number
+ * of requests, however many trials there are: lists go by label selector,
+ * never one GET per trial.  Returns 0, or -1 with f set (FAIL_HTTP with
+ * status 404 when the Experiment does not exist).
+ */
+int snapshot_fetch(struct kube_client *c, const char *ns, const char *name,
+		   struct snapshot *out, struct fail *f);
+void snapshot_release(struct snapshot *s);
+
+struct evidence {
+	const char *object;	/* "Kind/namespace/name" */
+	const char *field;	/* where in it, e.g. "status.conditions[Failed]" */
+	const char *text;	/* the exact message */
+};
+
+struct diagnosis {
+	const char *id;		/* a contract: see the ids in diagnose.c */
+	enum severity severity;
+	const char *summary;
+	struct evidence *evidence;
+	size_t nr_evidence, alloc_evidence;
+	const char *fix;
+	const char *upstream;	/* the upstream issue, or NULL */
+};
+
+struct diagnosis_list {
+	struct arena arena;
+	struct diagnosis *item;
+	size_t nr, alloc;
+	const char *phase;	/* the Experiment's latest condition type */
+};
+
+/*
+ * Diagnoses s, most important first.  config checks the Experiment's spec
+ * with the offline rules as well.
+ */
+void diagnose(const struct snapshot *s, const struct katib_config *config,
+	      struct diagnosis_list *out);
+void diagnosis_list_release(struct diagnosis_list *list);
+
+/* True when list holds a problem (anything but healthy/succeeded/starting). */
+int diagnosis_list_has_problem(const struct diagnosis_list *list);
+
+#endif

@@ -1,0 +1,152 @@
+#!/usr/bin/env bats
+# kubectl katib explain experiment NAME: the diagnosis of a live
+# Experiment, against recorded clusters served by the replay server.
+
+bats_require_minimum_version 1.5.0
+load lib/common
+
+: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
+
+# serve SCENARIO: the scenario plus the shared noise, on the replay server.
+serve() {
+	local dir="$BATS_TEST_TMPDIR/cluster"
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	cp -R "$TESTS_DIR/data/explain/$1/." "$TESTS_DIR/data/explain/common/." "$dir/"
+	serve_dir "$dir"
+}
+
+serve_dir() {
+	REPLAY_CFG="$BATS_TEST_TMPDIR/kubeconfig.$RANDOM"
+	"$KATIB_REPLAY" serve "$1" --kubeconfig-out "$REPLAY_CFG" --log "$BATS_TEST_TMPDIR/requests.log" \
+		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
+	REPLAY_PID=$!
+	for _ in $(seq 100); do [ -s "$REPLAY_CFG" ] && break; sleep 0.05; done
+	[ -s "$REPLAY_CFG" ]
+}
+
+stop() {
+	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
+	REPLAY_PID=
+}
+
+teardown() {
+	stop
+	true
+}
+
+# diagnose SCENARIO WANT-EXIT FIRST-ID [EVIDENCE-TEXT]: runs explain -o json
+# and checks the most important diagnosis and its decisive evidence.
+diagnose() {
+	local name=mnist
+	[ "$1" = invalid-derived-name ] && name=mnist.v2
+	serve "$1"
+	run --separate-stderr katib explain experiment "$name" -n team-a --kubeconfig "$REPLAY_CFG" -o json
+	refute_crash
+	[ "$status" -eq "$2" ] || { echo "exit $status, want $2"; echo "$output$stderr"; return 1; }
+	[ "$(jq -r '.experiment' <<< "$output")" = "team-a/$name" ]
+	[ "$(jq -r '.diagnoses[0].id' <<< "$output")" = "$3" ] ||
+		{ echo "first diagnosis:"; jq . <<< "$output"; return 1; }
+	[ "$(jq -r '.diagnoses[0].fix | type' <<< "$output")" != null ] || [ "$2" -eq 0 ]
+	if [ -n "${4:-}" ]; then
+		jq -e --arg t "$4" '.diagnoses[0].evidence | map(.text) | any(contains($t))' <<< "$output" > /dev/null ||
+			{ echo "no evidence with: $4"; jq . <<< "$output"; return 1; }
+	fi
+	stop
+}
+
+@test "healthy and succeeded Experiments exit 0" {
+	diagnose healthy 0 healthy "Experiment is running"
+	diagnose succeeded 0 succeeded "Objective goal has reached"
+}
+
+@test "bug class 1: a name that breaks the suggestion Service" {
+	diagnose invalid-derived-name 1 invalid-derived-name 'Service "mnist.v2-random" is invalid'
+	[ "$(jq -r '.diagnoses[0].evidence[0].object' <<< "$output")" = Suggestion/team-a/mnist.v2 ]
+	[ "$(jq -r '.diagnoses[0].upstream' <<< "$output")" = https://github.com/kubeflow/katib/issues/1538 ]
+	# The offline rules agree, and say so.
+	jq -e '.diagnoses[] | select(.id == "spec-invalid") | .evidence[] | select(.text | contains("[name-invalid]"))' <<< "$output" > /dev/null
+}
+
+@test "bug class 2: settings the suggestion service rejects" {
+	diagnose algorithm-settings-rejected 1 algorithm-settings-rejected \
+		"Validation failed: ValidateAlgorithmSettings Error: random_state should be great or equal than zero"
+	[ "$(jq -r '.phase' <<< "$output")" = Failed ]
+}
+
+@test "bug class 3: a primaryContainerName no container has" {
+	diagnose primary-container-not-found 1 primary-container-not-found \
+		'denied the request: Unable to find primary container trainer in mutated pod containers [training-container]'
+	[ "$(jq -r '.diagnoses[0].evidence | length' <<< "$output")" = 2 ]
+	[[ "$(jq -r '.diagnoses[0].fix' <<< "$output")" == *"[training-container]"* ]]
+}
+
+@test "bug class 4: the istio sidecar keeps finished trials running" {
+	diagnose istio-sidecar-blocks-completion 1 istio-sidecar-blocks-completion \
+		"training-container terminated with exit code 0; istio-proxy still running"
+	[ "$(jq -r '.diagnoses[0].evidence[0].object' <<< "$output")" = Pod/team-a/mnist-4xk9w2lq-7zl4k ]
+}
+
+@test "failed trials: max-failed-trials-reached quotes each trial's reason" {
+	diagnose max-failed-trials-reached 1 max-failed-trials-reached "max failed count has reached"
+	jq -e '.diagnoses[0].evidence | map(.object) | index("Trial/team-a/mnist-b8d2m6zt")' <<< "$output" > /dev/null
+	jq -e '.diagnoses[0].evidence | any(.text | contains("BackoffLimitExceeded"))' <<< "$output" > /dev/null
+}
+
+@test "metrics-unavailable, trial-pods-pending, suggestion-not-ready" {
+	diagnose metrics-unavailable 1 metrics-unavailable "Metrics are not available"
+	diagnose trial-pods-pending 1 trial-pods-pending "3 Insufficient nvidia.com/gpu"
+	jq -e '.diagnoses[0].evidence | any(.text | startswith("ImagePullBackOff:"))' <<< "$output" > /dev/null
+	diagnose suggestion-not-ready 1 suggestion-not-ready 'Failed to pull image "ghcr.io/kubeflow/katib/suggestion-hyperopt:v0.19.0-typo"'
+}
+
+@test "trial-generation-failed, trial-job-rejected, suggestion-error" {
+	diagnose trial-generation-failed 1 trial-generation-failed 'ConfigMap "trial-templates" not found'
+	diagnose trial-job-rejected 1 trial-job-rejected 'cannot create resource "jobs"'
+	diagnose suggestion-error 1 suggestion-error "Exception calling application: math domain error"
+}
+
+@test "the noise beside an Experiment is not taken for its evidence" {
+	diagnose healthy 0 healthy
+	[ "$(jq -r '.diagnoses | length' <<< "$output")" = 1 ]
+}
+
+@test "text output: short, ordered, the evidence quoted, the fix given" {
+	serve primary-container-not-found
+	run --separate-stderr -1 katib explain experiment mnist -n team-a --kubeconfig "$REPLAY_CFG"
+	assert_golden "$TESTS_DIR/golden/explain/live-primary-container.txt"
+}
+
+@test "requests do not grow with the number of trials" {
+	local n dir counts=()
+	for n in 5 500; do
+		dir="$BATS_TEST_TMPDIR/trials-$n"
+		mkdir -p "$dir"
+		cp -R "$TESTS_DIR/data/explain/healthy/." "$dir/"
+		rm -f "$dir/trials.yaml"
+		{
+			echo "apiVersion: v1"; echo "kind: List"; echo "items:"
+			for i in $(seq "$n"); do
+				printf '  - {apiVersion: kubeflow.org/v1beta1, kind: Trial, metadata: {name: mnist-t%04d, namespace: team-a, labels: {katib.kubeflow.org/experiment: mnist}}, status: {conditions: [{type: Running, status: "True"}]}}\n' "$i"
+			done
+		} > "$dir/trials.yaml"
+		: > "$BATS_TEST_TMPDIR/requests.log"
+		serve_dir "$dir"
+		run --separate-stderr -0 katib explain experiment mnist -n team-a --kubeconfig "$REPLAY_CFG" -o json
+		stop
+		counts+=("$(grep -c . "$BATS_TEST_TMPDIR/requests.log")")
+	done
+	echo "requests: ${counts[*]}"
+	[ "${counts[0]}" -gt 0 ]
+	[ "${counts[0]}" -eq "${counts[1]}" ]
+}
+
+@test "a missing Experiment or an unreachable cluster is exit 3" {
+	serve healthy
+	run --separate-stderr -3 katib explain experiment nope -n team-a --kubeconfig "$REPLAY_CFG"
+	[[ "$stderr" == *'Error from server (NotFound)'* ]]
+	stop
+	run --separate-stderr -3 katib explain experiment mnist -n team-a --kubeconfig "$REPLAY_CFG" --request-timeout 2s
+	refute_crash
+	[ -z "$output" ]
+}
