@@ -9,6 +9,7 @@
 #include "cluster.h"
 #include "cmd.h"
 #include "diag.h"
+#include "diagnose.h"
 #include "doc.h"
 #include "doc-emit.h"
 #include "doc-json.h"
@@ -75,7 +76,8 @@ static const char usage_text[] =
 	"      --dry-run MODE           none (default); client: only print; server: let\n"
 	"                               the cluster's webhooks judge it, keep nothing\n"
 	"      --wait[=DURATION]        follow the Experiment until a trial runs, it ends,\n"
-	"                               or DURATION passes (default 10m)\n"
+	"                               or DURATION passes (default 10m); when it fails\n"
+	"                               or stalls, say why as 'explain experiment' does\n"
 	"      --kubeconfig, --context, --cluster, --user, --request-timeout\n"
 	"                               as for kubectl\n"
 	"  -h, --help                   show this help\n"
@@ -204,6 +206,29 @@ static long now_ms(void)
 }
 
 /*
+ * Why the Experiment is not progressing, as `explain experiment` says it
+ * (on stderr: stdout carries what was created).
+ */
+static void explain_stall(struct create_run *run, const char *ns,
+			  const char *name)
+{
+	struct snapshot snap;
+	struct diagnosis_list list;
+	struct fail f = FAIL_INIT;
+
+	if (snapshot_fetch(run->kube, ns, name, &snap, &f)) {
+		warning_msg("cannot diagnose it: %s", f.msg);
+		return;
+	}
+	memset(&list, 0, sizeof(list));
+	diagnose(&snap, &katib_config_default, &list);
+	fputc('\n', stderr);
+	explain_report(stderr, &snap, &list);
+	diagnosis_list_release(&list);
+	snapshot_release(&snap);
+}
+
+/*
  * Follows the Experiment until a trial runs, it succeeds or fails, or the
  * deadline passes; progress goes to stderr, one updating line on a TTY.
  */
@@ -253,22 +278,17 @@ static int wait_for(struct create_run *run, const char *ns, const char *name)
 				  doc_get_str(c, "message") ? doc_get_str(c, "message")
 							     : "no reason given");
 			doc_free(d);
+			explain_stall(run, ns, name);
 			status = STATUS_FINDINGS;
 			break;
 		}
 		if (now_ms() >= deadline) {
 			if (tty)
 				fputc('\n', stderr);
-			c = last_condition(st);
 			error_msg("experiment %s has no running trial after waiting %.1fs",
 				  name, run->wait_ms / 1000.0);
-			if (c && doc_get_str(c, "message"))
-				hint_msg("its last condition is %s: %s",
-					 doc_get_str(c, "type") ? doc_get_str(c, "type") : "?",
-					 doc_get_str(c, "message"));
-			hint_msg("check it with 'kubectl katib validate --cluster-facts' and 'kubectl describe experiment %s -n %s'",
-				 name, ns);
 			doc_free(d);
+			explain_stall(run, ns, name);
 			status = STATUS_FINDINGS;
 			break;
 		}

@@ -356,23 +356,23 @@ static void print_json(const struct snapshot *s, const struct diagnosis_list *li
 	buf_release(&b);
 }
 
-static void print_text(const struct snapshot *s, const struct diagnosis_list *list)
+void explain_report(FILE *fp, const struct snapshot *s,
+		    const struct diagnosis_list *list)
 {
 	size_t i, j;
 
-	printf("Experiment %s/%s: %s\n", s->ns, s->name, list->phase);
+	fprintf(fp, "Experiment %s/%s: %s\n", s->ns, s->name, list->phase);
 	for (i = 0; i < list->nr; i++) {
 		const struct diagnosis *d = &list->item[i];
 
-		printf("\n%s: %s [%s]\n", severity_name(d->severity), d->summary, d->id);
+		fprintf(fp, "\n%s: %s [%s]\n", severity_name(d->severity), d->summary, d->id);
 		for (j = 0; j < d->nr_evidence; j++)
-			printf("  evidence: %s %s:\n    %s\n", d->evidence[j].object,
-			       d->evidence[j].field, d->evidence[j].text);
+			fprintf(fp, "  evidence: %s %s:\n    %s\n", d->evidence[j].object,
+				d->evidence[j].field, d->evidence[j].text);
 		if (d->fix)
-			printf("  fix: %s\n", d->fix);
+			fprintf(fp, "  fix: %s\n", d->fix);
 		if (d->upstream)
-			printf("  upstream: %s\n",
-			       d->upstream);
+			fprintf(fp, "  upstream: %s\n", d->upstream);
 	}
 }
 
@@ -403,7 +403,7 @@ static int explain_live(const char *name, const struct cluster_opts *copts,
 	if (json)
 		print_json(&snap, &list);
 	else
-		print_text(&snap, &list);
+		explain_report(stdout, &snap, &list);
 	status = diagnosis_list_has_problem(&list) ? STATUS_FINDINGS : STATUS_OK;
 	diagnosis_list_release(&list);
 	snapshot_release(&snap);

@@ -5,6 +5,8 @@
 #ifndef KATIB_PLUGIN_CMD_H
 #define KATIB_PLUGIN_CMD_H
 
+#include <stdio.h>
+
 enum exit_status {
 	STATUS_OK = 0,
 	STATUS_FINDINGS = 1,
@@ -21,6 +23,12 @@ struct cmd {
 int cmd_validate(int argc, char **argv);
 int cmd_create(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+
+/* cmd-explain.c: a live Experiment's diagnosis, for people. */
+struct snapshot;
+struct diagnosis_list;
+void explain_report(FILE *fp, const struct snapshot *s,
+		    const struct diagnosis_list *list);
 
 /* report.c */
 void error_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

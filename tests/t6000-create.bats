@@ -201,6 +201,9 @@ golden_create() {
 	run --separate-stderr -1 katib create idle --image "$IMG" --objective acc \
 		--param lr=double:0.01:0.1 --kubeconfig "$REPLAY_CFG" -n team-a --wait=1s -- python t.py
 	stderr_has "error: experiment idle has no running trial after waiting 1.0s"
+	# and says why, as explain does: here, nothing is wrong yet
+	stderr_has "Experiment team-a/idle: Pending"
+	stderr_has "[starting]"
 	# The replay server keeps what it is sent, status included.
 	katib create running --image "$IMG" --objective acc --param lr=double:0.01:0.1 \
 		--dry-run=client -- python t.py > "$BATS_TEST_TMPDIR/r.yaml"
