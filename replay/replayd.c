@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "doc-json.h"
 #include "doc-yaml.h"
+#include "recorded.h"
 #include "experiment.h"
 
 #include <arpa/inet.h>
@@ -100,8 +101,7 @@ struct server {
 	size_t nr, alloc;
 	FILE *log;
 	const char *token;		/* when set, requests need this bearer */
-	const struct doc_node **reviews;	/* recorded AdmissionReviews */
-	size_t nr_reviews, alloc_reviews;
+	struct recorded rec;		/* the recording; owns its objects */
 	int client_ca;			/* TLS: require a verified client cert */
 	struct fault *faults;
 	size_t nr_faults, alloc_faults;
@@ -175,27 +175,6 @@ static void add_object(struct server *s, const struct doc_node *n,
 	o->json = json ? arena_strdup(&s->arena, json) : NULL;
 }
 
-static void add_doc_objects(struct server *s, const struct doc_node *root)
-{
-	const char *kind = doc_get_str(root, "kind");
-	const struct doc_node *items = doc_get_kind(root, "items", DOC_SEQ), *c;
-
-	if (!root || root->kind != DOC_MAP)
-		return;
-	/* AdmissionReviews answer creates; they are not objects to serve. */
-	if (kind && !strcmp(kind, "AdmissionReview")) {
-		ALLOC_GROW(s->reviews, s->nr_reviews + 1, s->alloc_reviews);
-		s->reviews[s->nr_reviews++] = root;
-		return;
-	}
-	if (kind && strlen(kind) >= 4 && !strcmp(kind + strlen(kind) - 4, "List") && items) {
-		for (c = items->child; c; c = c->next)
-			add_object(s, c, NULL);
-		return;
-	}
-	add_object(s, root, NULL);
-}
-
 /*
  * A recorded AdmissionReview whose request object has the same kind, name
  * and namespace as a created one answers for the admission chain.
@@ -208,8 +187,8 @@ static const struct doc_node *matching_review(const struct server *s,
 	const char *name = doc_str(doc_lookup(obj, "metadata.name"));
 	size_t i;
 
-	for (i = 0; i < s->nr_reviews; i++) {
-		const struct doc_node *req = doc_get_kind(s->reviews[i], "request", DOC_MAP);
+	for (i = 0; i < s->rec.nr_reviews; i++) {
+		const struct doc_node *req = doc_get_kind(s->rec.reviews[i], "request", DOC_MAP);
 		const struct doc_node *o = doc_get_kind(req, "object", DOC_MAP);
 		const char *rns = doc_get_str(req, "namespace");
 
@@ -219,80 +198,24 @@ static const struct doc_node *matching_review(const struct server *s,
 		    doc_str(doc_lookup(o, "metadata.name")) &&
 		    !strcmp(doc_str(doc_lookup(o, "metadata.name")), name) &&
 		    (!rns || !ns || !strcmp(rns, ns)))
-			return doc_get_kind(s->reviews[i], "response", DOC_MAP);
+			return doc_get_kind(s->rec.reviews[i], "response", DOC_MAP);
 	}
 	return NULL;
 }
 
-static int load_file(struct server *s, const char *path)
+/* The recording's objects become served objects. */
+static int load_recording(struct server *s)
 {
-	struct doc_reader *r;
 	struct fail f = FAIL_INIT;
-	struct doc *d;
-	int ret;
+	size_t i;
 
-	if (doc_reader_open(&r, path, path, NULL, &f)) {
+	if (recorded_load(&s->rec, s->dir, &f)) {
 		fprintf(stderr, "katib-replay: %s\n", f.msg);
 		return -1;
 	}
-	while ((ret = doc_reader_next(r, &d, &f)) > 0) {
-		if (d->error) {
-			fprintf(stderr, "katib-replay: %s:%u: %s\n", path,
-				(unsigned)d->error->at.line, d->error->message);
-			doc_free(d);
-			doc_reader_free(r);
-			return -1;
-		}
-		ALLOC_GROW(s->docs, s->nr_docs + 1, s->alloc_docs);
-		s->docs[s->nr_docs++] = d;
-		add_doc_objects(s, d->root);
-	}
-	doc_reader_free(r);
-	if (ret < 0) {
-		fprintf(stderr, "katib-replay: %s\n", f.msg);
-		return -1;
-	}
+	for (i = 0; i < s->rec.nr; i++)
+		add_object(s, s->rec.object[i], NULL);
 	return 0;
-}
-
-static int wanted(const char *name)
-{
-	size_t n = strlen(name);
-
-	return (n > 5 && !strcmp(name + n - 5, ".yaml")) ||
-	       (n > 4 && !strcmp(name + n - 4, ".yml")) ||
-	       (n > 5 && !strcmp(name + n - 5, ".json"));
-}
-
-static int load_dir(struct server *s, const char *dir, int depth)
-{
-	struct dirent **list;
-	int n, i, ret = 0;
-
-	if (depth > 32)
-		return 0;
-	n = scandir(dir, &list, NULL, alphasort);
-	if (n < 0) {
-		fprintf(stderr, "katib-replay: cannot read '%s': %s\n", dir, strerror(errno));
-		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		struct buf path = BUF_INIT;
-		struct stat st;
-
-		buf_addf(&path, "%s/%s", dir, list[i]->d_name);
-		if (list[i]->d_name[0] != '.' && strcmp(list[i]->d_name, "logs") &&
-		    !stat(path.buf, &st) && !ret) {
-			if (S_ISDIR(st.st_mode))
-				ret = load_dir(s, path.buf, depth + 1);
-			else if (wanted(list[i]->d_name))
-				ret = load_file(s, path.buf);
-		}
-		buf_release(&path);
-		free(list[i]);
-	}
-	free(list);
-	return ret;
 }
 
 /*
@@ -1242,7 +1165,7 @@ static int serve(int argc, char **argv)
 		goto out;
 	}
 	s.client_ca = client_ca != NULL;
-	if (load_dir(&s, s.dir, 0)) {
+	if (load_recording(&s)) {
 		status = 2;
 		goto out;
 	}
@@ -1303,7 +1226,7 @@ out:
 	free(key_pem);
 	free(client_ca_pem);
 	free(s.faults);
-	free(s.reviews);
+	recorded_release(&s.rec);
 	if (s.log)
 		fclose(s.log);
 	for (k = 0; k < s.nr_docs; k++)

@@ -1,0 +1,133 @@
+#include "compat.h"
+#include "recorded.h"
+#include "alloc.h"
+#include "buf.h"
+#include "doc.h"
+#include "doc-yaml.h"
+#include "experiment.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
+
+/* Deeper trees are not recordings; a symlink loop must not recurse forever. */
+#define MAX_DEPTH 32
+
+static void add_root(struct recorded *r, const struct doc_node *root)
+{
+	const char *kind = doc_get_str(root, "kind");
+	const struct doc_node *items = doc_get_kind(root, "items", DOC_SEQ), *c;
+
+	if (!root || root->kind != DOC_MAP)
+		return;
+	/* AdmissionReviews answer creates; they are not objects. */
+	if (kind && !strcmp(kind, "AdmissionReview")) {
+		ALLOC_GROW(r->reviews, r->nr_reviews + 1, r->alloc_reviews);
+		r->reviews[r->nr_reviews++] = root;
+		return;
+	}
+	if (kind && strlen(kind) >= 4 && !strcmp(kind + strlen(kind) - 4, "List") && items) {
+		for (c = items->child; c; c = c->next)
+			if (c->kind == DOC_MAP) {
+				ALLOC_GROW(r->object, r->nr + 1, r->alloc);
+				r->object[r->nr++] = c;
+			}
+		return;
+	}
+	ALLOC_GROW(r->object, r->nr + 1, r->alloc);
+	r->object[r->nr++] = root;
+}
+
+static int load_file(struct recorded *r, const char *path, struct fail *f)
+{
+	struct doc_reader *reader;
+	struct doc *d;
+	int ret;
+
+	if (doc_reader_open(&reader, path, path, NULL, f))
+		return -1;
+	while ((ret = doc_reader_next(reader, &d, f)) > 0) {
+		if (d->error) {
+			fail_set(f, FAIL_PROTOCOL, "%s:%u: %s", path,
+				 (unsigned)d->error->at.line, d->error->message);
+			doc_free(d);
+			doc_reader_free(reader);
+			return -1;
+		}
+		ALLOC_GROW(r->docs, r->nr_docs + 1, r->alloc_docs);
+		r->docs[r->nr_docs++] = d;
+		add_root(r, d->root);
+	}
+	doc_reader_free(reader);
+	return ret < 0 ? -1 : 0;
+}
+
+static int wanted(const char *name)
+{
+	size_t n = strlen(name);
+
+	return (n > 5 && !strcmp(name + n - 5, ".yaml")) ||
+	       (n > 4 && !strcmp(name + n - 4, ".yml")) ||
+	       (n > 5 && !strcmp(name + n - 5, ".json"));
+}
+
+static int load_dir(struct recorded *r, const char *dir, int depth,
+		    struct fail *f)
+{
+	struct dirent **list;
+	int n, i, ret = 0;
+
+	if (depth > MAX_DEPTH)
+		return 0;
+	n = scandir(dir, &list, NULL, alphasort);
+	if (n < 0)
+		return fail_set(f, errno == ENOENT ? FAIL_NOT_FOUND : FAIL_IO,
+				"cannot read '%s': %s", dir, strerror(errno));
+	for (i = 0; i < n; i++) {
+		struct buf path = BUF_INIT;
+		struct stat st;
+
+		buf_addf(&path, "%s/%s", dir, list[i]->d_name);
+		if (list[i]->d_name[0] != '.' && strcmp(list[i]->d_name, "logs") &&
+		    !stat(path.buf, &st) && !ret) {
+			if (S_ISDIR(st.st_mode))
+				ret = load_dir(r, path.buf, depth + 1, f);
+			else if (wanted(list[i]->d_name))
+				ret = load_file(r, path.buf, f);
+		}
+		buf_release(&path);
+		free(list[i]);
+	}
+	free(list);
+	return ret;
+}
+
+int recorded_load(struct recorded *out, const char *dir, struct fail *f)
+{
+	struct stat st;
+
+	memset(out, 0, sizeof(*out));
+	out->dir = dir;
+	if (stat(dir, &st))
+		return fail_set(f, errno == ENOENT ? FAIL_NOT_FOUND : FAIL_IO,
+				"cannot read '%s': %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return fail_set(f, FAIL_USAGE, "'%s' is not a directory", dir);
+	if (load_dir(out, dir, 0, f)) {
+		recorded_release(out);
+		return -1;
+	}
+	return 0;
+}
+
+void recorded_release(struct recorded *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_docs; i++)
+		doc_free(r->docs[i]);
+	free(r->docs);
+	free(r->object);
+	free(r->reviews);
+	memset(r, 0, sizeof(*r));
+}

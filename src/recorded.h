@@ -1,0 +1,35 @@
+/*
+ * recorded.h: a recorded cluster read from its directory (the format of
+ * fixtures/README): every *.yaml, *.yml and *.json below it, each holding
+ * objects, kind: Lists of them, or streams of either.  The replay server
+ * serves it; `explain --from` diagnoses it directly.
+ */
+#ifndef KATIB_SRC_RECORDED_H
+#define KATIB_SRC_RECORDED_H
+
+#include <stddef.h>
+
+#include "fail.h"
+
+struct doc;
+struct doc_node;
+
+struct recorded {
+	const char *dir;
+	struct doc **docs;		/* every document read, in path order */
+	size_t nr_docs, alloc_docs;
+	const struct doc_node **object;	/* objects, Lists flattened */
+	size_t nr, alloc;
+	const struct doc_node **reviews;	/* AdmissionReviews */
+	size_t nr_reviews, alloc_reviews;
+};
+
+/*
+ * Reads dir into *out (release it with recorded_release()).  Names that
+ * start with '.' and the logs/ folder are skipped.  Returns 0, or -1 with
+ * f set naming the file and line of the first unreadable document.
+ */
+int recorded_load(struct recorded *out, const char *dir, struct fail *f);
+void recorded_release(struct recorded *r);
+
+#endif
