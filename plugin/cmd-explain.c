@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "diagnose.h"
 #include "kube.h"
+#include "recorded.h"
 #include "field-notes.h"
 #include "katib-config.h"
 #include "levenshtein.h"
@@ -21,7 +22,7 @@
 static const char usage_text[] =
 	"Usage: kubectl katib explain RULE-ID\n"
 	"   or: kubectl katib explain RESOURCE[.FIELD...] [--recursive]\n"
-	"   or: kubectl katib explain experiment NAME [-n NS] [-o text|json]\n"
+	"   or: kubectl katib explain experiment NAME [-n NS] [--from DIR] [-o text|json]\n"
 	"\n"
 	"Explain a validate rule: what it checks, why Katib fails without it, a\n"
 	"bad and a fixed example, and the Katib releases it applies to.  Or\n"
@@ -35,12 +36,15 @@ static const char usage_text[] =
 	"\n"
 	"The last form reads an Experiment from the cluster, with its Suggestion,\n"
 	"Trials, their pods and the namespace's events, and says why it is stuck\n"
-	"or failed: the evidence and the fix.\n"
+	"or failed: the evidence and the fix.  With --from, the same from a\n"
+	"recorded cluster (a folder of `kubectl get -o yaml` dumps).\n"
 	"\n"
 	"Options:\n"
 	"      --recursive          list every field below, without descriptions\n"
 	"  -o, --output FORMAT      text (default) or json (a live Experiment)\n"
-	"  -n, --namespace NS       the Experiment's namespace (default: the context's)\n"
+	"  -n, --namespace NS       the Experiment's namespace (default: the context's,\n"
+	"                           or \"default\" with --from)\n"
+	"      --from DIR           diagnose a recorded cluster instead of a live one\n"
 	"      --kubeconfig, --context, --cluster, --user, --request-timeout\n"
 	"                           as for kubectl\n"
 	"  -h, --help               show this help\n"
@@ -376,13 +380,52 @@ void explain_report(FILE *fp, const struct snapshot *s,
 	}
 }
 
+static int report(struct snapshot *snap, int json)
+{
+	struct diagnosis_list list;
+	int status;
+
+	memset(&list, 0, sizeof(list));
+	diagnose(snap, &katib_config_default, &list);
+	if (json)
+		print_json(snap, &list);
+	else
+		explain_report(stdout, snap, &list);
+	status = diagnosis_list_has_problem(&list) ? STATUS_FINDINGS : STATUS_OK;
+	diagnosis_list_release(&list);
+	return status;
+}
+
+static int explain_recorded(const char *dir, const char *name, const char *ns,
+			    int json)
+{
+	struct recorded rec;
+	struct snapshot snap;
+	struct fail f = FAIL_INIT;
+	int status;
+
+	if (recorded_load(&rec, dir, &f)) {
+		error_msg("%s", f.msg);
+		return f.kind == FAIL_PROTOCOL || f.kind == FAIL_USAGE ? STATUS_USAGE
+								     : STATUS_RUNTIME;
+	}
+	if (snapshot_from_recorded(&rec, ns ? ns : "default", name, &snap, &f)) {
+		error_msg("%s", f.msg);
+		recorded_release(&rec);
+		return STATUS_RUNTIME;
+	}
+	status = report(&snap, json);
+	snapshot_release(&snap);
+	recorded_release(&rec);
+	return status;
+}
+
 static int explain_live(const char *name, const struct cluster_opts *copts,
 			int json)
 {
 	struct kube_config cfg;
 	struct kube_client *kube;
 	struct snapshot snap;
-	struct diagnosis_list list;
 	struct fail f = FAIL_INIT;
 	int status;
 
@@ -398,14 +441,7 @@ static int explain_live(const char *name, const struct cluster_opts *copts,
 		cluster_disconnect(&cfg, kube);
 		return STATUS_RUNTIME;
 	}
-	memset(&list, 0, sizeof(list));
-	diagnose(&snap, &katib_config_default, &list);
-	if (json)
-		print_json(&snap, &list);
-	else
-		explain_report(stdout, &snap, &list);
-	status = diagnosis_list_has_problem(&list) ? STATUS_FINDINGS : STATUS_OK;
-	diagnosis_list_release(&list);
+	status = report(&snap, json);
 	snapshot_release(&snap);
 	cluster_disconnect(&cfg, kube);
 	return status;
@@ -442,10 +478,11 @@ int cmd_explain(int argc, char **argv)
 {
 	enum {
 		OPT_RECURSIVE = 256, OPT_KUBECONFIG, OPT_CONTEXT, OPT_CLUSTER,
-		OPT_USER, OPT_REQUEST_TIMEOUT,
+		OPT_USER, OPT_REQUEST_TIMEOUT, OPT_FROM,
 	};
 	static const struct option longopts[] = {
 		{ "recursive", no_argument, NULL, OPT_RECURSIVE },
+		{ "from", required_argument, NULL, OPT_FROM },
 		{ "output", required_argument, NULL, 'o' },
 		{ "namespace", required_argument, NULL, 'n' },
 		{ "kubeconfig", required_argument, NULL, OPT_KUBECONFIG },
@@ -458,7 +495,7 @@ int cmd_explain(int argc, char **argv)
 	};
 	const struct resource *res;
 	const struct rule *r;
-	const char *arg, *dot;
+	const char *arg, *dot, *from = NULL;
 	int c, recursive = 0, json = 0;
 	struct cluster_opts copts;
 
@@ -469,6 +506,9 @@ int cmd_explain(int argc, char **argv)
 		switch (c) {
 		case OPT_RECURSIVE:
 			recursive = 1;
+			break;
+		case OPT_FROM:
+			from = optarg;
 			break;
 		case 'o':
 			if (strcmp(optarg, "json") && strcmp(optarg, "text"))
@@ -510,10 +550,15 @@ int cmd_explain(int argc, char **argv)
 		if (res && !strcmp(res->kind, "Experiment") && optind + 2 == argc) {
 			if (recursive)
 				return usage_error("explain", "--recursive is for fields");
+			if (from)
+				return explain_recorded(from, argv[optind + 1],
+							copts.overrides.namespace, json);
 			return explain_live(argv[optind + 1], &copts, json);
 		}
 		return usage_error("explain", "unexpected argument '%s'", argv[optind + 1]);
 	}
+	if (from)
+		return usage_error("explain", "--from is for 'explain experiment NAME'");
 	if ((r = rule_find(arg))) {
 		if (recursive)
 			return usage_error("explain", "--recursive is for fields, not rules");

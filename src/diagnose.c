@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "doc.h"
 #include "kube.h"
+#include "recorded.h"
 #include "rule.h"
 #include "validate.h"
 
@@ -41,11 +42,41 @@ static int get(struct kube_client *c, struct buf *path, struct doc **out,
 	return ret;
 }
 
+static void own(struct snapshot *s, struct doc *d)
+{
+	ALLOC_GROW(s->owned, s->nr_owned + 1, s->alloc_owned);
+	s->owned[s->nr_owned++] = d;
+}
+
+static void push(struct node_list *l, const struct doc_node *n)
+{
+	ALLOC_GROW(l->item, l->nr + 1, l->alloc);
+	l->item[l->nr++] = n;
+}
+
+/* GETs a list and keeps its items. */
+static int get_items(struct kube_client *c, struct snapshot *s, struct buf *path,
+		     struct node_list *into, struct fail *f)
+{
+	struct doc *d;
+	const struct doc_node *items, *it;
+
+	if (get(c, path, &d, 0, f))
+		return -1;
+	own(s, d);
+	items = doc_get(d->root, "items");
+	for (it = items && items->kind == DOC_SEQ ? items->child : NULL; it; it = it->next)
+		if (it->kind == DOC_MAP)
+			push(into, it);
+	return 0;
+}
+
 int snapshot_fetch(struct kube_client *c, const char *ns, const char *name,
 		   struct snapshot *out, struct fail *f)
 {
 	struct buf path = BUF_INIT, sel = BUF_INIT;
 	unsigned long before = kube_requests(c);
+	struct doc *sug;
 	int ret = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -58,19 +89,23 @@ int snapshot_fetch(struct kube_client *c, const char *ns, const char *name,
 	if (get(c, &path, &out->experiment, 0, f))
 		goto out;
 	buf_addf(&path, "/apis/kubeflow.org/v1beta1/namespaces/%s/suggestions/%s", ns, name);
-	if (get(c, &path, &out->suggestion, 1, f))
+	if (get(c, &path, &sug, 1, f))
 		goto out;
+	if (sug) {
+		own(out, sug);
+		out->suggestion = sug->root;
+	}
 	/* One list each, not one GET per trial: 5 or 500 trials cost the same. */
 	buf_addf(&path, "/apis/kubeflow.org/v1beta1/namespaces/%s/trials?labelSelector=", ns);
 	add_escaped(&path, sel.buf);
-	if (get(c, &path, &out->trials, 0, f))
+	if (get_items(c, out, &path, &out->trials, f))
 		goto out;
 	buf_addf(&path, "/api/v1/namespaces/%s/pods?labelSelector=", ns);
 	add_escaped(&path, sel.buf);
-	if (get(c, &path, &out->pods, 0, f))
+	if (get_items(c, out, &path, &out->pods, f))
 		goto out;
 	buf_addf(&path, "/api/v1/namespaces/%s/events", ns);
-	if (get(c, &path, &out->events, 0, f))
+	if (get_items(c, out, &path, &out->events, f))
 		goto out;
 	ret = 0;
 out:
@@ -82,24 +117,76 @@ out:
 	return ret;
 }
 
+static const char *object_ns(const struct doc_node *obj)
+{
+	const char *ns = doc_str(doc_lookup(obj, "metadata.namespace"));
+
+	return ns && *ns ? ns : "default";
+}
+
+static int has_label(const struct doc_node *obj, const char *key,
+		     const char *value)
+{
+	const char *v = doc_str(doc_get(doc_lookup(obj, "metadata.labels"), key));
+
+	return v && !strcmp(v, value);
+}
+
+int snapshot_from_recorded(const struct recorded *r, const char *ns,
+			   const char *name, struct snapshot *out,
+			   struct fail *f)
+{
+	const struct doc_node *exp = NULL;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	out->ns = ns;
+	out->name = name;
+	for (i = 0; i < r->nr; i++) {
+		const struct doc_node *o = r->object[i];
+		const char *kind = doc_get_str(o, "kind");
+		const char *oname = doc_str(doc_lookup(o, "metadata.name"));
+
+		if (!kind || !oname || strcmp(object_ns(o), ns))
+			continue;
+		if (!strcmp(kind, "Experiment") && !strcmp(oname, name))
+			exp = o;
+		else if (!strcmp(kind, "Suggestion") && !strcmp(oname, name))
+			out->suggestion = o;
+		else if (!strcmp(kind, "Trial") && has_label(o, EXPERIMENT_LABEL, name))
+			push(&out->trials, o);
+		else if (!strcmp(kind, "Pod") && has_label(o, EXPERIMENT_LABEL, name))
+			push(&out->pods, o);
+		else if (!strcmp(kind, "Event"))
+			push(&out->events, o);
+	}
+	if (!exp) {
+		snapshot_release(out);
+		return fail_set(f, FAIL_NOT_FOUND,
+				"experiment \"%s\" in namespace \"%s\" is not in the recording %s",
+				name, ns, r->dir);
+	}
+	/* A document of its own, for the offline rules; the node stays r's. */
+	out->experiment = doc_new(r->dir, 0);
+	out->experiment->root = (struct doc_node *)exp;
+	return 0;
+}
+
 void snapshot_release(struct snapshot *s)
 {
+	size_t i;
+
 	doc_free(s->experiment);
-	doc_free(s->suggestion);
-	doc_free(s->trials);
-	doc_free(s->pods);
-	doc_free(s->events);
-	s->experiment = s->suggestion = s->trials = s->pods = s->events = NULL;
+	for (i = 0; i < s->nr_owned; i++)
+		doc_free(s->owned[i]);
+	free(s->owned);
+	free(s->trials.item);
+	free(s->pods.item);
+	free(s->events.item);
+	memset(s, 0, sizeof(*s));
 }
 
 /* ---- helpers over objects ---- */
-
-static const struct doc_node *items(const struct doc *list)
-{
-	const struct doc_node *n = list && list->root ? doc_get(list->root, "items") : NULL;
-
-	return n && n->kind == DOC_SEQ ? n->child : NULL;
-}
 
 static const char *str_at(const struct doc_node *n, const char *path)
 {
@@ -142,10 +229,10 @@ static const struct doc_node *condition_false(const struct doc_node *obj,
 
 static int is_trial_name(const struct snapshot *s, const char *name)
 {
-	const struct doc_node *t;
+	size_t i;
 
-	for (t = items(s->trials); t; t = t->next)
-		if (!strcmp(or_empty(str_at(t, "metadata.name")), name))
+	for (i = 0; i < s->trials.nr; i++)
+		if (!strcmp(or_empty(str_at(s->trials.item[i], "metadata.name")), name))
 			return 1;
 	return 0;
 }
@@ -227,10 +314,11 @@ static const char *algorithm_name(const struct snapshot *s)
 static void check_events(struct ctx *x)
 {
 	const struct snapshot *s = x->s;
-	const struct doc_node *ev;
+	size_t i;
 	char *suggestion_prefix = arena_printf(x->a, "%s-%s-", s->name, algorithm_name(s));
 
-	for (ev = items(s->events); ev; ev = ev->next) {
+	for (i = 0; i < s->events.nr; i++) {
+		const struct doc_node *ev = s->events.item[i];
 		const char *kind = or_empty(str_at(ev, "involvedObject.kind"));
 		const char *name = or_empty(str_at(ev, "involvedObject.name"));
 		const char *reason = or_empty(doc_get_str(ev, "reason"));
@@ -313,7 +401,7 @@ static void check_events(struct ctx *x)
 
 static void check_suggestion(struct ctx *x)
 {
-	const struct doc_node *sug = x->s->suggestion ? x->s->suggestion->root : NULL;
+	const struct doc_node *sug = x->s->suggestion;
 	const struct doc_node *c;
 	struct diagnosis *d;
 
@@ -367,9 +455,10 @@ static void check_pods(struct ctx *x)
 {
 	const char *primary = or_empty(str_at(x->s->experiment->root,
 					      "spec.trialTemplate.primaryContainerName"));
-	const struct doc_node *pod;
+	size_t i;
 
-	for (pod = items(x->s->pods); pod; pod = pod->next) {
+	for (i = 0; i < x->s->pods.nr; i++) {
+		const struct doc_node *pod = x->s->pods.item[i];
 		const char *name = or_empty(str_at(pod, "metadata.name"));
 		const char *phase = or_empty(str_at(pod, "status.phase"));
 		const struct doc_node *main_c = container_status(pod, primary);
@@ -425,9 +514,11 @@ static void check_pods(struct ctx *x)
 
 static void check_trials(struct ctx *x, struct diagnosis *failed_exp)
 {
-	const struct doc_node *t, *c;
+	const struct doc_node *c;
+	size_t i;
 
-	for (t = items(x->s->trials); t; t = t->next) {
+	for (i = 0; i < x->s->trials.nr; i++) {
+		const struct doc_node *t = x->s->trials.item[i];
 		const char *name = or_empty(str_at(t, "metadata.name"));
 
 		if ((c = condition(t, "MetricsUnavailable"))) {

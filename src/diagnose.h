@@ -19,14 +19,24 @@ struct doc_node;
 struct katib_config;
 struct kube_client;
 
-/* What was read from the cluster about one Experiment. */
+struct node_list {
+	const struct doc_node **item;
+	size_t nr, alloc;
+};
+
+/*
+ * What was read from a cluster (live or recorded) about one Experiment.
+ * The nodes live in docs the snapshot owns.
+ */
 struct snapshot {
 	const char *ns, *name;
-	struct doc *experiment;
-	struct doc *suggestion;		/* NULL: none (yet) */
-	struct doc *trials;		/* lists: a doc with an items sequence */
-	struct doc *pods;
-	struct doc *events;
+	struct doc *experiment;		/* its root is the Experiment */
+	const struct doc_node *suggestion;	/* NULL: none (yet) */
+	struct node_list trials;	/* labelled with the Experiment */
+	struct node_list pods;		/* of its trials */
+	struct node_list events;	/* of the namespace */
+	struct doc **owned;
+	size_t nr_owned, alloc_owned;
 	unsigned long requests;		/* API requests it took */
 };
 
@@ -39,6 +49,17 @@ struct snapshot {
 int snapshot_fetch(struct kube_client *c, const char *ns, const char *name,
 		   struct snapshot *out, struct fail *f);
 void snapshot_release(struct snapshot *s);
+
+struct recorded;
+
+/*
+ * The same from a recorded cluster (the replay format of
+ * fixtures/README).  Returns 0, or -1 with f set (FAIL_NOT_FOUND when
+ * the Experiment was not recorded).
+ */
+int snapshot_from_recorded(const struct recorded *r, const char *ns,
+			   const char *name, struct snapshot *out,
+			   struct fail *f);
 
 struct evidence {
 	const char *object;	/* "Kind/namespace/name" */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # kubectl katib explain experiment NAME: the diagnosis of a live
-# Experiment, against recorded clusters served by the replay server.
+# Experiment, against recorded clusters served by the replay server, and
+# the same diagnosis read straight from the recording with --from.
 
 bats_require_minimum_version 1.5.0
 load lib/common
@@ -53,6 +54,11 @@ diagnose() {
 			{ echo "no evidence with: $4"; jq . <<< "$output"; return 1; }
 	fi
 	stop
+	# The recording itself, read without a server, says exactly the same.
+	local live=$output
+	run --separate-stderr katib explain experiment "$name" -n team-a --from "$BATS_TEST_TMPDIR/cluster" -o json
+	[ "$status" -eq "$2" ] || { echo "--from: exit $status, want $2"; echo "$stderr"; return 1; }
+	[ "$output" = "$live" ] || { diff <(echo "$live") <(echo "$output"); return 1; }
 }
 
 @test "healthy and succeeded Experiments exit 0" {
@@ -149,4 +155,18 @@ diagnose() {
 	run --separate-stderr -3 katib explain experiment mnist -n team-a --kubeconfig "$REPLAY_CFG" --request-timeout 2s
 	refute_crash
 	[ -z "$output" ]
+}
+
+@test "--from: a missing recording, a missing Experiment, a broken file" {
+	run --separate-stderr -3 katib explain experiment mnist --from "$BATS_TEST_TMPDIR/nowhere"
+	[[ "$stderr" == *"cannot read"* ]]
+	mkdir -p "$BATS_TEST_TMPDIR/rec"
+	cp -R "$TESTS_DIR/data/explain/healthy/." "$BATS_TEST_TMPDIR/rec/"
+	run --separate-stderr -3 katib explain experiment mnist --from "$BATS_TEST_TMPDIR/rec"
+	[[ "$stderr" == *'experiment "mnist" in namespace "default" is not in the recording'* ]]
+	printf 'a: [\n' > "$BATS_TEST_TMPDIR/rec/broken.yaml"
+	run --separate-stderr -2 katib explain experiment mnist -n team-a --from "$BATS_TEST_TMPDIR/rec"
+	refute_crash
+	[[ "$stderr" == *"broken.yaml:"* ]]
+	run --separate-stderr -2 katib explain name-invalid --from "$BATS_TEST_TMPDIR/rec"
 }
