@@ -370,9 +370,19 @@ void explain_report(FILE *fp, const struct snapshot *s,
 		const struct diagnosis *d = &list->item[i];
 
 		fprintf(fp, "\n%s: %s [%s]\n", severity_name(d->severity), d->summary, d->id);
-		for (j = 0; j < d->nr_evidence; j++)
-			fprintf(fp, "  evidence: %s %s:\n    %s\n", d->evidence[j].object,
-				d->evidence[j].field, d->evidence[j].text);
+		for (j = 0; j < d->nr_evidence; j++) {
+			const char *t = d->evidence[j].text;
+
+			fprintf(fp, "  evidence: %s %s:\n", d->evidence[j].object,
+				d->evidence[j].field);
+			/* Log tails span lines: keep each under the evidence. */
+			while (*t) {
+				size_t n = strcspn(t, "\n");
+
+				fprintf(fp, "    %.*s\n", (int)n, t);
+				t += n + (t[n] == '\n');
+			}
+		}
 		if (d->fix)
 			fprintf(fp, "  fix: %s\n", d->fix);
 		if (d->upstream)

@@ -9,6 +9,7 @@
 #include "validate.h"
 
 #include <ctype.h>
+#include <stdio.h>
 
 #define EXPERIMENT_LABEL "katib.kubeflow.org/experiment"
 #define POD_WEBHOOK "\"mutator.pod.katib.kubeflow.org\" denied the request"
@@ -71,6 +72,57 @@ static int get_items(struct kube_client *c, struct snapshot *s, struct buf *path
 	return 0;
 }
 
+/*
+ * The training container of pod when it failed (exited non-zero, now or
+ * before a restart), else NULL.
+ */
+static const char *failed_container(const struct snapshot *s,
+				    const struct doc_node *pod)
+{
+	const char *primary = doc_str(doc_lookup(s->experiment->root,
+						 "spec.trialTemplate.primaryContainerName"));
+	const struct doc_node *list = doc_lookup(pod, "status.containerStatuses"), *c;
+	int64_t code;
+
+	if (!primary)
+		return NULL;
+	for (c = list && list->kind == DOC_SEQ ? list->child : NULL; c; c = c->next) {
+		if (!doc_str(doc_get(c, "name")) || strcmp(doc_str(doc_get(c, "name")), primary))
+			continue;
+		if ((!doc_int(doc_lookup(c, "state.terminated.exitCode"), &code) && code) ||
+		    (!doc_int(doc_lookup(c, "lastState.terminated.exitCode"), &code) && code))
+			return primary;
+	}
+	return NULL;
+}
+
+static void add_log(struct snapshot *s, const char *pod, const char *container,
+		    const char *text, size_t len)
+{
+	struct pod_log *l;
+
+	ALLOC_GROW(s->logs, s->nr_logs + 1, s->alloc_logs);
+	l = &s->logs[s->nr_logs++];
+	l->pod = xstrdup(pod);
+	l->container = xstrdup(container);
+	l->text = xstrndup(text, len);
+}
+
+/* The last n lines of text. */
+static const char *tail_lines(const char *text, size_t len, unsigned n)
+{
+	const char *p = text + len;
+
+	if (p > text && p[-1] == '\n')
+		p--;
+	while (p > text) {
+		if (p[-1] == '\n' && !n--)
+			break;
+		p--;
+	}
+	return p;
+}
+
 int snapshot_fetch(struct kube_client *c, const char *ns, const char *name,
 		   struct snapshot *out, struct fail *f)
 {
@@ -107,6 +159,29 @@ int snapshot_fetch(struct kube_client *c, const char *ns, const char *name,
 	buf_addf(&path, "/api/v1/namespaces/%s/events", ns);
 	if (get_items(c, out, &path, &out->events, f))
 		goto out;
+	{
+		struct doc *nsdoc;
+		size_t i;
+
+		/* A namespace the user may not read is no reason to give up. */
+		buf_addf(&path, "/api/v1/namespaces/%s", ns);
+		if (!get(c, &path, &nsdoc, 1, f) && nsdoc) {
+			own(out, nsdoc);
+			out->namespace = nsdoc->root;
+		}
+		fail_clear(f);
+		for (i = 0; i < out->pods.nr && out->nr_logs < SNAPSHOT_MAX_LOGS; i++) {
+			const char *pod = doc_str(doc_lookup(out->pods.item[i], "metadata.name"));
+			const char *container = failed_container(out, out->pods.item[i]);
+			struct buf log = BUF_INIT;
+
+			if (pod && container &&
+			    !kube_logs(c, ns, pod, container, SNAPSHOT_LOG_LINES, 64 << 10, &log, f))
+				add_log(out, pod, container, log.buf, log.len);
+			fail_clear(f);
+			buf_release(&log);
+		}
+	}
 	ret = 0;
 out:
 	out->requests = kube_requests(c) - before;
@@ -160,6 +235,13 @@ int snapshot_from_recorded(const struct recorded *r, const char *ns,
 		else if (!strcmp(kind, "Event"))
 			push(&out->events, o);
 	}
+	for (i = 0; i < r->nr; i++) {
+		const char *kind = doc_get_str(r->object[i], "kind");
+		const char *oname = doc_str(doc_lookup(r->object[i], "metadata.name"));
+
+		if (kind && oname && !strcmp(kind, "Namespace") && !strcmp(oname, ns))
+			out->namespace = r->object[i];
+	}
 	if (!exp) {
 		snapshot_release(out);
 		return fail_set(f, FAIL_NOT_FOUND,
@@ -169,6 +251,31 @@ int snapshot_from_recorded(const struct recorded *r, const char *ns,
 	/* A document of its own, for the offline rules; the node stays r's. */
 	out->experiment = doc_new(r->dir, 0);
 	out->experiment->root = (struct doc_node *)exp;
+	for (i = 0; i < out->pods.nr && out->nr_logs < SNAPSHOT_MAX_LOGS; i++) {
+		const char *pod = doc_str(doc_lookup(out->pods.item[i], "metadata.name"));
+		const char *container = failed_container(out, out->pods.item[i]);
+		struct buf path = BUF_INIT, log = BUF_INIT;
+		FILE *fp;
+
+		if (!pod || !container)
+			continue;
+		buf_addf(&path, "%s/logs/%s/%s/%s.log", r->dir, ns, pod, container);
+		if ((fp = fopen(path.buf, "rb"))) {
+			char chunk[4096];
+			size_t n;
+
+			while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0 && log.len < (1 << 20))
+				buf_add(&log, chunk, n);
+			fclose(fp);
+			{
+				const char *t = tail_lines(log.buf, log.len, SNAPSHOT_LOG_LINES);
+
+				add_log(out, pod, container, t, log.len - (size_t)(t - log.buf));
+			}
+		}
+		buf_release(&path);
+		buf_release(&log);
+	}
 	return 0;
 }
 
@@ -183,6 +290,12 @@ void snapshot_release(struct snapshot *s)
 	free(s->trials.item);
 	free(s->pods.item);
 	free(s->events.item);
+	for (i = 0; i < s->nr_logs; i++) {
+		free(s->logs[i].pod);
+		free(s->logs[i].container);
+		free(s->logs[i].text);
+	}
+	free(s->logs);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -537,6 +650,50 @@ static void check_trials(struct ctx *x, struct diagnosis *failed_exp)
 	}
 }
 
+/*
+ * Since v0.18 Katib's pod webhook only sees namespaces with this label:
+ * elsewhere no metrics collector is injected and trials never finish.
+ */
+static void check_namespace(struct ctx *x)
+{
+	const char *v;
+	struct diagnosis *d;
+
+	if (!x->s->namespace)
+		return;
+	v = doc_str(doc_get(doc_lookup(x->s->namespace, "metadata.labels"),
+			    "katib.kubeflow.org/metrics-collector-injection"));
+	if (v && !strcmp(v, "enabled"))
+		return;
+	d = add(x, "namespace-not-enabled", SEV_ERROR,
+		"the namespace lacks Katib's label: no metrics collector is injected into trial pods, so trials never report and never finish",
+		arena_printf(x->a, "kubectl label namespace %s katib.kubeflow.org/metrics-collector-injection=enabled (then recreate the Experiment)",
+			     x->s->ns),
+		NULL);
+	evidence(x, d, "Namespace", x->s->ns, "metadata.labels",
+		 v ? arena_printf(x->a, "katib.kubeflow.org/metrics-collector-injection=%s", v)
+		   : "no katib.kubeflow.org/metrics-collector-injection label");
+}
+
+/* Failing training containers' own last words. */
+static void check_logs(struct ctx *x, struct diagnosis *failed_exp)
+{
+	struct diagnosis *d = failed_exp;
+	size_t i;
+
+	for (i = 0; i < x->s->nr_logs; i++) {
+		const struct pod_log *l = &x->s->logs[i];
+
+		if (!d)
+			d = add(x, "trials-failing", SEV_WARNING,
+				"training containers exit with errors; the Experiment fails once maxFailedTrialCount trials have failed",
+				"fix the error the log shows (run the container locally with one set of parameters to reproduce it)",
+				NULL);
+		evidence(x, d, "Pod", l->pod,
+			 arena_printf(x->a, "log of %s (last lines)", l->container), l->text);
+	}
+}
+
 static void check_spec(struct ctx *x, const struct katib_config *config)
 {
 	struct diag_list findings = DIAG_LIST_INIT;
@@ -599,7 +756,9 @@ void diagnose(const struct snapshot *s, const struct katib_config *config,
 		condition_evidence(&x, failed, "Experiment", s->name, c);
 	}
 	check_trials(&x, failed);
+	check_logs(&x, failed);
 	check_pods(&x);
+	check_namespace(&x);
 	check_spec(&x, config);
 
 	if (!out->nr) {

@@ -19,6 +19,16 @@ struct doc_node;
 struct katib_config;
 struct kube_client;
 
+/* The end of a failed container's log. */
+struct pod_log {
+	char *pod, *container;
+	char *text;
+};
+
+/* Failing pods whose logs are read: a few say why; more cost requests. */
+#define SNAPSHOT_MAX_LOGS 2
+#define SNAPSHOT_LOG_LINES 20
+
 struct node_list {
 	const struct doc_node **item;
 	size_t nr, alloc;
@@ -35,6 +45,9 @@ struct snapshot {
 	struct node_list trials;	/* labelled with the Experiment */
 	struct node_list pods;		/* of its trials */
 	struct node_list events;	/* of the namespace */
+	const struct doc_node *namespace;	/* NULL: not readable */
+	struct pod_log *logs;		/* tails of failing training containers */
+	size_t nr_logs, alloc_logs;
 	struct doc **owned;
 	size_t nr_owned, alloc_owned;
 	unsigned long requests;		/* API requests it took */

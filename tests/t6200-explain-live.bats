@@ -13,7 +13,8 @@ serve() {
 	local dir="$BATS_TEST_TMPDIR/cluster"
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	cp -R "$TESTS_DIR/data/explain/$1/." "$TESTS_DIR/data/explain/common/." "$dir/"
+	# The scenario last: its files replace common ones of the same name.
+	cp -R "$TESTS_DIR/data/explain/common/." "$TESTS_DIR/data/explain/$1/." "$dir/"
 	serve_dir "$dir"
 }
 
@@ -97,6 +98,18 @@ diagnose() {
 	diagnose max-failed-trials-reached 1 max-failed-trials-reached "max failed count has reached"
 	jq -e '.diagnoses[0].evidence | map(.object) | index("Trial/team-a/mnist-b8d2m6zt")' <<< "$output" > /dev/null
 	jq -e '.diagnoses[0].evidence | any(.text | contains("BackoffLimitExceeded"))' <<< "$output" > /dev/null
+	# and the failing container's own last words, from its log
+	jq -e '.diagnoses[0].evidence[] | select(.object == "Pod/team-a/mnist-4xk9w2lq-m2x7d" and .field == "log of training-container (last lines)") | .text | contains("AttributeError: '"'"'Namespace'"'"' object has no attribute '"'"'momentum'"'"'")' <<< "$output" > /dev/null
+}
+
+@test "trials-failing: a crashing training container, with its log" {
+	diagnose trials-failing 1 trials-failing "Loading validation set into memory"
+	[ "$(jq -r '.diagnoses[0].severity' <<< "$output")" = warning ]
+}
+
+@test "a namespace without Katib's label: no collector, trials never finish" {
+	diagnose namespace-not-enabled 1 namespace-not-enabled "no katib.kubeflow.org/metrics-collector-injection label"
+	[[ "$(jq -r '.diagnoses[0].fix' <<< "$output")" == "kubectl label namespace team-a katib.kubeflow.org/metrics-collector-injection=enabled"* ]]
 }
 
 @test "metrics-unavailable, trial-pods-pending, suggestion-not-ready" {
@@ -128,7 +141,7 @@ diagnose() {
 	for n in 5 500; do
 		dir="$BATS_TEST_TMPDIR/trials-$n"
 		mkdir -p "$dir"
-		cp -R "$TESTS_DIR/data/explain/healthy/." "$dir/"
+		cp -R "$TESTS_DIR/data/explain/common/namespace-team-a.yaml" "$TESTS_DIR/data/explain/healthy/." "$dir/"
 		rm -f "$dir/trials.yaml"
 		{
 			echo "apiVersion: v1"; echo "kind: List"; echo "items:"
