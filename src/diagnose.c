@@ -123,6 +123,28 @@ static const char *tail_lines(const char *text, size_t len, unsigned n)
 	return p;
 }
 
+/*
+ * Where the trials' job objects are listed: the group and version of the
+ * trialSpec, and its kind as a resource (Job -> jobs, TFJob -> tfjobs).
+ */
+static int job_list_path(const struct snapshot *s, struct buf *path)
+{
+	const struct doc_node *ts = doc_lookup(s->experiment->root, "spec.trialTemplate.trialSpec");
+	const char *api = doc_get_str(ts, "apiVersion"), *kind = doc_get_str(ts, "kind");
+	const char *p;
+
+	if (!api || !kind || !*kind || strchr(kind, '/') || strchr(api, '?'))
+		return -1;
+	buf_addf(path, strchr(api, '/') ? "/apis/%s" : "/api/%s", api);
+	buf_addf(path, "/namespaces/%s/", s->ns);
+	for (p = kind; *p; p++)
+		buf_addch(path, tolower((unsigned char)*p));
+	buf_addch(path, 's');
+	return 0;
+}
+
+static int is_trial_of(const struct snapshot *s, const struct doc_node *obj);
+
 int snapshot_fetch(struct kube_client *c, const char *ns, const char *name,
 		   struct snapshot *out, struct fail *f)
 {
@@ -169,6 +191,27 @@ int snapshot_fetch(struct kube_client *c, const char *ns, const char *name,
 			own(out, nsdoc);
 			out->namespace = nsdoc->root;
 		}
+		fail_clear(f);
+		buf_addf(&path, "/apis/apps/v1/namespaces/%s/deployments/%s-%s", ns, name,
+			 doc_str(doc_lookup(out->experiment->root, "spec.algorithm.algorithmName"))
+				 ? doc_str(doc_lookup(out->experiment->root, "spec.algorithm.algorithmName"))
+				 : "");
+		if (!get(c, &path, &nsdoc, 1, f) && nsdoc) {
+			own(out, nsdoc);
+			out->deployment = nsdoc->root;
+		}
+		fail_clear(f);
+		/* Jobs by name: Katib puts no Experiment label on them. */
+		if (out->trials.nr && !job_list_path(out, &path)) {
+			struct node_list all = { NULL, 0, 0 };
+
+			if (!get_items(c, out, &path, &all, f))
+				for (i = 0; i < all.nr; i++)
+					if (is_trial_of(out, all.item[i]))
+						push(&out->jobs, all.item[i]);
+			free(all.item);
+		}
+		buf_reset(&path);
 		fail_clear(f);
 		for (i = 0; i < out->pods.nr && out->nr_logs < SNAPSHOT_MAX_LOGS; i++) {
 			const char *pod = doc_str(doc_lookup(out->pods.item[i], "metadata.name"));
@@ -242,6 +285,26 @@ int snapshot_from_recorded(const struct recorded *r, const char *ns,
 		if (kind && oname && !strcmp(kind, "Namespace") && !strcmp(oname, ns))
 			out->namespace = r->object[i];
 	}
+	if (exp) {
+		const struct doc_node *ts = doc_lookup(exp, "spec.trialTemplate.trialSpec");
+		const char *job_kind = doc_get_str(ts, "kind");
+		const char *alg = doc_str(doc_lookup(exp, "spec.algorithm.algorithmName"));
+		size_t alen = strlen(name);
+
+		for (i = 0; i < r->nr; i++) {
+			const struct doc_node *o = r->object[i];
+			const char *kind = doc_get_str(o, "kind");
+			const char *oname = doc_str(doc_lookup(o, "metadata.name"));
+
+			if (!kind || !oname || strcmp(object_ns(o), ns))
+				continue;
+			if (!strcmp(kind, "Deployment") && alg && !strncmp(oname, name, alen) &&
+			    oname[alen] == '-' && !strcmp(oname + alen + 1, alg))
+				out->deployment = o;
+			else if (job_kind && !strcmp(kind, job_kind) && is_trial_of(out, o))
+				push(&out->jobs, o);
+		}
+	}
 	if (!exp) {
 		snapshot_release(out);
 		return fail_set(f, FAIL_NOT_FOUND,
@@ -290,6 +353,7 @@ void snapshot_release(struct snapshot *s)
 	free(s->trials.item);
 	free(s->pods.item);
 	free(s->events.item);
+	free(s->jobs.item);
 	for (i = 0; i < s->nr_logs; i++) {
 		free(s->logs[i].pod);
 		free(s->logs[i].container);
@@ -348,6 +412,13 @@ static int is_trial_name(const struct snapshot *s, const char *name)
 		if (!strcmp(or_empty(str_at(s->trials.item[i], "metadata.name")), name))
 			return 1;
 	return 0;
+}
+
+static int is_trial_of(const struct snapshot *s, const struct doc_node *obj)
+{
+	const char *name = doc_str(doc_lookup(obj, "metadata.name"));
+
+	return name && is_trial_name(s, name);
 }
 
 /* ---- building diagnoses ---- */
@@ -537,12 +608,25 @@ static void check_suggestion(struct ctx *x)
 		return;
 	}
 	if (!condition(sug, "Succeeded") && (c = condition_false(sug, "DeploymentReady"))) {
+		const struct doc_node *dep = x->s->deployment, *dc, *list;
+
 		d = add(x, "suggestion-not-ready", SEV_ERROR,
 			arena_printf(x->a, "the suggestion Deployment '%s-%s' never becomes available, so no trial is suggested",
 				     x->s->name, algorithm_name(x->s)),
 			"ask the Katib admins to fix the algorithm's image in the katib-config (a pull error), its resources (quota, scheduling) or the service itself (a crash loop)",
 			NULL);
 		condition_evidence(x, d, "Suggestion", x->s->name, c);
+		/* The Deployment says why: quota, PodSecurity, a missing service account. */
+		list = doc_lookup(dep, "status.conditions");
+		for (dc = list && list->kind == DOC_SEQ ? list->child : NULL; dc; dc = dc->next) {
+			const char *type = or_empty(doc_get_str(dc, "type"));
+			const char *st = or_empty(doc_get_str(dc, "status"));
+
+			if ((!strcmp(type, "ReplicaFailure") && !strcmp(st, "True")) ||
+			    (!strcmp(type, "Available") && !strcmp(st, "False")))
+				condition_evidence(x, d, "Deployment",
+						   or_empty(str_at(dep, "metadata.name")), dc);
+		}
 	}
 }
 
@@ -625,6 +709,42 @@ static void check_pods(struct ctx *x)
 	}
 }
 
+static const struct doc_node *job_of(const struct snapshot *s, const char *trial)
+{
+	size_t i;
+
+	for (i = 0; i < s->jobs.nr; i++)
+		if (!strcmp(or_empty(str_at(s->jobs.item[i], "metadata.name")), trial))
+			return s->jobs.item[i];
+	return NULL;
+}
+
+/*
+ * A trial whose job succeeded but which never left Running: no metrics
+ * collector reported (the sidecar was never injected).  Katib requeues it
+ * silently, with no condition and no event.
+ */
+static void check_unreported(struct ctx *x, const struct doc_node *t)
+{
+	const char *name = or_empty(str_at(t, "metadata.name"));
+	const struct doc_node *job = job_of(x->s, name), *done;
+	struct diagnosis *d;
+
+	if (!job || !condition(t, "Running") || condition(t, "Succeeded") ||
+	    condition(t, "Failed") || condition(t, "MetricsUnavailable"))
+		return;
+	done = condition(job, "Complete");
+	if (!done)
+		done = condition(job, "Succeeded");
+	if (!done)
+		return;
+	d = add(x, "metrics-unavailable", SEV_ERROR,
+		"trial jobs finish, but no metrics collector reports, so the Trials stay Running",
+		"make primaryPodLabels match the pod that trains (for a TFJob with only Workers: training.kubeflow.org/replica-type: worker), and check the namespace has katib.kubeflow.org/metrics-collector-injection=enabled",
+		NULL);
+	condition_evidence(x, d, or_empty(doc_get_str(job, "kind")), name, done);
+}
+
 static void check_trials(struct ctx *x, struct diagnosis *failed_exp)
 {
 	const struct doc_node *c;
@@ -646,6 +766,8 @@ static void check_trials(struct ctx *x, struct diagnosis *failed_exp)
 				condition_evidence(x, failed_exp, "Trial", name, c);
 		} else if (failed_exp && (c = condition(t, "Failed"))) {
 			condition_evidence(x, failed_exp, "Trial", name, c);
+		} else {
+			check_unreported(x, t);
 		}
 	}
 }

@@ -46,6 +46,8 @@ struct snapshot {
 	struct node_list pods;		/* of its trials */
 	struct node_list events;	/* of the namespace */
 	const struct doc_node *namespace;	/* NULL: not readable */
+	const struct doc_node *deployment;	/* the suggestion's, or NULL */
+	struct node_list jobs;		/* the trials' job objects */
 	struct pod_log *logs;		/* tails of failing training containers */
 	size_t nr_logs, alloc_logs;
 	struct doc **owned;

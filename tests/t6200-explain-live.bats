@@ -102,6 +102,12 @@ diagnose() {
 	jq -e '.diagnoses[0].evidence[] | select(.object == "Pod/team-a/mnist-4xk9w2lq-m2x7d" and .field == "log of training-container (last lines)") | .text | contains("AttributeError: '"'"'Namespace'"'"' object has no attribute '"'"'momentum'"'"'")' <<< "$output" > /dev/null
 }
 
+@test "metrics-unavailable: the trial's job completed, the Trial never left Running" {
+	diagnose metrics-unavailable-unreported 1 metrics-unavailable
+	[ "$(jq -r '.diagnoses[0].evidence[0].object' <<< "$output")" = Job/team-a/mnist-4xk9w2lq ]
+	[ "$(jq -r '.diagnoses | length' <<< "$output")" = 1 ]
+}
+
 @test "trials-failing: a crashing training container, with its log" {
 	diagnose trials-failing 1 trials-failing "Loading validation set into memory"
 	[ "$(jq -r '.diagnoses[0].severity' <<< "$output")" = warning ]
@@ -117,6 +123,8 @@ diagnose() {
 	diagnose trial-pods-pending 1 trial-pods-pending "3 Insufficient nvidia.com/gpu"
 	jq -e '.diagnoses[0].evidence | any(.text | startswith("ImagePullBackOff:"))' <<< "$output" > /dev/null
 	diagnose suggestion-not-ready 1 suggestion-not-ready 'Failed to pull image "ghcr.io/kubeflow/katib/suggestion-hyperopt:v0.19.0-typo"'
+	# the suggestion Deployment's own reason
+	jq -e '.diagnoses[0].evidence[] | select(.object == "Deployment/team-a/mnist-random") | .text | contains("exceeded quota: team-a-quota")' <<< "$output" > /dev/null
 }
 
 @test "trial-generation-failed, trial-job-rejected, suggestion-error" {
