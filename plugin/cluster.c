@@ -26,6 +26,33 @@ long cluster_parse_timeout(const char *s)
 	return (long)v;
 }
 
+int cluster_parse_verbosity(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!s || !*s)
+		return -1;
+	v = strtol(s, &end, 10);
+	return *end || v < 0 || v > 10 ? -1 : (int)v;
+}
+
+/* kubectl -v=6 shows each request; -v=8 adds what was sent and received. */
+static void print_trace(void *data, const struct kube_trace *t)
+{
+	const struct cluster_opts *o = data;
+
+	if (t->status)
+		fprintf(stderr, "trace: %s %s %ld in %ld ms\n", t->method, t->url,
+			t->status, t->ms);
+	else
+		fprintf(stderr, "trace: %s %s failed after %ld ms\n", t->method,
+			t->url, t->ms);
+	if (o->verbosity >= 8)
+		fprintf(stderr, "trace:   auth: %s; response: %zu bytes\n", t->auth,
+			t->response_bytes);
+}
+
 int cluster_connect(const struct cluster_opts *o, struct kube_config *cfg,
 		    struct kube_client **client)
 {
@@ -42,6 +69,8 @@ int cluster_connect(const struct cluster_opts *o, struct kube_config *cfg,
 		kubeconfig_release(cfg);
 		return -1;
 	}
+	if (o->verbosity >= 6)
+		kube_client_set_trace(*client, print_trace, (void *)o);
 	return 0;
 }
 

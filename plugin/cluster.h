@@ -13,7 +13,11 @@ struct kube_client;
 struct cluster_opts {
 	struct kube_overrides overrides;
 	const char *request_timeout;	/* "30s", "1m", "500ms", or NULL */
+	int verbosity;			/* -v N: 6 traces requests, 8 more */
 };
+
+/* Parses -v's level (0 to 10); -1 if it is not one. */
+int cluster_parse_verbosity(const char *s);
 
 /* Parses a kubectl duration ("30s", "2m", "500ms", "10" = seconds) into
  * milliseconds; -1 if it is not one. */

@@ -78,7 +78,7 @@ static const char usage_text[] =
 	"      --wait[=DURATION]        follow the Experiment until a trial runs, it ends,\n"
 	"                               or DURATION passes (default 10m); when it fails\n"
 	"                               or stalls, say why as 'explain experiment' does\n"
-	"      --kubeconfig, --context, --cluster, --user, --request-timeout\n"
+	"      --kubeconfig, --context, --cluster, --user, --request-timeout, -v N\n"
 	"                               as for kubectl\n"
 	"  -h, --help                   show this help\n"
 	"\n"
@@ -545,6 +545,7 @@ int cmd_create(int argc, char **argv)
 		{ "cluster", required_argument, NULL, OPT_CLUSTER },
 		{ "user", required_argument, NULL, OPT_USER },
 		{ "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
+		{ "v", required_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -571,7 +572,7 @@ int cmd_create(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(nargs, argv, "f:n:o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(nargs, argv, "f:n:o:hv:", longopts, NULL)) != -1) {
 		struct gen_pair *pair;
 
 		switch (c) {
@@ -723,6 +724,12 @@ int cmd_create(int argc, char **argv)
 			break;
 		case OPT_USER:
 			run.copts.overrides.user = optarg;
+			break;
+		case 'v':
+			if ((run.copts.verbosity = cluster_parse_verbosity(optarg)) < 0) {
+				status = usage_error("create", "-v takes a level from 0 to 10, not '%s'", optarg);
+				goto out;
+			}
 			break;
 		case OPT_REQUEST_TIMEOUT:
 			if (cluster_parse_timeout(optarg) < 0) {

@@ -45,7 +45,7 @@ static const char usage_text[] =
 	"  -n, --namespace NS       the Experiment's namespace (default: the context's,\n"
 	"                           or \"default\" with --from)\n"
 	"      --from DIR           diagnose a recorded cluster instead of a live one\n"
-	"      --kubeconfig, --context, --cluster, --user, --request-timeout\n"
+	"      --kubeconfig, --context, --cluster, --user, --request-timeout, -v N\n"
 	"                           as for kubectl\n"
 	"  -h, --help               show this help\n"
 	"\n"
@@ -500,6 +500,7 @@ int cmd_explain(int argc, char **argv)
 		{ "cluster", required_argument, NULL, OPT_CLUSTER },
 		{ "user", required_argument, NULL, OPT_USER },
 		{ "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
+		{ "v", required_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -512,7 +513,7 @@ int cmd_explain(int argc, char **argv)
 	memset(&copts, 0, sizeof(copts));
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ho:n:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ho:n:v:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_RECURSIVE:
 			recursive = 1;
@@ -539,6 +540,10 @@ int cmd_explain(int argc, char **argv)
 			break;
 		case OPT_USER:
 			copts.overrides.user = optarg;
+			break;
+		case 'v':
+			if ((copts.verbosity = cluster_parse_verbosity(optarg)) < 0)
+				return usage_error("explain", "-v takes a level from 0 to 10, not '%s'", optarg);
 			break;
 		case OPT_REQUEST_TIMEOUT:
 			if (cluster_parse_timeout(optarg) < 0)

@@ -51,6 +51,8 @@ static const char usage_text[] =
 	"      --context NAME       ... its context, --cluster NAME, --user NAME\n"
 	"  -n, --namespace NS       ... the namespace of Experiments that name none\n"
 	"      --request-timeout T  ... for each request (30s, 1m, 500ms)\n"
+	"  -v, --v N                trace requests on stderr (6; 8 adds more), as kubectl;\n"
+	"                           credentials are never shown\n"
 	"      --katib-namespace NS where Katib runs (default kubeflow)\n"
 	"      --strict             report warnings as errors (they then fail the run)\n"
 	"      --config FILE        read settings from FILE instead of the first\n"
@@ -418,6 +420,7 @@ int cmd_validate(int argc, char **argv)
 		{ "user", required_argument, NULL, OPT_USER },
 		{ "namespace", required_argument, NULL, 'n' },
 		{ "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
+		{ "v", required_argument, NULL, 'v' },
 		{ "katib-namespace", required_argument, NULL, OPT_KATIB_NS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -450,7 +453,7 @@ int cmd_validate(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:o:qhn:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:qhn:v:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			ALLOC_GROW(paths, nr_paths + 1, alloc_paths);
@@ -502,6 +505,12 @@ int cmd_validate(int argc, char **argv)
 			break;
 		case 'n':
 			copts.overrides.namespace = optarg;
+			break;
+		case 'v':
+			if ((copts.verbosity = cluster_parse_verbosity(optarg)) < 0) {
+				status = usage_error("validate", "-v takes a level from 0 to 10, not '%s'", optarg);
+				goto out;
+			}
 			break;
 		case OPT_REQUEST_TIMEOUT:
 			if (cluster_parse_timeout(optarg) < 0) {

@@ -24,6 +24,8 @@ struct kube_client {
 	char *cert, *key;		/* PEM from an exec plugin */
 	time_t expires;			/* exec credential expiry; 0: none */
 	unsigned long requests;
+	kube_trace_fn *trace;
+	void *trace_data;
 };
 
 static void wipe_free(char *s)
@@ -240,6 +242,38 @@ void kube_client_free(struct kube_client *c)
 	free(c);
 }
 
+void kube_client_set_trace(struct kube_client *c, kube_trace_fn *fn, void *data)
+{
+	c->trace = fn;
+	c->trace_data = data;
+}
+
+static long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void trace(struct kube_client *c, const char *method, const char *url,
+		  const struct http_response *resp, int ret, long start)
+{
+	struct kube_trace t;
+
+	if (!c->trace)
+		return;
+	t.method = method;
+	t.url = url;
+	t.status = ret ? 0 : resp->status;
+	t.ms = monotonic_ms() - start;
+	t.auth = c->target.bearer ? "Bearer <masked>"
+		 : (c->target.cert_data || c->target.cert_file) ? "client certificate"
+							       : "none";
+	t.response_bytes = ret ? 0 : resp->body.len;
+	c->trace(c->trace_data, &t);
+}
+
 unsigned long kube_requests(const struct kube_client *c)
 {
 	return c->requests;
@@ -286,10 +320,13 @@ static int call(struct kube_client *c, const char *method, const char *path,
 			ret = -1;
 			break;
 		}
+		long start = monotonic_ms();
+
 		c->requests++;
 		ret = http_request(&c->target, method, url.buf,
 				   body ? "application/json" : NULL, body,
 				   body ? strlen(body) : 0, resp, f);
+		trace(c, method, url.buf, resp, ret, start);
 		/* A 401 with an exec plugin: the credential may have expired. */
 		if (ret || resp->status != 401 || !c->cfg->exec || attempt)
 			break;

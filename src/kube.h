@@ -26,6 +26,24 @@ int kube_client_new(struct kube_client **out, const struct kube_config *cfg,
 		    long timeout_ms, struct fail *f);
 void kube_client_free(struct kube_client *c);
 
+/*
+ * What a -v trace shows of one request.  It never carries a credential:
+ * auth says only which kind was sent.
+ */
+struct kube_trace {
+	const char *method;
+	const char *url;
+	long status;		/* 0: no answer (connection error) */
+	long ms;
+	const char *auth;	/* "Bearer <masked>", "client certificate", "none" */
+	size_t response_bytes;
+};
+
+typedef void kube_trace_fn(void *data, const struct kube_trace *t);
+
+/* Calls fn after every request c makes. */
+void kube_client_set_trace(struct kube_client *c, kube_trace_fn *fn, void *data);
+
 /* Requests made so far (for tests of request counts). */
 unsigned long kube_requests(const struct kube_client *c);
 

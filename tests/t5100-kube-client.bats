@@ -313,3 +313,37 @@ make_pki() {
 	assert_line "2 items in 2 requests"
 	[ "$(cat "$BATS_TEST_TMPDIR/runs")" = 2 ]
 }
+
+# A healthy Experiment in a Katib-enabled namespace.
+healthy_cluster() {
+	mkdir -p "$BATS_TEST_TMPDIR/healthy"
+	cp -R "$TESTS_DIR/data/explain/common/namespace-team-a.yaml" \
+		"$TESTS_DIR/data/explain/healthy/." "$BATS_TEST_TMPDIR/healthy/"
+	echo "$BATS_TEST_TMPDIR/healthy"
+}
+
+@test "client: -v traces each request, never the credential" {
+	start_replay "$(healthy_cluster)" --token s3cr3t-t0ken
+	run --separate-stderr -0 katib explain experiment mnist -n team-a --kubeconfig "$REPLAY_CFG" -v 6
+	[[ "$stderr" == *"trace: GET $SERVER/apis/kubeflow.org/v1beta1/namespaces/team-a/experiments/mnist 200 in "*" ms"* ]]
+	[[ "$stderr" == *"trace: GET $SERVER/api/v1/namespaces/team-a/events 200 in "* ]]
+	[[ "$stderr" != *"auth:"* ]]
+	run --separate-stderr -0 katib explain experiment mnist -n team-a --kubeconfig "$REPLAY_CFG" -v 8
+	[[ "$stderr" == *"trace:   auth: Bearer <masked>; response: "*" bytes"* ]]
+	[[ "$output$stderr" != *s3cr3t* ]]
+	run --separate-stderr -0 katib explain experiment mnist -n team-a --kubeconfig "$REPLAY_CFG"
+	[ -z "$stderr" ]
+	run --separate-stderr -2 katib explain experiment mnist --kubeconfig "$REPLAY_CFG" -v loud
+	[[ "$stderr" == *"-v takes a level from 0 to 10"* ]]
+}
+
+@test "client: a fault on the Nth request only" {
+	start_replay "$(healthy_cluster)" --fault 'nth=2,status=503,times=1'
+	# explain's second request (the Suggestion) gets a 503 and is retried,
+	# and only that one: the first and third go through once.
+	run --separate-stderr -0 katib explain experiment mnist -n team-a --kubeconfig "$REPLAY_CFG"
+	[ "$(sed -n 1p "$BATS_TEST_TMPDIR/requests.log")" = "GET /apis/kubeflow.org/v1beta1/namespaces/team-a/experiments/mnist" ]
+	[ "$(sed -n 2p "$BATS_TEST_TMPDIR/requests.log")" = "GET /apis/kubeflow.org/v1beta1/namespaces/team-a/suggestions/mnist" ]
+	[ "$(sed -n 3p "$BATS_TEST_TMPDIR/requests.log")" = "GET /apis/kubeflow.org/v1beta1/namespaces/team-a/suggestions/mnist" ]
+	[[ "$(sed -n 4p "$BATS_TEST_TMPDIR/requests.log")" == "GET /apis/kubeflow.org/v1beta1/namespaces/team-a/trials "* ]]
+}
