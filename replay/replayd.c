@@ -969,6 +969,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		*state = req;
 		return MHD_YES;
 	}
+	/*
+	 * An absolute-form target ("GET http://host/api"), as a client sends
+	 * to a proxy: HTTP/1.1 servers must take it, and it lets the server
+	 * stand in for a forward proxy in proxy-url tests.
+	 */
+	if (!strncmp(url, "http://", 7) || !strncmp(url, "https://", 8)) {
+		const char *p = strchr(strstr(url, "//") + 2, '/');
+
+		url = p ? p : "/";
+	}
 	if (*upload_size) {
 		if (buf_add(&req->body, upload, *upload_size))
 			req->too_large = 1;

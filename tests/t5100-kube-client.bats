@@ -347,3 +347,16 @@ healthy_cluster() {
 	[ "$(sed -n 3p "$BATS_TEST_TMPDIR/requests.log")" = "GET /apis/kubeflow.org/v1beta1/namespaces/team-a/suggestions/mnist" ]
 	[[ "$(sed -n 4p "$BATS_TEST_TMPDIR/requests.log")" == "GET /apis/kubeflow.org/v1beta1/namespaces/team-a/trials "* ]]
 }
+
+@test "client: proxy-url sends every request through the proxy" {
+	start_replay "$TESTS_DIR/data/cluster-small"
+	# The replay server takes absolute-form requests, so it can be the
+	# proxy for a cluster name that does not resolve.
+	sed -e "s|server: .*|server: http://cluster.invalid:8080\n    proxy-url: $SERVER|" "$REPLAY_CFG" > "$BATS_TEST_TMPDIR/proxied"
+	run -0 tool kube-get --kubeconfig "$BATS_TEST_TMPDIR/proxied" /api/v1/namespaces/team-a/pods/mnist-random-abc12345-x7k2p
+	[[ "$output" == *'"name":"mnist-random-abc12345-x7k2p"'* ]]
+	grep -qx "GET /api/v1/namespaces/team-a/pods/mnist-random-abc12345-x7k2p" "$BATS_TEST_TMPDIR/requests.log"
+	# Without the proxy the same cluster cannot be reached at all.
+	sed -e "s|server: .*|server: http://cluster.invalid:8080|" "$REPLAY_CFG" > "$BATS_TEST_TMPDIR/direct"
+	run --separate-stderr -3 tool kube-get --kubeconfig "$BATS_TEST_TMPDIR/direct" /api/v1/namespaces/team-a/pods/x
+}
