@@ -37,6 +37,42 @@ int cluster_parse_verbosity(const char *s)
 	return *end || v < 0 || v > 10 ? -1 : (int)v;
 }
 
+int cluster_opt(struct cluster_opts *o, int c, const char *arg, const char *cmd)
+{
+	switch (c) {
+	case CLUSTER_OPT_KUBECONFIG:
+		o->overrides.kubeconfig = arg;
+		return 1;
+	case CLUSTER_OPT_CONTEXT:
+		o->overrides.context = arg;
+		return 1;
+	case CLUSTER_OPT_CLUSTER:
+		o->overrides.cluster = arg;
+		return 1;
+	case CLUSTER_OPT_USER:
+		o->overrides.user = arg;
+		return 1;
+	case 'n':
+		o->overrides.namespace = arg;
+		return 1;
+	case 'v':
+		if ((o->verbosity = cluster_parse_verbosity(arg)) < 0) {
+			usage_error(cmd, "-v takes a level from 0 to 10, not '%s'", arg);
+			return -1;
+		}
+		return 1;
+	case CLUSTER_OPT_REQUEST_TIMEOUT:
+		if (cluster_parse_timeout(arg) < 0) {
+			usage_error(cmd, "--request-timeout takes a duration such as 30s, 1m or 500ms, not '%s'",
+				    arg);
+			return -1;
+		}
+		o->request_timeout = arg;
+		return 1;
+	}
+	return 0;
+}
+
 /* kubectl -v=6 shows each request; -v=8 adds what was sent and received. */
 static void print_trace(void *data, const struct kube_trace *t)
 {

@@ -19,6 +19,37 @@ struct cluster_opts {
 /* Parses -v's level (0 to 10); -1 if it is not one. */
 int cluster_parse_verbosity(const char *s);
 
+/*
+ * The getopt_long entries of those options, for a command's longopts
+ * (its own option values must stay below CLUSTER_OPT_FIRST); their short
+ * forms are "n:v:".
+ */
+enum {
+	CLUSTER_OPT_FIRST = 0x1000,
+	CLUSTER_OPT_KUBECONFIG = CLUSTER_OPT_FIRST,
+	CLUSTER_OPT_CONTEXT,
+	CLUSTER_OPT_CLUSTER,
+	CLUSTER_OPT_USER,
+	CLUSTER_OPT_REQUEST_TIMEOUT,
+};
+
+#define CLUSTER_LONGOPTS                                                      \
+	{ "kubeconfig", required_argument, NULL, CLUSTER_OPT_KUBECONFIG },    \
+	{ "context", required_argument, NULL, CLUSTER_OPT_CONTEXT },          \
+	{ "cluster", required_argument, NULL, CLUSTER_OPT_CLUSTER },          \
+	{ "user", required_argument, NULL, CLUSTER_OPT_USER },                \
+	{ "namespace", required_argument, NULL, 'n' },                        \
+	{ "request-timeout", required_argument, NULL,                         \
+	  CLUSTER_OPT_REQUEST_TIMEOUT },                                      \
+	{ "v", required_argument, NULL, 'v' }
+
+/*
+ * Takes getopt's option c with argument arg into o when it is one of
+ * those.  Returns 1 when taken, 0 when c is not one of them, and for a
+ * bad value prints why (as command cmd) and returns -1: exit 2.
+ */
+int cluster_opt(struct cluster_opts *o, int c, const char *arg, const char *cmd);
+
 /* Parses a kubectl duration ("30s", "2m", "500ms", "10" = seconds) into
  * milliseconds; -1 if it is not one. */
 long cluster_parse_timeout(const char *s);

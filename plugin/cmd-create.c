@@ -155,32 +155,6 @@ static int connect(struct create_run *run)
 	return cluster_connect(&run->copts, &run->kube_cfg, &run->kube);
 }
 
-/* Prints an API failure the way kubectl does: as the server wrote it. */
-static int api_failure(const struct fail *f)
-{
-	if (f->kind == FAIL_HTTP)
-		fprintf(stderr, "%s\n", f->msg);
-	else
-		error_msg("%s", f->msg);
-	if (f->hint[0])
-		hint_msg("%s", f->hint);
-	return STATUS_RUNTIME;
-}
-
-static const struct doc_node *condition_true(const struct doc_node *status,
-					      const char *type)
-{
-	const struct doc_node *c;
-
-	for (c = doc_get(status, "conditions") ? doc_get(status, "conditions")->child : NULL;
-	     c; c = c->next)
-		if (doc_str(doc_get(c, "type")) &&
-		    !strcmp(doc_get_str(c, "type"), type) &&
-		    doc_get_str(c, "status") && !strcmp(doc_get_str(c, "status"), "True"))
-			return c;
-	return NULL;
-}
-
 /* The latest condition, for the progress line and the timeout message. */
 static const struct doc_node *last_condition(const struct doc_node *status)
 {
@@ -213,18 +187,14 @@ static void explain_stall(struct create_run *run, const char *ns,
 			  const char *name)
 {
 	struct snapshot snap;
-	struct diagnosis_list list;
 	struct fail f = FAIL_INIT;
 
 	if (snapshot_fetch(run->kube, ns, name, &snap, &f)) {
 		warning_msg("cannot diagnose it: %s", f.msg);
 		return;
 	}
-	memset(&list, 0, sizeof(list));
-	diagnose(&snap, &katib_config_default, &list);
 	fputc('\n', stderr);
-	explain_report(stderr, &snap, &list);
-	diagnosis_list_release(&list);
+	explain_diagnosis(stderr, &snap, 0);
 	snapshot_release(&snap);
 }
 
@@ -264,14 +234,14 @@ static int wait_for(struct create_run *run, const char *ns, const char *name)
 		else if (!prev || strcmp(prev, line.buf))
 			fprintf(stderr, "%s\n", line.buf);
 		free(prev);
-		if ((c = condition_true(st, "Succeeded")) || running > 0) {
+		if ((c = object_condition(d->root, "Succeeded", "True")) || running > 0) {
 			if (tty)
 				fputc('\n', stderr);
 			doc_free(d);
 			status = STATUS_OK;
 			break;
 		}
-		if ((c = condition_true(st, "Failed"))) {
+		if ((c = object_condition(d->root, "Failed", "True"))) {
 			if (tty)
 				fputc('\n', stderr);
 			error_msg("experiment %s failed: %s", name,
@@ -507,8 +477,6 @@ int cmd_create(int argc, char **argv)
 		OPT_MAX_FAILED, OPT_EARLY_STOPPING, OPT_TRIAL_KIND, OPT_WORKERS,
 		OPT_CPU, OPT_MEMORY, OPT_GPU, OPT_ENV, OPT_PULL_SECRET,
 		OPT_COLLECTOR, OPT_METRICS_FORMAT, OPT_DRY_RUN, OPT_WAIT,
-		OPT_KUBECONFIG, OPT_CONTEXT, OPT_CLUSTER, OPT_USER,
-		OPT_REQUEST_TIMEOUT,
 	};
 	static const struct option longopts[] = {
 		{ "image", required_argument, NULL, OPT_IMAGE },
@@ -536,17 +504,11 @@ int cmd_create(int argc, char **argv)
 		{ "collector", required_argument, NULL, OPT_COLLECTOR },
 		{ "metrics-format", required_argument, NULL, OPT_METRICS_FORMAT },
 		{ "filename", required_argument, NULL, 'f' },
-		{ "namespace", required_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "dry-run", optional_argument, NULL, OPT_DRY_RUN },
 		{ "wait", optional_argument, NULL, OPT_WAIT },
-		{ "kubeconfig", required_argument, NULL, OPT_KUBECONFIG },
-		{ "context", required_argument, NULL, OPT_CONTEXT },
-		{ "cluster", required_argument, NULL, OPT_CLUSTER },
-		{ "user", required_argument, NULL, OPT_USER },
-		{ "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
-		{ "v", required_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		CLUSTER_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct create_run run;
@@ -574,7 +536,14 @@ int cmd_create(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(nargs, argv, "f:n:o:hv:", longopts, NULL)) != -1) {
 		struct gen_pair *pair;
+		int taken = cluster_opt(&run.copts, c, optarg, "create");
 
+		if (taken < 0) {
+			status = STATUS_USAGE;
+			goto out;
+		}
+		if (taken)
+			continue;
 		switch (c) {
 		case OPT_IMAGE:
 			run.g.image = optarg;
@@ -680,10 +649,6 @@ int cmd_create(int argc, char **argv)
 		case 'f':
 			run.file = optarg;
 			break;
-		case 'n':
-			run.g.namespace = optarg;
-			run.copts.overrides.namespace = optarg;
-			break;
 		case 'o':
 			if (!strcmp(optarg, "yaml"))
 				run.print = PRINT_YAML;
@@ -713,31 +678,6 @@ int cmd_create(int argc, char **argv)
 				goto out;
 			}
 			break;
-		case OPT_KUBECONFIG:
-			run.copts.overrides.kubeconfig = optarg;
-			break;
-		case OPT_CONTEXT:
-			run.copts.overrides.context = optarg;
-			break;
-		case OPT_CLUSTER:
-			run.copts.overrides.cluster = optarg;
-			break;
-		case OPT_USER:
-			run.copts.overrides.user = optarg;
-			break;
-		case 'v':
-			if ((run.copts.verbosity = cluster_parse_verbosity(optarg)) < 0) {
-				status = usage_error("create", "-v takes a level from 0 to 10, not '%s'", optarg);
-				goto out;
-			}
-			break;
-		case OPT_REQUEST_TIMEOUT:
-			if (cluster_parse_timeout(optarg) < 0) {
-				status = usage_error("create", "--request-timeout '%s' is not a duration", optarg);
-				goto out;
-			}
-			run.copts.request_timeout = optarg;
-			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			goto out;
@@ -746,6 +686,7 @@ int cmd_create(int argc, char **argv)
 			goto out;
 		}
 	}
+	run.g.namespace = run.copts.overrides.namespace;
 	if (run.wait_ms >= 0 && run.dry_run_client) {
 		status = usage_error("create", "--wait needs an Experiment on the cluster, not --dry-run=client");
 		goto out;

@@ -312,7 +312,8 @@ static void json_str(struct buf *b, const char *s)
 	buf_add_json_str(b, s, strlen(s));
 }
 
-static void print_json(const struct snapshot *s, const struct diagnosis_list *list)
+static void print_json(FILE *fp, const struct snapshot *s,
+		       const struct diagnosis_list *list)
 {
 	struct buf b = BUF_INIT;
 	size_t i, j;
@@ -356,12 +357,12 @@ static void print_json(const struct snapshot *s, const struct diagnosis_list *li
 		buf_addch(&b, '}');
 	}
 	buf_adds(&b, list->nr ? "\n]}\n" : "]}\n");
-	fwrite(b.buf, 1, b.len, stdout);
+	fwrite(b.buf, 1, b.len, fp);
 	buf_release(&b);
 }
 
-void explain_report(FILE *fp, const struct snapshot *s,
-		    const struct diagnosis_list *list)
+static void print_text(FILE *fp, const struct snapshot *s,
+		       const struct diagnosis_list *list)
 {
 	size_t i, j;
 
@@ -390,20 +391,20 @@ void explain_report(FILE *fp, const struct snapshot *s,
 	}
 }
 
-static int report(struct snapshot *snap, int json)
+int explain_diagnosis(FILE *fp, const struct snapshot *snap, int json)
 {
 	struct diagnosis_list list;
-	int status;
+	int problem;
 
 	memset(&list, 0, sizeof(list));
 	diagnose(snap, &katib_config_default, &list);
 	if (json)
-		print_json(snap, &list);
+		print_json(fp, snap, &list);
 	else
-		explain_report(stdout, snap, &list);
-	status = diagnosis_list_has_problem(&list) ? STATUS_FINDINGS : STATUS_OK;
+		print_text(fp, snap, &list);
+	problem = diagnosis_list_has_problem(&list);
 	diagnosis_list_release(&list);
-	return status;
+	return problem;
 }
 
 static int explain_recorded(const char *dir, const char *name, const char *ns,
@@ -424,7 +425,7 @@ static int explain_recorded(const char *dir, const char *name, const char *ns,
 		recorded_release(&rec);
 		return STATUS_RUNTIME;
 	}
-	status = report(&snap, json);
+	status = explain_diagnosis(stdout, &snap, json) ? STATUS_FINDINGS : STATUS_OK;
 	snapshot_release(&snap);
 	recorded_release(&rec);
 	return status;
@@ -442,16 +443,10 @@ static int explain_live(const char *name, const struct cluster_opts *copts,
 	if (cluster_connect(copts, &cfg, &kube))
 		return STATUS_RUNTIME;
 	if (snapshot_fetch(kube, cfg.namespace, name, &snap, &f)) {
-		if (f.kind == FAIL_HTTP)
-			fprintf(stderr, "%s\n", f.msg);
-		else
-			error_msg("%s", f.msg);
-		if (f.hint[0])
-			hint_msg("%s", f.hint);
 		cluster_disconnect(&cfg, kube);
-		return STATUS_RUNTIME;
+		return api_failure(&f);
 	}
-	status = report(&snap, json);
+	status = explain_diagnosis(stdout, &snap, json) ? STATUS_FINDINGS : STATUS_OK;
 	snapshot_release(&snap);
 	cluster_disconnect(&cfg, kube);
 	return status;
@@ -487,21 +482,14 @@ static int unknown_topic(const char *arg)
 int cmd_explain(int argc, char **argv)
 {
 	enum {
-		OPT_RECURSIVE = 256, OPT_KUBECONFIG, OPT_CONTEXT, OPT_CLUSTER,
-		OPT_USER, OPT_REQUEST_TIMEOUT, OPT_FROM,
+		OPT_RECURSIVE = 256, OPT_FROM,
 	};
 	static const struct option longopts[] = {
 		{ "recursive", no_argument, NULL, OPT_RECURSIVE },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "output", required_argument, NULL, 'o' },
-		{ "namespace", required_argument, NULL, 'n' },
-		{ "kubeconfig", required_argument, NULL, OPT_KUBECONFIG },
-		{ "context", required_argument, NULL, OPT_CONTEXT },
-		{ "cluster", required_argument, NULL, OPT_CLUSTER },
-		{ "user", required_argument, NULL, OPT_USER },
-		{ "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
-		{ "v", required_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		CLUSTER_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	const struct resource *res;
@@ -514,6 +502,12 @@ int cmd_explain(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "ho:n:v:", longopts, NULL)) != -1) {
+		int taken = cluster_opt(&copts, c, optarg, "explain");
+
+		if (taken < 0)
+			return STATUS_USAGE;
+		if (taken)
+			continue;
 		switch (c) {
 		case OPT_RECURSIVE:
 			recursive = 1;
@@ -525,30 +519,6 @@ int cmd_explain(int argc, char **argv)
 			if (strcmp(optarg, "json") && strcmp(optarg, "text"))
 				return usage_error("explain", "unknown output format '%s' (use text or json)", optarg);
 			json = !strcmp(optarg, "json");
-			break;
-		case 'n':
-			copts.overrides.namespace = optarg;
-			break;
-		case OPT_KUBECONFIG:
-			copts.overrides.kubeconfig = optarg;
-			break;
-		case OPT_CONTEXT:
-			copts.overrides.context = optarg;
-			break;
-		case OPT_CLUSTER:
-			copts.overrides.cluster = optarg;
-			break;
-		case OPT_USER:
-			copts.overrides.user = optarg;
-			break;
-		case 'v':
-			if ((copts.verbosity = cluster_parse_verbosity(optarg)) < 0)
-				return usage_error("explain", "-v takes a level from 0 to 10, not '%s'", optarg);
-			break;
-		case OPT_REQUEST_TIMEOUT:
-			if (cluster_parse_timeout(optarg) < 0)
-				return usage_error("explain", "--request-timeout '%s' is not a duration", optarg);
-			copts.request_timeout = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);

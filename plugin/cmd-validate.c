@@ -388,8 +388,7 @@ int cmd_validate(int argc, char **argv)
 		OPT_MAX_FILE, OPT_MAX_DOC, OPT_MAX_DEPTH, OPT_MAX_NODES,
 		OPT_MAX_ALIAS, OPT_MAX_SCALAR, OPT_MAX_DOCS, OPT_STRICT, OPT_ISTIO,
 		OPT_KATIB_CONFIG, OPT_KATIB_VERSION, OPT_CONFIG, OPT_NO_CONFIG,
-		OPT_CLUSTER_FACTS, OPT_KUBECONFIG, OPT_CONTEXT, OPT_CLUSTER,
-		OPT_USER, OPT_REQUEST_TIMEOUT, OPT_KATIB_NS,
+		OPT_CLUSTER_FACTS, OPT_KATIB_NS,
 	};
 	static const struct option longopts[] = {
 		{ "filename", required_argument, NULL, 'f' },
@@ -414,15 +413,9 @@ int cmd_validate(int argc, char **argv)
 		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 		{ "cluster-facts", no_argument, NULL, OPT_CLUSTER_FACTS },
-		{ "kubeconfig", required_argument, NULL, OPT_KUBECONFIG },
-		{ "context", required_argument, NULL, OPT_CONTEXT },
-		{ "cluster", required_argument, NULL, OPT_CLUSTER },
-		{ "user", required_argument, NULL, OPT_USER },
-		{ "namespace", required_argument, NULL, 'n' },
-		{ "request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT },
-		{ "v", required_argument, NULL, 'v' },
 		{ "katib-namespace", required_argument, NULL, OPT_KATIB_NS },
 		{ "help", no_argument, NULL, 'h' },
+		CLUSTER_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct doc_limits default_limits = DOC_LIMITS_DEFAULT;
@@ -454,6 +447,14 @@ int cmd_validate(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "f:o:qhn:v:", longopts, NULL)) != -1) {
+		int taken = cluster_opt(&copts, c, optarg, "validate");
+
+		if (taken < 0) {
+			status = STATUS_USAGE;
+			goto out;
+		}
+		if (taken)
+			continue;
 		switch (c) {
 		case 'f':
 			ALLOC_GROW(paths, nr_paths + 1, alloc_paths);
@@ -490,35 +491,6 @@ int cmd_validate(int argc, char **argv)
 			break;
 		case OPT_CLUSTER_FACTS:
 			cluster_facts = 1;
-			break;
-		case OPT_KUBECONFIG:
-			copts.overrides.kubeconfig = optarg;
-			break;
-		case OPT_CONTEXT:
-			copts.overrides.context = optarg;
-			break;
-		case OPT_CLUSTER:
-			copts.overrides.cluster = optarg;
-			break;
-		case OPT_USER:
-			copts.overrides.user = optarg;
-			break;
-		case 'n':
-			copts.overrides.namespace = optarg;
-			break;
-		case 'v':
-			if ((copts.verbosity = cluster_parse_verbosity(optarg)) < 0) {
-				status = usage_error("validate", "-v takes a level from 0 to 10, not '%s'", optarg);
-				goto out;
-			}
-			break;
-		case OPT_REQUEST_TIMEOUT:
-			if (cluster_parse_timeout(optarg) < 0) {
-				status = usage_error("validate", "--request-timeout takes a duration such as 30s, 1m or 500ms, not '%s'",
-						     optarg);
-				goto out;
-			}
-			copts.request_timeout = optarg;
 			break;
 		case OPT_KATIB_NS:
 			katib_ns = optarg;

@@ -24,11 +24,12 @@ int cmd_validate(int argc, char **argv);
 int cmd_create(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 
-/* cmd-explain.c: a live Experiment's diagnosis, for people. */
+/*
+ * cmd-explain.c: diagnoses a snapshot of an Experiment and prints it on
+ * fp, as text or JSON; returns 1 when a problem was found, else 0.
+ */
 struct snapshot;
-struct diagnosis_list;
-void explain_report(FILE *fp, const struct snapshot *s,
-		    const struct diagnosis_list *list);
+int explain_diagnosis(FILE *fp, const struct snapshot *s, int json);
 
 /* report.c */
 void error_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -37,5 +38,11 @@ void warning_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints the error and "see 'kubectl katib CMD --help'"; returns 2. */
 int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * Prints a failure to reach or use the cluster; an API server's own error
+ * exactly as it wrote it (as kubectl does).  Returns 3.
+ */
+struct fail;
+int api_failure(const struct fail *f);
 
 #endif

@@ -1,5 +1,6 @@
 #include "compat.h"
 #include "cmd.h"
+#include "fail.h"
 
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
@@ -45,4 +46,15 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	fprintf(stderr, "see 'kubectl katib%s%s --help'\n", cmd ? " " : "",
 		cmd ? cmd : "");
 	return STATUS_USAGE;
+}
+
+int api_failure(const struct fail *f)
+{
+	if (f->kind == FAIL_HTTP)
+		fprintf(stderr, "%s\n", f->msg);
+	else
+		error_msg("%s", f->msg);
+	if (f->hint[0])
+		hint_msg("%s", f->hint);
+	return STATUS_RUNTIME;
 }

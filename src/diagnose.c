@@ -278,14 +278,14 @@ int snapshot_from_recorded(const struct recorded *r, const char *ns,
 		else if (!strcmp(kind, "Event"))
 			push(&out->events, o);
 	}
-	for (i = 0; i < r->nr; i++) {
-		const char *kind = doc_get_str(r->object[i], "kind");
-		const char *oname = doc_str(doc_lookup(r->object[i], "metadata.name"));
-
-		if (kind && oname && !strcmp(kind, "Namespace") && !strcmp(oname, ns))
-			out->namespace = r->object[i];
+	if (!exp) {
+		snapshot_release(out);
+		return fail_set(f, FAIL_NOT_FOUND,
+				"experiment \"%s\" in namespace \"%s\" is not in the recording %s",
+				name, ns, r->dir);
 	}
-	if (exp) {
+	/* A second pass: the jobs are known by their trials' names. */
+	{
 		const struct doc_node *ts = doc_lookup(exp, "spec.trialTemplate.trialSpec");
 		const char *job_kind = doc_get_str(ts, "kind");
 		const char *alg = doc_str(doc_lookup(exp, "spec.algorithm.algorithmName"));
@@ -296,7 +296,14 @@ int snapshot_from_recorded(const struct recorded *r, const char *ns,
 			const char *kind = doc_get_str(o, "kind");
 			const char *oname = doc_str(doc_lookup(o, "metadata.name"));
 
-			if (!kind || !oname || strcmp(object_ns(o), ns))
+			if (!kind || !oname)
+				continue;
+			if (!strcmp(kind, "Namespace")) {	/* cluster-scoped */
+				if (!strcmp(oname, ns))
+					out->namespace = o;
+				continue;
+			}
+			if (strcmp(object_ns(o), ns))
 				continue;
 			if (!strcmp(kind, "Deployment") && alg && !strncmp(oname, name, alen) &&
 			    oname[alen] == '-' && !strcmp(oname + alen + 1, alg))
@@ -304,12 +311,6 @@ int snapshot_from_recorded(const struct recorded *r, const char *ns,
 			else if (job_kind && !strcmp(kind, job_kind) && is_trial_of(out, o))
 				push(&out->jobs, o);
 		}
-	}
-	if (!exp) {
-		snapshot_release(out);
-		return fail_set(f, FAIL_NOT_FOUND,
-				"experiment \"%s\" in namespace \"%s\" is not in the recording %s",
-				name, ns, r->dir);
 	}
 	/* A document of its own, for the offline rules; the node stays r's. */
 	out->experiment = doc_new(r->dir, 0);
@@ -375,9 +376,8 @@ static const char *or_empty(const char *s)
 	return s ? s : "";
 }
 
-/* The condition of type whose status is "True", or NULL. */
-static const struct doc_node *condition(const struct doc_node *obj,
-					const char *type)
+const struct doc_node *object_condition(const struct doc_node *obj,
+					const char *type, const char *status)
 {
 	const struct doc_node *list = doc_lookup(obj, "status.conditions"), *c;
 
@@ -385,23 +385,16 @@ static const struct doc_node *condition(const struct doc_node *obj,
 		return NULL;
 	for (c = list->child; c; c = c->next)
 		if (!strcmp(or_empty(doc_get_str(c, "type")), type) &&
-		    !strcmp(or_empty(doc_get_str(c, "status")), "True"))
+		    !strcmp(or_empty(doc_get_str(c, "status")), status))
 			return c;
 	return NULL;
 }
 
-static const struct doc_node *condition_false(const struct doc_node *obj,
-					      const char *type)
+/* The condition of type whose status is "True", or NULL. */
+static const struct doc_node *condition(const struct doc_node *obj,
+					const char *type)
 {
-	const struct doc_node *list = doc_lookup(obj, "status.conditions"), *c;
-
-	if (!list || list->kind != DOC_SEQ)
-		return NULL;
-	for (c = list->child; c; c = c->next)
-		if (!strcmp(or_empty(doc_get_str(c, "type")), type) &&
-		    !strcmp(or_empty(doc_get_str(c, "status")), "False"))
-			return c;
-	return NULL;
+	return object_condition(obj, type, "True");
 }
 
 static int is_trial_name(const struct snapshot *s, const char *name)
@@ -495,6 +488,16 @@ static const char *algorithm_name(const struct snapshot *s)
 	return or_empty(str_at(s->experiment->root, "spec.algorithm.algorithmName"));
 }
 
+/* One diagnosis, whether a pod event or the Suggestion's condition says it. */
+static struct diagnosis *suggestion_not_ready(struct ctx *x)
+{
+	return add(x, "suggestion-not-ready", SEV_ERROR,
+		   arena_printf(x->a, "the suggestion Deployment '%s-%s' never becomes available, so no trial is suggested",
+				x->s->name, algorithm_name(x->s)),
+		   "ask the Katib admins to fix the algorithm's image in the katib-config (a pull error), its resources (quota, scheduling) or the service itself (a crash loop)",
+		   NULL);
+}
+
 static void check_events(struct ctx *x)
 {
 	const struct snapshot *s = x->s;
@@ -573,11 +576,7 @@ static void check_events(struct ctx *x)
 		    !strcmp(kind, "Pod") &&
 		    (!strcmp(reason, "Failed") || !strcmp(reason, "BackOff") ||
 		     !strcmp(reason, "FailedScheduling"))) {
-			d = add(x, "suggestion-not-ready", SEV_ERROR,
-				arena_printf(x->a, "the suggestion Deployment '%s-%s' never becomes available, so no trial is suggested",
-					     s->name, algorithm_name(s)),
-				"ask the Katib admins to fix the algorithm's image in the katib-config (a pull error), its resources (quota, scheduling) or the service itself (a crash loop)",
-				NULL);
+			d = suggestion_not_ready(x);
 			evidence(x, d, kind, name, arena_printf(x->a, "events[%s]", reason), msg);
 		}
 	}
@@ -607,14 +606,10 @@ static void check_suggestion(struct ctx *x)
 		condition_evidence(x, d, "Suggestion", x->s->name, c);
 		return;
 	}
-	if (!condition(sug, "Succeeded") && (c = condition_false(sug, "DeploymentReady"))) {
+	if (!condition(sug, "Succeeded") && (c = object_condition(sug, "DeploymentReady", "False"))) {
 		const struct doc_node *dep = x->s->deployment, *dc, *list;
 
-		d = add(x, "suggestion-not-ready", SEV_ERROR,
-			arena_printf(x->a, "the suggestion Deployment '%s-%s' never becomes available, so no trial is suggested",
-				     x->s->name, algorithm_name(x->s)),
-			"ask the Katib admins to fix the algorithm's image in the katib-config (a pull error), its resources (quota, scheduling) or the service itself (a crash loop)",
-			NULL);
+		d = suggestion_not_ready(x);
 		condition_evidence(x, d, "Suggestion", x->s->name, c);
 		/* The Deployment says why: quota, PodSecurity, a missing service account. */
 		list = doc_lookup(dep, "status.conditions");
@@ -678,21 +673,18 @@ static void check_pods(struct ctx *x)
 		}
 		if (strcmp(phase, "Pending"))
 			continue;
-		list = doc_lookup(pod, "status.conditions");
-		for (c = list && list->kind == DOC_SEQ ? list->child : NULL; c; c = c->next)
-			if (!strcmp(or_empty(doc_get_str(c, "type")), "PodScheduled") &&
-			    !strcmp(or_empty(doc_get_str(c, "status")), "False")) {
-				d = add(x, "trial-pods-pending", SEV_ERROR,
-					"trial pods cannot start",
-					"lower the trials' resource requests or ask for capacity; check node selectors and tolerations",
-					NULL);
-				condition_evidence(x, d, "Pod", name, c);
-			}
+		if ((c = object_condition(pod, "PodScheduled", "False"))) {
+			d = add(x, "trial-pods-pending", SEV_ERROR,
+				"trial pods cannot start",
+				"lower the trials' resource requests or ask for capacity; check node selectors and tolerations",
+				NULL);
+			condition_evidence(x, d, "Pod", name, c);
+		}
 		list = doc_lookup(pod, "status.containerStatuses");
 		for (c = list && list->kind == DOC_SEQ ? list->child : NULL; c; c = c->next) {
 			const char *why = str_at(c, "state.waiting.reason");
 
-			if (why && (strstr(why, "ImagePull") || !strcmp(why, "ErrImagePull") ||
+			if (why && (strstr(why, "ImagePull") ||
 				    !strcmp(why, "InvalidImageName") ||
 				    !strcmp(why, "CreateContainerConfigError"))) {
 				d = add(x, "trial-pods-pending", SEV_ERROR,

@@ -107,6 +107,10 @@ void diagnose(const struct snapshot *s, const struct katib_config *config,
 	      struct diagnosis_list *out);
 void diagnosis_list_release(struct diagnosis_list *list);
 
+/* The condition of obj with this type and status ("True", "False"), or NULL. */
+const struct doc_node *object_condition(const struct doc_node *obj,
+					const char *type, const char *status);
+
 /* True when list holds a problem (anything but healthy/succeeded/starting). */
 int diagnosis_list_has_problem(const struct diagnosis_list *list);
 
