@@ -3,8 +3,10 @@
  */
 #include "compat.h"
 #include "cmd.h"
+#include "admission.h"
 #include "alloc.h"
 #include "arena.h"
+#include "buf.h"
 #include "diag.h"
 #include "doc-yaml.h"
 #include "katib-config.h"
@@ -17,6 +19,7 @@
 #include "output.h"
 #include "re.h"
 #include "rule.h"
+#include "suggestion-request.h"
 #include "validate.h"
 
 #include <dirent.h>
@@ -27,6 +30,8 @@
 
 static const char usage_text[] =
 	"Usage: kubectl katib validate [options] [-f] FILE|DIR|- ...\n"
+	"   or: kubectl katib validate [options] --admission-review FILE|-\n"
+	"   or: kubectl katib validate [options] --suggestion-request FILE|-\n"
 	"\n"
 	"Check Katib Experiments offline, before you submit them: everything\n"
 	"Katib's admission webhook rejects, at the line and field where it is.\n"
@@ -34,8 +39,19 @@ static const char usage_text[] =
 	"'-' reads standard input.  Documents that are not Experiments are\n"
 	"skipped.\n"
 	"\n"
+	"With --admission-review, judge an admission.k8s.io/v1 AdmissionReview\n"
+	"request as Katib's validating webhook receives it, and print the\n"
+	"AdmissionReview response these rules give (exit 1 when it denies).\n"
+	"With --suggestion-request, predict the reply of the suggestion or\n"
+	"early-stopping service to a ValidateAlgorithmSettingsRequest or\n"
+	"ValidateEarlyStoppingSettingsRequest in protobuf JSON (exit 1 unless OK).\n"
+	"\n"
 	"Options:\n"
 	"  -f, --filename FILE      a file, directory or '-' to validate (repeatable)\n"
+	"      --admission-review FILE\n"
+	"                           answer an AdmissionReview request ('-': stdin)\n"
+	"      --suggestion-request FILE\n"
+	"                           predict a suggestion service's validation reply\n"
 	"  -o, --output FORMAT      text (default), json, sarif (code scanning),\n"
 	"                           github (Actions annotations) or junit\n"
 	"      --rule ID=SEVERITY   set a rule's severity: error, warning, info or off\n"
@@ -81,7 +97,9 @@ static const char usage_text[] =
 	"Examples:\n"
 	"  kubectl katib validate experiment.yaml\n"
 	"  kubectl katib validate -o json manifests/\n"
-	"  helm template . | kubectl katib validate -\n";
+	"  helm template . | kubectl katib validate -\n"
+	"  kubectl katib validate --admission-review review.json\n"
+	"  kubectl katib validate --suggestion-request request.json -o json\n";
 
 struct validate_run {
 	struct output out;
@@ -381,6 +399,73 @@ static int validate_path(struct validate_run *run, const char *path)
 	return validate_stream(run, path, path);
 }
 
+/* --admission-review: the AdmissionReview response on stdout. */
+static int answer_review(struct validate_run *run, const char *path)
+{
+	struct fail f = FAIL_INIT;
+	struct admission_verdict v;
+	struct doc *d;
+	char *json;
+	int allowed;
+
+	if (doc_load_single(&d, path, &run->limits, &f)) {
+		error_msg("%s", f.msg);
+		return STATUS_USAGE;
+	}
+	run->diags.file = path;
+	if (admission_review(d, &run->config, NULL, &run->diags, &v, &f)) {
+		error_msg("%s", f.msg);
+		doc_free(d);
+		return STATUS_USAGE;
+	}
+	json = admission_response_json(&v);
+	printf("%s\n", json);
+	free(json);
+	allowed = v.allowed;
+	admission_verdict_release(&v);
+	doc_free(d);
+	return allowed ? STATUS_OK : STATUS_FINDINGS;
+}
+
+/* --suggestion-request: the predicted gRPC reply on stdout. */
+static int answer_suggestion_request(struct validate_run *run, const char *path)
+{
+	struct fail f = FAIL_INIT;
+	struct suggestion_reply r;
+	struct doc *d;
+	int ok;
+
+	if (doc_load_single(&d, path, &run->limits, &f)) {
+		error_msg("%s", f.msg);
+		return STATUS_USAGE;
+	}
+	if (suggestion_request_predict(d, &run->config, &r, &f)) {
+		error_msg("%s", f.msg);
+		doc_free(d);
+		return STATUS_USAGE;
+	}
+	if (run->out.format == OUTPUT_JSON) {
+		char *json = suggestion_reply_json(&r);
+
+		printf("%s\n", json);
+		free(json);
+	} else {
+		struct buf effect = BUF_INIT;
+
+		printf("%s (%s service): %s\n", strrchr(r.method, '/') + 1,
+		       r.service, grpc_code_name(r.code));
+		if (*r.details)
+			printf("  %s\n", r.details);
+		suggestion_reply_effect(&r, &effect);
+		printf("Katib: %s\n", effect.buf);
+		buf_release(&effect);
+	}
+	ok = r.code == GRPC_OK;
+	suggestion_reply_release(&r);
+	doc_free(d);
+	return ok ? STATUS_OK : STATUS_FINDINGS;
+}
+
 int cmd_validate(int argc, char **argv)
 {
 	enum {
@@ -388,7 +473,7 @@ int cmd_validate(int argc, char **argv)
 		OPT_MAX_FILE, OPT_MAX_DOC, OPT_MAX_DEPTH, OPT_MAX_NODES,
 		OPT_MAX_ALIAS, OPT_MAX_SCALAR, OPT_MAX_DOCS, OPT_STRICT, OPT_ISTIO,
 		OPT_KATIB_CONFIG, OPT_KATIB_VERSION, OPT_CONFIG, OPT_NO_CONFIG,
-		OPT_CLUSTER_FACTS, OPT_KATIB_NS,
+		OPT_CLUSTER_FACTS, OPT_KATIB_NS, OPT_ADMISSION, OPT_SUGGESTION,
 	};
 	static const struct option longopts[] = {
 		{ "filename", required_argument, NULL, 'f' },
@@ -414,6 +499,8 @@ int cmd_validate(int argc, char **argv)
 		{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
 		{ "cluster-facts", no_argument, NULL, OPT_CLUSTER_FACTS },
 		{ "katib-namespace", required_argument, NULL, OPT_KATIB_NS },
+		{ "admission-review", required_argument, NULL, OPT_ADMISSION },
+		{ "suggestion-request", required_argument, NULL, OPT_SUGGESTION },
 		{ "help", no_argument, NULL, 'h' },
 		CLUSTER_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
@@ -430,6 +517,7 @@ int cmd_validate(int argc, char **argv)
 	struct lint_config lint;
 	struct cluster_opts copts;
 	const char *katib_ns = "kubeflow";
+	const char *review_path = NULL, *request_path = NULL;
 	unsigned char *explicit_rule;
 	const char *color = "auto";
 
@@ -494,6 +582,12 @@ int cmd_validate(int argc, char **argv)
 			break;
 		case OPT_KATIB_NS:
 			katib_ns = optarg;
+			break;
+		case OPT_ADMISSION:
+			review_path = optarg;
+			break;
+		case OPT_SUGGESTION:
+			request_path = optarg;
 			break;
 		case OPT_KATIB_VERSION:
 			version = optarg;
@@ -564,7 +658,22 @@ int cmd_validate(int argc, char **argv)
 		ALLOC_GROW(paths, nr_paths + 1, alloc_paths);
 		paths[nr_paths++] = argv[optind];
 	}
-	if (!nr_paths) {
+	if (review_path && request_path) {
+		status = usage_error("validate", "give --admission-review or --suggestion-request, not both");
+		goto out;
+	}
+	if ((review_path || request_path) && nr_paths) {
+		status = usage_error("validate", "--%s reads one request; it takes no other input",
+				     review_path ? "admission-review" : "suggestion-request");
+		goto out;
+	}
+	if ((review_path || request_path) && run.out.format != OUTPUT_TEXT &&
+	    run.out.format != OUTPUT_JSON) {
+		status = usage_error("validate", "--%s writes text or json",
+				     review_path ? "admission-review" : "suggestion-request");
+		goto out;
+	}
+	if (!nr_paths && !review_path && !request_path) {
 		status = usage_error("validate", "no input: give a file, a directory or '-'");
 		goto out;
 	}
@@ -642,6 +751,14 @@ int cmd_validate(int argc, char **argv)
 		if (!explicit_rule[i] && run.severities[i] == SEV_WARNING)
 			run.severities[i] = SEV_ERROR;
 	run.diags.overrides = run.severities;
+	if (review_path) {
+		status = answer_review(&run, review_path);
+		goto out;
+	}
+	if (request_path) {
+		status = answer_suggestion_request(&run, request_path);
+		goto out;
+	}
 	output_begin(&run.out);
 	for (i = 0; i < nr_paths; i++)
 		validate_path(&run, paths[i]);

@@ -132,6 +132,33 @@ struct diag *diag_add_at(struct diag_list *list, const struct rule *rule,
 	return d;
 }
 
+struct diag *diag_reply(struct diag_list *list, struct diag *d,
+			enum grpc_code code, int early_stopping,
+			const char *details)
+{
+	if (!d)
+		return NULL;
+	d->reply.code = code;
+	d->reply.early_stopping = !!early_stopping;
+	d->reply.details = arena_strdup(&list->arena, details);
+	return d;
+}
+
+const char *grpc_code_name(enum grpc_code code)
+{
+	switch (code) {
+	case GRPC_OK:
+		return "OK";
+	case GRPC_UNKNOWN:
+		return "UNKNOWN";
+	case GRPC_INVALID_ARGUMENT:
+		return "INVALID_ARGUMENT";
+	case GRPC_INTERNAL:
+		return "INTERNAL";
+	}
+	return "UNKNOWN";
+}
+
 void diag_hint(struct diag_list *list, struct diag *d, const char *fmt, ...)
 {
 	va_list ap;

@@ -23,6 +23,24 @@ enum severity {
 	SEV_ERROR,
 };
 
+/*
+ * gRPC status codes (google.golang.org/grpc/codes) a suggestion or
+ * early-stopping service answers a validation request with.
+ */
+enum grpc_code {
+	GRPC_OK = 0,
+	GRPC_UNKNOWN = 2,		/* an uncaught Python exception */
+	GRPC_INVALID_ARGUMENT = 3,
+	GRPC_INTERNAL = 13,
+};
+
+/* A service's answer: what the finding predicts it will say. */
+struct diag_reply {
+	enum grpc_code code;		/* GRPC_OK: not a service's answer */
+	unsigned early_stopping : 1;	/* ValidateEarlyStoppingSettings */
+	const char *details;
+};
+
 struct diag {
 	const struct rule *rule;	/* static; never NULL */
 	enum severity severity;		/* after user overrides */
@@ -34,6 +52,7 @@ struct diag {
 	const char *path;		/* spec.parameters[1].feasibleSpace.max */
 	const char *message;		/* one line, no final period */
 	const char *hint;		/* NULL if none */
+	struct diag_reply reply;
 	size_t seq;			/* insertion order, for a stable sort */
 };
 
@@ -79,6 +98,15 @@ struct diag *diag_add_at(struct diag_list *list, const struct rule *rule,
 /* Sets the hint of d (which may be NULL: then nothing happens). */
 void diag_hint(struct diag_list *list, struct diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * Records what the service answers (code, details) in d, which may be NULL.
+ * Returns d.
+ */
+struct diag *diag_reply(struct diag_list *list, struct diag *d,
+			enum grpc_code code, int early_stopping,
+			const char *details);
+const char *grpc_code_name(enum grpc_code code);
+
 /* Sorts by file, document, line, column, then insertion order. */
 void diag_sort(struct diag_list *list);
 

@@ -1078,3 +1078,35 @@ int doc_source_line(const struct doc *d, uint64_t off, const char **line,
 	*len = e - s;
 	return 0;
 }
+
+int doc_load_single(struct doc **out, const char *path,
+		    const struct doc_limits *lim, struct fail *f)
+{
+	struct doc_reader *r;
+	struct doc *d = NULL, *extra = NULL;
+	int ret;
+
+	*out = NULL;
+	if (doc_reader_open(&r, path, path, lim, f))
+		return -1;
+	ret = doc_reader_next(r, &d, f);
+	if (ret > 0 && !d->error) {
+		if (doc_reader_next(r, &extra, f) > 0) {
+			ret = fail_set(f, FAIL_PROTOCOL,
+				       "%s: expected one document, found more", path);
+			doc_free(extra);
+		}
+	} else if (!ret) {
+		ret = fail_set(f, FAIL_PROTOCOL, "%s: the input is empty", path);
+	}
+	doc_reader_free(r);
+	if (ret < 0) {
+		doc_free(d);
+		return -1;
+	}
+	/* The reader owned the text; the nodes keep their own copies. */
+	d->text = NULL;
+	d->len = 0;
+	*out = d;
+	return 0;
+}

@@ -64,6 +64,15 @@ int doc_reader_next(struct doc_reader *r, struct doc **out, struct fail *f);
 void doc_reader_free(struct doc_reader *r);
 
 /*
+ * Reads path ("-": stdin), which must hold exactly one document, into
+ * *out (free with doc_free(); its ->text is NULL).  A document with a
+ * syntax error is returned as such, with ->error set.  Returns 0, or -1
+ * with f set when the file cannot be read, is empty or holds more.
+ */
+int doc_load_single(struct doc **out, const char *path,
+		    const struct doc_limits *lim, struct fail *f);
+
+/*
  * The source line of d containing byte offset off: sets *line and *len
  * (without the line break) and returns 0, or -1 when off is outside d.
  */

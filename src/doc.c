@@ -46,6 +46,22 @@ void doc_node_append(struct doc_node *parent, struct doc_node *child)
 	parent->last = child;
 }
 
+struct doc_node *doc_add(struct doc *d, struct doc_node *parent,
+			 const char *key, enum doc_kind kind, const char *text)
+{
+	struct doc_node *n = doc_node_new(d, kind);
+
+	if (key) {
+		n->key = arena_strdup(&d->arena, key);
+		n->key_len = strlen(key);
+	}
+	n->text = arena_strdup(&d->arena, text ? text : "");
+	n->len = strlen(n->text);
+	if (parent)
+		doc_node_append(parent, n);
+	return n;
+}
+
 int doc_is_key(const struct doc_node *node, const char *key)
 {
 	size_t n = strlen(key);

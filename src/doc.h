@@ -86,6 +86,13 @@ void doc_free(struct doc *d);
 /* Node allocation for loaders: the node belongs to d. */
 struct doc_node *doc_node_new(struct doc *d, enum doc_kind kind);
 void doc_node_append(struct doc_node *parent, struct doc_node *child);
+/*
+ * For trees built by code rather than read: a node of kind with its own
+ * copies of key (NULL in a sequence or for the root) and text (NULL for
+ * containers), appended to parent unless parent is NULL.
+ */
+struct doc_node *doc_add(struct doc *d, struct doc_node *parent,
+			 const char *key, enum doc_kind kind, const char *text);
 
 /*
  * The value of key in map node (NULL if node is not a map or has no such

@@ -260,16 +260,7 @@ struct builder {
 static struct doc_node *add(struct builder *b, struct doc_node *parent,
 			    const char *key, enum doc_kind kind, const char *text)
 {
-	struct doc_node *n = doc_node_new(b->d, kind);
-
-	if (key) {
-		n->key = arena_strdup(&b->d->arena, key);
-		n->key_len = strlen(key);
-	}
-	n->text = arena_strdup(&b->d->arena, text ? text : "");
-	n->len = strlen(n->text);
-	doc_node_append(parent, n);
-	return n;
+	return doc_add(b->d, parent, key, kind, text);
 }
 
 static struct doc_node *add_map(struct builder *b, struct doc_node *parent,

@@ -36,6 +36,18 @@ static const char *validation_effect(void)
 	return "Katib accepts the Experiment, then the Suggestion fails with 'Validation failed: ValidateAlgorithmSettings Error: ...' and the Experiment fails";
 }
 
+/*
+ * grpc-python answers an uncaught exception with UNKNOWN; the services'
+ * own checks abort with INVALID_ARGUMENT.
+ */
+static enum grpc_code reply_code(const char *details)
+{
+	static const char exception[] = "Exception calling application:";
+
+	return strncmp(details, exception, strlen(exception))
+		? GRPC_INVALID_ARGUMENT : GRPC_UNKNOWN;
+}
+
 /* The service rejects it in ValidateAlgorithmSettings: the Experiment fails. */
 static struct diag *svc_reject(struct svc *s, const char *rule,
 			       const struct doc_node *at, const char *what,
@@ -46,7 +58,7 @@ static struct diag *svc_reject(struct svc *s, const char *rule,
 				  s->service, details);
 
 	diag_hint(s->out, d, "%s", validation_effect());
-	return d;
+	return diag_reply(s->out, d, reply_code(details), 0, details);
 }
 
 /* It passes validation and then fails every time trials are asked for. */
@@ -206,6 +218,7 @@ static void unknown_setting(struct svc *s, const struct setting *st,
 		d = diag_add(s->out, rule_get("algorithm-setting-invalid"), st->name_node,
 			     "%s does not know the setting '%s': the %s service answers \"%s\"",
 			     s->algorithm, st->name, s->service, details.buf);
+		diag_reply(s->out, d, GRPC_INVALID_ARGUMENT, 0, details.buf);
 	} else {
 		d = diag_add(s->out, rule_get("algorithm-setting-ignored"), st->name_node,
 			     "%s does not know the setting '%s'; the %s service ignores it, so it has no effect",
@@ -517,9 +530,10 @@ static void svc_optuna(struct svc *s, const struct setting *set, size_t nr,
 				if (tpe || cmaes)
 					py_range(s, st, ok, 0, "random_state should be greate or equal than zero");
 				else
-					diag_hint(s->out, diag_add(s->out, rule_get("algorithm-setting-invalid"),
+					diag_hint(s->out, diag_reply(s->out, diag_add(s->out, rule_get("algorithm-setting-invalid"),
 								   st->value_node,
 								   "random_state must not be negative: the optuna service rejects it with an empty message"),
+								   GRPC_INVALID_ARGUMENT, 0, ""),
 						  "Katib then reports 'Validation failed: ValidateAlgorithmSettings Error: ' with nothing after it, and the Experiment fails");
 			}
 		} else {
@@ -604,9 +618,9 @@ static void goptuna_internal(struct svc *s, const struct doc_node *at,
 	struct buf m = BUF_INIT;
 
 	buf_addf(&m, "Failed to create goptuna study and search space: %s", inner);
-	diag_hint(s->out, diag_add(s->out, rule_get("algorithm-setting-hangs"), at,
+	diag_hint(s->out, diag_reply(s->out, diag_add(s->out, rule_get("algorithm-setting-hangs"), at,
 				   "%s: the goptuna service answers \"%s\" with gRPC INTERNAL, which Katib's controller takes for success; every request for trials then fails the same way and the Experiment stays Running with no trials",
-				   what, m.buf),
+				   what, m.buf), GRPC_INTERNAL, 0, m.buf),
 		  "fix the value; Katib will not report this error anywhere but the suggestion pod's log");
 	buf_release(&m);
 }
@@ -885,9 +899,9 @@ static void svc_hyperband(struct svc *s, const struct setting *set, size_t nr,
 						  "set parallelTrialCount to at least %.0f (eta^s_max with s_max = int(ln(r_l)/ln(eta)))",
 						  max_parallel);
 				else
-					diag_hint(s->out, diag_add(s->out, rule_get("algorithm-search-space-invalid"),
+					diag_hint(s->out, diag_reply(s->out, diag_add(s->out, rule_get("algorithm-search-space-invalid"),
 								   e->spec, "hyperband runs a whole bracket in parallel, and parallelTrialCount defaults to 3: the hyperband service answers \"%s\"",
-								   m.buf),
+								   m.buf), GRPC_INVALID_ARGUMENT, 0, m.buf),
 						  "set parallelTrialCount to at least %.0f", max_parallel);
 				buf_release(&m);
 			}
@@ -1236,11 +1250,15 @@ static void check_medianstop(const struct rule_ctx *ctx, struct diag_list *out)
 		return;	/* not served, or a custom image */
 	s.algorithm = name;
 	if (strcmp(name, "medianstop")) {
-		diag_hint(out, diag_add(out, rule_get("early-stopping-setting-invalid"),
+		struct buf m = BUF_INIT;
+
+		buf_addf(&m, "unknown algorithm name %s", name);
+		diag_hint(out, diag_reply(out, diag_add(out, rule_get("early-stopping-setting-invalid"),
 					doc_get(es, "algorithmName"),
-					"the medianstop service implements only medianstop: it answers \"unknown algorithm name %s\"",
-					name),
+					"the medianstop service implements only medianstop: it answers \"%s\"",
+					m.buf), GRPC_INVALID_ARGUMENT, 1, m.buf),
 			  "Katib accepts the Experiment, then the Suggestion fails with 'Validation failed: ValidateEarlyStoppingSettings Error: ...' and the Experiment fails");
+		buf_release(&m);
 		return;
 	}
 	nr = read_settings(doc_get(es, "algorithmSettings"), &set);
@@ -1263,11 +1281,13 @@ static void check_medianstop(const struct rule_ctx *ctx, struct diag_list *out)
 			d = diag_add(out, rule_get("early-stopping-setting-invalid"), st->value_node,
 				     "the value is not an integer: the medianstop service answers \"%s\"", m.buf);
 		} else if (is_min ? v <= 0 : v < 1) {
+			buf_adds(&m, is_min ? "min_trials_required must be greater than zero (>0)"
+					    : "start_step must be greater or equal than one (>=1)");
 			d = diag_add(out, rule_get("early-stopping-setting-invalid"), st->value_node,
 				     "the value is out of range: the medianstop service answers \"%s\"",
-				     is_min ? "min_trials_required must be greater than zero (>0)"
-					    : "start_step must be greater or equal than one (>=1)");
+				     m.buf);
 		}
+		diag_reply(out, d, GRPC_INVALID_ARGUMENT, 1, m.buf);
 		if (d && !d->hint)
 			diag_hint(out, d, "Katib accepts the Experiment, then the Suggestion fails with 'Validation failed: ValidateEarlyStoppingSettings Error: ...' and the Experiment fails");
 		buf_release(&m);

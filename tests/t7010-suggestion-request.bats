@@ -1,0 +1,89 @@
+#!/usr/bin/env bats
+# validate --suggestion-request: the reply a suggestion service would give.
+
+bats_require_minimum_version 1.5.0
+load lib/common
+
+predict() {
+	run --separate-stderr katib validate --suggestion-request "$TESTS_DIR/data/suggestion/$1" "${@:2}"
+	refute_crash
+}
+
+@test "suggestion: hyperopt rejects a random_state that is not an integer" {
+	predict hyperopt-random-state.json
+	assert_equal "$status" 1
+	assert_output "ValidateAlgorithmSettings (hyperopt service): INVALID_ARGUMENT
+  failed to validate random_state(abc): invalid literal for int() with base 10: 'abc'
+Katib: the Suggestion fails with 'Validation failed: ValidateAlgorithmSettings Error: failed to validate random_state(abc): invalid literal for int() with base 10: 'abc'' and the Experiment fails"
+}
+
+@test "suggestion: -o json writes the recorded-reply format" {
+	predict hyperopt-random-state.json -o json
+	assert_equal "$status" 1
+	assert_output '{"method":"/api.v1.beta1.Suggestion/ValidateAlgorithmSettings","service":"hyperopt","code":"INVALID_ARGUMENT","details":"failed to validate random_state(abc): invalid literal for int() with base 10: '"'abc'"'"}'
+}
+
+@test "suggestion: valid settings get OK (exit 0)" {
+	predict hyperopt-ok.json
+	assert_equal "$status" 0
+	assert_line --index 0 "ValidateAlgorithmSettings (hyperopt service): OK"
+}
+
+@test "suggestion: camelCase names and numeric enums; goptuna answers INTERNAL" {
+	predict camel-case-numeric-enums.json -o json
+	assert_equal "$status" 1
+	assert_equal "$(jq -r .service <<< "$output")" goptuna
+	assert_equal "$(jq -r .code <<< "$output")" INTERNAL
+	assert_equal "$(jq -r .details <<< "$output")" 'Failed to create goptuna study and search space: strconv.ParseFloat: parsing "x": invalid syntax'
+}
+
+@test "suggestion: hyperband needs its resource settings" {
+	predict hyperband-no-resource.json -o json
+	assert_equal "$status" 1
+	assert_equal "$(jq -r .details <<< "$output")" "r_l and resource_name must be set."
+}
+
+@test "suggestion: an early-stopping request goes to medianstop" {
+	predict medianstop-min-trials.json -o json
+	assert_equal "$status" 1
+	assert_equal "$(jq -r .method <<< "$output")" /api.v1.beta1.EarlyStopping/ValidateEarlyStoppingSettings
+	assert_equal "$(jq -r .details <<< "$output")" "min_trials_required must be greater than zero (>0)"
+}
+
+@test "suggestion: the katib-config decides the owning service" {
+	# The remapped config serves tpe from optuna, which knows no
+	# n_EI_candidates: the request hyperopt accepts is rejected.
+	predict hyperopt-ok.json --katib-config "$TESTS_DIR/data/katib-config-remapped.yaml" -o json
+	assert_equal "$status" 1
+	assert_equal "$(jq -r .service <<< "$output")" optuna
+	assert_equal "$(jq -r .details <<< "$output")" "unknown setting n_EI_candidates for algorithm tpe"
+}
+
+@test "suggestion: a custom image's answer cannot be predicted (exit 2)" {
+	run --separate-stderr katib validate --katib-config "$TESTS_DIR/data/katib-config-remapped.yaml" \
+		--suggestion-request - <<< '{"experiment": {"spec": {"algorithm": {"algorithm_name": "my-search"}}}}'
+	refute_crash
+	assert_equal "$status" 2
+	[[ "$stderr" == *"'my-search' is served by image registry.example.com/ml/my-suggestion:1.0"* ]]
+}
+
+@test "suggestion: an algorithm no service serves cannot be predicted (exit 2)" {
+	predict unknown-algorithm.json
+	assert_equal "$status" 2
+	assert_output ''
+	[[ "$stderr" == *"does not serve algorithm 'simulated-annealing'"* ]]
+}
+
+@test "suggestion: not a request, or not JSON/YAML (exit 2)" {
+	run --separate-stderr katib validate --suggestion-request - <<< '{"trials": []}'
+	refute_crash
+	assert_equal "$status" 2
+	[[ "$stderr" == *"not a ValidateAlgorithmSettingsRequest"* ]]
+	run --separate-stderr katib validate --suggestion-request - <<< '{"experiment": {'
+	refute_crash
+	assert_equal "$status" 2
+	[[ "$stderr" == *"-:"* ]]
+	run --separate-stderr katib validate --suggestion-request - <<< '{"experiment": {"spec": {"algorithm": {}}}}'
+	assert_equal "$status" 2
+	[[ "$stderr" == *"names no algorithm"* ]]
+}
