@@ -23,6 +23,7 @@ struct cmd {
 int cmd_validate(int argc, char **argv);
 int cmd_create(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_repro(int argc, char **argv);
 
 /*
  * cmd-explain.c: diagnoses a snapshot of an Experiment and prints it on

@@ -19,7 +19,9 @@ static const struct cmd commands[] = {
 	{ "create", cmd_create,
 	  "write, validate and submit an Experiment from a few flags" },
 	{ "explain", cmd_explain,
-	  "explain a validate rule, or a field of an Experiment" },
+	  "explain a rule, a field, or why an Experiment is stuck" },
+	{ "repro", cmd_repro,
+	  "replay recorded failures as tests; record and bundle new ones" },
 };
 
 static const char usage_text[] =

@@ -14,7 +14,10 @@ serve() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	# The scenario last: its files replace common ones of the same name.
-	cp -R "$TESTS_DIR/data/explain/common/." "$TESTS_DIR/data/explain/$1/." "$dir/"
+	# Scenarios that are also repro fixtures keep their cluster there.
+	local scenario="$TESTS_DIR/data/explain/$1"
+	[ -d "$REPO_DIR/fixtures/$1/cluster" ] && scenario="$REPO_DIR/fixtures/$1/cluster"
+	cp -R "$TESTS_DIR/data/explain/common/." "$scenario/." "$dir/"
 	serve_dir "$dir"
 }
 

@@ -1,0 +1,249 @@
+/*
+ * cmd-repro.c: `kubectl katib repro`: replay recorded scenarios as
+ * regression tests, record one from a cluster, bundle one for an issue.
+ */
+#include "compat.h"
+#include "cmd.h"
+#include "alloc.h"
+#include "http.h"
+#include "scenario.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <sys/stat.h>
+
+static const char usage_text[] =
+	"Usage: kubectl katib repro replay [options] [DIR...]\n"
+	"   or: kubectl katib repro record experiment NAME [-n NS] -o DIR [options]\n"
+	"   or: kubectl katib repro bundle DIR -o FILE.tar.gz [options]\n"
+	"\n"
+	"Turn a failing Katib scenario into a self-contained, redacted artifact\n"
+	"that replays offline, becomes a regression test, and attaches to an\n"
+	"issue.  See 'kubectl katib repro COMMAND --help'.\n";
+
+static const char replay_usage[] =
+	"Usage: kubectl katib repro replay [options] [DIR...]\n"
+	"\n"
+	"Replay recorded scenarios (default: fixtures/): each scenario's\n"
+	"Experiment through validate, its AdmissionReview request through our\n"
+	"admission rules, its suggestion-service request through the emulated\n"
+	"service, and its recorded cluster through explain; compare each with\n"
+	"expect.yaml and the answers Katib recorded.  A DIR is a scenario (it\n"
+	"holds expect.yaml) or a directory of scenarios.  Prints a line per\n"
+	"check and then \"N passed, N failed\".\n"
+	"\n"
+	"Options:\n"
+	"      --webhook URL        also POST each AdmissionReview request to this\n"
+	"                           validating webhook (e.g. a port-forwarded\n"
+	"                           Katib's /validate-experiment) and compare its\n"
+	"                           verdict with the recorded one\n"
+	"      --webhook-ca FILE    the CA that signed the webhook's certificate\n"
+	"      --insecure-skip-tls-verify\n"
+	"                           do not verify the webhook's certificate\n"
+	"      --request-timeout T  for each webhook request (default 10s)\n"
+	"  -q, --quiet              print only failed checks and the summary\n"
+	"  -h, --help               show this help\n"
+	"\n"
+	"Exit status: 0 every check passed, 1 a check failed, 2 a scenario\n"
+	"could not be read or a usage error.\n"
+	"\n"
+	"Examples:\n"
+	"  kubectl katib repro replay\n"
+	"  kubectl katib repro replay fixtures/primary-container-not-found\n"
+	"  kubectl -n kubeflow port-forward svc/katib-controller 8443:443 &\n"
+	"  kubectl katib repro replay --webhook https://localhost:8443/validate-experiment \\\n"
+	"      --insecure-skip-tls-verify\n";
+
+struct replay_run {
+	struct scenario_opts opts;
+	int quiet;
+	unsigned passed, failed;
+	int unreadable;
+};
+
+static void replay_one(struct replay_run *run, const char *dir)
+{
+	struct scenario_result r;
+	struct fail f = FAIL_INIT;
+	size_t i;
+
+	if (scenario_replay(dir, &run->opts, &r, &f)) {
+		error_msg("%s", f.msg);
+		run->unreadable = 1;
+		run->failed++;
+		scenario_result_release(&r);
+		return;
+	}
+	for (i = 0; i < r.nr; i++) {
+		const struct scenario_check *c = &r.checks[i];
+
+		if (c->ok)
+			run->passed++;
+		else
+			run->failed++;
+		if (c->ok && run->quiet)
+			continue;
+		printf("%-4s %s: %s%s%s\n", c->ok ? "ok" : "FAIL", r.name, c->what,
+		       c->detail ? ": " : "", c->detail ? c->detail : "");
+	}
+	scenario_result_release(&r);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A scenario, or a directory whose sub-directories are scenarios. */
+static void replay_path(struct replay_run *run, const char *path)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *e;
+	char **names = NULL;
+	size_t nr = 0, alloc = 0, i;
+
+	if (stat(path, &st)) {
+		error_msg("cannot read '%s': %s", path, strerror(errno));
+		run->unreadable = 1;
+		return;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		error_msg("'%s' is not a directory: give a scenario directory", path);
+		run->unreadable = 1;
+		return;
+	}
+	if (scenario_is(path)) {
+		replay_one(run, path);
+		return;
+	}
+	d = opendir(path);
+	if (!d) {
+		error_msg("cannot read '%s': %s", path, strerror(errno));
+		run->unreadable = 1;
+		return;
+	}
+	while ((e = readdir(d))) {
+		char *sub;
+
+		if (e->d_name[0] == '.')
+			continue;
+		sub = xmalloc(strlen(path) + strlen(e->d_name) + 2);
+		snprintf(sub, strlen(path) + strlen(e->d_name) + 2, "%s/%s", path,
+			 e->d_name);
+		if (scenario_is(sub)) {
+			ALLOC_GROW(names, nr + 1, alloc);
+			names[nr++] = sub;
+		} else {
+			free(sub);
+		}
+	}
+	closedir(d);
+	if (!nr) {
+		error_msg("no scenarios in '%s' (a scenario directory holds expect.yaml)", path);
+		run->unreadable = 1;
+	}
+	/* Directory order is the file system's; reports must not depend on it. */
+	qsort(names, nr, sizeof(*names), cmp_name);
+	for (i = 0; i < nr; i++) {
+		replay_one(run, names[i]);
+		free(names[i]);
+	}
+	free(names);
+}
+
+static int parse_timeout_ms(const char *s, long *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s || v <= 0)
+		return -1;
+	if (!strcmp(end, "ms"))
+		*out = (long)v;
+	else if (!strcmp(end, "s") || !*end)
+		*out = (long)(v * 1000);
+	else if (!strcmp(end, "m"))
+		*out = (long)(v * 60000);
+	else
+		return -1;
+	return *out > 0 ? 0 : -1;
+}
+
+static int repro_replay(int argc, char **argv)
+{
+	enum { OPT_WEBHOOK = 256, OPT_CA, OPT_INSECURE, OPT_TIMEOUT };
+	static const struct option longopts[] = {
+		{ "webhook", required_argument, NULL, OPT_WEBHOOK },
+		{ "webhook-ca", required_argument, NULL, OPT_CA },
+		{ "insecure-skip-tls-verify", no_argument, NULL, OPT_INSECURE },
+		{ "request-timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct http_target target;
+	struct replay_run run;
+	int c;
+
+	memset(&run, 0, sizeof(run));
+	memset(&target, 0, sizeof(target));
+	target.timeout_ms = 10000;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_WEBHOOK:
+			if (strncmp(optarg, "https://", 8) && strncmp(optarg, "http://", 7))
+				return usage_error("repro replay",
+						   "--webhook takes an http:// or https:// URL, not '%s'",
+						   optarg);
+			run.opts.webhook_url = optarg;
+			break;
+		case OPT_CA:
+			target.ca_file = optarg;
+			break;
+		case OPT_INSECURE:
+			target.insecure = 1;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_timeout_ms(optarg, &target.timeout_ms))
+				return usage_error("repro replay",
+						   "--request-timeout takes a duration such as 10s or 500ms, not '%s'",
+						   optarg);
+			break;
+		case 'q':
+			run.quiet = 1;
+			break;
+		case 'h':
+			fputs(replay_usage, stdout);
+			return STATUS_OK;
+		default:
+			if (optopt)
+				return usage_error("repro replay", "unknown option '-%c'", optopt);
+			return usage_error("repro replay", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	run.opts.webhook = &target;
+	if (optind == argc)
+		replay_path(&run, "fixtures");
+	for (; optind < argc; optind++)
+		replay_path(&run, argv[optind]);
+	printf("%u passed, %u failed\n", run.passed, run.failed);
+	if (run.unreadable)
+		return STATUS_USAGE;
+	return run.failed ? STATUS_FINDINGS : STATUS_OK;
+}
+
+int cmd_repro(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fputs(usage_text, argc < 2 ? stderr : stdout);
+		return argc < 2 ? STATUS_USAGE : STATUS_OK;
+	}
+	if (!strcmp(argv[1], "replay"))
+		return repro_replay(argc - 1, argv + 1);
+	return usage_error("repro", "unknown command '%s' (use replay, record or bundle)",
+			   argv[1]);
+}
