@@ -829,6 +829,54 @@ static enum MHD_Result serve_create(struct server *s, struct MHD_Connection *c,
 }
 
 
+/*
+ * POST /validate-experiment: Katib's validating webhook as recorded.  A
+ * recorded AdmissionReview for the same object answers (with the asking
+ * request's uid); anything else is allowed.  `repro replay --webhook`
+ * tests its comparison against this.
+ */
+static enum MHD_Result serve_webhook(struct server *s, struct MHD_Connection *c,
+				     const char *body, size_t len)
+{
+	struct doc_reader *r;
+	struct fail f = FAIL_INIT;
+	struct doc *d = NULL;
+	const struct doc_node *req, *resp, *allowed;
+	struct buf b = BUF_INIT;
+	enum MHD_Result ret;
+	int64_t code = 400;
+
+	doc_reader_open_mem(&r, "request", body, len, NULL);
+	if (doc_reader_next(r, &d, &f) <= 0 || d->error || !d->root ||
+	    !(req = doc_get_kind(d->root, "request", DOC_MAP)) ||
+	    !doc_get_str(req, "uid")) {
+		doc_free(d);
+		doc_reader_free(r);
+		return respond_status(c, 400, "BadRequest", "the request body is not an AdmissionReview request");
+	}
+	doc_reader_free(r);
+	resp = matching_review(s, doc_get_kind(req, "object", DOC_MAP),
+			       doc_get_str(req, "namespace"));
+	allowed = doc_get(resp, "allowed");
+	buf_adds(&b, "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":");
+	buf_add_json_str(&b, doc_get_str(req, "uid"), strlen(doc_get_str(req, "uid")));
+	if (resp && allowed && allowed->kind == DOC_BOOL && strchr("fFnN", allowed->text[0])) {
+		const char *msg = doc_str(doc_lookup(resp, "status.message"));
+
+		doc_int(doc_lookup(resp, "status.code"), &code);
+		buf_addf(&b, ",\"allowed\":false,\"status\":{\"code\":%lld,\"message\":",
+			 (long long)code);
+		buf_add_json_str(&b, msg ? msg : "", msg ? strlen(msg) : 0);
+		buf_adds(&b, "}}}");
+	} else {
+		buf_adds(&b, ",\"allowed\":true}}");
+	}
+	doc_free(d);
+	ret = respond_json(c, 200, &b);
+	buf_release(&b);
+	return ret;
+}
+
 /* Splits "/api/v1/..." or "/apis/g/v/..." into its parts. */
 static int parse_route(char *url, struct route *rt)
 {
@@ -1023,6 +1071,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 			"\"platform\":\"linux/amd64\"}";
 
 		ret = respond(c, 200, "application/json", version_json, sizeof(version_json) - 1);
+	} else if (!strcmp(method, "POST") && !strcmp(url, "/validate-experiment")) {
+		ret = serve_webhook(s, c, req->body.buf, req->body.len);
 	} else if (parse_route(path, &rt)) {
 		ret = respond_status(c, 404, "NotFound", "the server could not find the requested resource");
 	} else if (!strcmp(method, "GET") && rt.discovery) {

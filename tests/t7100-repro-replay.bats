@@ -122,3 +122,54 @@ copy() {
 	assert_equal "$status" 0
 	assert_line --index 0 "Usage: kubectl katib repro replay [options] [DIR...]"
 }
+
+# serve_reviews DIR: the replay server answering as Katib's webhook from
+# the recorded AdmissionReviews in DIR; sets WEBHOOK.
+serve_reviews() {
+	local cfg="$BATS_TEST_TMPDIR/webhook.kubeconfig"
+	"${KATIB_REPLAY:-$REPO_DIR/build/katib-replay}" serve "$1" --kubeconfig-out "$cfg" \
+		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
+	REPLAY_PID=$!
+	for _ in $(seq 100); do [ -s "$cfg" ] && break; sleep 0.05; done
+	WEBHOOK="$(awk '/server:/ {print $2}' "$cfg")/validate-experiment"
+}
+
+teardown() {
+	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
+	true
+}
+
+@test "repro replay --webhook: a webhook that answers as recorded passes" {
+	mkdir "$BATS_TEST_TMPDIR/reviews"
+	cp "$REPO_DIR/fixtures/invalid-derived-name/admission.yaml" "$BATS_TEST_TMPDIR/reviews/a.yaml"
+	cp "$REPO_DIR/fixtures/namespace-not-enabled/admission.yaml" "$BATS_TEST_TMPDIR/reviews/b.yaml"
+	serve_reviews "$BATS_TEST_TMPDIR/reviews"
+	cd "$REPO_DIR"
+	run --separate-stderr katib repro replay --webhook "$WEBHOOK" \
+		fixtures/invalid-derived-name fixtures/namespace-not-enabled
+	refute_crash
+	assert_equal "$status" 0
+	assert_line "ok   invalid-derived-name: webhook: the webhook allows it, as recorded"
+	assert_line "ok   namespace-not-enabled: webhook: the webhook denies it, as recorded"
+}
+
+@test "repro replay --webhook: a webhook whose verdict changed fails" {
+	mkdir "$BATS_TEST_TMPDIR/reviews"
+	sed 's/the namespace lacks label/the namespace has no label/' \
+		"$REPO_DIR/fixtures/namespace-not-enabled/admission.yaml" > "$BATS_TEST_TMPDIR/reviews/b.yaml"
+	serve_reviews "$BATS_TEST_TMPDIR/reviews"
+	cd "$REPO_DIR"
+	run --separate-stderr katib repro replay --webhook "$WEBHOOK" fixtures/namespace-not-enabled
+	assert_equal "$status" 1
+	assert_line --partial 'FAIL namespace-not-enabled: webhook: recorded: denied: Cannot create the Experiment "mnist" in namespace "team-a": the namespace lacks label'
+	assert_line --partial '; the webhook: denied: Cannot create the Experiment "mnist" in namespace "team-a": the namespace has no label'
+}
+
+@test "repro replay --webhook: an unreachable webhook is a failed check, not a hang" {
+	cd "$REPO_DIR"
+	run --separate-stderr timeout 60 "$KATIB_BIN" repro replay --request-timeout 2s \
+		--webhook http://127.0.0.1:9/validate-experiment fixtures/invalid-derived-name
+	refute_crash
+	assert_equal "$status" 1
+	assert_line --regexp '^FAIL invalid-derived-name: webhook: http://127.0.0.1:9/validate-experiment: .+'
+}
