@@ -145,7 +145,8 @@ static void replay_path(struct replay_run *run, const char *path)
 		run->unreadable = 1;
 	}
 	/* Directory order is the file system's; reports must not depend on it. */
-	qsort(names, nr, sizeof(*names), cmp_name);
+	if (nr > 1)
+		qsort(names, nr, sizeof(*names), cmp_name);
 	for (i = 0; i < nr; i++) {
 		replay_one(run, names[i]);
 		free(names[i]);

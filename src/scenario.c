@@ -199,7 +199,8 @@ static void strset_join(struct strset *s, struct buf *out)
 {
 	size_t i;
 
-	qsort(s->item, s->nr, sizeof(*s->item), cmp_str);
+	if (s->nr > 1)
+		qsort(s->item, s->nr, sizeof(*s->item), cmp_str);
 	if (!s->nr)
 		buf_adds(out, "nothing");
 	for (i = 0; i < s->nr; i++)
