@@ -7,6 +7,7 @@
 #define KATIB_PLUGIN_CLUSTER_H
 
 #include "kubeconfig.h"
+#include "options.h"
 
 struct kube_client;
 
@@ -20,9 +21,8 @@ struct cluster_opts {
 int cluster_parse_verbosity(const char *s);
 
 /*
- * The getopt_long entries of those options, for a command's longopts
- * (its own option values must stay below CLUSTER_OPT_FIRST); their short
- * forms are "n:v:".
+ * The entries of those options, for a command's table of options (its
+ * own option values must stay below CLUSTER_OPT_FIRST).
  */
 enum {
 	CLUSTER_OPT_FIRST = 0x1000,
@@ -33,15 +33,15 @@ enum {
 	CLUSTER_OPT_REQUEST_TIMEOUT,
 };
 
-#define CLUSTER_LONGOPTS                                                      \
-	{ "kubeconfig", required_argument, NULL, CLUSTER_OPT_KUBECONFIG },    \
-	{ "context", required_argument, NULL, CLUSTER_OPT_CONTEXT },          \
-	{ "cluster", required_argument, NULL, CLUSTER_OPT_CLUSTER },          \
-	{ "user", required_argument, NULL, CLUSTER_OPT_USER },                \
-	{ "namespace", required_argument, NULL, 'n' },                        \
-	{ "request-timeout", required_argument, NULL,                         \
-	  CLUSTER_OPT_REQUEST_TIMEOUT },                                      \
-	{ "v", required_argument, NULL, 'v' }
+#define CLUSTER_OPTIONS                                                       \
+	OPT_VALUE("kubeconfig", 0, CLUSTER_OPT_KUBECONFIG, COMPLETE_FILE),    \
+	OPT_VALUE("context", 0, CLUSTER_OPT_CONTEXT, COMPLETE_NOTHING),       \
+	OPT_VALUE("cluster", 0, CLUSTER_OPT_CLUSTER, COMPLETE_NOTHING),       \
+	OPT_VALUE("user", 0, CLUSTER_OPT_USER, COMPLETE_NOTHING),             \
+	OPT_VALUE("namespace", 'n', 'n', COMPLETE_NOTHING),                   \
+	OPT_VALUE("request-timeout", 0, CLUSTER_OPT_REQUEST_TIMEOUT,          \
+		  COMPLETE_NOTHING),                                          \
+	OPT_VALUE("v", 'v', 'v', COMPLETE_NOTHING)
 
 /*
  * Takes getopt's option c with argument arg into o when it is one of

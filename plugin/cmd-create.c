@@ -468,49 +468,81 @@ static void add_words(struct create_run *run, const char *s)
 	}
 }
 
+enum {
+	OPT_IMAGE = 256, OPT_COMMAND, OPT_PARAM, OPT_PARAM_FORMAT,
+	OPT_OBJECTIVE, OPT_MINIMIZE, OPT_MAXIMIZE, OPT_GOAL, OPT_METRIC,
+	OPT_ALGORITHM, OPT_SETTING, OPT_MAX_TRIALS, OPT_PARALLEL,
+	OPT_MAX_FAILED, OPT_EARLY_STOPPING, OPT_TRIAL_KIND, OPT_WORKERS,
+	OPT_CPU, OPT_MEMORY, OPT_GPU, OPT_ENV, OPT_PULL_SECRET,
+	OPT_COLLECTOR, OPT_METRICS_FORMAT, OPT_DRY_RUN, OPT_WAIT,
+};
+
+static const char *const print_formats[] = { "yaml", "json", "name", NULL };
+static const char *const dry_run_modes[] = { "none", "client", "server", NULL };
+
+static int complete_list(const char *const *words)
+{
+	for (; *words; words++)
+		complete_wordf("%s", *words);
+	return COMPLETE_DIRECTIVE_NO_FILES;
+}
+
+static int complete_algorithm(const char *word)
+{
+	(void)word;
+	return complete_list(katib_config_default.algorithms);
+}
+
+static int complete_early_stopping(const char *word)
+{
+	(void)word;
+	return complete_list(katib_config_default.early_stoppings);
+}
+
+static int complete_collector(const char *word)
+{
+	(void)word;
+	return complete_list(katib_config_default.collectors);
+}
+
+const struct cmd_option create_options[] = {
+	OPT_VALUE("image", 0, OPT_IMAGE, COMPLETE_NOTHING),
+	OPT_VALUE("command", 0, OPT_COMMAND, COMPLETE_NOTHING),
+	OPT_VALUE("param", 0, OPT_PARAM, COMPLETE_NOTHING),
+	OPT_VALUE("param-format", 0, OPT_PARAM_FORMAT, COMPLETE_NOTHING),
+	OPT_VALUE("objective", 0, OPT_OBJECTIVE, COMPLETE_NOTHING),
+	OPT_FLAG("minimize", 0, OPT_MINIMIZE),
+	OPT_FLAG("maximize", 0, OPT_MAXIMIZE),
+	OPT_VALUE("goal", 0, OPT_GOAL, COMPLETE_NOTHING),
+	OPT_VALUE("metric", 0, OPT_METRIC, COMPLETE_NOTHING),
+	OPT_FN("algorithm", 0, OPT_ALGORITHM, complete_algorithm),
+	OPT_VALUE("setting", 0, OPT_SETTING, COMPLETE_NOTHING),
+	OPT_VALUE("max-trials", 0, OPT_MAX_TRIALS, COMPLETE_NOTHING),
+	OPT_VALUE("parallel", 0, OPT_PARALLEL, COMPLETE_NOTHING),
+	OPT_VALUE("max-failed", 0, OPT_MAX_FAILED, COMPLETE_NOTHING),
+	OPT_FN("early-stopping", 0, OPT_EARLY_STOPPING, complete_early_stopping),
+	OPT_WORDS("trial-kind", 0, OPT_TRIAL_KIND, gen_trial_kinds),
+	OPT_VALUE("workers", 0, OPT_WORKERS, COMPLETE_NOTHING),
+	OPT_VALUE("cpu", 0, OPT_CPU, COMPLETE_NOTHING),
+	OPT_VALUE("memory", 0, OPT_MEMORY, COMPLETE_NOTHING),
+	OPT_VALUE("gpu", 0, OPT_GPU, COMPLETE_NOTHING),
+	OPT_VALUE("env", 0, OPT_ENV, COMPLETE_NOTHING),
+	OPT_VALUE("image-pull-secret", 0, OPT_PULL_SECRET, COMPLETE_NOTHING),
+	OPT_FN("collector", 0, OPT_COLLECTOR, complete_collector),
+	OPT_VALUE("metrics-format", 0, OPT_METRICS_FORMAT, COMPLETE_NOTHING),
+	OPT_VALUE("filename", 'f', 'f', COMPLETE_MANIFEST),
+	OPT_WORDS("output", 'o', 'o', print_formats),
+	{ "dry-run", 0, optional_argument, OPT_DRY_RUN, COMPLETE_WORDS,
+	  dry_run_modes, NULL },
+	{ "wait", 0, optional_argument, OPT_WAIT, COMPLETE_NOTHING, NULL, NULL },
+	OPT_FLAG("help", 'h', 'h'),
+	CLUSTER_OPTIONS,
+	OPT_END,
+};
+
 int cmd_create(int argc, char **argv)
 {
-	enum {
-		OPT_IMAGE = 256, OPT_COMMAND, OPT_PARAM, OPT_PARAM_FORMAT,
-		OPT_OBJECTIVE, OPT_MINIMIZE, OPT_MAXIMIZE, OPT_GOAL, OPT_METRIC,
-		OPT_ALGORITHM, OPT_SETTING, OPT_MAX_TRIALS, OPT_PARALLEL,
-		OPT_MAX_FAILED, OPT_EARLY_STOPPING, OPT_TRIAL_KIND, OPT_WORKERS,
-		OPT_CPU, OPT_MEMORY, OPT_GPU, OPT_ENV, OPT_PULL_SECRET,
-		OPT_COLLECTOR, OPT_METRICS_FORMAT, OPT_DRY_RUN, OPT_WAIT,
-	};
-	static const struct option longopts[] = {
-		{ "image", required_argument, NULL, OPT_IMAGE },
-		{ "command", required_argument, NULL, OPT_COMMAND },
-		{ "param", required_argument, NULL, OPT_PARAM },
-		{ "param-format", required_argument, NULL, OPT_PARAM_FORMAT },
-		{ "objective", required_argument, NULL, OPT_OBJECTIVE },
-		{ "minimize", no_argument, NULL, OPT_MINIMIZE },
-		{ "maximize", no_argument, NULL, OPT_MAXIMIZE },
-		{ "goal", required_argument, NULL, OPT_GOAL },
-		{ "metric", required_argument, NULL, OPT_METRIC },
-		{ "algorithm", required_argument, NULL, OPT_ALGORITHM },
-		{ "setting", required_argument, NULL, OPT_SETTING },
-		{ "max-trials", required_argument, NULL, OPT_MAX_TRIALS },
-		{ "parallel", required_argument, NULL, OPT_PARALLEL },
-		{ "max-failed", required_argument, NULL, OPT_MAX_FAILED },
-		{ "early-stopping", required_argument, NULL, OPT_EARLY_STOPPING },
-		{ "trial-kind", required_argument, NULL, OPT_TRIAL_KIND },
-		{ "workers", required_argument, NULL, OPT_WORKERS },
-		{ "cpu", required_argument, NULL, OPT_CPU },
-		{ "memory", required_argument, NULL, OPT_MEMORY },
-		{ "gpu", required_argument, NULL, OPT_GPU },
-		{ "env", required_argument, NULL, OPT_ENV },
-		{ "image-pull-secret", required_argument, NULL, OPT_PULL_SECRET },
-		{ "collector", required_argument, NULL, OPT_COLLECTOR },
-		{ "metrics-format", required_argument, NULL, OPT_METRICS_FORMAT },
-		{ "filename", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "dry-run", optional_argument, NULL, OPT_DRY_RUN },
-		{ "wait", optional_argument, NULL, OPT_WAIT },
-		{ "help", no_argument, NULL, 'h' },
-		CLUSTER_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
+	struct getopt_tables opt;
 	struct create_run run;
 	struct fail f = FAIL_INIT;
 	int c, status = STATUS_OK, nargs = argc, i;
@@ -534,7 +566,8 @@ int cmd_create(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(nargs, argv, "f:n:o:hv:", longopts, NULL)) != -1) {
+	options_getopt(create_options, &opt);
+	while ((c = getopt_long(nargs, argv, opt.shortopts, opt.longopts, NULL)) != -1) {
 		struct gen_pair *pair;
 		int taken = cluster_opt(&run.copts, c, optarg, "create");
 
@@ -682,7 +715,8 @@ int cmd_create(int argc, char **argv)
 			fputs(usage_text, stdout);
 			goto out;
 		default:
-			status = usage_error("create", "unknown option '%s'", argv[optind - 1]);
+			status = options_usage_error("create", create_options, c,
+						     argv[optind - 1]);
 			goto out;
 		}
 	}

@@ -479,19 +479,70 @@ static int unknown_topic(const char *arg)
 	return STATUS_USAGE;
 }
 
+enum {
+	OPT_RECURSIVE = 256, OPT_FROM,
+};
+
+static const char *const explain_formats[] = { "text", "json", NULL };
+
+const struct cmd_option explain_options[] = {
+	OPT_FLAG("recursive", 0, OPT_RECURSIVE),
+	OPT_VALUE("from", 0, OPT_FROM, COMPLETE_DIR),
+	OPT_WORDS("output", 'o', 'o', explain_formats),
+	OPT_FLAG("help", 'h', 'h'),
+	CLUSTER_OPTIONS,
+	OPT_END,
+};
+
+/*
+ * Completes a rule id, a resource, or the next field of a path:
+ * "experiment.spec.obj" -> "experiment.spec.objective".
+ */
+int explain_complete(const char *word)
+{
+	const char *dot = strchr(word, '.'), *p, *last;
+	const struct resource *res;
+	const struct schema_type *t;
+	size_t i;
+
+	if (!dot) {
+		complete_rule_ids(word, "");
+		for (i = 0; i < ARRAY_SIZE(resources); i++)
+			complete_wordf("%s.", resources[i].singular);
+		return COMPLETE_DIRECTIVE_NO_FILES | COMPLETE_DIRECTIVE_NO_SPACE;
+	}
+	res = find_resource(word, (size_t)(dot - word));
+	if (!res)
+		return COMPLETE_DIRECTIVE_NO_FILES;
+	t = *res->type;
+	last = strrchr(word, '.');
+	for (p = dot + 1; p < last;) {
+		const struct schema_type *obj = object_of(t);
+		const struct schema_field *f;
+		size_t n = strcspn(p, ".");
+
+		f = obj && obj->kind == SCHEMA_OBJECT ? schema_field(obj, p, n) : NULL;
+		if (!f)
+			return COMPLETE_DIRECTIVE_NO_FILES;
+		t = f->type;
+		p += n + 1;
+	}
+	t = object_of(t);
+	if (!t || t->kind != SCHEMA_OBJECT)
+		return COMPLETE_DIRECTIVE_NO_FILES;
+	for (i = 0; i < t->nr_fields; i++) {
+		const struct schema_type *ft = object_of(t->fields[i].type);
+		int more = ft && ft->kind == SCHEMA_OBJECT && ft->nr_fields;
+
+		complete_wordf("%.*s%s%s", (int)(last + 1 - word), word,
+		       t->fields[i].name, more ? "." : "");
+	}
+	return COMPLETE_DIRECTIVE_NO_FILES | COMPLETE_DIRECTIVE_NO_SPACE;
+}
+
 int cmd_explain(int argc, char **argv)
 {
-	enum {
-		OPT_RECURSIVE = 256, OPT_FROM,
-	};
-	static const struct option longopts[] = {
-		{ "recursive", no_argument, NULL, OPT_RECURSIVE },
-		{ "from", required_argument, NULL, OPT_FROM },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		CLUSTER_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
+	struct getopt_tables opt;
 	const struct resource *res;
 	const struct rule *r;
 	const char *arg, *dot, *from = NULL;
@@ -501,7 +552,8 @@ int cmd_explain(int argc, char **argv)
 	memset(&copts, 0, sizeof(copts));
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "ho:n:v:", longopts, NULL)) != -1) {
+	options_getopt(explain_options, &opt);
+	while ((c = getopt_long(argc, argv, opt.shortopts, opt.longopts, NULL)) != -1) {
 		int taken = cluster_opt(&copts, c, optarg, "explain");
 
 		if (taken < 0)
@@ -524,7 +576,8 @@ int cmd_explain(int argc, char **argv)
 			fputs(usage_text, stdout);
 			return STATUS_OK;
 		default:
-			return usage_error("explain", "unknown option '%s'", argv[optind - 1]);
+			return options_usage_error("explain", explain_options, c,
+						   argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)

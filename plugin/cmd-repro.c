@@ -6,6 +6,7 @@
 #include "cmd.h"
 #include "alloc.h"
 #include "http.h"
+#include "options.h"
 #include "scenario.h"
 
 #include <dirent.h>
@@ -15,12 +16,33 @@
 
 static const char usage_text[] =
 	"Usage: kubectl katib repro replay [options] [DIR...]\n"
-	"   or: kubectl katib repro record experiment NAME [-n NS] -o DIR [options]\n"
-	"   or: kubectl katib repro bundle DIR -o FILE.tar.gz [options]\n"
 	"\n"
-	"Turn a failing Katib scenario into a self-contained, redacted artifact\n"
-	"that replays offline, becomes a regression test, and attaches to an\n"
-	"issue.  See 'kubectl katib repro COMMAND --help'.\n";
+	"Recorded failing Katib scenarios, replayed offline as regression\n"
+	"tests.  See 'kubectl katib repro replay --help'.\n";
+
+enum { OPT_WEBHOOK = 256, OPT_CA, OPT_INSECURE, OPT_TIMEOUT };
+
+const struct cmd_option repro_options[] = {
+	OPT_VALUE("webhook", 0, OPT_WEBHOOK, COMPLETE_NOTHING),
+	OPT_VALUE("webhook-ca", 0, OPT_CA, COMPLETE_FILE),
+	OPT_FLAG("insecure-skip-tls-verify", 0, OPT_INSECURE),
+	OPT_VALUE("request-timeout", 0, OPT_TIMEOUT, COMPLETE_NOTHING),
+	OPT_FLAG("quiet", 'q', 'q'),
+	OPT_FLAG("help", 'h', 'h'),
+	OPT_END,
+};
+
+static const char *const subcommands[] = { "replay", NULL };
+
+int repro_complete(const char *word)
+{
+	const char *const *s;
+
+	for (s = subcommands; *s; s++)
+		if (!strncmp(*s, word, strlen(word)))
+			complete_wordf("%s", *s);
+	return COMPLETE_DIRECTIVE_NO_FILES;
+}
 
 static const char replay_usage[] =
 	"Usage: kubectl katib repro replay [options] [DIR...]\n"
@@ -174,16 +196,7 @@ static int parse_timeout_ms(const char *s, long *out)
 
 static int repro_replay(int argc, char **argv)
 {
-	enum { OPT_WEBHOOK = 256, OPT_CA, OPT_INSECURE, OPT_TIMEOUT };
-	static const struct option longopts[] = {
-		{ "webhook", required_argument, NULL, OPT_WEBHOOK },
-		{ "webhook-ca", required_argument, NULL, OPT_CA },
-		{ "insecure-skip-tls-verify", no_argument, NULL, OPT_INSECURE },
-		{ "request-timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct getopt_tables opt;
 	struct http_target target;
 	struct replay_run run;
 	int c;
@@ -193,7 +206,8 @@ static int repro_replay(int argc, char **argv)
 	target.timeout_ms = 10000;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+	options_getopt(repro_options, &opt);
+	while ((c = getopt_long(argc, argv, opt.shortopts, opt.longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_WEBHOOK:
 			if (strncmp(optarg, "https://", 8) && strncmp(optarg, "http://", 7))
@@ -221,9 +235,8 @@ static int repro_replay(int argc, char **argv)
 			fputs(replay_usage, stdout);
 			return STATUS_OK;
 		default:
-			if (optopt)
-				return usage_error("repro replay", "unknown option '-%c'", optopt);
-			return usage_error("repro replay", "unknown option '%s'", argv[optind - 1]);
+			return options_usage_error("repro replay", repro_options, c,
+						   argv[optind - 1]);
 		}
 	}
 	run.opts.webhook = &target;
@@ -245,6 +258,5 @@ int cmd_repro(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "replay"))
 		return repro_replay(argc - 1, argv + 1);
-	return usage_error("repro", "unknown command '%s' (use replay, record or bundle)",
-			   argv[1]);
+	return usage_error("repro", "unknown command '%s' (use replay)", argv[1]);
 }

@@ -466,45 +466,80 @@ static int answer_suggestion_request(struct validate_run *run, const char *path)
 	return ok ? STATUS_OK : STATUS_FINDINGS;
 }
 
+enum {
+	OPT_RULE = 256, OPT_DISABLE, OPT_LIST, OPT_NO_EXCERPT, OPT_COLOR,
+	OPT_MAX_FILE, OPT_MAX_DOC, OPT_MAX_DEPTH, OPT_MAX_NODES,
+	OPT_MAX_ALIAS, OPT_MAX_SCALAR, OPT_MAX_DOCS, OPT_STRICT, OPT_ISTIO,
+	OPT_KATIB_CONFIG, OPT_KATIB_VERSION, OPT_CONFIG, OPT_NO_CONFIG,
+	OPT_CLUSTER_FACTS, OPT_KATIB_NS, OPT_ADMISSION, OPT_SUGGESTION,
+};
+
+static const char *const colors[] = { "auto", "always", "never", NULL };
+
+static int complete_rule_severity(const char *word)
+{
+	const char *eq = strchr(word, '=');
+	size_t i;
+	static const enum severity all[] = { SEV_ERROR, SEV_WARNING, SEV_INFO,
+					     SEV_OFF };
+
+	if (!eq)
+		return complete_rule_ids(word, "=") | COMPLETE_DIRECTIVE_NO_SPACE;
+	for (i = 0; i < ARRAY_SIZE(all); i++)
+		complete_wordf("%.*s%s", (int)(eq + 1 - word), word,
+			       severity_name(all[i]));
+	return COMPLETE_DIRECTIVE_NO_FILES;
+}
+
+static int complete_disable(const char *word)
+{
+	return complete_rule_ids(word, "");
+}
+
+static int complete_katib_version(const char *word)
+{
+	int minor;
+
+	(void)word;
+	for (minor = KATIB_MINOR_LATEST; minor >= KATIB_MINOR_OLDEST; minor--)
+		complete_wordf("v0.%d", minor);
+	return COMPLETE_DIRECTIVE_NO_FILES;
+}
+
+const struct cmd_option validate_options[] = {
+	OPT_VALUE("filename", 'f', 'f', COMPLETE_MANIFEST),
+	OPT_WORDS("output", 'o', 'o', output_format_names),
+	OPT_FN("rule", 0, OPT_RULE, complete_rule_severity),
+	OPT_FN("disable", 0, OPT_DISABLE, complete_disable),
+	OPT_FLAG("list-rules", 0, OPT_LIST),
+	OPT_FLAG("no-excerpt", 0, OPT_NO_EXCERPT),
+	OPT_WORDS("color", 0, OPT_COLOR, colors),
+	OPT_FLAG("quiet", 'q', 'q'),
+	OPT_VALUE("max-file-bytes", 0, OPT_MAX_FILE, COMPLETE_NOTHING),
+	OPT_VALUE("max-doc-bytes", 0, OPT_MAX_DOC, COMPLETE_NOTHING),
+	OPT_VALUE("max-depth", 0, OPT_MAX_DEPTH, COMPLETE_NOTHING),
+	OPT_VALUE("max-nodes", 0, OPT_MAX_NODES, COMPLETE_NOTHING),
+	OPT_VALUE("max-alias-nodes", 0, OPT_MAX_ALIAS, COMPLETE_NOTHING),
+	OPT_VALUE("max-scalar-bytes", 0, OPT_MAX_SCALAR, COMPLETE_NOTHING),
+	OPT_VALUE("max-docs", 0, OPT_MAX_DOCS, COMPLETE_NOTHING),
+	OPT_FLAG("strict", 0, OPT_STRICT),
+	OPT_FLAG("istio", 0, OPT_ISTIO),
+	OPT_VALUE("katib-config", 0, OPT_KATIB_CONFIG, COMPLETE_MANIFEST),
+	OPT_FN("katib-version", 0, OPT_KATIB_VERSION, complete_katib_version),
+	OPT_VALUE("config", 0, OPT_CONFIG, COMPLETE_MANIFEST),
+	OPT_FLAG("no-config", 0, OPT_NO_CONFIG),
+	OPT_FLAG("cluster-facts", 0, OPT_CLUSTER_FACTS),
+	OPT_VALUE("katib-namespace", 0, OPT_KATIB_NS, COMPLETE_NOTHING),
+	OPT_VALUE("admission-review", 0, OPT_ADMISSION, COMPLETE_MANIFEST),
+	OPT_VALUE("suggestion-request", 0, OPT_SUGGESTION, COMPLETE_MANIFEST),
+	OPT_FLAG("help", 'h', 'h'),
+	CLUSTER_OPTIONS,
+	OPT_END,
+};
+
 int cmd_validate(int argc, char **argv)
 {
-	enum {
-		OPT_RULE = 256, OPT_DISABLE, OPT_LIST, OPT_NO_EXCERPT, OPT_COLOR,
-		OPT_MAX_FILE, OPT_MAX_DOC, OPT_MAX_DEPTH, OPT_MAX_NODES,
-		OPT_MAX_ALIAS, OPT_MAX_SCALAR, OPT_MAX_DOCS, OPT_STRICT, OPT_ISTIO,
-		OPT_KATIB_CONFIG, OPT_KATIB_VERSION, OPT_CONFIG, OPT_NO_CONFIG,
-		OPT_CLUSTER_FACTS, OPT_KATIB_NS, OPT_ADMISSION, OPT_SUGGESTION,
-	};
-	static const struct option longopts[] = {
-		{ "filename", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "rule", required_argument, NULL, OPT_RULE },
-		{ "disable", required_argument, NULL, OPT_DISABLE },
-		{ "list-rules", no_argument, NULL, OPT_LIST },
-		{ "no-excerpt", no_argument, NULL, OPT_NO_EXCERPT },
-		{ "color", required_argument, NULL, OPT_COLOR },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "max-file-bytes", required_argument, NULL, OPT_MAX_FILE },
-		{ "max-doc-bytes", required_argument, NULL, OPT_MAX_DOC },
-		{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
-		{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
-		{ "max-alias-nodes", required_argument, NULL, OPT_MAX_ALIAS },
-		{ "max-scalar-bytes", required_argument, NULL, OPT_MAX_SCALAR },
-		{ "max-docs", required_argument, NULL, OPT_MAX_DOCS },
-		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "istio", no_argument, NULL, OPT_ISTIO },
-		{ "katib-config", required_argument, NULL, OPT_KATIB_CONFIG },
-		{ "katib-version", required_argument, NULL, OPT_KATIB_VERSION },
-		{ "config", required_argument, NULL, OPT_CONFIG },
-		{ "no-config", no_argument, NULL, OPT_NO_CONFIG },
-		{ "cluster-facts", no_argument, NULL, OPT_CLUSTER_FACTS },
-		{ "katib-namespace", required_argument, NULL, OPT_KATIB_NS },
-		{ "admission-review", required_argument, NULL, OPT_ADMISSION },
-		{ "suggestion-request", required_argument, NULL, OPT_SUGGESTION },
-		{ "help", no_argument, NULL, 'h' },
-		CLUSTER_LONGOPTS,
-		{ NULL, 0, NULL, 0 },
-	};
+	struct getopt_tables opt;
 	static const struct doc_limits default_limits = DOC_LIMITS_DEFAULT;
 	struct validate_run run;
 	const char **paths = NULL;
@@ -534,7 +569,8 @@ int cmd_validate(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "f:o:qhn:v:", longopts, NULL)) != -1) {
+	options_getopt(validate_options, &opt);
+	while ((c = getopt_long(argc, argv, opt.shortopts, opt.longopts, NULL)) != -1) {
 		int taken = cluster_opt(&copts, c, optarg, "validate");
 
 		if (taken < 0) {
@@ -622,7 +658,7 @@ int cmd_validate(int argc, char **argv)
 			    (c == OPT_MAX_DEPTH && n > 10000) ||
 			    ((c == OPT_MAX_DOCS || c == OPT_MAX_DEPTH) && n > UINT32_MAX)) {
 				status = usage_error("validate", "'%s' is not a valid limit for --%s",
-						     optarg, longopts[c - OPT_MAX_FILE + 8].name);
+						     optarg, validate_options[c - OPT_MAX_FILE + 8].name);
 				goto out;
 			}
 			if (c == OPT_MAX_FILE)
@@ -644,13 +680,8 @@ int cmd_validate(int argc, char **argv)
 			fputs(usage_text, stdout);
 			goto out;
 		default:
-			if (optopt && strchr("fon", optopt))
-				status = usage_error("validate", "option '-%c' needs a value", optopt);
-			else if (optopt)
-				status = usage_error("validate", "unknown option '-%c'", optopt);
-			else
-				status = usage_error("validate", "unknown option '%s'",
-						     argv[optind - 1]);
+			status = options_usage_error("validate", validate_options,
+						     c, argv[optind - 1]);
 			goto out;
 		}
 	}

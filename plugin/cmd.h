@@ -7,6 +7,8 @@
 
 #include <stdio.h>
 
+#include "options.h"
+
 enum exit_status {
 	STATUS_OK = 0,
 	STATUS_FINDINGS = 1,
@@ -18,12 +20,34 @@ struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *summary;
+	/* Its options, and what its arguments complete to (complete.c). */
+	const struct cmd_option *options;
+	enum complete_as args;
+	int (*args_fn)(const char *word);	/* for COMPLETE_FN */
 };
 
 int cmd_validate(int argc, char **argv);
 int cmd_create(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_repro(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
+extern const struct cmd_option validate_options[], create_options[],
+	explain_options[], completion_options[], repro_options[];
+/* repro's arguments: its subcommands. */
+int repro_complete(const char *word);
+/* explain's arguments: rule ids and field paths. */
+int explain_complete(const char *word);
+
+/*
+ * complete.c: `__complete WORDS...`, the words after `kubectl katib`,
+ * the last one being completed: prints the candidates and ":DIRECTIVE".
+ */
+int cmd_complete(const struct cmd *cmds, size_t nr, int argc, char **argv);
+/* For completion functions: prints a candidate that starts with the word. */
+void complete_wordf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints each rule id followed by suffix. */
+int complete_rule_ids(const char *word, const char *suffix);
+extern const char *const completion_shells[];
 
 /*
  * cmd-explain.c: diagnoses a snapshot of an Experiment and prints it on

@@ -13,15 +13,23 @@
 #define KATIB_VERSION "0.1.0-dev"
 #endif
 
+/* Each command's options and arguments also feed shell completion. */
 static const struct cmd commands[] = {
 	{ "validate", cmd_validate,
-	  "check Experiments offline against Katib's rules" },
+	  "check Experiments offline against Katib's rules",
+	  validate_options, COMPLETE_MANIFEST, NULL },
 	{ "create", cmd_create,
-	  "write, validate and submit an Experiment from a few flags" },
+	  "write, validate and submit an Experiment from a few flags",
+	  create_options, COMPLETE_NOTHING, NULL },
 	{ "explain", cmd_explain,
-	  "explain a rule, a field, or why an Experiment is stuck" },
+	  "explain a rule, a field, or why an Experiment is stuck",
+	  explain_options, COMPLETE_FN, explain_complete },
 	{ "repro", cmd_repro,
-	  "replay recorded failures as tests; record and bundle new ones" },
+	  "replay recorded failures as tests; record and bundle new ones",
+	  repro_options, COMPLETE_FN, repro_complete },
+	{ "completion", cmd_completion,
+	  "print a bash or zsh script that completes commands and options",
+	  completion_options, COMPLETE_WORDS, NULL },
 };
 
 static const char usage_text[] =
@@ -81,6 +89,9 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return finish_stdout(STATUS_OK);
 	}
+	if (!strcmp(name, "__complete"))
+		return finish_stdout(cmd_complete(commands, ARRAY_SIZE(commands),
+						  argc - 2, argv + 2));
 	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
 		printf("kubectl-katib %s\n", KATIB_VERSION);
 		return finish_stdout(STATUS_OK);

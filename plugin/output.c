@@ -97,21 +97,17 @@ static void json_finding(struct output *o, const struct diag *f)
 	o->nr_written++;
 }
 
+const char *const output_format_names[] = {
+	"text", "json", "sarif", "github", "junit", NULL,
+};
+
 int output_format_parse(const char *name, enum output_format *out)
 {
-	static const struct {
-		const char *name;
-		enum output_format format;
-	} formats[] = {
-		{ "text", OUTPUT_TEXT }, { "json", OUTPUT_JSON },
-		{ "sarif", OUTPUT_SARIF }, { "github", OUTPUT_GITHUB },
-		{ "junit", OUTPUT_JUNIT },
-	};
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(formats); i++) {
-		if (!strcmp(name, formats[i].name)) {
-			*out = formats[i].format;
+	for (i = 0; output_format_names[i]; i++) {
+		if (!strcmp(name, output_format_names[i])) {
+			*out = (enum output_format)i;
 			return 0;
 		}
 	}

@@ -20,6 +20,9 @@ enum output_format {
 	OUTPUT_JUNIT,		/* JUnit XML, one test case per Experiment */
 };
 
+/* The formats' names, in the order of enum output_format; NULL-terminated. */
+extern const char *const output_format_names[];
+
 /* Parses "text", "json", ...; returns -1 for an unknown name. */
 int output_format_parse(const char *name, enum output_format *out);
 

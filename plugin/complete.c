@@ -1,0 +1,242 @@
+/*
+ * complete.c: shell completion.  `kubectl-katib __complete WORDS...`
+ * speaks the protocol of Cobra programs, which kubectl (1.26 and later)
+ * uses for plugins through kubectl_complete-katib: the candidates, one a
+ * line, then ":DIRECTIVE".  `completion bash|zsh` prints a script that
+ * asks it the same way.  What completes comes from each command's table
+ * of options (options.h) and its args in commands[].
+ */
+#include "compat.h"
+#include "cmd.h"
+#include "rule.h"
+
+#include <stdarg.h>
+
+/* The word being completed, and what to print before each candidate. */
+static const char *complete_cur = "";
+static const char *complete_prefix = "";
+
+void complete_wordf(const char *fmt, ...)
+{
+	char word[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(word, sizeof(word), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(word))
+		return;
+	if (!strncmp(word, complete_cur, strlen(complete_cur)))
+		printf("%s%s\n", complete_prefix, word);
+}
+
+int complete_rule_ids(const char *word, const char *suffix)
+{
+	size_t i;
+
+	(void)word;
+	for (i = 0; i < nr_rules; i++)
+		complete_wordf("%s%s", rules[i].id, suffix);
+	return COMPLETE_DIRECTIVE_NO_FILES;
+}
+
+static int complete_value(enum complete_as as, const char *const *words,
+			  int (*fn)(const char *), const char *word)
+{
+	switch (as) {
+	case COMPLETE_NOTHING:
+		return COMPLETE_DIRECTIVE_NO_FILES;
+	case COMPLETE_FILE:
+		return COMPLETE_DIRECTIVE_DEFAULT;
+	case COMPLETE_MANIFEST:
+		/* Extensions, not candidates: the shell lists the files. */
+		printf("yaml\nyml\njson\n");
+		return COMPLETE_DIRECTIVE_FILTER_EXT;
+	case COMPLETE_DIR:
+		return COMPLETE_DIRECTIVE_DIRS;
+	case COMPLETE_WORDS:
+		for (; words && *words; words++)
+			complete_wordf("%s", *words);
+		return COMPLETE_DIRECTIVE_NO_FILES;
+	case COMPLETE_FN:
+		return fn ? fn(word) : COMPLETE_DIRECTIVE_NO_FILES;
+	}
+	return COMPLETE_DIRECTIVE_NO_FILES;
+}
+
+static const struct cmd_option *short_option(const struct cmd_option *opts,
+					     int letter)
+{
+	for (; opts->name; opts++)
+		if (opts->short_name == letter)
+			return opts;
+	return NULL;
+}
+
+static int complete(const struct cmd *cmds, size_t nr, int argc, char **argv)
+{
+	const struct cmd *cmd = NULL;
+	const struct cmd_option *pending = NULL, *o;
+	const char *cur = argc ? argv[argc - 1] : "";
+	int i, after_dashdash = 0;
+	size_t k;
+
+	complete_cur = cur;
+	if (argc <= 1) {
+		for (k = 0; k < nr; k++)
+			complete_wordf("%s", cmds[k].name);
+		complete_wordf("help");
+		complete_wordf("version");
+		return COMPLETE_DIRECTIVE_NO_FILES;
+	}
+	for (k = 0; k < nr; k++)
+		if (!strcmp(argv[0], cmds[k].name))
+			cmd = &cmds[k];
+	if (!strcmp(argv[0], "help") && argc == 2) {
+		for (k = 0; k < nr; k++)
+			complete_wordf("%s", cmds[k].name);
+		return COMPLETE_DIRECTIVE_NO_FILES;
+	}
+	if (!cmd)
+		return COMPLETE_DIRECTIVE_NO_FILES;
+
+	for (i = 1; i < argc - 1; i++) {
+		const char *w = argv[i];
+
+		if (pending) {
+			pending = NULL;
+		} else if (after_dashdash) {
+			continue;
+		} else if (!strcmp(w, "--")) {
+			after_dashdash = 1;
+		} else if (w[0] == '-' && w[1] == '-') {
+			o = options_find(cmd->options, w);
+			if (o && o->has_arg == required_argument && !strchr(w, '='))
+				pending = o;
+		} else if (w[0] == '-' && w[1]) {
+			o = short_option(cmd->options, w[1]);
+			if (o && o->has_arg == required_argument && !w[2])
+				pending = o;
+		}
+	}
+	if (after_dashdash)	/* create's program and its arguments */
+		return COMPLETE_DIRECTIVE_DEFAULT;
+	if (pending)
+		return complete_value(pending->complete, pending->words,
+				      pending->complete_fn, cur);
+	if (cur[0] == '-' && cur[1] == '-' && strchr(cur, '=')) {
+		static char prefix[128];
+		const char *eq = strchr(cur, '=');
+
+		o = options_find(cmd->options, cur);
+		if (!o || o->has_arg == no_argument ||
+		    (size_t)(eq + 1 - cur) >= sizeof(prefix))
+			return COMPLETE_DIRECTIVE_NO_FILES;
+		memcpy(prefix, cur, (size_t)(eq + 1 - cur));
+		prefix[eq + 1 - cur] = '\0';
+		complete_prefix = prefix;
+		complete_cur = eq + 1;
+		return complete_value(o->complete, o->words, o->complete_fn,
+				      eq + 1);
+	}
+	if (cur[0] == '-') {
+		for (o = cmd->options; o->name; o++)
+			complete_wordf("--%s", o->name);
+		return COMPLETE_DIRECTIVE_NO_FILES;
+	}
+	return complete_value(cmd->args, cmd->args == COMPLETE_WORDS ?
+			      completion_shells : NULL, cmd->args_fn, cur);
+}
+
+int cmd_complete(const struct cmd *cmds, size_t nr, int argc, char **argv)
+{
+	int directive = complete(cmds, nr, argc, argv);
+
+	printf(":%d\n", directive);
+	return STATUS_OK;
+}
+
+/* ---- completion bash|zsh ---- */
+
+const char *const completion_shells[] = { "bash", "zsh", NULL };
+
+const struct cmd_option completion_options[] = {
+	OPT_FLAG("help", 'h', 'h'),
+	OPT_END,
+};
+
+static const char completion_usage[] =
+	"Usage: kubectl katib completion bash|zsh\n"
+	"\n"
+	"Print a script that completes kubectl-katib's commands, options and\n"
+	"their values in bash or zsh:\n"
+	"\n"
+	"  source <(kubectl-katib completion bash)\n"
+	"\n"
+	"kubectl 1.26 and later complete 'kubectl katib' by themselves when\n"
+	"kubectl_complete-katib is on the PATH.\n";
+
+/*
+ * One script for both shells (zsh runs it through bashcompinit).  It
+ * hands the words up to the cursor to __complete, then applies the
+ * directive: 8 lists files with the given extensions (and directories),
+ * 16 directories, 4 only the candidates, 2 no space after them.
+ */
+static const char completion_script[] =
+	"_kubectl_katib() {\n"
+	"\tlocal line=${COMP_LINE:0:COMP_POINT} out directive word cand\n"
+	"\tlocal -a words\n"
+	"\tread -ra words <<< \"$line\"\n"
+	"\t[[ $line == *[[:space:]] || ${#words[@]} -eq 0 ]] && words+=(\"\")\n"
+	"\tword=${words[${#words[@]}-1]}\n"
+	"\tlocal cur=${COMP_WORDS[COMP_CWORD]}\n"
+	"\tout=$(kubectl-katib __complete \"${words[@]:1}\" 2>/dev/null) || return\n"
+	"\tdirective=${out##*:}\n"
+	"\tout=${out%:*}\n"
+	"\tCOMPREPLY=()\n"
+	"\tif (( directive & 8 )); then\n"
+	"\t\ttype compopt >/dev/null 2>&1 && compopt -o filenames\n"
+	"\t\twhile IFS= read -r cand; do\n"
+	"\t\t\tif [[ -d $cand ]]; then COMPREPLY+=(\"$cand\"); continue; fi\n"
+	"\t\t\tfor ext in $out; do\n"
+	"\t\t\t\t[[ $cand == *.\"$ext\" ]] && COMPREPLY+=(\"$cand\")\n"
+	"\t\t\tdone\n"
+	"\t\tdone < <(compgen -f -- \"$cur\")\n"
+	"\t\treturn\n"
+	"\tfi\n"
+	"\tif (( directive & 16 )); then\n"
+	"\t\ttype compopt >/dev/null 2>&1 && compopt -o filenames\n"
+	"\t\tmapfile -t COMPREPLY < <(compgen -d -- \"$cur\")\n"
+	"\t\treturn\n"
+	"\tfi\n"
+	"\tif (( directive & 2 )); then\n"
+	"\t\ttype compopt >/dev/null 2>&1 && compopt -o nospace\n"
+	"\tfi\n"
+	"\tif (( directive & 4 )) || [[ -n $out ]]; then\n"
+	"\t\twhile IFS= read -r cand; do\n"
+	"\t\t\t[[ -n $cand ]] || continue\n"
+	"\t\t\t# bash splits words at '=' and ':': offer what follows cur's start.\n"
+	"\t\t\tCOMPREPLY+=(\"${cand:${#word}-${#cur}}\")\n"
+	"\t\tdone <<< \"$out\"\n"
+	"\telse\n"
+	"\t\tmapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n"
+	"\tfi\n"
+	"}\n"
+	"complete -F _kubectl_katib kubectl-katib\n";
+
+int cmd_completion(int argc, char **argv)
+{
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		fputs(completion_usage, stdout);
+		return STATUS_OK;
+	}
+	if (argc != 2 || (strcmp(argv[1], "bash") && strcmp(argv[1], "zsh")))
+		return usage_error("completion", "give the shell: bash or zsh");
+	printf("# %s completion for kubectl-katib: source <(kubectl-katib completion %s)\n",
+	       argv[1], argv[1]);
+	if (!strcmp(argv[1], "zsh"))
+		printf("autoload -U +X bashcompinit && bashcompinit\n");
+	fputs(completion_script, stdout);
+	return STATUS_OK;
+}
