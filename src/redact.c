@@ -312,7 +312,9 @@ static void add_entry(struct redactor *r, const char *where, const char *at,
 	e->where = report_str(r, where, strlen(where));
 	e->at = report_str(r, at, strlen(at));
 	e->reason = report_str(r, reason, strlen(reason));
-	e->placeholder = placeholder;
+	/* secrets[] moves as it grows: the entry keeps its own copy */
+	e->placeholder = placeholder ? arena_strdup(&r->arena, placeholder) :
+		NULL;
 }
 
 /* Records a redaction at offset off of cur; returns the placeholder. */
