@@ -37,5 +37,6 @@ void test_emit_roundtrip(void);
 void test_gen_param(void);
 void test_diag(void);
 void test_redact(void);
+void test_archive(void);
 
 #endif

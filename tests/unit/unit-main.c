@@ -39,6 +39,7 @@ static const struct {
 	{ "emit-roundtrip", test_emit_roundtrip },
 	{ "gen-param", test_gen_param },
 	{ "redact", test_redact },
+	{ "archive", test_archive },
 };
 
 int main(int argc, char **argv)
