@@ -62,6 +62,38 @@ struct doc_node *doc_add(struct doc *d, struct doc_node *parent,
 	return n;
 }
 
+void doc_set_text(struct doc *d, struct doc_node *node, const char *text,
+		  size_t len)
+{
+	if (node->kind == DOC_SEQ || node->kind == DOC_MAP)
+		BUG("doc_set_text on a %s", doc_kind_name(node->kind));
+	node->text = arena_strndup(&d->arena, text, len);
+	node->len = len;
+	node->kind = DOC_STR;
+	node->quoted = 1;
+}
+
+void doc_node_remove(struct doc_node *child)
+{
+	struct doc_node *parent = child->parent, **link, *c;
+
+	if (!parent)
+		return;
+	for (link = &parent->child; *link != child; link = &(*link)->next)
+		;
+	*link = child->next;
+	if (parent->last == child) {
+		parent->last = NULL;
+		for (c = parent->child; c; c = c->next)
+			parent->last = c;
+	}
+	for (c = child->next; c; c = c->next)
+		c->index--;
+	parent->nr_children--;
+	child->parent = NULL;
+	child->next = NULL;
+}
+
 int doc_is_key(const struct doc_node *node, const char *key)
 {
 	size_t n = strlen(key);

@@ -95,6 +95,19 @@ struct doc_node *doc_add(struct doc *d, struct doc_node *parent,
 			 const char *key, enum doc_kind kind, const char *text);
 
 /*
+ * Makes node a string scalar with a copy of text (in d's arena), for tools
+ * that rewrite a tree, e.g. redaction.  Positions are kept: they still
+ * name where the old value was.
+ */
+void doc_set_text(struct doc *d, struct doc_node *node, const char *text,
+		  size_t len);
+/*
+ * Unlinks child from its parent and renumbers the later siblings; the node
+ * stays allocated (in the arena) until doc_free().
+ */
+void doc_node_remove(struct doc_node *child);
+
+/*
  * The value of key in map node (NULL if node is not a map or has no such
  * key).  When a key repeats, the last one wins, as in Kubernetes.
  */

@@ -6,9 +6,14 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+struct re {
+	pcre2_code *code;
+	uint32_t groups;
+};
+
 struct re_entry {
 	char *pattern;
-	pcre2_code *code;
+	struct re re;
 	struct re_entry *next;
 };
 
@@ -22,7 +27,7 @@ static pcre2_code *compile(const char *pattern, size_t len, int *errcode,
 			     erroff, NULL);
 }
 
-static pcre2_code *cached(const char *pattern)
+const struct re *re_cached(const char *pattern)
 {
 	struct re_entry *e;
 	int errcode;
@@ -31,26 +36,96 @@ static pcre2_code *cached(const char *pattern)
 
 	for (e = cache; e; e = e->next)
 		if (!strcmp(e->pattern, pattern))
-			return e->code;
+			return &e->re;
 	code = compile(pattern, strlen(pattern), &errcode, &erroff);
 	if (!code)
 		return NULL;
 	e = xmalloc(sizeof(*e));
 	e->pattern = xstrdup(pattern);
-	e->code = code;
+	e->re.code = code;
+	pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &e->re.groups);
 	e->next = cache;
 	cache = e;
-	return code;
+	return &e->re;
+}
+
+struct re *re_compile(const char *pattern, size_t len, struct buf *why)
+{
+	int errcode;
+	PCRE2_SIZE erroff;
+	pcre2_code *code = compile(pattern, len, &errcode, &erroff);
+	struct re *re;
+
+	if (!code) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		buf_addf(why, "%s at offset %zu", (const char *)msg,
+			 (size_t)erroff);
+		return NULL;
+	}
+	re = xmalloc(sizeof(*re));
+	re->code = code;
+	pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &re->groups);
+	return re;
+}
+
+void re_free(struct re *re)
+{
+	if (!re)
+		return;
+	pcre2_code_free(re->code);
+	free(re);
+}
+
+int re_capture_count(const struct re *re)
+{
+	return (int)re->groups;
+}
+
+int re_find(const struct re *re, const char *subject, size_t len, size_t from,
+	    struct re_span *m, size_t nr)
+{
+	pcre2_match_data *md;
+	PCRE2_SIZE *ov;
+	uint32_t pairs;
+	size_t i;
+	int rc;
+
+	if (from > len)
+		return 0;
+	md = pcre2_match_data_create_from_pattern(re->code, NULL);
+	rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, from, 0, md,
+			 NULL);
+	if (rc < 0) {
+		pcre2_match_data_free(md);
+		return rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
+	}
+	ov = pcre2_get_ovector_pointer(md);
+	pairs = pcre2_get_ovector_count(md);
+	for (i = 0; i < nr; i++) {
+		if (i < pairs && i <= re->groups &&
+		    ov[2 * i] != PCRE2_UNSET) {
+			m[i].start = ov[2 * i];
+			m[i].end = ov[2 * i + 1];
+		} else {
+			m[i].start = m[i].end = RE_UNSET;
+		}
+	}
+	pcre2_match_data_free(md);
+	return 1;
 }
 
 int re_match(const char *pattern, const char *subject, size_t len)
 {
-	pcre2_code *code = cached(pattern);
+	const struct re *re = re_cached(pattern);
+	pcre2_code *code;
 	pcre2_match_data *md;
 	int rc;
 
-	if (!code)
+	if (!re)
 		return -1;
+	code = re->code;
 	md = pcre2_match_data_create_from_pattern(code, NULL);
 	rc = pcre2_match(code, (PCRE2_SPTR)subject, len, 0, 0, md, NULL);
 	pcre2_match_data_free(md);
@@ -154,7 +229,7 @@ void re_release(void)
 	while (cache) {
 		struct re_entry *next = cache->next;
 
-		pcre2_code_free(cache->code);
+		pcre2_code_free(cache->re.code);
 		free(cache->pattern);
 		free(cache);
 		cache = next;

@@ -3,6 +3,7 @@
  * Each command is one entry of cmds[].
  */
 #include "compat.h"
+#include "archive.h"
 #include "buf.h"
 #include "doc-json.h"
 #include "doc-yaml.h"
@@ -10,6 +11,7 @@
 #include "kubeconfig.h"
 
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -233,6 +235,77 @@ static int cmd_kube_list(int argc, const char **argv)
 	return kube_cmd(argc, argv, 1);
 }
 
+static int slurp(const char *path, struct buf *out)
+{
+	FILE *fp = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	int rc;
+
+	if (!fp)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		buf_add(out, chunk, n);
+	rc = ferror(fp) ? -1 : 0;
+	fclose(fp);
+	return rc;
+}
+
+/*
+ * tar OUT.tar.gz ENTRY...: writes an archive with src/archive.c.  An
+ * ENTRY is NAME=FILE (a file with FILE's contents and permission bits) or
+ * NAME/ (a directory, mode 0755).  Exit 1 when the writer refuses.
+ */
+static int cmd_tar(int argc, const char **argv)
+{
+	struct archive *w;
+	struct fail f = FAIL_INIT;
+	int i;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: katib-test-tool tar OUT.tar.gz NAME=FILE|DIR/...\n");
+		return 2;
+	}
+	if (archive_open(&w, argv[1], &f)) {
+		fprintf(stderr, "error: %s\n", f.msg);
+		return 1;
+	}
+	archive_set_mtime(w, 1700000000);
+	for (i = 2; i < argc; i++) {
+		const char *eq = strchr(argv[i], '=');
+		int rc;
+
+		if (!eq) {
+			rc = archive_add_dir(w, argv[i], 0755, &f);
+		} else {
+			struct buf name = BUF_INIT, data = BUF_INIT;
+			struct stat st;
+
+			buf_add(&name, argv[i], (size_t)(eq - argv[i]));
+			if (stat(eq + 1, &st) || slurp(eq + 1, &data)) {
+				fprintf(stderr, "error: cannot read %s\n", eq + 1);
+				buf_release(&name);
+				archive_abort(w);
+				return 2;
+			}
+			rc = archive_add_file(w, name.buf, data.buf, data.len,
+					      st.st_mode & 07777, &f);
+			buf_release(&name);
+			buf_release(&data);
+		}
+		if (rc) {
+			fprintf(stderr, "error: %s\n", f.msg);
+			archive_abort(w);
+			return 1;
+		}
+	}
+	if (archive_commit(w, &f)) {
+		fprintf(stderr, "error: %s\n", f.msg);
+		return 1;
+	}
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*fn)(int argc, const char **argv);
@@ -242,6 +315,7 @@ static const struct {
 	{ "kube-list", cmd_kube_list },
 	{ "doc-dump", cmd_doc_dump },
 	{ "rss", cmd_rss },
+	{ "tar", cmd_tar },
 };
 
 int main(int argc, const char **argv)

@@ -36,5 +36,7 @@ void test_re(void);
 void test_emit_roundtrip(void);
 void test_gen_param(void);
 void test_diag(void);
+void test_redact(void);
+void test_archive(void);
 
 #endif

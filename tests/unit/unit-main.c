@@ -38,6 +38,8 @@ static const struct {
 	{ "re", test_re },
 	{ "emit-roundtrip", test_emit_roundtrip },
 	{ "gen-param", test_gen_param },
+	{ "redact", test_redact },
+	{ "archive", test_archive },
 };
 
 int main(int argc, char **argv)
