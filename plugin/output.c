@@ -23,48 +23,97 @@ static const char *sev_color(const struct output *o, enum severity s)
 	return s == SEV_ERROR ? C_RED : s == SEV_WARNING ? C_YELLOW : C_CYAN;
 }
 
+/*
+ * Writes v in decimal, right-aligned in width columns like "%*u".  Text
+ * findings are written with these and fputs(): they are most of a large
+ * run's output, and printf's format parsing was a tenth of validate's own
+ * time on a stream where most documents have a finding.
+ */
+static void put_uint(FILE *fp, unsigned v, int width)
+{
+	char digits[16];
+	int n = 0;
+
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (; width > n; width--)
+		putc(' ', fp);
+	while (n)
+		putc(digits[--n], fp);
+}
+
 static void excerpt(struct output *o, const struct doc *d, struct pos at)
 {
 	const char *line;
 	size_t len, i, col;
+	char pad[128];
+	size_t nr_pad = 0;
 
 	if (!d || !at.line || doc_source_line(d, at.off, &line, &len))
 		return;
-	fprintf(o->fp, "%5u | %.*s\n", (unsigned)at.line, (int)len, line);
-	fputs("      | ", o->fp);
+	put_uint(o->fp, (unsigned)at.line, 5);
+	fputs(" | ", o->fp);
+	/* As "%.*s" did: a NUL byte (in a line libyaml refused) ends it. */
+	fwrite(line, 1, strnlen(line, len), o->fp);
+	fputs("\n      | ", o->fp);
 	/* Keep tabs so the caret lines up under the source. */
 	for (i = 0, col = 1; i < len && col < at.col; i++) {
 		if (((unsigned char)line[i] & 0xc0) == 0x80)
 			continue;
-		fputc(line[i] == '\t' ? '\t' : ' ', o->fp);
+		if (nr_pad == sizeof(pad)) {
+			fwrite(pad, 1, nr_pad, o->fp);
+			nr_pad = 0;
+		}
+		pad[nr_pad++] = line[i] == '\t' ? '\t' : ' ';
 		col++;
 	}
-	fprintf(o->fp, "%s^%s\n", o->color ? C_BOLD : "", o->color ? C_RESET : "");
+	fwrite(pad, 1, nr_pad, o->fp);
+	fputs(o->color ? C_BOLD "^" C_RESET "\n" : "^\n", o->fp);
 }
 
 static void text_finding(struct output *o, const struct diag *f,
 			 const struct doc *d)
 {
-	if (f->span.start.line)
-		fprintf(o->fp, "%s%s:%u:%u:%s ", o->color ? C_BOLD : "", f->file,
-			(unsigned)f->span.start.line, (unsigned)f->span.start.col,
-			o->color ? C_RESET : "");
-	else
-		fprintf(o->fp, "%s%s:%s ", o->color ? C_BOLD : "", f->file,
-			o->color ? C_RESET : "");
-	fprintf(o->fp, "%s%s:%s %s [%s]\n", sev_color(o, f->severity),
-		severity_name(f->severity), o->color ? C_RESET : "", f->message,
-		f->rule->id);
+	const char *reset = o->color ? C_RESET : "";
+
+	fputs(o->color ? C_BOLD : "", o->fp);
+	fputs(f->file, o->fp);
+	putc(':', o->fp);
+	if (f->span.start.line) {
+		put_uint(o->fp, (unsigned)f->span.start.line, 0);
+		putc(':', o->fp);
+		put_uint(o->fp, (unsigned)f->span.start.col, 0);
+		putc(':', o->fp);
+	}
+	fputs(reset, o->fp);
+	putc(' ', o->fp);
+	fputs(sev_color(o, f->severity), o->fp);
+	fputs(severity_name(f->severity), o->fp);
+	putc(':', o->fp);
+	fputs(reset, o->fp);
+	putc(' ', o->fp);
+	fputs(f->message, o->fp);
+	fputs(" [", o->fp);
+	fputs(f->rule->id, o->fp);
+	fputs("]\n", o->fp);
 	if (o->excerpts)
 		excerpt(o, d, f->span.start);
-	if (f->path && *f->path)
-		fprintf(o->fp, "   at %s\n", f->path);
+	if (f->path && *f->path) {
+		fputs("   at ", o->fp);
+		fputs(f->path, o->fp);
+		putc('\n', o->fp);
+	}
 	if (f->related.start.line && f->related_note)
 		fprintf(o->fp, "   note: %s:%u:%u: %s\n", f->file,
 			(unsigned)f->related.start.line,
 			(unsigned)f->related.start.col, f->related_note);
-	if (f->hint)
-		fprintf(o->fp, "   hint: %s\n", f->hint);
+	if (f->hint) {
+		fputs("   hint: ", o->fp);
+		fputs(f->hint, o->fp);
+		putc('\n', o->fp);
+	}
 }
 
 static void json_str(struct buf *b, const char *key, const char *s)

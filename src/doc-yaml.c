@@ -61,6 +61,11 @@ struct doc_reader {
 	/* A cursor mapping libyaml's character index to a byte offset. */
 	uint64_t cur_idx;
 	uint64_t cur_off;
+	/*
+	 * The bytes from cur_off up to ascii_end are known to be ASCII, so
+	 * within them a character index maps to a byte offset by addition.
+	 */
+	uint64_t ascii_end;
 
 	unsigned nr_docs;
 	const char *pending_error;	/* reported as the next document */
@@ -131,26 +136,57 @@ static unsigned char win_byte(const struct doc_reader *r, uint64_t off)
 	return (unsigned char)r->win.buf[off - r->win_off];
 }
 
+/*
+ * Moves ascii_end forward over ASCII bytes, from where it stopped (or
+ * from the cursor) to the first byte with its high bit set or the end of
+ * the window.  Each byte is scanned once, however often this is called.
+ */
+static void extend_ascii(struct doc_reader *r)
+{
+	const unsigned char *base = (const unsigned char *)r->win.buf;
+	uint64_t from = r->ascii_end > r->cur_off ? r->ascii_end : r->cur_off;
+	const unsigned char *p = base + (from - r->win_off);
+	const unsigned char *end = base + r->win.len;
+
+	while (end - p >= 8) {
+		uint64_t word;
+
+		memcpy(&word, p, 8);
+		if (word & 0x8080808080808080ULL)
+			break;
+		p += 8;
+	}
+	while (p < end && *p < 0x80)
+		p++;
+	r->ascii_end = r->win_off + (uint64_t)(p - base);
+}
+
 /* libyaml counts characters; findings and excerpts need bytes. */
 static uint64_t mark_offset(struct doc_reader *r, size_t index)
 {
-	const unsigned char *base = (const unsigned char *)r->win.buf;
-	const unsigned char *p = base + (r->cur_off - r->win_off);
-	const unsigned char *end = base + r->win.len;
-	uint64_t idx = r->cur_idx;
+	const unsigned char *base, *p, *end;
+	uint64_t idx;
 
-	while (idx < index && p < end) {
-		uint64_t word;
+	/*
+	 * Marks mostly move forward over ASCII: then the offset is the
+	 * cursor's plus the number of characters, with no walk at all.
+	 */
+	if (index >= r->cur_idx) {
+		uint64_t want = r->cur_off + (index - r->cur_idx);
 
-		/* Eight ASCII bytes at once: no byte has its high bit set. */
-		if (index - idx >= 8 && end - p >= 8) {
-			memcpy(&word, p, 8);
-			if (!(word & 0x8080808080808080ULL)) {
-				p += 8;
-				idx += 8;
-				continue;
-			}
+		if (want > r->ascii_end)
+			extend_ascii(r);
+		if (want <= r->ascii_end) {
+			r->cur_idx = index;
+			r->cur_off = want;
+			return want;
 		}
+	}
+	base = (const unsigned char *)r->win.buf;
+	p = base + (r->cur_off - r->win_off);
+	end = base + r->win.len;
+	idx = r->cur_idx;
+	while (idx < index && p < end) {
 		/* A character is a lead byte and its continuation bytes. */
 		p++;
 		while (p < end && (*p & 0xc0) == 0x80)
@@ -165,6 +201,8 @@ static uint64_t mark_offset(struct doc_reader *r, size_t index)
 	}
 	r->cur_idx = idx;
 	r->cur_off = r->win_off + (uint64_t)(p - base);
+	/* Nothing is known about the bytes after a walk, or after a step back. */
+	r->ascii_end = r->cur_off;
 	return r->cur_off;
 }
 
@@ -213,6 +251,7 @@ static void reader_start_parser(struct doc_reader *r)
 	r->parser_live = 1;
 	r->cur_idx = 0;
 	r->cur_off = r->seg_off;
+	r->ascii_end = r->seg_off;
 	r->fed = r->seg_off;
 }
 
@@ -826,6 +865,7 @@ static void drop_to_line(struct doc_reader *r, uint64_t off, uint32_t line)
 	at.col = 1;
 	at.off = off;
 	r->cur_off = off;
+	r->ascii_end = off;
 	if (r->fed < off)
 		r->fed = off;
 	trim_window(r, off, at);

@@ -104,11 +104,18 @@ int doc_is_key(const struct doc_node *node, const char *key)
 struct doc_node *doc_get(const struct doc_node *map, const char *key)
 {
 	struct doc_node *c;
+	size_t n;
 
 	if (!map || map->kind != DOC_MAP)
 		return NULL;
+	/*
+	 * The rules look fields up by name all the time: measure the name
+	 * once, and compare lengths and first bytes before the rest.
+	 */
+	n = strlen(key);
 	for (c = map->child; c; c = c->next)
-		if (!c->shadowed && doc_is_key(c, key))
+		if (c->key_len == n && !c->shadowed && c->key &&
+		    (!n || c->key[0] == key[0]) && !memcmp(c->key, key, n))
 			return c;
 	return NULL;
 }

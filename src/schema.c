@@ -16,7 +16,10 @@ const struct schema_field *schema_field(const struct schema_type *t,
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const char *f = t->fields[mid].name;
-		int cmp = strncmp(f, name, len);
+		/* Most probes differ in the first byte: no call for those. */
+		int cmp = !len || f[0] == name[0]
+				  ? strncmp(f, name, len)
+				  : (unsigned char)f[0] < (unsigned char)name[0] ? -1 : 1;
 
 		if (!cmp)
 			cmp = f[len] ? 1 : 0;
