@@ -5,8 +5,13 @@
 #include "compat.h"
 #include "cmd.h"
 #include "alloc.h"
+#include "cluster.h"
 #include "http.h"
+#include "kube.h"
+#include "kubeconfig.h"
 #include "options.h"
+#include "record.h"
+#include "redact.h"
 #include "scenario.h"
 
 #include <dirent.h>
@@ -16,13 +21,54 @@
 
 static const char usage_text[] =
 	"Usage: kubectl katib repro replay [options] [DIR...]\n"
+	"   or: kubectl katib repro record experiment NAME [-n NS] -o DIR [options]\n"
 	"\n"
-	"Recorded failing Katib scenarios, replayed offline as regression\n"
-	"tests.  See 'kubectl katib repro replay --help'.\n";
+	"Turn a failing Katib scenario into a self-contained, redacted recording\n"
+	"that replays offline and becomes a regression test.  See 'kubectl katib\n"
+	"repro COMMAND --help'.\n";
 
-enum { OPT_WEBHOOK = 256, OPT_CA, OPT_INSECURE, OPT_TIMEOUT };
+static const char record_usage[] =
+	"Usage: kubectl katib repro record experiment NAME [-n NS] -o DIR [options]\n"
+	"\n"
+	"Record a failing Experiment from the cluster as a scenario directory in\n"
+	"the fixture format (fixtures/README): what explain reads (the Experiment,\n"
+	"its Suggestion and suggestion Deployment, Trials, jobs, pods, their\n"
+	"events and the tails of failed containers' logs), the katib-config, the\n"
+	"Experiment as submitted, an AdmissionReview request for it with the\n"
+	"cluster's own verdict (from a server-side dry-run create under the same\n"
+	"name: nothing is created), the suggestion service's validation exchange\n"
+	"when the Suggestion shows one, and an expect.yaml of what replaying it\n"
+	"gives now.  Secrets are never read; tokens, passwords, keys,\n"
+	"certificates and credential-looking values are replaced by stable\n"
+	"placeholders (REDACTED-1, ...) and listed, without their values, in\n"
+	"DIR/redactions.txt.  DIR must not exist: it is written beside, then\n"
+	"renamed into place, so a failure leaves nothing behind.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output DIR         the scenario directory to create\n"
+	"      --redact REGEX       also redact what REGEX matches (its first group if\n"
+	"                           it has one); repeatable\n"
+	"      --katib-namespace NS where Katib runs (default kubeflow)\n"
+	"      --kubeconfig FILE    the kubeconfig to use\n"
+	"      --context NAME       ... its context, --cluster NAME, --user NAME\n"
+	"  -n, --namespace NS       the Experiment's namespace\n"
+	"      --request-timeout T  for each request (30s, 1m, 500ms)\n"
+	"  -v, --v N                trace requests on stderr (6; 8 adds more)\n"
+	"  -h, --help               show this help\n"
+	"\n"
+	"Exit status: 0 recorded, 2 usage error or DIR exists, 3 the cluster\n"
+	"could not be read or DIR not written.\n"
+	"\n"
+	"Examples:\n"
+	"  kubectl katib repro record experiment mnist -n team-a -o mnist-stuck\n"
+	"  kubectl katib repro replay mnist-stuck\n";
 
-const struct cmd_option repro_options[] = {
+enum {
+	OPT_WEBHOOK = 256, OPT_CA, OPT_INSECURE, OPT_TIMEOUT, OPT_REDACT,
+	OPT_KATIB_NS,
+};
+
+static const struct cmd_option replay_options[] = {
 	OPT_VALUE("webhook", 0, OPT_WEBHOOK, COMPLETE_NOTHING),
 	OPT_VALUE("webhook-ca", 0, OPT_CA, COMPLETE_FILE),
 	OPT_FLAG("insecure-skip-tls-verify", 0, OPT_INSECURE),
@@ -32,7 +78,30 @@ const struct cmd_option repro_options[] = {
 	OPT_END,
 };
 
-static const char *const subcommands[] = { "replay", NULL };
+static const struct cmd_option record_options[] = {
+	OPT_VALUE("output", 'o', 'o', COMPLETE_DIR),
+	OPT_VALUE("redact", 0, OPT_REDACT, COMPLETE_NOTHING),
+	OPT_VALUE("katib-namespace", 0, OPT_KATIB_NS, COMPLETE_NOTHING),
+	OPT_FLAG("help", 'h', 'h'),
+	CLUSTER_OPTIONS,
+	OPT_END,
+};
+
+/* Every subcommand's options, for completion. */
+const struct cmd_option repro_options[] = {
+	OPT_VALUE("webhook", 0, OPT_WEBHOOK, COMPLETE_NOTHING),
+	OPT_VALUE("webhook-ca", 0, OPT_CA, COMPLETE_FILE),
+	OPT_FLAG("insecure-skip-tls-verify", 0, OPT_INSECURE),
+	OPT_FLAG("quiet", 'q', 'q'),
+	OPT_VALUE("output", 'o', 'o', COMPLETE_DIR),
+	OPT_VALUE("redact", 0, OPT_REDACT, COMPLETE_NOTHING),
+	OPT_VALUE("katib-namespace", 0, OPT_KATIB_NS, COMPLETE_NOTHING),
+	OPT_FLAG("help", 'h', 'h'),
+	CLUSTER_OPTIONS,
+	OPT_END,
+};
+
+static const char *const subcommands[] = { "replay", "record", NULL };
 
 int repro_complete(const char *word)
 {
@@ -176,24 +245,6 @@ static void replay_path(struct replay_run *run, const char *path)
 	free(names);
 }
 
-static int parse_timeout_ms(const char *s, long *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || v <= 0)
-		return -1;
-	if (!strcmp(end, "ms"))
-		*out = (long)v;
-	else if (!strcmp(end, "s") || !*end)
-		*out = (long)(v * 1000);
-	else if (!strcmp(end, "m"))
-		*out = (long)(v * 60000);
-	else
-		return -1;
-	return *out > 0 ? 0 : -1;
-}
-
 static int repro_replay(int argc, char **argv)
 {
 	struct getopt_tables opt;
@@ -206,7 +257,7 @@ static int repro_replay(int argc, char **argv)
 	target.timeout_ms = 10000;
 	optind = 1;
 	opterr = 0;
-	options_getopt(repro_options, &opt);
+	options_getopt(replay_options, &opt);
 	while ((c = getopt_long(argc, argv, opt.shortopts, opt.longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_WEBHOOK:
@@ -223,7 +274,7 @@ static int repro_replay(int argc, char **argv)
 			target.insecure = 1;
 			break;
 		case OPT_TIMEOUT:
-			if (parse_timeout_ms(optarg, &target.timeout_ms))
+			if ((target.timeout_ms = cluster_parse_timeout(optarg)) <= 0)
 				return usage_error("repro replay",
 						   "--request-timeout takes a duration such as 10s or 500ms, not '%s'",
 						   optarg);
@@ -235,7 +286,7 @@ static int repro_replay(int argc, char **argv)
 			fputs(replay_usage, stdout);
 			return STATUS_OK;
 		default:
-			return options_usage_error("repro replay", repro_options, c,
+			return options_usage_error("repro replay", replay_options, c,
 						   argv[optind - 1]);
 		}
 	}
@@ -250,6 +301,101 @@ static int repro_replay(int argc, char **argv)
 	return run.failed ? STATUS_FINDINGS : STATUS_OK;
 }
 
+static int repro_record(int argc, char **argv)
+{
+	struct getopt_tables opt;
+	struct cluster_opts copts;
+	struct kube_config cfg;
+	struct kube_client *kube;
+	struct record_opts o;
+	struct record_result res;
+	struct redactor *redactor = NULL;
+	struct fail f = FAIL_INIT;
+	const char **patterns = NULL;
+	size_t nr_patterns = 0, alloc_patterns = 0;
+	int c, status = STATUS_OK;
+
+	memset(&copts, 0, sizeof(copts));
+	memset(&o, 0, sizeof(o));
+	o.katib_ns = "kubeflow";
+	optind = 1;
+	opterr = 0;
+	options_getopt(record_options, &opt);
+	while ((c = getopt_long(argc, argv, opt.shortopts, opt.longopts, NULL)) != -1) {
+		int taken = cluster_opt(&copts, c, optarg, "repro record");
+
+		if (taken < 0) {
+			status = STATUS_USAGE;
+			goto out;
+		}
+		if (taken)
+			continue;
+		switch (c) {
+		case 'o':
+			o.dir = optarg;
+			break;
+		case OPT_REDACT:
+			ALLOC_GROW(patterns, nr_patterns + 1, alloc_patterns);
+			patterns[nr_patterns++] = optarg;
+			break;
+		case OPT_KATIB_NS:
+			o.katib_ns = optarg;
+			break;
+		case 'h':
+			fputs(record_usage, stdout);
+			goto out;
+		default:
+			status = options_usage_error("repro record", record_options, c,
+						     argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (argc - optind != 2 || strcmp(argv[optind], "experiment")) {
+		status = usage_error("repro record", "give 'experiment NAME'");
+		goto out;
+	}
+	o.name = argv[optind + 1];
+	if (!o.dir) {
+		status = usage_error("repro record", "give the directory to create with -o DIR");
+		goto out;
+	}
+	if (redactor_new(&redactor, patterns, nr_patterns, &f)) {
+		status = usage_error("repro record", "%s", f.msg);
+		goto out;
+	}
+	o.redactor = redactor;
+	if (cluster_connect(&copts, &cfg, &kube)) {
+		status = STATUS_RUNTIME;
+		goto out;
+	}
+	o.ns = cfg.namespace;
+	if (record_scenario(kube, &o, &res, &f)) {
+		if (f.kind == FAIL_USAGE) {
+			error_msg("%s", f.msg);
+			status = STATUS_USAGE;
+		} else {
+			status = api_failure(&f);
+		}
+	} else {
+		printf("recorded %s/%s into %s: %u objects, %u logs", o.ns, o.name, o.dir,
+		       res.objects, res.logs);
+		if (res.diagnosis)
+			printf("; diagnosis: %s", res.diagnosis);
+		printf("\n");
+		printf("redacted %zu value%s (see %s/redactions.txt)\n", res.redactions,
+		       res.redactions == 1 ? "" : "s", o.dir);
+		if (res.admission_missing)
+			warning_msg("no admission verdict was recorded: %s", res.admission_missing);
+		printf("replay it with: kubectl katib repro replay %s\n", o.dir);
+		record_result_release(&res);
+	}
+	cluster_disconnect(&cfg, kube);
+out:
+	redactor_free(redactor);
+	free(patterns);
+	return status;
+}
+
 int cmd_repro(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
@@ -258,5 +404,7 @@ int cmd_repro(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "replay"))
 		return repro_replay(argc - 1, argv + 1);
-	return usage_error("repro", "unknown command '%s' (use replay)", argv[1]);
+	if (!strcmp(argv[1], "record"))
+		return repro_record(argc - 1, argv + 1);
+	return usage_error("repro", "unknown command '%s' (use replay or record)", argv[1]);
 }

@@ -777,19 +777,7 @@ static enum MHD_Result serve_create(struct server *s, struct MHD_Connection *c,
 		return respond_status(c, 400, "BadRequest", "the request body is not an object with metadata.name");
 	}
 	doc_reader_free(r);
-	if (find_object(s, rt->group, rt->version, rt->resource, ns,
-			doc_str(doc_lookup(d->root, "metadata.name")) ?
-			doc_str(doc_lookup(d->root, "metadata.name")) : "")) {
-		struct buf m = BUF_INIT;
-
-		buf_addf(&m, "%s%s%s \"%s\" already exists", rt->resource,
-			 *rt->group ? "." : "", rt->group,
-			 doc_str(doc_lookup(d->root, "metadata.name")));
-		doc_free(d);
-		ret = respond_status(c, 409, "AlreadyExists", m.buf);
-		buf_release(&m);
-		return ret;
-	}
+	/* Admission comes first; only then does the store see the name is taken. */
 	{
 		const struct doc_node *resp = matching_review(s, d->root, ns);
 		const struct doc_node *allowed = doc_get(resp, "allowed");
@@ -809,6 +797,19 @@ static enum MHD_Result serve_create(struct server *s, struct MHD_Connection *c,
 			buf_release(&m);
 			return ret;
 		}
+	}
+	if (find_object(s, rt->group, rt->version, rt->resource, ns,
+			doc_str(doc_lookup(d->root, "metadata.name")) ?
+			doc_str(doc_lookup(d->root, "metadata.name")) : "")) {
+		struct buf m = BUF_INIT;
+
+		buf_addf(&m, "%s%s%s \"%s\" already exists", rt->resource,
+			 *rt->group ? "." : "", rt->group,
+			 doc_str(doc_lookup(d->root, "metadata.name")));
+		doc_free(d);
+		ret = respond_status(c, 409, "AlreadyExists", m.buf);
+		buf_release(&m);
+		return ret;
 	}
 	json = doc_to_json(d->root);
 	if (!dry || strcmp(dry, "All")) {

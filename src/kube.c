@@ -307,8 +307,9 @@ static int api_error(const struct http_response *resp, struct fail *f)
 	return ret;
 }
 
-static int call(struct kube_client *c, const char *method, const char *path,
-		const char *body, struct http_response *resp, struct fail *f)
+/* One request; any HTTP status is an answer (resp->body is the caller's). */
+static int call_raw(struct kube_client *c, const char *method, const char *path,
+		    const char *body, struct http_response *resp, struct fail *f)
 {
 	struct buf url = BUF_INIT;
 	int ret, attempt;
@@ -333,6 +334,15 @@ static int call(struct kube_client *c, const char *method, const char *path,
 		buf_release(&resp->body);
 	}
 	buf_release(&url);
+	return ret;
+}
+
+/* One request; an error status is a failure worded as kubectl's. */
+static int call(struct kube_client *c, const char *method, const char *path,
+		const char *body, struct http_response *resp, struct fail *f)
+{
+	int ret = call_raw(c, method, path, body, resp, f);
+
 	if (!ret && resp->status >= 400) {
 		ret = api_error(resp, f);
 		buf_release(&resp->body);
@@ -437,6 +447,34 @@ int kube_create(struct kube_client *c, const char *path, const char *json,
 	if (ret)
 		return -1;
 	ret = parse_body(&resp, out, f);
+	buf_release(&resp.body);
+	return ret;
+}
+
+int kube_dry_run_create(struct kube_client *c, const char *path,
+			const char *json, struct doc **status, struct fail *f)
+{
+	struct http_response resp;
+	struct buf url = BUF_INIT;
+	struct doc_reader *r;
+	struct fail ignore = FAIL_INIT;
+	int ret;
+
+	*status = NULL;
+	buf_addf(&url, "%s%s", path, strchr(path, '?') ? "&dryRun=All" : "?dryRun=All");
+	ret = call_raw(c, "POST", url.buf, json, &resp, f);
+	buf_release(&url);
+	if (ret)
+		return -1;
+	if (resp.status >= 400) {
+		doc_reader_open_mem(&r, "response", resp.body.buf, resp.body.len, NULL);
+		if (doc_reader_next(r, status, &ignore) > 0 && (*status)->error) {
+			doc_free(*status);
+			*status = NULL;
+		}
+		doc_reader_free(r);
+		ret = api_error(&resp, f);
+	}
 	buf_release(&resp.body);
 	return ret;
 }

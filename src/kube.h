@@ -65,6 +65,15 @@ int kube_list(struct kube_client *c, const char *path,
 int kube_create(struct kube_client *c, const char *path, const char *json,
 		int dry_run, struct doc **out, struct fail *f);
 
+/*
+ * A dry-run POST of json to path, for the server's verdict: 0 when it
+ * would be created; else -1 with f set and, when the server answered with
+ * a Status object, *status that object in full (caller frees), since a
+ * webhook's message may be longer than a failure holds.
+ */
+int kube_dry_run_create(struct kube_client *c, const char *path,
+			const char *json, struct doc **status, struct fail *f);
+
 /* A container's log, capped at max_bytes (0: 4 MiB), into out. */
 int kube_logs(struct kube_client *c, const char *ns, const char *pod,
 	      const char *container, long tail_lines, size_t max_bytes,

@@ -432,3 +432,125 @@ int suggestion_reply_read(const struct doc *recorded,
 		out->service = xstrdup(doc_get_str(root, "service"));
 	return 0;
 }
+
+/* ---- the request Katib's controller sends (ConvertExperiment) ---- */
+
+static const char *proto_enum(const char *crd, const char *const *crds,
+			      const char *const *protos, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; crd && i < nr; i++)
+		if (!strcmp(crd, crds[i]))
+			return protos[i];
+	return protos[0];
+}
+
+static void proto_parameters(struct doc *d, struct doc_node *parent,
+			     const struct doc_node *params)
+{
+	static const char *const types[] = { "", "double", "int", "discrete", "categorical" };
+	static const char *const ptypes[] = {
+		"UNKNOWN_TYPE", "DOUBLE", "INT", "DISCRETE", "CATEGORICAL",
+	};
+	static const char *const dists[] = { "", "uniform", "logUniform", "normal", "logNormal" };
+	static const char *const pdists[] = {
+		"DISTRIBUTION_UNSPECIFIED", "UNIFORM", "LOG_UNIFORM", "NORMAL", "LOG_NORMAL",
+	};
+	struct doc_node *seq = doc_add(d, parent, "parameters", DOC_SEQ, NULL);
+	const struct doc_node *p, *c;
+
+	for (p = params && params->kind == DOC_SEQ ? params->child : NULL; p; p = p->next) {
+		const struct doc_node *fs = doc_get(p, "feasibleSpace");
+		struct doc_node *m = doc_add(d, seq, NULL, DOC_MAP, NULL), *out;
+		static const char *const keys[] = { "max", "min", "step" };
+		size_t i;
+
+		doc_add(d, m, "name", DOC_STR, doc_get_str(p, "name") ? doc_get_str(p, "name") : "");
+		doc_add(d, m, "parameter_type", DOC_STR,
+			proto_enum(doc_get_str(p, "parameterType"), types, ptypes, ARRAY_SIZE(types)));
+		out = doc_add(d, m, "feasible_space", DOC_MAP, NULL);
+		for (i = 0; i < ARRAY_SIZE(keys); i++) {
+			const struct doc_node *v = doc_get(fs, keys[i]);
+
+			if (v && v->kind != DOC_MAP && v->kind != DOC_SEQ && v->kind != DOC_NULL)
+				doc_add(d, out, keys[i], DOC_STR, v->text);
+		}
+		if (doc_get(fs, "list") && doc_get(fs, "list")->kind == DOC_SEQ) {
+			struct doc_node *l = doc_add(d, out, "list", DOC_SEQ, NULL);
+
+			for (c = doc_get(fs, "list")->child; c; c = c->next)
+				doc_add(d, l, NULL, DOC_STR, c->text);
+		}
+		doc_add(d, out, "distribution", DOC_STR,
+			proto_enum(doc_get_str(fs, "distribution"), dists, pdists, ARRAY_SIZE(dists)));
+	}
+}
+
+/* algorithm_name and algorithm_settings of spec (an algorithm), into a. */
+static void proto_settings(struct doc *d, struct doc_node *a,
+			   const struct doc_node *spec)
+{
+	struct doc_node *seq;
+	const struct doc_node *c, *settings = doc_get(spec, "algorithmSettings");
+
+	doc_add(d, a, "algorithm_name", DOC_STR,
+		doc_get_str(spec, "algorithmName") ? doc_get_str(spec, "algorithmName") : "");
+	seq = doc_add(d, a, "algorithm_settings", DOC_SEQ, NULL);
+	for (c = settings && settings->kind == DOC_SEQ ? settings->child : NULL; c; c = c->next) {
+		struct doc_node *m = doc_add(d, seq, NULL, DOC_MAP, NULL);
+		const struct doc_node *v = doc_get(c, "value");
+
+		doc_add(d, m, "name", DOC_STR, doc_get_str(c, "name") ? doc_get_str(c, "name") : "");
+		doc_add(d, m, "value", DOC_STR, v && v->kind != DOC_MAP && v->kind != DOC_SEQ ? v->text : "");
+	}
+}
+
+char *suggestion_request_from_experiment(const struct doc_node *exp, int early)
+{
+	static const char *const objs[] = { "", "minimize", "maximize" };
+	static const char *const pobjs[] = { "UNKNOWN", "MINIMIZE", "MAXIMIZE" };
+	const struct doc_node *spec = doc_get(exp, "spec"), *obj, *names, *c;
+	struct doc *d = doc_new("request", 0);
+	struct doc_node *root, *e, *s, *o, *a;
+	char *json;
+
+	root = d->root = doc_add(d, NULL, NULL, DOC_MAP, NULL);
+	if (early) {
+		a = doc_add(d, root, "early_stopping", DOC_MAP, NULL);
+		proto_settings(d, a, doc_get(spec, "earlyStopping"));
+		goto out;
+	}
+	e = doc_add(d, root, "experiment", DOC_MAP, NULL);
+	doc_add(d, e, "name", DOC_STR, doc_str(doc_lookup(exp, "metadata.name")) ?
+		doc_str(doc_lookup(exp, "metadata.name")) : "");
+	s = doc_add(d, e, "spec", DOC_MAP, NULL);
+	proto_parameters(d, doc_add(d, s, "parameter_specs", DOC_MAP, NULL),
+			 doc_get(spec, "parameters"));
+	obj = doc_get(spec, "objective");
+	o = doc_add(d, s, "objective", DOC_MAP, NULL);
+	doc_add(d, o, "type", DOC_STR,
+		proto_enum(doc_get_str(obj, "type"), objs, pobjs, ARRAY_SIZE(objs)));
+	if (doc_get(obj, "goal") && (doc_get(obj, "goal")->kind == DOC_INT ||
+				     doc_get(obj, "goal")->kind == DOC_FLOAT))
+		doc_add(d, o, "goal", DOC_FLOAT, doc_get(obj, "goal")->text);
+	doc_add(d, o, "objective_metric_name", DOC_STR,
+		doc_get_str(obj, "objectiveMetricName") ? doc_get_str(obj, "objectiveMetricName") : "");
+	names = doc_get(obj, "additionalMetricNames");
+	if (names && names->kind == DOC_SEQ && names->nr_children) {
+		struct doc_node *l = doc_add(d, o, "additional_metric_names", DOC_SEQ, NULL);
+
+		for (c = names->child; c; c = c->next)
+			doc_add(d, l, NULL, DOC_STR, c->text);
+	}
+	a = doc_add(d, s, "algorithm", DOC_MAP, NULL);
+	proto_settings(d, a, doc_get(spec, "algorithm"));
+	if (doc_get(spec, "parallelTrialCount") && doc_get(spec, "parallelTrialCount")->kind == DOC_INT)
+		doc_add(d, s, "parallel_trial_count", DOC_INT, doc_get(spec, "parallelTrialCount")->text);
+	if (doc_get(spec, "maxTrialCount") && doc_get(spec, "maxTrialCount")->kind == DOC_INT)
+		doc_add(d, s, "max_trial_count", DOC_INT, doc_get(spec, "maxTrialCount")->text);
+out:
+	json = doc_to_json_pretty(root);
+	doc_free(d);
+	return json;
+}

@@ -14,6 +14,7 @@
 
 struct buf;
 struct doc;
+struct doc_node;
 struct katib_config;
 
 struct suggestion_reply {
@@ -54,6 +55,14 @@ int suggestion_reply_read(const struct doc *recorded,
 
 /* What Katib's controller makes of a reply, in one sentence, into out. */
 void suggestion_reply_effect(const struct suggestion_reply *r, struct buf *out);
+
+/*
+ * The request Katib's controller sends for Experiment exp (its
+ * ConvertExperiment(), rules catalogue §3.0), as indented protobuf JSON
+ * with proto field names: ValidateAlgorithmSettingsRequest, or with early
+ * set ValidateEarlyStoppingSettingsRequest.  Caller frees.
+ */
+char *suggestion_request_from_experiment(const struct doc_node *exp, int early);
 
 /* GRPC code from its name ("INVALID_ARGUMENT"); -1 if unknown. */
 int grpc_code_parse(const char *name);

@@ -1,0 +1,804 @@
+#include "compat.h"
+#include "record.h"
+#include "admission.h"
+#include "alloc.h"
+#include "buf.h"
+#include "diag.h"
+#include "diagnose.h"
+#include "doc.h"
+#include "doc-emit.h"
+#include "doc-json.h"
+#include "doc-yaml.h"
+#include "http.h"
+#include "katib-config.h"
+#include "kube.h"
+#include "redact.h"
+#include "rule.h"
+#include "suggestion-request.h"
+#include "validate.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define KATIB_VALIDATOR "admission webhook \"validator.experiment.katib.kubeflow.org\" denied the request: "
+#define KATIB_DEFAULTER "admission webhook \"defaulter.experiment.katib.kubeflow.org\" denied the request: "
+
+struct recorder {
+	const struct record_opts *o;
+	char *tmp;			/* the directory being written */
+	struct fail *f;
+	struct record_result *out;
+	struct katib_config config;
+	int own_config;
+	struct doc **docs;		/* copies made for writing */
+	size_t nr_docs, alloc_docs;
+};
+
+/* ---- files ---- */
+
+int record_remove_tree(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d)
+		return unlink(path) && errno != ENOENT ? -1 : 0;
+	while ((e = readdir(d))) {
+		struct buf sub = BUF_INIT;
+		struct stat st;
+
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		buf_addf(&sub, "%s/%s", path, e->d_name);
+		if (!lstat(sub.buf, &st) && S_ISDIR(st.st_mode))
+			ret |= record_remove_tree(sub.buf);
+		else if (unlink(sub.buf))
+			ret = -1;
+		buf_release(&sub);
+	}
+	closedir(d);
+	return rmdir(path) ? -1 : ret;
+}
+
+/* Creates the directories of rel (a path below the recording) as needed. */
+static int make_dirs(struct recorder *rc, const char *rel)
+{
+	struct buf p = BUF_INIT;
+	const char *s;
+
+	for (s = strchr(rel, '/'); s; s = strchr(s + 1, '/')) {
+		buf_reset(&p);
+		buf_addf(&p, "%s/%.*s", rc->tmp, (int)(s - rel), rel);
+		if (mkdir(p.buf, 0700) && errno != EEXIST) {
+			fail_set(rc->f, FAIL_IO, "cannot create '%s': %s", p.buf, strerror(errno));
+			buf_release(&p);
+			return -1;
+		}
+	}
+	buf_release(&p);
+	return 0;
+}
+
+static int write_file(struct recorder *rc, const char *rel, const char *data,
+		      size_t len)
+{
+	struct buf p = BUF_INIT;
+	int fd, ret = 0;
+
+	if (make_dirs(rc, rel))
+		return -1;
+	buf_addf(&p, "%s/%s", rc->tmp, rel);
+	fd = open(p.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		ret = fail_set(rc->f, FAIL_IO, "cannot create '%s': %s", p.buf, strerror(errno));
+		goto out;
+	}
+	while (len) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			ret = fail_set(rc->f, FAIL_IO, "cannot write '%s': %s", p.buf,
+				       strerror(errno));
+			break;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	if (!ret && fsync(fd))
+		ret = fail_set(rc->f, FAIL_IO, "cannot write '%s': %s", p.buf, strerror(errno));
+	close(fd);
+out:
+	buf_release(&p);
+	return ret;
+}
+
+/* ---- objects ---- */
+
+/*
+ * A private copy of obj to change and redact (YAML out and back in).
+ * Returns NULL with rc->f set when it cannot be read back.
+ */
+static struct doc *copy_object(struct recorder *rc, const struct doc_node *obj)
+{
+	static const struct doc_limits limits = DOC_LIMITS_DEFAULT;
+	struct buf yaml = BUF_INIT;
+	struct doc_reader *r;
+	struct doc *d = NULL;
+
+	doc_emit_yaml(obj, &yaml);
+	doc_reader_open_mem(&r, "object", yaml.buf, yaml.len, &limits);
+	if (doc_reader_next(r, &d, rc->f) <= 0 || d->error || !d->root) {
+		if (!rc->f->kind)
+			fail_set(rc->f, FAIL_PROTOCOL, "an object from the cluster cannot be written back as YAML");
+		doc_free(d);
+		d = NULL;
+	}
+	doc_reader_free(r);
+	buf_release(&yaml);
+	if (d) {
+		d->text = NULL;
+		d->len = 0;
+		ALLOC_GROW(rc->docs, rc->nr_docs + 1, rc->alloc_docs);
+		rc->docs[rc->nr_docs++] = d;
+	}
+	return d;
+}
+
+/*
+ * Appends obj, redacted, to out as a document of a YAML stream.  Returns
+ * 0, 1 when it is left out (a Secret), or -1.
+ */
+static int add_object(struct recorder *rc, const struct doc_node *obj,
+		      const char *rel, struct buf *out)
+{
+	struct doc *d = copy_object(rc, obj);
+	int dropped;
+
+	if (!d)
+		return -1;
+	dropped = redact_object(rc->o->redactor, d, d->root, rel, rc->f);
+	if (dropped)
+		return dropped;
+	if (out->len)
+		buf_adds(out, "---\n");
+	doc_emit_yaml(d->root, out);
+	rc->out->objects++;
+	return 0;
+}
+
+static int write_objects(struct recorder *rc, const char *rel,
+			 const struct doc_node *const *obj, size_t nr)
+{
+	struct buf out = BUF_INIT;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < nr && ret >= 0; i++)
+		if (obj[i])
+			ret = add_object(rc, obj[i], rel, &out);
+	if (ret >= 0 && out.len)
+		ret = write_file(rc, rel, out.buf, out.len);
+	buf_release(&out);
+	return ret < 0 ? -1 : 0;
+}
+
+static int is_name(const char *s)
+{
+	if (!s || !*s || !strcmp(s, ".") || !strcmp(s, ".."))
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '-' || *s == '.' || *s == '_'))
+			return 0;
+	return 1;
+}
+
+/* Events about the Experiment and the objects named after it only. */
+static int event_of(const struct snapshot *s, const struct doc_node *ev)
+{
+	const char *n = doc_str(doc_lookup(ev, "involvedObject.name"));
+	size_t len = strlen(s->name);
+
+	return n && !strncmp(n, s->name, len) && (!n[len] || n[len] == '-');
+}
+
+static int write_cluster(struct recorder *rc, const struct snapshot *s,
+			 const struct doc_node *katib_config)
+{
+	const struct doc_node *one[1];
+	const struct doc_node **events = xcalloc(s->events.nr + 1, sizeof(*events));
+	size_t i, n = 0;
+	char when[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	int ret = 0;
+
+	for (i = 0; i < s->events.nr; i++)
+		if (event_of(s, s->events.item[i]))
+			events[n++] = s->events.item[i];
+	one[0] = s->experiment->root;
+	if (write_objects(rc, "cluster/experiment.yaml", one, 1) ||
+	    write_objects(rc, "cluster/suggestion.yaml", &s->suggestion, 1) ||
+	    write_objects(rc, "cluster/deployment.yaml", &s->deployment, 1) ||
+	    write_objects(rc, "cluster/namespace.yaml", &s->namespace, 1) ||
+	    write_objects(rc, "cluster/trials.yaml", s->trials.item, s->trials.nr) ||
+	    write_objects(rc, "cluster/jobs.yaml", s->jobs.item, s->jobs.nr) ||
+	    write_objects(rc, "cluster/pods.yaml", s->pods.item, s->pods.nr) ||
+	    write_objects(rc, "cluster/events.yaml", events, n) ||
+	    write_objects(rc, "katib-config.yaml", &katib_config, 1))
+		ret = -1;
+	free(events);
+	for (i = 0; !ret && i < s->nr_logs; i++) {
+		const struct pod_log *l = &s->logs[i];
+		struct buf rel = BUF_INIT, text = BUF_INIT;
+
+		/* Names from the server become paths: only plain names do. */
+		if (is_name(s->ns) && is_name(l->pod) && is_name(l->container)) {
+			buf_addf(&rel, "cluster/logs/%s/%s/%s.log", s->ns, l->pod, l->container);
+			if (redact_text(rc->o->redactor, l->text, strlen(l->text), rel.buf,
+					&text, rc->f) ||
+			    write_file(rc, rel.buf, text.buf ? text.buf : "", text.len))
+				ret = -1;
+			else
+				rc->out->logs++;
+		}
+		buf_release(&rel);
+		buf_release(&text);
+	}
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ\n", &tm);
+	if (!ret)
+		ret = write_file(rc, "cluster/recorded-at", when, strlen(when));
+	return ret;
+}
+
+/* ---- the submitted Experiment and the admission exchange ---- */
+
+static void remove_key(struct doc_node *map, const char *key)
+{
+	struct doc_node *n;
+
+	while ((n = doc_get(map, key)))
+		doc_node_remove(n);
+}
+
+/* The Experiment as submitted: without what the server and Katib added. */
+static struct doc *submitted(struct recorder *rc, const struct doc_node *exp)
+{
+	static const char *const server_fields[] = {
+		"uid", "resourceVersion", "generation", "creationTimestamp",
+		"managedFields", "finalizers", "selfLink", "deletionTimestamp",
+		"deletionGracePeriodSeconds", "ownerReferences",
+	};
+	struct doc *d = copy_object(rc, exp);
+	struct doc_node *meta;
+	size_t i;
+
+	if (!d)
+		return NULL;
+	if (redact_object(rc->o->redactor, d, d->root, "experiment.yaml", rc->f) < 0)
+		return NULL;
+	remove_key(d->root, "status");
+	meta = doc_get(d->root, "metadata");
+	for (i = 0; i < ARRAY_SIZE(server_fields); i++)
+		remove_key(meta, server_fields[i]);
+	return d;
+}
+
+static void random_uid(char *out, size_t size)
+{
+	unsigned char b[16] = { 0 };
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (read(fd, b, sizeof(b)) != (ssize_t)sizeof(b))
+			memset(b, 0, sizeof(b));
+		close(fd);
+	}
+	b[6] = (b[6] & 0x0f) | 0x40;
+	b[8] = (b[8] & 0x3f) | 0x80;
+	snprintf(out, size,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10],
+		 b[11], b[12], b[13], b[14], b[15]);
+}
+
+/*
+ * The cluster's verdict on creating a copy of the Experiment, from a
+ * dry-run create under the same name: admission runs before the store
+ * notices the name is taken, so AlreadyExists means admitted.  Returns 1
+ * with *allowed (and for a denial code and message) set, or 0 when the
+ * cluster gave no verdict of Katib's webhook (why in rc->out).
+ */
+static int cluster_verdict(struct recorder *rc, struct kube_client *c,
+			   const struct doc *sub, int *allowed, long *code,
+			   char **message)
+{
+	struct fail f = FAIL_INIT;
+	struct doc *status = NULL;
+	struct buf path = BUF_INIT;
+	char *json = doc_to_json(sub->root), *e = http_escape(rc->o->ns);
+	const char *msg;
+	int ret = 0;
+
+	*message = NULL;
+	buf_addf(&path, "/apis/kubeflow.org/v1beta1/namespaces/%s/experiments", e);
+	free(e);
+	if (!kube_dry_run_create(c, path.buf, json, &status, &f)) {
+		*allowed = 1;
+		ret = 1;
+		goto out;
+	}
+	msg = status ? doc_get_str(status->root, "message") : NULL;
+	if (f.http_status == 409) {
+		*allowed = 1;
+		ret = 1;
+	} else if (msg && (strstr(msg, KATIB_VALIDATOR) || strstr(msg, KATIB_DEFAULTER))) {
+		const char *m = strstr(msg, KATIB_VALIDATOR) ? strstr(msg, KATIB_VALIDATOR) +
+			strlen(KATIB_VALIDATOR) : strstr(msg, KATIB_DEFAULTER) + strlen(KATIB_DEFAULTER);
+
+		*allowed = 0;
+		*code = f.http_status;
+		*message = xstrdup(m);
+		ret = 1;
+	} else {
+		rc->out->admission_missing = xstrdup(f.msg);
+	}
+out:
+	doc_free(status);
+	buf_release(&path);
+	free(json);
+	return ret;
+}
+
+/* An AdmissionReview with request (around sub's root) and response. */
+static struct doc *review_doc(const struct recorder *rc, struct doc *sub,
+			      int allowed, long code, const char *message)
+{
+	struct doc *d = doc_new("admission.yaml", 0);
+	struct doc_node *root, *req, *k, *resp, *st;
+	char uid[40], num[32];
+
+	random_uid(uid, sizeof(uid));
+	root = d->root = doc_add(d, NULL, NULL, DOC_MAP, NULL);
+	doc_add(d, root, "apiVersion", DOC_STR, "admission.k8s.io/v1");
+	doc_add(d, root, "kind", DOC_STR, "AdmissionReview");
+	req = doc_add(d, root, "request", DOC_MAP, NULL);
+	doc_add(d, req, "uid", DOC_STR, uid);
+	k = doc_add(d, req, "kind", DOC_MAP, NULL);
+	doc_add(d, k, "group", DOC_STR, "kubeflow.org");
+	doc_add(d, k, "version", DOC_STR, "v1beta1");
+	doc_add(d, k, "kind", DOC_STR, "Experiment");
+	k = doc_add(d, req, "resource", DOC_MAP, NULL);
+	doc_add(d, k, "group", DOC_STR, "kubeflow.org");
+	doc_add(d, k, "version", DOC_STR, "v1beta1");
+	doc_add(d, k, "resource", DOC_STR, "experiments");
+	doc_add(d, req, "name", DOC_STR, rc->o->name);
+	doc_add(d, req, "namespace", DOC_STR, rc->o->ns);
+	doc_add(d, req, "operation", DOC_STR, "CREATE");
+	doc_add(d, req, "dryRun", DOC_BOOL, "true");
+	/* The submitted Experiment itself becomes request.object. */
+	sub->root->key = "object";
+	sub->root->key_len = strlen("object");
+	doc_node_append(req, sub->root);
+	resp = doc_add(d, root, "response", DOC_MAP, NULL);
+	doc_add(d, resp, "uid", DOC_STR, uid);
+	doc_add(d, resp, "allowed", DOC_BOOL, allowed ? "true" : "false");
+	if (!allowed) {
+		st = doc_add(d, resp, "status", DOC_MAP, NULL);
+		snprintf(num, sizeof(num), "%ld", code);
+		doc_add(d, st, "code", DOC_INT, num);
+		doc_add(d, st, "message", DOC_STR, message ? message : "");
+	}
+	return d;
+}
+
+/* ---- the suggestion service's validation exchange ---- */
+
+/*
+ * What the service answered, as the Suggestion shows it: a Failed
+ * condition quoting the reply, or Running (it said OK, or INTERNAL, which
+ * the controller takes for OK and its events then show).  Returns 0 when
+ * the Suggestion shows no answer.
+ */
+static int recorded_reply(const struct snapshot *s, struct suggestion_reply *r,
+			  int *early)
+{
+	static const char alg[] = "Validation failed: ValidateAlgorithmSettings Error: ";
+	static const char es[] = "Validation failed: ValidateEarlyStoppingSettings Error: ";
+	static const char internal[] = "code = Internal desc = ";
+	const struct doc_node *failed = object_condition(s->suggestion, "Failed", "True");
+	const char *msg = doc_get_str(failed, "message");
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	*early = 0;
+	if (msg && (!strncmp(msg, alg, strlen(alg)) || !strncmp(msg, es, strlen(es)))) {
+		*early = !strncmp(msg, es, strlen(es));
+		r->details = xstrdup(msg + strlen(*early ? es : alg));
+		r->code = strncmp(r->details, "Exception calling application:",
+				  strlen("Exception calling application:"))
+			? GRPC_INVALID_ARGUMENT : GRPC_UNKNOWN;
+		return 1;
+	}
+	if (!object_condition(s->suggestion, "Running", "True"))
+		return 0;
+	for (i = 0; i < s->events.nr; i++) {
+		const char *m = doc_get_str(s->events.item[i], "message");
+		const char *kind = doc_str(doc_lookup(s->events.item[i], "involvedObject.kind"));
+
+		if (m && kind && !strcmp(kind, "Suggestion") && strstr(m, internal)) {
+			r->code = GRPC_INTERNAL;
+			r->details = xstrdup(strstr(m, internal) + strlen(internal));
+			return 1;
+		}
+	}
+	r->code = GRPC_OK;
+	r->details = xstrdup("");
+	return 1;
+}
+
+static int write_suggestion(struct recorder *rc, const struct snapshot *s,
+			    const struct doc *sub)
+{
+	struct suggestion_reply r;
+	struct buf text = BUF_INIT;
+	const char *alg;
+	char *req, *json;
+	int early, ret;
+
+	if (!s->suggestion || !recorded_reply(s, &r, &early))
+		return 0;
+	alg = doc_str(doc_lookup(sub->root, early ? "spec.earlyStopping.algorithmName"
+						  : "spec.algorithm.algorithmName"));
+	/* Only what an emulated service serves can be replayed. */
+	if (early ? !alg || strcmp(alg, "medianstop")
+		  : !alg || !katib_config_service(&rc->config, alg)) {
+		suggestion_reply_release(&r);
+		return 0;
+	}
+	r.method = early ? "/api.v1.beta1.EarlyStopping/ValidateEarlyStoppingSettings"
+			 : "/api.v1.beta1.Suggestion/ValidateAlgorithmSettings";
+	r.service = xstrdup(early ? "medianstop" : katib_config_service(&rc->config, alg));
+	req = suggestion_request_from_experiment(sub->root, early);
+	json = suggestion_reply_json(&r);
+	ret = redact_text(rc->o->redactor, req, strlen(req), "suggestion-request.json",
+			  &text, rc->f);
+	if (!ret) {
+		buf_addch(&text, '\n');
+		ret = write_file(rc, "suggestion-request.json", text.buf, text.len);
+	}
+	buf_reset(&text);
+	if (!ret)
+		ret = redact_text(rc->o->redactor, json, strlen(json), "suggestion-reply.json",
+				  &text, rc->f);
+	if (!ret) {
+		buf_addch(&text, '\n');
+		ret = write_file(rc, "suggestion-reply.json", text.buf, text.len);
+	}
+	rc->out->suggestion = !ret;
+	buf_release(&text);
+	free(req);
+	free(json);
+	suggestion_reply_release(&r);
+	return ret;
+}
+
+/* ---- expect.yaml ---- */
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s && s[1] ? s + 1 : path;
+}
+
+static struct doc_node *add_str(struct doc *d, struct doc_node *map,
+				const char *key, const char *value)
+{
+	return doc_add(d, map, key, DOC_STR, value);
+}
+
+static int write_expect(struct recorder *rc, const struct doc *sub,
+			const struct doc *review, const struct diagnosis_list *diag,
+			const char *version)
+{
+	struct doc *d = doc_new("expect.yaml", 0);
+	struct doc_node *root, *m, *seq, *k;
+	struct diag_list diags = DIAG_LIST_INIT;
+	enum severity *sev = xcalloc(nr_rules, sizeof(*sev));
+	struct buf out = BUF_INIT;
+	size_t i, errors = 0;
+	int ret;
+
+	for (i = 0; i < nr_rules; i++)
+		sev[i] = rules[i].since > rc->config.minor ? SEV_OFF : rules[i].severity;
+	diags.overrides = sev;
+	root = d->root = doc_add(d, NULL, NULL, DOC_MAP, NULL);
+	add_str(d, root, "scenario", base_name(rc->o->dir));
+	m = doc_add(d, root, "upstream", DOC_MAP, NULL);
+	add_str(d, m, "behaviour", diag->nr ? diag->item[0].summary : "");
+	if (version)
+		add_str(d, root, "katibVersion", version);
+	add_str(d, root, "namespace", rc->o->ns);
+	add_str(d, root, "experiment", rc->o->name);
+	validate_doc(sub, &rc->config, NULL, &diags);
+	m = doc_add(d, root, "validate", DOC_MAP, NULL);
+	for (i = 0; i < diags.nr; i++)
+		errors += diags.item[i].severity == SEV_ERROR;
+	doc_add(d, m, "exit", DOC_INT, errors ? "1" : "0");
+	seq = doc_add(d, m, "findings", DOC_SEQ, NULL);
+	for (i = 0; i < diags.nr; i++) {
+		if (diags.item[i].severity < SEV_WARNING)
+			continue;
+		k = doc_add(d, seq, NULL, DOC_MAP, NULL);
+		add_str(d, k, "rule", diags.item[i].rule->id);
+		add_str(d, k, "path", diags.item[i].path);
+	}
+	diag_list_clear(&diags);
+	if (review) {
+		struct admission_verdict ours, katib;
+		struct fail f = FAIL_INIT;
+
+		m = doc_add(d, root, "admission", DOC_MAP, NULL);
+		if (!admission_recorded_verdict(review, &katib, &f)) {
+			k = doc_add(d, m, "katib", DOC_MAP, NULL);
+			doc_add(d, k, "allowed", DOC_BOOL, katib.allowed ? "true" : "false");
+			admission_verdict_release(&katib);
+		}
+		if (!admission_review(review, &rc->config, NULL, &diags, &ours, &f)) {
+			k = doc_add(d, m, "ours", DOC_MAP, NULL);
+			doc_add(d, k, "allowed", DOC_BOOL, ours.allowed ? "true" : "false");
+			if (!ours.allowed) {
+				seq = doc_add(d, k, "rules", DOC_SEQ, NULL);
+				for (i = 0; i < diags.nr; i++)
+					if (diags.item[i].severity == SEV_ERROR)
+						doc_add(d, seq, NULL, DOC_STR, diags.item[i].rule->id);
+			}
+			admission_verdict_release(&ours);
+		}
+	}
+	if (rc->out->suggestion) {
+		struct suggestion_reply r;
+		struct doc *reply = NULL;
+		struct buf p = BUF_INIT;
+		struct fail f = FAIL_INIT;
+		static const struct doc_limits limits = DOC_LIMITS_DEFAULT;
+
+		buf_addf(&p, "%s/suggestion-reply.json", rc->tmp);
+		if (!doc_load_single(&reply, p.buf, &limits, &f) &&
+		    !suggestion_reply_read(reply, &r, &f)) {
+			m = doc_add(d, root, "suggestion", DOC_MAP, NULL);
+			add_str(d, m, "code", grpc_code_name(r.code));
+			suggestion_reply_release(&r);
+		}
+		doc_free(reply);
+		buf_release(&p);
+	}
+	if (diag->nr) {
+		m = doc_add(d, root, "explain", DOC_MAP, NULL);
+		add_str(d, m, "diagnosis", diag->item[0].id);
+	}
+	buf_adds(&out, "# What replaying this scenario gave when it was recorded (fixtures/README,\n"
+		       "# section 4).  Review it: it becomes the regression test's expectation.\n");
+	doc_emit_yaml(root, &out);
+	ret = write_file(rc, "expect.yaml", out.buf, out.len);
+	buf_release(&out);
+	diag_list_release(&diags);
+	free(sev);
+	doc_free(d);
+	return ret;
+}
+
+/* ---- the cluster's Katib ---- */
+
+/* "v0.17" from the katib-controller image's tag, or NULL. */
+static char *katib_version(struct kube_client *c, const char *katib_ns)
+{
+	struct fail f = FAIL_INIT;
+	struct buf path = BUF_INIT;
+	struct doc *d = NULL;
+	const struct doc_node *containers;
+	const char *image, *tag;
+	char *e = http_escape(katib_ns), *v = NULL;
+	int minor;
+
+	buf_addf(&path, "/apis/apps/v1/namespaces/%s/deployments/katib-controller", e);
+	free(e);
+	if (!kube_get(c, path.buf, &d, &f)) {
+		containers = doc_lookup(d->root, "spec.template.spec.containers");
+		image = containers && containers->child ? doc_get_str(containers->child, "image") : NULL;
+		tag = image ? strrchr(image, ':') : NULL;
+		if (tag && (minor = katib_version_parse(tag + 1)) >= 0) {
+			struct buf b = BUF_INIT;
+
+			buf_addf(&b, "v0.%d", minor);
+			v = buf_detach(&b, NULL);
+		}
+	}
+	doc_free(d);
+	buf_release(&path);
+	return v;
+}
+
+static const struct doc_node *katib_config_map(struct recorder *rc,
+					       struct kube_client *c,
+					       struct doc **owner)
+{
+	struct fail f = FAIL_INIT;
+	struct buf path = BUF_INIT;
+	char *e = http_escape(rc->o->katib_ns);
+	const char *text;
+
+	*owner = NULL;
+	buf_addf(&path, "/api/v1/namespaces/%s/configmaps/katib-config", e);
+	free(e);
+	if (kube_get(c, path.buf, owner, &f)) {
+		buf_release(&path);
+		return NULL;	/* then a default install's */
+	}
+	buf_release(&path);
+	text = doc_get_str(doc_get((*owner)->root, "data"), "katib-config.yaml");
+	if (text) {
+		struct katib_config loaded;
+
+		/* One that cannot be read leaves the default in place. */
+		if (!katib_config_load_text(&loaded, "the cluster's katib-config",
+					    text, strlen(text), &f)) {
+			rc->config = loaded;
+			rc->own_config = 1;
+		}
+	}
+	return (*owner)->root;
+}
+
+/* ---- the whole ---- */
+
+static int temp_dir(struct recorder *rc)
+{
+	const char *dir = rc->o->dir;
+	const char *slash = strrchr(dir, '/');
+	struct buf b = BUF_INIT;
+	struct stat st;
+
+	if (!*dir || (slash && !slash[1]))
+		return fail_set(rc->f, FAIL_USAGE, "'%s' is not a directory name to create", dir);
+	if (!lstat(dir, &st))
+		return fail_set(rc->f, FAIL_USAGE,
+				"'%s' already exists: recording never writes over a directory", dir);
+	if (slash)
+		buf_addf(&b, "%.*s/.%s.tmp-XXXXXX", (int)(slash - dir), dir, slash + 1);
+	else
+		buf_addf(&b, ".%s.tmp-XXXXXX", dir);
+	if (!mkdtemp(b.buf)) {
+		fail_set(rc->f, FAIL_IO, "cannot create a directory beside '%s': %s", dir,
+			 strerror(errno));
+		buf_release(&b);
+		return -1;
+	}
+	rc->tmp = buf_detach(&b, NULL);
+	return 0;
+}
+
+int record_scenario(struct kube_client *c, const struct record_opts *o,
+		    struct record_result *out, struct fail *f)
+{
+	struct recorder rc;
+	struct snapshot snap;
+	struct diagnosis_list diag = { 0 };
+	struct doc *cm = NULL, *sub = NULL, *review = NULL;
+	struct buf report = BUF_INIT;
+	const struct doc_node *config_node;
+	char *version = NULL, *message = NULL;
+	int allowed = 1, ret = -1;
+	long code = 0;
+	size_t i;
+	int written;
+
+	memset(out, 0, sizeof(*out));
+	memset(&rc, 0, sizeof(rc));
+	rc.o = o;
+	rc.f = f;
+	rc.out = out;
+	rc.config = katib_config_default;
+	if (temp_dir(&rc))
+		return -1;
+	if (snapshot_fetch(c, o->ns, o->name, &snap, f))
+		goto fail;
+	config_node = katib_config_map(&rc, c, &cm);
+	version = katib_version(c, o->katib_ns);
+	if (version) {
+		rc.config.minor = katib_version_parse(version);
+		rc.config.version = version;
+		if (!rc.own_config && rc.config.minor < 19)
+			rc.config.trial_resources = katib_config_default.trial_resources + 1;
+	}
+	if (write_cluster(&rc, &snap, config_node))
+		goto fail_snap;
+	sub = submitted(&rc, snap.experiment->root);
+	if (!sub)
+		goto fail_snap;
+	{
+		struct buf yaml = BUF_INIT;
+
+		buf_adds(&yaml, "# The Experiment as submitted: the recorded one without its status\n"
+				"# and the fields the API server sets.\n");
+		doc_emit_yaml(sub->root, &yaml);
+		written = write_file(&rc, "experiment.yaml", yaml.buf, yaml.len);
+		buf_release(&yaml);
+		if (written)
+			goto fail_snap;
+	}
+	diagnose(&snap, &rc.config, &diag);
+	/* validate judges the submitted form before it is wrapped in a review. */
+	if (cluster_verdict(&rc, c, sub, &allowed, &code, &message)) {
+		struct buf yaml = BUF_INIT;
+		struct doc *copy;
+
+		/* sub stays whole for expect's validate: the review gets a copy. */
+		copy = copy_object(&rc, sub->root);
+		if (!copy)
+			goto fail_snap;
+		review = review_doc(&rc, copy, allowed, code, message);
+		buf_adds(&yaml, "# A dry-run create of the Experiment: the AdmissionReview request the\n"
+				"# API server sent Katib's validating webhook, and its response.\n");
+		doc_emit_yaml(review->root, &yaml);
+		written = write_file(&rc, "admission.yaml", yaml.buf, yaml.len);
+		buf_release(&yaml);
+		if (written)
+			goto fail_snap;
+	}
+	if (write_suggestion(&rc, &snap, sub) ||
+	    write_expect(&rc, sub, review, &diag, version))
+		goto fail_snap;
+	redactor_report(o->redactor, &report);
+	{
+		const struct redact_entry *entries;
+
+		out->redactions = redactor_entries(o->redactor, &entries);
+	}
+	if (!report.len)
+		buf_adds(&report, "nothing was redacted\n");
+	if (write_file(&rc, "redactions.txt", report.buf, report.len))
+		goto fail_snap;
+	if (diag.nr)
+		out->diagnosis = xstrdup(diag.item[0].id);
+	if (rename(rc.tmp, o->dir)) {
+		fail_set(f, errno == EEXIST || errno == ENOTEMPTY ? FAIL_USAGE : FAIL_IO,
+			 "cannot create '%s': %s", o->dir, strerror(errno));
+		goto fail_snap;
+	}
+	ret = 0;
+fail_snap:
+	snapshot_release(&snap);
+fail:
+	if (ret && rc.tmp)
+		record_remove_tree(rc.tmp);
+	diagnosis_list_release(&diag);
+	doc_free(cm);
+	doc_free(review);
+	for (i = 0; i < rc.nr_docs; i++)
+		doc_free(rc.docs[i]);
+	free(rc.docs);
+	if (rc.own_config)
+		katib_config_release(&rc.config);
+	buf_release(&report);
+	free(version);
+	free(message);
+	free(rc.tmp);
+	return ret;
+}
+
+void record_result_release(struct record_result *r)
+{
+	free(r->admission_missing);
+	free(r->diagnosis);
+	memset(r, 0, sizeof(*r));
+}

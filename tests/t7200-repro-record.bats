@@ -1,0 +1,182 @@
+#!/usr/bin/env bats
+# kubectl katib repro record: a scenario recorded from a (replayed)
+# cluster replays with the same verdicts, holds no secret, and is written
+# whole or not at all.
+
+bats_require_minimum_version 1.5.0
+load lib/common
+
+: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
+
+# serve DIR...: a cluster made of the given recordings, on the replay server.
+serve() {
+	local dir="$BATS_TEST_TMPDIR/cluster"
+	mkdir -p "$dir"
+	cp -R "$TESTS_DIR/data/explain/common/." "$dir/"
+	for d in "$@"; do cp -R "$d/." "$dir/"; done
+	CFG="$BATS_TEST_TMPDIR/kubeconfig.rec"
+	"$KATIB_REPLAY" serve "$dir" --kubeconfig-out "$CFG" > "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
+	REPLAY_PID=$!
+	for _ in $(seq 100); do [ -s "$CFG" ] && break; sleep 0.05; done
+	[ -s "$CFG" ]
+}
+
+teardown() {
+	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
+	true
+}
+
+record() {
+	run --separate-stderr katib repro record experiment "$1" -n team-a --kubeconfig "$CFG" \
+		-o "$BATS_TEST_TMPDIR/out" "${@:2}"
+	refute_crash
+}
+
+@test "repro record: a recording replays with the fixture's verdicts" {
+	for s in primary-container-not-found algorithm-settings-rejected namespace-not-enabled invalid-derived-name; do
+		rm -rf "$BATS_TEST_TMPDIR/cluster" "$BATS_TEST_TMPDIR/out"
+		teardown
+		# The fixture's recorded webhook answer makes the server answer as Katib.
+		mkdir -p "$BATS_TEST_TMPDIR/review"
+		rm -f "$BATS_TEST_TMPDIR/review/"*
+		cp "$REPO_DIR/fixtures/$s/admission.yaml" "$BATS_TEST_TMPDIR/review/"
+		serve "$REPO_DIR/fixtures/$s/cluster" "$BATS_TEST_TMPDIR/review"
+		name=$(awk '/^experiment:/ {print $2}' "$REPO_DIR/fixtures/$s/expect.yaml")
+		record "$name"
+		assert_equal "$status" 0
+		assert_line --partial "recorded team-a/$name into $BATS_TEST_TMPDIR/out: "
+		assert_line --partial "diagnosis: $s"
+		run --separate-stderr katib repro replay "$BATS_TEST_TMPDIR/out"
+		refute_crash
+		assert_equal "$status" 0
+		assert_line "ok   out: explain: $s"
+		# Katib's verdict and ours are the ones the fixture recorded.
+		for who in katib ours; do
+			want=$(sed -n "/^  $who:/,/allowed/p" "$REPO_DIR/fixtures/$s/expect.yaml" | awk '/allowed:/ {print $2}')
+			got=$(sed -n "/^  $who:/,/allowed/p" "$BATS_TEST_TMPDIR/out/expect.yaml" | awk '/allowed:/ {print $2}')
+			assert_equal "$s $who $got" "$s $who $want"
+		done
+	done
+}
+
+@test "repro record: the suggestion's validation exchange is recorded as it happened" {
+	serve "$REPO_DIR/fixtures/algorithm-settings-rejected/cluster"
+	record mnist
+	assert_equal "$status" 0
+	assert_equal "$(jq -r .code "$BATS_TEST_TMPDIR/out/suggestion-reply.json")" INVALID_ARGUMENT
+	assert_equal "$(jq -r .details "$BATS_TEST_TMPDIR/out/suggestion-reply.json")" \
+		"random_state should be great or equal than zero"
+	assert_equal "$(jq -r '.experiment.spec.algorithm.algorithm_settings[0].value' "$BATS_TEST_TMPDIR/out/suggestion-request.json")" -1
+	run --separate-stderr katib repro replay "$BATS_TEST_TMPDIR/out"
+	assert_line "ok   out: suggestion: INVALID_ARGUMENT: random_state should be great or equal than zero"
+}
+
+@test "repro record: the submitted Experiment has no status or server fields" {
+	serve "$REPO_DIR/fixtures/trial-job-rejected/cluster"
+	record mnist
+	assert_equal "$status" 0
+	run grep -E '^(status:|  (uid|creationTimestamp|finalizers|resourceVersion):)' "$BATS_TEST_TMPDIR/out/experiment.yaml"
+	assert_failure
+	assert_file_exists "$BATS_TEST_TMPDIR/out/cluster/experiment.yaml"
+	grep -q '^status:' "$BATS_TEST_TMPDIR/out/cluster/experiment.yaml"
+	# Events of other Experiments are not recorded.
+	run grep -c 'name: other' "$BATS_TEST_TMPDIR/out/cluster/events.yaml"
+	assert_output 0
+}
+
+@test "repro record: planted secrets never reach the recording" {
+	local src="$BATS_TEST_TMPDIR/planted"
+	mkdir -p "$src"
+	cp -R "$TESTS_DIR/data/explain/max-failed-trials-reached/." "$src/"
+	jwt='eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2VjcmV0LXNpZ25hdHVyZS12YWx1ZQ'
+	ghp='ghp_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef0123'
+	# A token in an env var and a bearer token in an argument of the trial template.
+	sed -i "s|command: \[python3, /opt/pytorch-mnist/mnist.py, \"--lr=\${trialParameters.learningRate}\"\]|command: [python3, /opt/pytorch-mnist/mnist.py, \"--lr=\${trialParameters.learningRate}\", \"--token=$ghp\", \"Authorization: Bearer $jwt\"]\n                env:\n                  - {name: WANDB_API_KEY, value: s3cr3t-wandb-key-42}|" "$src/experiment.yaml"
+	grep -q WANDB_API_KEY "$src/experiment.yaml"
+	# A Secret in the namespace, and a kubeconfig pasted into a failed pod's log.
+	cat > "$src/secret.yaml" <<-EOS
+	apiVersion: v1
+	kind: Secret
+	metadata: {name: mnist-creds, namespace: team-a, labels: {katib.kubeflow.org/experiment: mnist}}
+	data: {password: aHVudGVyMi1wbGFudGVk}
+	stringData: {token: plain-planted-token-77}
+	EOS
+	log=$(ls "$src"/logs/team-a/*/*.log)
+	printf 'users:\n- name: admin\n  user:\n    token: kubeconfig-planted-token-99\n    client-key-data: LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCnBsYW50ZWQ=\n' >> "$log"
+	serve "$src"
+	record mnist --redact 'lr=(0\.0[0-9]+)'
+	assert_equal "$status" 0
+	assert_line --regexp '^redacted [1-9][0-9]* values'
+	for secret in "$jwt" "$ghp" s3cr3t-wandb-key-42 aHVudGVyMi1wbGFudGVk hunter2-planted \
+		plain-planted-token-77 kubeconfig-planted-token-99 LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCnBsYW50ZWQ=; do
+		run grep -rF -- "$secret" "$BATS_TEST_TMPDIR/out"
+		assert_failure
+		[[ "$output$stderr" != *"$secret"* ]]
+	done
+	run grep -rl 'kind: Secret' "$BATS_TEST_TMPDIR/out"
+	assert_failure
+	# The report says where, never what.
+	assert_file_exists "$BATS_TEST_TMPDIR/out/redactions.txt"
+	grep -q 'WANDB_API_KEY' "$BATS_TEST_TMPDIR/out/redactions.txt"
+	grep -q 'REDACTED-' "$BATS_TEST_TMPDIR/out/cluster/logs/team-a/"*/*.log
+	# The same value gets the same placeholder everywhere.
+	p1=$(grep -o 'WANDB_API_KEY, *value: [^}]*\|value: REDACTED-[0-9]*' "$BATS_TEST_TMPDIR/out/experiment.yaml" | grep -o 'REDACTED-[0-9]*' | head -1)
+	grep -q "$p1" "$BATS_TEST_TMPDIR/out/cluster/experiment.yaml"
+	# The redacted scenario still replays.
+	run --separate-stderr katib repro replay "$BATS_TEST_TMPDIR/out"
+	assert_equal "$status" 0
+}
+
+@test "repro record: files are private (0600, directories 0700)" {
+	serve "$REPO_DIR/fixtures/suggestion-error/cluster"
+	record mnist
+	assert_equal "$status" 0
+	run find "$BATS_TEST_TMPDIR/out" -type f ! -perm 600
+	assert_output ''
+	run find "$BATS_TEST_TMPDIR/out" -type d ! -perm 700
+	assert_output ''
+}
+
+@test "repro record: an existing directory is never written over" {
+	serve "$REPO_DIR/fixtures/suggestion-error/cluster"
+	mkdir "$BATS_TEST_TMPDIR/out"
+	echo keep > "$BATS_TEST_TMPDIR/out/mine.txt"
+	record mnist
+	assert_equal "$status" 2
+	[[ "$stderr" == *"already exists: recording never writes over a directory"* ]]
+	assert_equal "$(ls "$BATS_TEST_TMPDIR/out")" mine.txt
+}
+
+@test "repro record: a failure leaves nothing behind" {
+	serve "$REPO_DIR/fixtures/suggestion-error/cluster"
+	record no-such-experiment
+	assert_equal "$status" 3
+	[[ "$stderr" == *'"no-such-experiment" not found'* ]]
+	assert_not_exists "$BATS_TEST_TMPDIR/out"
+	run ls -A "$BATS_TEST_TMPDIR"
+	refute_output --partial '.out.tmp-'
+	# An unreachable cluster: exit 3, nothing written.
+	sed -i 's|server: .*|server: http://127.0.0.1:9|' "$CFG"
+	run --separate-stderr katib repro record experiment mnist -n team-a --kubeconfig "$CFG" \
+		--request-timeout 2s -o "$BATS_TEST_TMPDIR/out2"
+	refute_crash
+	assert_equal "$status" 3
+	assert_not_exists "$BATS_TEST_TMPDIR/out2"
+	run ls -A "$BATS_TEST_TMPDIR"
+	refute_output --partial '.out2.tmp-'
+}
+
+@test "repro record: usage errors" {
+	run --separate-stderr katib repro record experiment mnist
+	assert_equal "$status" 2
+	[[ "$stderr" == *"-o DIR"* ]]
+	run --separate-stderr katib repro record mnist -o x
+	assert_equal "$status" 2
+	[[ "$stderr" == *"give 'experiment NAME'"* ]]
+	run --separate-stderr katib repro record experiment mnist -o x --redact '(unclosed'
+	assert_equal "$status" 2
+	[[ "$stderr" == *"--redact pattern 1 '(unclosed'"* ]]
+	run --separate-stderr katib repro record --help
+	assert_equal "$status" 0
+	assert_line --index 0 "Usage: kubectl katib repro record experiment NAME [-n NS] -o DIR [options]"
+}
