@@ -5,6 +5,7 @@
 #include "compat.h"
 #include "cmd.h"
 #include "alloc.h"
+#include "bundle.h"
 #include "cluster.h"
 #include "http.h"
 #include "kube.h"
@@ -22,10 +23,36 @@
 static const char usage_text[] =
 	"Usage: kubectl katib repro replay [options] [DIR...]\n"
 	"   or: kubectl katib repro record experiment NAME [-n NS] -o DIR [options]\n"
+	"   or: kubectl katib repro bundle DIR -o FILE.tar.gz [options]\n"
 	"\n"
 	"Turn a failing Katib scenario into a self-contained, redacted recording\n"
-	"that replays offline and becomes a regression test.  See 'kubectl katib\n"
-	"repro COMMAND --help'.\n";
+	"that replays offline, becomes a regression test and attaches to an\n"
+	"issue.  See 'kubectl katib repro COMMAND --help'.\n";
+
+static const char bundle_usage[] =
+	"Usage: kubectl katib repro bundle DIR -o FILE.tar.gz [options]\n"
+	"\n"
+	"Pack the scenario in DIR (from 'repro record', perhaps edited since)\n"
+	"into a .tar.gz to attach to a GitHub issue: every file, redacted once\n"
+	"more (a Secret is left out; credential-looking values become\n"
+	"placeholders, the same value the same placeholder), under a folder named\n"
+	"after DIR, with ISSUE.md: what happened, the versions, the diagnosis, the\n"
+	"replay results and the commands that replay it.  What this pass redacted\n"
+	"is added to redactions.txt.  FILE must not exist; it appears, mode 0600,\n"
+	"only when complete.\n"
+	"\n"
+	"Options:\n"
+	"  -o, --output FILE        the archive to create\n"
+	"      --redact REGEX       also redact what REGEX matches (its first group if\n"
+	"                           it has one); repeatable\n"
+	"  -h, --help               show this help\n"
+	"\n"
+	"Exit status: 0 written, 2 usage error, not a scenario, or FILE exists,\n"
+	"3 could not be written.\n"
+	"\n"
+	"Examples:\n"
+	"  kubectl katib repro bundle mnist-stuck -o mnist-stuck.tar.gz\n"
+	"  tar -xzOf mnist-stuck.tar.gz mnist-stuck/ISSUE.md\n";
 
 static const char record_usage[] =
 	"Usage: kubectl katib repro record experiment NAME [-n NS] -o DIR [options]\n"
@@ -78,6 +105,13 @@ static const struct cmd_option replay_options[] = {
 	OPT_END,
 };
 
+static const struct cmd_option bundle_options[] = {
+	OPT_VALUE("output", 'o', 'o', COMPLETE_FILE),
+	OPT_VALUE("redact", 0, OPT_REDACT, COMPLETE_NOTHING),
+	OPT_FLAG("help", 'h', 'h'),
+	OPT_END,
+};
+
 static const struct cmd_option record_options[] = {
 	OPT_VALUE("output", 'o', 'o', COMPLETE_DIR),
 	OPT_VALUE("redact", 0, OPT_REDACT, COMPLETE_NOTHING),
@@ -101,7 +135,7 @@ const struct cmd_option repro_options[] = {
 	OPT_END,
 };
 
-static const char *const subcommands[] = { "replay", "record", NULL };
+static const char *const subcommands[] = { "replay", "record", "bundle", NULL };
 
 int repro_complete(const char *word)
 {
@@ -396,6 +430,72 @@ out:
 	return status;
 }
 
+static int repro_bundle(int argc, char **argv)
+{
+	struct getopt_tables opt;
+	struct bundle_opts o;
+	struct bundle_result res;
+	struct redactor *redactor = NULL;
+	struct fail f = FAIL_INIT;
+	const char **patterns = NULL;
+	size_t nr_patterns = 0, alloc_patterns = 0;
+	int c, status = STATUS_OK;
+
+	memset(&o, 0, sizeof(o));
+	o.tool_version = KATIB_VERSION;
+	optind = 1;
+	opterr = 0;
+	options_getopt(bundle_options, &opt);
+	while ((c = getopt_long(argc, argv, opt.shortopts, opt.longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o.out = optarg;
+			break;
+		case OPT_REDACT:
+			ALLOC_GROW(patterns, nr_patterns + 1, alloc_patterns);
+			patterns[nr_patterns++] = optarg;
+			break;
+		case 'h':
+			fputs(bundle_usage, stdout);
+			goto out;
+		default:
+			status = options_usage_error("repro bundle", bundle_options, c,
+						     argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (argc - optind != 1) {
+		status = usage_error("repro bundle", "give one scenario directory");
+		goto out;
+	}
+	o.dir = argv[optind];
+	if (!o.out) {
+		status = usage_error("repro bundle", "give the archive to create with -o FILE.tar.gz");
+		goto out;
+	}
+	if (redactor_new(&redactor, patterns, nr_patterns, &f)) {
+		status = usage_error("repro bundle", "%s", f.msg);
+		goto out;
+	}
+	o.redactor = redactor;
+	if (bundle_scenario(&o, &res, &f)) {
+		error_msg("%s", f.msg);
+		status = f.kind == FAIL_USAGE || f.kind == FAIL_PROTOCOL ? STATUS_USAGE
+									: STATUS_RUNTIME;
+		goto out;
+	}
+	printf("bundled %s into %s: %u files", o.dir, o.out, res.files);
+	if (res.skipped)
+		printf(" (%u links or special files left out)", res.skipped);
+	printf("; %zu more value%s redacted\n", res.redactions,
+	       res.redactions == 1 ? "" : "s");
+	printf("attach it to the issue, with its ISSUE.md as the description\n");
+out:
+	redactor_free(redactor);
+	free(patterns);
+	return status;
+}
+
 int cmd_repro(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
@@ -406,5 +506,8 @@ int cmd_repro(int argc, char **argv)
 		return repro_replay(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "record"))
 		return repro_record(argc - 1, argv + 1);
-	return usage_error("repro", "unknown command '%s' (use replay or record)", argv[1]);
+	if (!strcmp(argv[1], "bundle"))
+		return repro_bundle(argc - 1, argv + 1);
+	return usage_error("repro", "unknown command '%s' (use replay, record or bundle)",
+			   argv[1]);
 }

@@ -1104,6 +1104,8 @@ static void request_done(void *cls UNUSED, struct MHD_Connection *c UNUSED,
 		free(req);
 		*state = NULL;
 	}
+	/* Spare arena blocks are per thread: this one's would outlive it. */
+	arena_drop_spare();
 }
 
 /* Writes the kubeconfig atomically: a reader never sees half of it. */
