@@ -335,6 +335,29 @@ static int repro_replay(int argc, char **argv)
 	return run.failed ? STATUS_FINDINGS : STATUS_OK;
 }
 
+/* --redact's patterns, and the redactor made of them. */
+struct redact_patterns {
+	const char **item;
+	size_t nr, alloc;
+};
+
+static void add_pattern(struct redact_patterns *p, const char *pattern)
+{
+	ALLOC_GROW(p->item, p->nr + 1, p->alloc);
+	p->item[p->nr++] = pattern;
+}
+
+/* Returns 0, or prints why a pattern is refused and returns 2. */
+static int make_redactor(const char *cmd, const struct redact_patterns *p,
+			 struct redactor **out)
+{
+	struct fail f = FAIL_INIT;
+
+	if (redactor_new(out, p->item, p->nr, &f))
+		return usage_error(cmd, "%s", f.msg);
+	return 0;
+}
+
 static int repro_record(int argc, char **argv)
 {
 	struct getopt_tables opt;
@@ -345,8 +368,7 @@ static int repro_record(int argc, char **argv)
 	struct record_result res;
 	struct redactor *redactor = NULL;
 	struct fail f = FAIL_INIT;
-	const char **patterns = NULL;
-	size_t nr_patterns = 0, alloc_patterns = 0;
+	struct redact_patterns patterns = { NULL, 0, 0 };
 	int c, status = STATUS_OK;
 
 	memset(&copts, 0, sizeof(copts));
@@ -369,8 +391,7 @@ static int repro_record(int argc, char **argv)
 			o.dir = optarg;
 			break;
 		case OPT_REDACT:
-			ALLOC_GROW(patterns, nr_patterns + 1, alloc_patterns);
-			patterns[nr_patterns++] = optarg;
+			add_pattern(&patterns, optarg);
 			break;
 		case OPT_KATIB_NS:
 			o.katib_ns = optarg;
@@ -393,10 +414,9 @@ static int repro_record(int argc, char **argv)
 		status = usage_error("repro record", "give the directory to create with -o DIR");
 		goto out;
 	}
-	if (redactor_new(&redactor, patterns, nr_patterns, &f)) {
-		status = usage_error("repro record", "%s", f.msg);
+	status = make_redactor("repro record", &patterns, &redactor);
+	if (status)
 		goto out;
-	}
 	o.redactor = redactor;
 	if (cluster_connect(&copts, &cfg, &kube)) {
 		status = STATUS_RUNTIME;
@@ -426,7 +446,7 @@ static int repro_record(int argc, char **argv)
 	cluster_disconnect(&cfg, kube);
 out:
 	redactor_free(redactor);
-	free(patterns);
+	free(patterns.item);
 	return status;
 }
 
@@ -437,8 +457,7 @@ static int repro_bundle(int argc, char **argv)
 	struct bundle_result res;
 	struct redactor *redactor = NULL;
 	struct fail f = FAIL_INIT;
-	const char **patterns = NULL;
-	size_t nr_patterns = 0, alloc_patterns = 0;
+	struct redact_patterns patterns = { NULL, 0, 0 };
 	int c, status = STATUS_OK;
 
 	memset(&o, 0, sizeof(o));
@@ -452,8 +471,7 @@ static int repro_bundle(int argc, char **argv)
 			o.out = optarg;
 			break;
 		case OPT_REDACT:
-			ALLOC_GROW(patterns, nr_patterns + 1, alloc_patterns);
-			patterns[nr_patterns++] = optarg;
+			add_pattern(&patterns, optarg);
 			break;
 		case 'h':
 			fputs(bundle_usage, stdout);
@@ -473,10 +491,9 @@ static int repro_bundle(int argc, char **argv)
 		status = usage_error("repro bundle", "give the archive to create with -o FILE.tar.gz");
 		goto out;
 	}
-	if (redactor_new(&redactor, patterns, nr_patterns, &f)) {
-		status = usage_error("repro bundle", "%s", f.msg);
+	status = make_redactor("repro bundle", &patterns, &redactor);
+	if (status)
 		goto out;
-	}
 	o.redactor = redactor;
 	if (bundle_scenario(&o, &res, &f)) {
 		error_msg("%s", f.msg);
@@ -492,7 +509,7 @@ static int repro_bundle(int argc, char **argv)
 	printf("attach it to the issue, with its ISSUE.md as the description\n");
 out:
 	redactor_free(redactor);
-	free(patterns);
+	free(patterns.item);
 	return status;
 }
 
