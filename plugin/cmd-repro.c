@@ -308,7 +308,8 @@ static int repro_replay(int argc, char **argv)
 			target.insecure = 1;
 			break;
 		case OPT_TIMEOUT:
-			if ((target.timeout_ms = cluster_parse_timeout(optarg)) <= 0)
+			target.timeout_ms = cluster_parse_timeout(optarg);
+			if (target.timeout_ms <= 0)
 				return usage_error("repro replay",
 						   "--request-timeout takes a duration such as 10s or 500ms, not '%s'",
 						   optarg);

@@ -616,7 +616,8 @@ static char *katib_version(struct kube_client *c, const char *katib_ns)
 		containers = doc_lookup(d->root, "spec.template.spec.containers");
 		image = containers && containers->child ? doc_get_str(containers->child, "image") : NULL;
 		tag = image ? strrchr(image, ':') : NULL;
-		if (tag && (minor = katib_version_parse(tag + 1)) >= 0) {
+		minor = tag ? katib_version_parse(tag + 1) : -1;
+		if (minor >= 0) {
 			struct buf b = BUF_INIT;
 
 			buf_addf(&b, "v0.%d", minor);

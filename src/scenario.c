@@ -105,7 +105,9 @@ static int scenario_load(struct scenario *s, const char *dir, struct fail *f)
 	if (!s->expect->root || s->expect->root->kind != DOC_MAP)
 		return fail_set(f, FAIL_PROTOCOL, "%s/expect.yaml: not a map", dir);
 	version = doc_get_str(s->expect->root, "katibVersion");
-	if (version && (minor = katib_version_parse(version)) < 0)
+	if (version)
+		minor = katib_version_parse(version);
+	if (minor < 0)
 		return fail_set(f, FAIL_PROTOCOL,
 				"%s/expect.yaml: unknown katibVersion '%s'", dir, version);
 	if (exists(dir, "katib-config.yaml")) {
