@@ -15,6 +15,7 @@ serve() {
 	cp -R "$TESTS_DIR/data/explain/common/." "$dir/"
 	for d in "$@"; do cp -R "$d/." "$dir/"; done
 	CFG="$BATS_TEST_TMPDIR/kubeconfig.rec"
+	rm -f "$CFG"	# a previous server's would be read before this one's
 	"$KATIB_REPLAY" serve "$dir" --kubeconfig-out "$CFG" > "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
 	REPLAY_PID=$!
 	for _ in $(seq 100); do [ -s "$CFG" ] && break; sleep 0.05; done
