@@ -14,21 +14,22 @@
 #include <getopt.h>
 #include <sys/stat.h>
 
-static const char usage_text[] =
-	"Usage: kubectl katib repro replay [options] [DIR...]\n"
-	"\n"
-	"Recorded failing Katib scenarios, replayed offline as regression\n"
-	"tests.  See 'kubectl katib repro replay --help'.\n";
-
 enum { OPT_WEBHOOK = 256, OPT_CA, OPT_INSECURE, OPT_TIMEOUT };
 
 const struct cmd_option repro_options[] = {
-	OPT_VALUE("webhook", 0, OPT_WEBHOOK, COMPLETE_NOTHING),
-	OPT_VALUE("webhook-ca", 0, OPT_CA, COMPLETE_FILE),
-	OPT_FLAG("insecure-skip-tls-verify", 0, OPT_INSECURE),
-	OPT_VALUE("request-timeout", 0, OPT_TIMEOUT, COMPLETE_NOTHING),
-	OPT_FLAG("quiet", 'q', 'q'),
-	OPT_FLAG("help", 'h', 'h'),
+	OPT_VALUE("webhook", 0, OPT_WEBHOOK, COMPLETE_NOTHING, "URL",
+		  "also POST each AdmissionReview request to this\n"
+		  "validating webhook (e.g. a port-forwarded\n"
+		  "Katib's /validate-experiment) and compare its\n"
+		  "verdict with the recorded one"),
+	OPT_VALUE("webhook-ca", 0, OPT_CA, COMPLETE_FILE, "FILE",
+		  "the CA that signed the webhook's certificate"),
+	OPT_FLAG("insecure-skip-tls-verify", 0, OPT_INSECURE,
+		 "do not verify the webhook's certificate"),
+	OPT_VALUE("request-timeout", 0, OPT_TIMEOUT, COMPLETE_NOTHING, "T",
+		  "for each webhook request (default 10s)"),
+	OPT_FLAG("quiet", 'q', 'q', "print only failed checks and the summary"),
+	OPT_FLAG("help", 'h', 'h', "show this help"),
 	OPT_END,
 };
 
@@ -44,38 +45,55 @@ int repro_complete(const char *word)
 	return COMPLETE_DIRECTIVE_NO_FILES;
 }
 
-static const char replay_usage[] =
-	"Usage: kubectl katib repro replay [options] [DIR...]\n"
-	"\n"
-	"Replay recorded scenarios (default: fixtures/): each scenario's\n"
-	"Experiment through validate, its AdmissionReview request through our\n"
-	"admission rules, its suggestion-service request through the emulated\n"
-	"service, and its recorded cluster through explain; compare each with\n"
-	"expect.yaml and the answers Katib recorded.  A DIR is a scenario (it\n"
-	"holds expect.yaml) or a directory of scenarios.  Prints a line per\n"
-	"check and then \"N passed, N failed\".\n"
-	"\n"
-	"Options:\n"
-	"      --webhook URL        also POST each AdmissionReview request to this\n"
-	"                           validating webhook (e.g. a port-forwarded\n"
-	"                           Katib's /validate-experiment) and compare its\n"
-	"                           verdict with the recorded one\n"
-	"      --webhook-ca FILE    the CA that signed the webhook's certificate\n"
-	"      --insecure-skip-tls-verify\n"
-	"                           do not verify the webhook's certificate\n"
-	"      --request-timeout T  for each webhook request (default 10s)\n"
-	"  -q, --quiet              print only failed checks and the summary\n"
-	"  -h, --help               show this help\n"
-	"\n"
-	"Exit status: 0 every check passed, 1 a check failed, 2 a scenario\n"
-	"could not be read or a usage error.\n"
-	"\n"
-	"Examples:\n"
-	"  kubectl katib repro replay\n"
-	"  kubectl katib repro replay fixtures/primary-container-not-found\n"
-	"  kubectl -n kubeflow port-forward svc/katib-controller 8443:443 &\n"
-	"  kubectl katib repro replay --webhook https://localhost:8443/validate-experiment \\\n"
-	"      --insecure-skip-tls-verify\n";
+static const struct help_section replay_sections[] = {
+	{ HELP_TEXT, NULL,
+	  "Replay recorded scenarios (default: fixtures/): each scenario's\n"
+	  "Experiment through validate, its AdmissionReview request through our\n"
+	  "admission rules, its suggestion-service request through the emulated\n"
+	  "service, and its recorded cluster through explain; compare each with\n"
+	  "expect.yaml and the answers Katib recorded.  A DIR is a scenario (it\n"
+	  "holds expect.yaml) or a directory of scenarios.  Prints a line per\n"
+	  "check and then \"N passed, N failed\".", NULL },
+	{ HELP_OPTIONS, "Options:", NULL, NULL },
+	{ HELP_EXIT, NULL,
+	  "Exit status: 0 every check passed, 1 a check failed, 2 a scenario\n"
+	  "could not be read or a usage error.", NULL },
+	{ HELP_EXAMPLES, "Examples:",
+	  "kubectl katib repro replay\n"
+	  "kubectl katib repro replay fixtures/primary-container-not-found\n"
+	  "kubectl -n kubeflow port-forward svc/katib-controller 8443:443 &\n"
+	  "kubectl katib repro replay --webhook https://localhost:8443/validate-experiment \\\n"
+	  "    --insecure-skip-tls-verify", NULL },
+	{ HELP_END, NULL, NULL, NULL },
+};
+
+static const struct cmd_help replay_help = {
+	.name = "repro replay",
+	.synopsis = "repro replay [options] [DIR...]",
+	.options = repro_options,
+	.column = 27,
+	.sections = replay_sections,
+};
+
+static const struct help_section repro_sections[] = {
+	{ HELP_TEXT, NULL,
+	  "Recorded failing Katib scenarios, replayed offline as regression\n"
+	  "tests.  See 'kubectl katib repro replay --help'.", NULL },
+	{ HELP_END, NULL, NULL, NULL },
+};
+
+/* A subcommand's page is listed here for the man page. */
+static const struct cmd_help *const repro_subcommands[] = {
+	&replay_help,
+	NULL,
+};
+
+const struct cmd_help repro_help = {
+	.name = "repro",
+	.synopsis = "repro replay [options] [DIR...]",
+	.sections = repro_sections,
+	.subcommands = repro_subcommands,
+};
 
 struct replay_run {
 	struct scenario_opts opts;
@@ -232,7 +250,7 @@ static int repro_replay(int argc, char **argv)
 			run.quiet = 1;
 			break;
 		case 'h':
-			fputs(replay_usage, stdout);
+			help_print(stdout, &replay_help);
 			return STATUS_OK;
 		default:
 			return options_usage_error("repro replay", repro_options, c,
@@ -253,7 +271,7 @@ static int repro_replay(int argc, char **argv)
 int cmd_repro(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fputs(usage_text, argc < 2 ? stderr : stdout);
+		help_print(argc < 2 ? stderr : stdout, &repro_help);
 		return argc < 2 ? STATUS_USAGE : STATUS_OK;
 	}
 	if (!strcmp(argv[1], "replay"))

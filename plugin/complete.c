@@ -162,20 +162,29 @@ int cmd_complete(const struct cmd *cmds, size_t nr, int argc, char **argv)
 const char *const completion_shells[] = { "bash", "zsh", NULL };
 
 const struct cmd_option completion_options[] = {
-	OPT_FLAG("help", 'h', 'h'),
+	OPT_FLAG("help", 'h', 'h', "show this help"),
 	OPT_END,
 };
 
-static const char completion_usage[] =
-	"Usage: kubectl katib completion bash|zsh\n"
-	"\n"
-	"Print a script that completes kubectl-katib's commands, options and\n"
-	"their values in bash or zsh:\n"
-	"\n"
-	"  source <(kubectl-katib completion bash)\n"
-	"\n"
-	"kubectl 1.26 and later complete 'kubectl katib' by themselves when\n"
-	"kubectl_complete-katib is on the PATH.\n";
+static const struct help_section completion_sections[] = {
+	{ HELP_TEXT, NULL,
+	  "Print a script that completes kubectl-katib's commands, options and\n"
+	  "their values in bash or zsh:", NULL },
+	{ HELP_TEXT, NULL, "  source <(kubectl-katib completion bash)", NULL },
+	{ HELP_TEXT, NULL,
+	  "kubectl 1.26 and later complete 'kubectl katib' by themselves when\n"
+	  "kubectl_complete-katib is on the PATH.", NULL },
+	{ HELP_OPTIONS, "Options:", NULL, NULL },
+	{ HELP_END, NULL, NULL, NULL },
+};
+
+const struct cmd_help completion_help = {
+	.name = "completion",
+	.synopsis = "completion bash|zsh",
+	.options = completion_options,
+	.column = 27,
+	.sections = completion_sections,
+};
 
 /*
  * One script for both shells (zsh runs it through bashcompinit).  It
@@ -228,7 +237,7 @@ static const char completion_script[] =
 int cmd_completion(int argc, char **argv)
 {
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		fputs(completion_usage, stdout);
+		help_print(stdout, &completion_help);
 		return STATUS_OK;
 	}
 	if (argc != 2 || (strcmp(argv[1], "bash") && strcmp(argv[1], "zsh")))
