@@ -5,6 +5,12 @@
 
 #include <ctype.h>
 
+/* For the man page, which describes them once for every command. */
+const struct cmd_option cluster_options[] = {
+	CLUSTER_OPTIONS,
+	OPT_END,
+};
+
 long cluster_parse_timeout(const char *s)
 {
 	char *end;

@@ -34,14 +34,32 @@ enum {
 };
 
 #define CLUSTER_OPTIONS                                                       \
-	OPT_VALUE("kubeconfig", 0, CLUSTER_OPT_KUBECONFIG, COMPLETE_FILE),    \
-	OPT_VALUE("context", 0, CLUSTER_OPT_CONTEXT, COMPLETE_NOTHING),       \
-	OPT_VALUE("cluster", 0, CLUSTER_OPT_CLUSTER, COMPLETE_NOTHING),       \
-	OPT_VALUE("user", 0, CLUSTER_OPT_USER, COMPLETE_NOTHING),             \
-	OPT_VALUE("namespace", 'n', 'n', COMPLETE_NOTHING),                   \
+	OPT_VALUE("kubeconfig", 0, CLUSTER_OPT_KUBECONFIG, COMPLETE_FILE,     \
+		  "FILE", "the kubeconfig file to use"),                      \
+	OPT_VALUE("context", 0, CLUSTER_OPT_CONTEXT, COMPLETE_NOTHING,        \
+		  "NAME", "the kubeconfig context to use"),                   \
+	OPT_VALUE("cluster", 0, CLUSTER_OPT_CLUSTER, COMPLETE_NOTHING,        \
+		  "NAME", "the kubeconfig cluster to use"),                   \
+	OPT_VALUE("user", 0, CLUSTER_OPT_USER, COMPLETE_NOTHING,              \
+		  "NAME", "the kubeconfig user to use"),                      \
+	OPT_VALUE("namespace", 'n', 'n', COMPLETE_NOTHING,                    \
+		  "NS", "the namespace (default: the context's)"),            \
 	OPT_VALUE("request-timeout", 0, CLUSTER_OPT_REQUEST_TIMEOUT,          \
-		  COMPLETE_NOTHING),                                          \
-	OPT_VALUE("v", 'v', 'v', COMPLETE_NOTHING)
+		  COMPLETE_NOTHING,                                           \
+		  "T", "how long to wait for each request (30s, 1m, 500ms)"), \
+	OPT_VALUE("v", 'v', 'v', COMPLETE_NOTHING, "N",                      \
+		  "trace requests on stderr (6; 8 adds more), as kubectl;\n"  \
+		  "credentials are never shown")
+
+/*
+ * The line of a command's --help that stands for those options but -n
+ * (whose meaning each command says itself); the man page describes each
+ * of them once, from CLUSTER_OPTIONS.
+ */
+#define CLUSTER_HELP_ITEM                                                     \
+	{ "kubeconfig context cluster user request-timeout v",                \
+	  "--kubeconfig, --context, --cluster, --user, --request-timeout, -v N", \
+	  "as for kubectl" }
 
 /*
  * Takes getopt's option c with argument arg into o when it is one of

@@ -27,64 +27,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char usage_text[] =
-	"Usage: kubectl katib create NAME --image IMG --objective METRIC --param SPEC... [options] [-- CMD ARGS...]\n"
-	"   or: kubectl katib create -f FILE [options]\n"
-	"\n"
-	"Write a correct Experiment from a few flags, validate it, and create it.\n"
-	"Nothing is sent while the Experiment has validation errors.\n"
-	"\n"
-	"What to run:\n"
-	"      --image IMG              the training image (required)\n"
-	"      --command \"CMD ARGS\"     the program, split at spaces (or give it after --);\n"
-	"                               default: the image's entrypoint\n"
-	"      --param NAME=SPEC        a hyperparameter to tune; SPEC is one of\n"
-	"                                 double:MIN:MAX[:log][:step=S]\n"
-	"                                 int:MIN:MAX[:step=S]\n"
-	"                                 categorical:A,B,C\n"
-	"                                 discrete:1,2,4\n"
-	"      --param-format FMT       how a value reaches the program (default\n"
-	"                               '--{name}={value}', added to the container's args)\n"
-	"      --env KEY=VALUE          an environment variable of the training container\n"
-	"      --cpu Q, --memory Q, --gpu N   resource limits of every container\n"
-	"      --image-pull-secret S    a Secret to pull the image with\n"
-	"\n"
-	"What to optimize:\n"
-	"      --objective METRIC       the metric the program prints (required)\n"
-	"      --minimize, --maximize   the direction (default: minimize for names with\n"
-	"                               loss or error in them, maximize otherwise)\n"
-	"      --goal VALUE             stop once the objective reaches VALUE\n"
-	"      --metric NAME            another metric to record\n"
-	"      --collector KIND         StdOut (default), File:/PATH or TensorFlowEvent:/DIR\n"
-	"      --metrics-format REGEX   how metrics appear in the output\n"
-	"\n"
-	"How to search:\n"
-	"      --algorithm NAME         random (default), tpe, bayesianoptimization, grid, ...\n"
-	"      --setting KEY=VALUE      an algorithm setting\n"
-	"      --max-trials N           trials in all (default 12, or the grid's size)\n"
-	"      --parallel N             trials at once (default 3)\n"
-	"      --max-failed N           failed trials before the Experiment fails (default 3)\n"
-	"      --early-stopping NAME    e.g. medianstop\n"
-	"      --trial-kind KIND        Job (default), PyTorchJob, TFJob, MPIJob, XGBoostJob\n"
-	"      --workers N              worker replicas besides the primary one\n"
-	"\n"
-	"Submitting:\n"
-	"  -f, --filename FILE          create the Experiments of FILE ('-': stdin)\n"
-	"  -n, --namespace NS           the namespace (default: the context's)\n"
-	"  -o, --output FORMAT          yaml, json or name: print the Experiment as created\n"
-	"                               (with --dry-run=client, as it would be sent)\n"
-	"      --dry-run MODE           none (default); client: only print; server: let\n"
-	"                               the cluster's webhooks judge it, keep nothing\n"
-	"      --wait[=DURATION]        follow the Experiment until a trial runs, it ends,\n"
-	"                               or DURATION passes (default 10m); when it fails\n"
-	"                               or stalls, say why as 'explain experiment' does\n"
-	"      --kubeconfig, --context, --cluster, --user, --request-timeout, -v N\n"
-	"                               as for kubectl\n"
-	"  -h, --help                   show this help\n"
-	"\n"
-	"Exit status: 0 created (or printed), 1 validation errors or a failed wait,\n"
-	"2 bad flags or input, 3 the cluster could not be reached or refused it.\n";
-
 enum print_format { PRINT_NONE, PRINT_YAML, PRINT_JSON, PRINT_NAME };
 
 struct create_run {
@@ -506,38 +448,146 @@ static int complete_collector(const char *word)
 }
 
 const struct cmd_option create_options[] = {
-	OPT_VALUE("image", 0, OPT_IMAGE, COMPLETE_NOTHING),
-	OPT_VALUE("command", 0, OPT_COMMAND, COMPLETE_NOTHING),
-	OPT_VALUE("param", 0, OPT_PARAM, COMPLETE_NOTHING),
-	OPT_VALUE("param-format", 0, OPT_PARAM_FORMAT, COMPLETE_NOTHING),
-	OPT_VALUE("objective", 0, OPT_OBJECTIVE, COMPLETE_NOTHING),
-	OPT_FLAG("minimize", 0, OPT_MINIMIZE),
-	OPT_FLAG("maximize", 0, OPT_MAXIMIZE),
-	OPT_VALUE("goal", 0, OPT_GOAL, COMPLETE_NOTHING),
-	OPT_VALUE("metric", 0, OPT_METRIC, COMPLETE_NOTHING),
-	OPT_FN("algorithm", 0, OPT_ALGORITHM, complete_algorithm),
-	OPT_VALUE("setting", 0, OPT_SETTING, COMPLETE_NOTHING),
-	OPT_VALUE("max-trials", 0, OPT_MAX_TRIALS, COMPLETE_NOTHING),
-	OPT_VALUE("parallel", 0, OPT_PARALLEL, COMPLETE_NOTHING),
-	OPT_VALUE("max-failed", 0, OPT_MAX_FAILED, COMPLETE_NOTHING),
-	OPT_FN("early-stopping", 0, OPT_EARLY_STOPPING, complete_early_stopping),
-	OPT_WORDS("trial-kind", 0, OPT_TRIAL_KIND, gen_trial_kinds),
-	OPT_VALUE("workers", 0, OPT_WORKERS, COMPLETE_NOTHING),
-	OPT_VALUE("cpu", 0, OPT_CPU, COMPLETE_NOTHING),
-	OPT_VALUE("memory", 0, OPT_MEMORY, COMPLETE_NOTHING),
-	OPT_VALUE("gpu", 0, OPT_GPU, COMPLETE_NOTHING),
-	OPT_VALUE("env", 0, OPT_ENV, COMPLETE_NOTHING),
-	OPT_VALUE("image-pull-secret", 0, OPT_PULL_SECRET, COMPLETE_NOTHING),
-	OPT_FN("collector", 0, OPT_COLLECTOR, complete_collector),
-	OPT_VALUE("metrics-format", 0, OPT_METRICS_FORMAT, COMPLETE_NOTHING),
-	OPT_VALUE("filename", 'f', 'f', COMPLETE_MANIFEST),
-	OPT_WORDS("output", 'o', 'o', print_formats),
+	OPT_VALUE("image", 0, OPT_IMAGE, COMPLETE_NOTHING, "IMG",
+		  "the training image (required)"),
+	OPT_VALUE("command", 0, OPT_COMMAND, COMPLETE_NOTHING, "\"CMD ARGS\"",
+		  "the program, split at spaces (or give it after --);\n"
+		  "default: the image's entrypoint"),
+	OPT_VALUE("param", 0, OPT_PARAM, COMPLETE_NOTHING, "NAME=SPEC",
+		  "a hyperparameter to tune; SPEC is one of\n"
+		  "  double:MIN:MAX[:log][:step=S]\n"
+		  "  int:MIN:MAX[:step=S]\n"
+		  "  categorical:A,B,C\n"
+		  "  discrete:1,2,4"),
+	OPT_VALUE("param-format", 0, OPT_PARAM_FORMAT, COMPLETE_NOTHING, "FMT",
+		  "how a value reaches the program (default\n"
+		  "'--{name}={value}', added to the container's args)"),
+	OPT_VALUE("objective", 0, OPT_OBJECTIVE, COMPLETE_NOTHING, "METRIC",
+		  "the metric the program prints (required)"),
+	OPT_FLAG("minimize", 0, OPT_MINIMIZE,
+		 "the direction (default: minimize for names with\n"
+		 "loss or error in them, maximize otherwise)"),
+	OPT_FLAG("maximize", 0, OPT_MAXIMIZE,
+		 "maximize the objective (see --minimize)"),
+	OPT_VALUE("goal", 0, OPT_GOAL, COMPLETE_NOTHING, "VALUE",
+		  "stop once the objective reaches VALUE"),
+	OPT_VALUE("metric", 0, OPT_METRIC, COMPLETE_NOTHING, "NAME",
+		  "another metric to record"),
+	OPT_FN("algorithm", 0, OPT_ALGORITHM, complete_algorithm, "NAME",
+	       "random (default), tpe, bayesianoptimization, grid, ..."),
+	OPT_VALUE("setting", 0, OPT_SETTING, COMPLETE_NOTHING, "KEY=VALUE",
+		  "an algorithm setting"),
+	OPT_VALUE("max-trials", 0, OPT_MAX_TRIALS, COMPLETE_NOTHING, "N",
+		  "trials in all (default 12, or the grid's size)"),
+	OPT_VALUE("parallel", 0, OPT_PARALLEL, COMPLETE_NOTHING, "N",
+		  "trials at once (default 3)"),
+	OPT_VALUE("max-failed", 0, OPT_MAX_FAILED, COMPLETE_NOTHING, "N",
+		  "failed trials before the Experiment fails (default 3)"),
+	OPT_FN("early-stopping", 0, OPT_EARLY_STOPPING, complete_early_stopping,
+	       "NAME", "e.g. medianstop"),
+	OPT_WORDS("trial-kind", 0, OPT_TRIAL_KIND, gen_trial_kinds, "KIND",
+		  "Job (default), PyTorchJob, TFJob, MPIJob, XGBoostJob"),
+	OPT_VALUE("workers", 0, OPT_WORKERS, COMPLETE_NOTHING, "N",
+		  "worker replicas besides the primary one"),
+	OPT_VALUE("cpu", 0, OPT_CPU, COMPLETE_NOTHING, "Q",
+		  "resource limits of every container"),
+	OPT_VALUE("memory", 0, OPT_MEMORY, COMPLETE_NOTHING, "Q",
+		  "the memory limit of every container (see --cpu)"),
+	OPT_VALUE("gpu", 0, OPT_GPU, COMPLETE_NOTHING, "N",
+		  "the GPU limit of every container (see --cpu)"),
+	OPT_VALUE("env", 0, OPT_ENV, COMPLETE_NOTHING, "KEY=VALUE",
+		  "an environment variable of the training container"),
+	OPT_VALUE("image-pull-secret", 0, OPT_PULL_SECRET, COMPLETE_NOTHING, "S",
+		  "a Secret to pull the image with"),
+	OPT_FN("collector", 0, OPT_COLLECTOR, complete_collector, "KIND",
+	       "StdOut (default), File:/PATH or TensorFlowEvent:/DIR"),
+	OPT_VALUE("metrics-format", 0, OPT_METRICS_FORMAT, COMPLETE_NOTHING,
+		  "REGEX", "how metrics appear in the output"),
+	OPT_VALUE("filename", 'f', 'f', COMPLETE_MANIFEST, "FILE",
+		  "create the Experiments of FILE ('-': stdin)"),
+	OPT_WORDS("output", 'o', 'o', print_formats, "FORMAT",
+		  "yaml, json or name: print the Experiment as created\n"
+		  "(with --dry-run=client, as it would be sent)"),
 	{ "dry-run", 0, optional_argument, OPT_DRY_RUN, COMPLETE_WORDS,
-	  dry_run_modes, NULL },
-	{ "wait", 0, optional_argument, OPT_WAIT, COMPLETE_NOTHING, NULL, NULL },
-	OPT_FLAG("help", 'h', 'h'),
+	  dry_run_modes, NULL, "MODE",
+	  "none (default); client: only print; server: let\n"
+	  "the cluster's webhooks judge it, keep nothing" },
+	{ "wait", 0, optional_argument, OPT_WAIT, COMPLETE_NOTHING, NULL, NULL,
+	  "[=DURATION]",
+	  "follow the Experiment until a trial runs, it ends,\n"
+	  "or DURATION passes (default 10m); when it fails\n"
+	  "or stalls, say why as 'explain experiment' does" },
+	OPT_FLAG("help", 'h', 'h', "show this help"),
 	CLUSTER_OPTIONS,
 	OPT_END,
+};
+
+static const struct help_item create_run_items[] = {
+	HELP_ITEM("image"),
+	HELP_ITEM("command"),
+	HELP_ITEM("param"),
+	HELP_ITEM("param-format"),
+	HELP_ITEM("env"),
+	HELP_ITEM("cpu memory gpu"),
+	HELP_ITEM("image-pull-secret"),
+	HELP_ITEM_END,
+};
+
+static const struct help_item create_optimize_items[] = {
+	HELP_ITEM("objective"),
+	HELP_ITEM("minimize maximize"),
+	HELP_ITEM("goal"),
+	HELP_ITEM("metric"),
+	HELP_ITEM("collector"),
+	HELP_ITEM("metrics-format"),
+	HELP_ITEM_END,
+};
+
+static const struct help_item create_search_items[] = {
+	HELP_ITEM("algorithm"),
+	HELP_ITEM("setting"),
+	HELP_ITEM("max-trials"),
+	HELP_ITEM("parallel"),
+	HELP_ITEM("max-failed"),
+	HELP_ITEM("early-stopping"),
+	HELP_ITEM("trial-kind"),
+	HELP_ITEM("workers"),
+	HELP_ITEM_END,
+};
+
+static const struct help_item create_submit_items[] = {
+	HELP_ITEM("filename"),
+	HELP_ITEM("namespace"),
+	HELP_ITEM("output"),
+	HELP_ITEM("dry-run"),
+	HELP_ITEM("wait"),
+	CLUSTER_HELP_ITEM,
+	HELP_ITEM("help"),
+	HELP_ITEM_END,
+};
+
+static const struct help_section create_sections[] = {
+	{ HELP_TEXT, NULL,
+	  "Write a correct Experiment from a few flags, validate it, and create it.\n"
+	  "Nothing is sent while the Experiment has validation errors.", NULL },
+	{ HELP_OPTIONS, "What to run:", NULL, create_run_items },
+	{ HELP_OPTIONS, "What to optimize:", NULL, create_optimize_items },
+	{ HELP_OPTIONS, "How to search:", NULL, create_search_items },
+	{ HELP_OPTIONS, "Submitting:", NULL, create_submit_items },
+	{ HELP_EXIT, NULL,
+	  "Exit status: 0 created (or printed), 1 validation errors or a failed wait,\n"
+	  "2 bad flags or input, 3 the cluster could not be reached or refused it.",
+	  NULL },
+	{ HELP_END, NULL, NULL, NULL },
+};
+
+const struct cmd_help create_help = {
+	.name = "create",
+	.synopsis = "create NAME --image IMG --objective METRIC --param SPEC... [options] [-- CMD ARGS...]\n"
+		    "create -f FILE [options]",
+	.options = create_options,
+	.column = 31,
+	.sections = create_sections,
 };
 
 int cmd_create(int argc, char **argv)
@@ -712,7 +762,7 @@ int cmd_create(int argc, char **argv)
 			}
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			help_print(stdout, &create_help);
 			goto out;
 		default:
 			status = options_usage_error("create", create_options, c,

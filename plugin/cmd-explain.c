@@ -19,41 +19,6 @@
 
 #include <getopt.h>
 
-static const char usage_text[] =
-	"Usage: kubectl katib explain RULE-ID\n"
-	"   or: kubectl katib explain RESOURCE[.FIELD...] [--recursive]\n"
-	"   or: kubectl katib explain experiment NAME [-n NS] [--from DIR] [-o text|json]\n"
-	"\n"
-	"Explain a validate rule: what it checks, why Katib fails without it, a\n"
-	"bad and a fixed example, and the Katib releases it applies to.  Or\n"
-	"document a field of an Experiment, Trial or Suggestion, with the default\n"
-	"Katib fills in and the values it accepts.\n"
-	"\n"
-	"  kubectl katib explain name-invalid\n"
-	"  kubectl katib explain experiment.spec.trialTemplate.primaryContainerName\n"
-	"  kubectl katib explain experiment.spec.objective --recursive\n"
-	"  kubectl katib explain experiment mnist-random -n team-a\n"
-	"\n"
-	"The last form reads an Experiment from the cluster, with its Suggestion,\n"
-	"Trials, their pods and the namespace's events, and says why it is stuck\n"
-	"or failed: the evidence and the fix.  With --from, the same from a\n"
-	"recorded cluster (a folder of `kubectl get -o yaml` dumps).\n"
-	"\n"
-	"Options:\n"
-	"      --recursive          list every field below, without descriptions\n"
-	"  -o, --output FORMAT      text (default) or json (a live Experiment)\n"
-	"  -n, --namespace NS       the Experiment's namespace (default: the context's,\n"
-	"                           or \"default\" with --from)\n"
-	"      --from DIR           diagnose a recorded cluster instead of a live one\n"
-	"      --kubeconfig, --context, --cluster, --user, --request-timeout, -v N\n"
-	"                           as for kubectl\n"
-	"  -h, --help               show this help\n"
-	"\n"
-	"Exit status for a live Experiment: 0 healthy, succeeded or starting,\n"
-	"1 a problem was diagnosed, 3 the cluster could not be read.\n"
-	"\n"
-	"'kubectl katib validate --list-rules' lists the rules.\n";
-
 struct resource {
 	const char *singular, *plural, *kind;
 	const struct schema_type *const *type;
@@ -486,12 +451,62 @@ enum {
 static const char *const explain_formats[] = { "text", "json", NULL };
 
 const struct cmd_option explain_options[] = {
-	OPT_FLAG("recursive", 0, OPT_RECURSIVE),
-	OPT_VALUE("from", 0, OPT_FROM, COMPLETE_DIR),
-	OPT_WORDS("output", 'o', 'o', explain_formats),
-	OPT_FLAG("help", 'h', 'h'),
+	OPT_FLAG("recursive", 0, OPT_RECURSIVE,
+		 "list every field below, without descriptions"),
+	OPT_VALUE("from", 0, OPT_FROM, COMPLETE_DIR, "DIR",
+		  "diagnose a recorded cluster instead of a live one"),
+	OPT_WORDS("output", 'o', 'o', explain_formats, "FORMAT",
+		  "text (default) or json (a live Experiment)"),
+	OPT_FLAG("help", 'h', 'h', "show this help"),
 	CLUSTER_OPTIONS,
 	OPT_END,
+};
+
+static const struct help_item explain_items[] = {
+	HELP_ITEM("recursive"),
+	HELP_ITEM("output"),
+	{ "namespace", NULL,
+	  "the Experiment's namespace (default: the context's,\n"
+	  "or \"default\" with --from)" },
+	HELP_ITEM("from"),
+	CLUSTER_HELP_ITEM,
+	HELP_ITEM("help"),
+	HELP_ITEM_END,
+};
+
+static const struct help_section explain_sections[] = {
+	{ HELP_TEXT, NULL,
+	  "Explain a validate rule: what it checks, why Katib fails without it, a\n"
+	  "bad and a fixed example, and the Katib releases it applies to.  Or\n"
+	  "document a field of an Experiment, Trial or Suggestion, with the default\n"
+	  "Katib fills in and the values it accepts.", NULL },
+	{ HELP_TEXT, NULL,
+	  "  kubectl katib explain name-invalid\n"
+	  "  kubectl katib explain experiment.spec.trialTemplate.primaryContainerName\n"
+	  "  kubectl katib explain experiment.spec.objective --recursive\n"
+	  "  kubectl katib explain experiment mnist-random -n team-a", NULL },
+	{ HELP_TEXT, NULL,
+	  "The last form reads an Experiment from the cluster, with its Suggestion,\n"
+	  "Trials, their pods and the namespace's events, and says why it is stuck\n"
+	  "or failed: the evidence and the fix.  With --from, the same from a\n"
+	  "recorded cluster (a folder of `kubectl get -o yaml` dumps).", NULL },
+	{ HELP_OPTIONS, "Options:", NULL, explain_items },
+	{ HELP_EXIT, NULL,
+	  "Exit status for a live Experiment: 0 healthy, succeeded or starting,\n"
+	  "1 a problem was diagnosed, 3 the cluster could not be read.", NULL },
+	{ HELP_TEXT, NULL,
+	  "'kubectl katib validate --list-rules' lists the rules.", NULL },
+	{ HELP_END, NULL, NULL, NULL },
+};
+
+const struct cmd_help explain_help = {
+	.name = "explain",
+	.synopsis = "explain RULE-ID\n"
+		    "explain RESOURCE[.FIELD...] [--recursive]\n"
+		    "explain experiment NAME [-n NS] [--from DIR] [-o text|json]",
+	.options = explain_options,
+	.column = 27,
+	.sections = explain_sections,
 };
 
 /*
@@ -573,7 +588,7 @@ int cmd_explain(int argc, char **argv)
 			json = !strcmp(optarg, "json");
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			help_print(stdout, &explain_help);
 			return STATUS_OK;
 		default:
 			return options_usage_error("explain", explain_options, c,

@@ -7,6 +7,7 @@
 #include "alloc.h"
 #include "bundle.h"
 #include "cluster.h"
+#include "help.h"
 #include "http.h"
 #include "kube.h"
 #include "kubeconfig.h"
@@ -20,118 +21,58 @@
 #include <getopt.h>
 #include <sys/stat.h>
 
-static const char usage_text[] =
-	"Usage: kubectl katib repro replay [options] [DIR...]\n"
-	"   or: kubectl katib repro record experiment NAME [-n NS] -o DIR [options]\n"
-	"   or: kubectl katib repro bundle DIR -o FILE.tar.gz [options]\n"
-	"\n"
-	"Turn a failing Katib scenario into a self-contained, redacted recording\n"
-	"that replays offline, becomes a regression test and attaches to an\n"
-	"issue.  See 'kubectl katib repro COMMAND --help'.\n";
-
-static const char bundle_usage[] =
-	"Usage: kubectl katib repro bundle DIR -o FILE.tar.gz [options]\n"
-	"\n"
-	"Pack the scenario in DIR (from 'repro record', perhaps edited since)\n"
-	"into a .tar.gz to attach to a GitHub issue: every file, redacted once\n"
-	"more (a Secret is left out; credential-looking values become\n"
-	"placeholders, the same value the same placeholder), under a folder named\n"
-	"after DIR, with ISSUE.md: what happened, the versions, the diagnosis, the\n"
-	"replay results and the commands that replay it.  What this pass redacted\n"
-	"is added to redactions.txt.  FILE must not exist; it appears, mode 0600,\n"
-	"only when complete.\n"
-	"\n"
-	"Options:\n"
-	"  -o, --output FILE        the archive to create\n"
-	"      --redact REGEX       also redact what REGEX matches (its first group if\n"
-	"                           it has one); repeatable\n"
-	"  -h, --help               show this help\n"
-	"\n"
-	"Exit status: 0 written, 2 usage error, not a scenario, or FILE exists,\n"
-	"3 could not be written.\n"
-	"\n"
-	"Examples:\n"
-	"  kubectl katib repro bundle mnist-stuck -o mnist-stuck.tar.gz\n"
-	"  tar -xzOf mnist-stuck.tar.gz mnist-stuck/ISSUE.md\n";
-
-static const char record_usage[] =
-	"Usage: kubectl katib repro record experiment NAME [-n NS] -o DIR [options]\n"
-	"\n"
-	"Record a failing Experiment from the cluster as a scenario directory in\n"
-	"the fixture format (fixtures/README): what explain reads (the Experiment,\n"
-	"its Suggestion and suggestion Deployment, Trials, jobs, pods, their\n"
-	"events and the tails of failed containers' logs), the katib-config, the\n"
-	"Experiment as submitted, an AdmissionReview request for it with the\n"
-	"cluster's own verdict (from a server-side dry-run create under the same\n"
-	"name: nothing is created), the suggestion service's validation exchange\n"
-	"when the Suggestion shows one, and an expect.yaml of what replaying it\n"
-	"gives now.  Secrets are never read; tokens, passwords, keys,\n"
-	"certificates and credential-looking values are replaced by stable\n"
-	"placeholders (REDACTED-1, ...) and listed, without their values, in\n"
-	"DIR/redactions.txt.  DIR must not exist: it is written beside, then\n"
-	"renamed into place, so a failure leaves nothing behind.\n"
-	"\n"
-	"Options:\n"
-	"  -o, --output DIR         the scenario directory to create\n"
-	"      --redact REGEX       also redact what REGEX matches (its first group if\n"
-	"                           it has one); repeatable\n"
-	"      --katib-namespace NS where Katib runs (default kubeflow)\n"
-	"      --kubeconfig FILE    the kubeconfig to use\n"
-	"      --context NAME       ... its context, --cluster NAME, --user NAME\n"
-	"  -n, --namespace NS       the Experiment's namespace\n"
-	"      --request-timeout T  for each request (30s, 1m, 500ms)\n"
-	"  -v, --v N                trace requests on stderr (6; 8 adds more)\n"
-	"  -h, --help               show this help\n"
-	"\n"
-	"Exit status: 0 recorded, 2 usage error or DIR exists, 3 the cluster\n"
-	"could not be read or DIR not written.\n"
-	"\n"
-	"Examples:\n"
-	"  kubectl katib repro record experiment mnist -n team-a -o mnist-stuck\n"
-	"  kubectl katib repro replay mnist-stuck\n";
-
 enum {
 	OPT_WEBHOOK = 256, OPT_CA, OPT_INSECURE, OPT_TIMEOUT, OPT_REDACT,
 	OPT_KATIB_NS,
 };
 
-static const struct cmd_option replay_options[] = {
-	OPT_VALUE("webhook", 0, OPT_WEBHOOK, COMPLETE_NOTHING),
-	OPT_VALUE("webhook-ca", 0, OPT_CA, COMPLETE_FILE),
-	OPT_FLAG("insecure-skip-tls-verify", 0, OPT_INSECURE),
-	OPT_VALUE("request-timeout", 0, OPT_TIMEOUT, COMPLETE_NOTHING),
-	OPT_FLAG("quiet", 'q', 'q'),
-	OPT_FLAG("help", 'h', 'h'),
-	OPT_END,
-};
+#define REDACT_OPTION                                                         \
+	OPT_VALUE("redact", 0, OPT_REDACT, COMPLETE_NOTHING, "REGEX",        \
+		  "also redact what REGEX matches (its first group if\n"      \
+		  "it has one); repeatable")
 
-static const struct cmd_option bundle_options[] = {
-	OPT_VALUE("output", 'o', 'o', COMPLETE_FILE),
-	OPT_VALUE("redact", 0, OPT_REDACT, COMPLETE_NOTHING),
-	OPT_FLAG("help", 'h', 'h'),
+static const struct cmd_option replay_options[] = {
+	OPT_VALUE("webhook", 0, OPT_WEBHOOK, COMPLETE_NOTHING, "URL",
+		  "also POST each AdmissionReview request to this\n"
+		  "validating webhook (e.g. a port-forwarded\n"
+		  "Katib's /validate-experiment) and compare its\n"
+		  "verdict with the recorded one"),
+	OPT_VALUE("webhook-ca", 0, OPT_CA, COMPLETE_FILE, "FILE",
+		  "the CA that signed the webhook's certificate"),
+	OPT_FLAG("insecure-skip-tls-verify", 0, OPT_INSECURE,
+		 "do not verify the webhook's certificate"),
+	OPT_VALUE("request-timeout", 0, OPT_TIMEOUT, COMPLETE_NOTHING, "T",
+		  "for each webhook request (default 10s)"),
+	OPT_FLAG("quiet", 'q', 'q', "print only failed checks and the summary"),
+	OPT_FLAG("help", 'h', 'h', "show this help"),
 	OPT_END,
 };
 
 static const struct cmd_option record_options[] = {
-	OPT_VALUE("output", 'o', 'o', COMPLETE_DIR),
-	OPT_VALUE("redact", 0, OPT_REDACT, COMPLETE_NOTHING),
-	OPT_VALUE("katib-namespace", 0, OPT_KATIB_NS, COMPLETE_NOTHING),
-	OPT_FLAG("help", 'h', 'h'),
+	OPT_VALUE("output", 'o', 'o', COMPLETE_DIR, "DIR",
+		  "the scenario directory to create"),
+	REDACT_OPTION,
+	OPT_VALUE("katib-namespace", 0, OPT_KATIB_NS, COMPLETE_NOTHING, "NS",
+		  "where Katib runs (default kubeflow)"),
+	OPT_FLAG("help", 'h', 'h', "show this help"),
 	CLUSTER_OPTIONS,
 	OPT_END,
 };
 
-/* Every subcommand's options, for completion. */
+static const struct cmd_option bundle_options[] = {
+	OPT_VALUE("output", 'o', 'o', COMPLETE_FILE, "FILE",
+		  "the archive to create"),
+	REDACT_OPTION,
+	OPT_FLAG("help", 'h', 'h', "show this help"),
+	OPT_END,
+};
+
+/*
+ * Before a subcommand: only --help.  After one, completion takes that
+ * subcommand's table from its help page (repro_help.subcommands).
+ */
 const struct cmd_option repro_options[] = {
-	OPT_VALUE("webhook", 0, OPT_WEBHOOK, COMPLETE_NOTHING),
-	OPT_VALUE("webhook-ca", 0, OPT_CA, COMPLETE_FILE),
-	OPT_FLAG("insecure-skip-tls-verify", 0, OPT_INSECURE),
-	OPT_FLAG("quiet", 'q', 'q'),
-	OPT_VALUE("output", 'o', 'o', COMPLETE_DIR),
-	OPT_VALUE("redact", 0, OPT_REDACT, COMPLETE_NOTHING),
-	OPT_VALUE("katib-namespace", 0, OPT_KATIB_NS, COMPLETE_NOTHING),
-	OPT_FLAG("help", 'h', 'h'),
-	CLUSTER_OPTIONS,
+	OPT_FLAG("help", 'h', 'h', "show this help"),
 	OPT_END,
 };
 
@@ -147,38 +88,121 @@ int repro_complete(const char *word)
 	return COMPLETE_DIRECTIVE_NO_FILES;
 }
 
-static const char replay_usage[] =
-	"Usage: kubectl katib repro replay [options] [DIR...]\n"
-	"\n"
-	"Replay recorded scenarios (default: fixtures/): each scenario's\n"
-	"Experiment through validate, its AdmissionReview request through our\n"
-	"admission rules, its suggestion-service request through the emulated\n"
-	"service, and its recorded cluster through explain; compare each with\n"
-	"expect.yaml and the answers Katib recorded.  A DIR is a scenario (it\n"
-	"holds expect.yaml) or a directory of scenarios.  Prints a line per\n"
-	"check and then \"N passed, N failed\".\n"
-	"\n"
-	"Options:\n"
-	"      --webhook URL        also POST each AdmissionReview request to this\n"
-	"                           validating webhook (e.g. a port-forwarded\n"
-	"                           Katib's /validate-experiment) and compare its\n"
-	"                           verdict with the recorded one\n"
-	"      --webhook-ca FILE    the CA that signed the webhook's certificate\n"
-	"      --insecure-skip-tls-verify\n"
-	"                           do not verify the webhook's certificate\n"
-	"      --request-timeout T  for each webhook request (default 10s)\n"
-	"  -q, --quiet              print only failed checks and the summary\n"
-	"  -h, --help               show this help\n"
-	"\n"
-	"Exit status: 0 every check passed, 1 a check failed, 2 a scenario\n"
-	"could not be read or a usage error.\n"
-	"\n"
-	"Examples:\n"
-	"  kubectl katib repro replay\n"
-	"  kubectl katib repro replay fixtures/primary-container-not-found\n"
-	"  kubectl -n kubeflow port-forward svc/katib-controller 8443:443 &\n"
-	"  kubectl katib repro replay --webhook https://localhost:8443/validate-experiment \\\n"
-	"      --insecure-skip-tls-verify\n";
+static const struct help_section replay_sections[] = {
+	{ HELP_TEXT, NULL,
+	  "Replay recorded scenarios (default: fixtures/): each scenario's\n"
+	  "Experiment through validate, its AdmissionReview request through our\n"
+	  "admission rules, its suggestion-service request through the emulated\n"
+	  "service, and its recorded cluster through explain; compare each with\n"
+	  "expect.yaml and the answers Katib recorded.  A DIR is a scenario (it\n"
+	  "holds expect.yaml) or a directory of scenarios.  Prints a line per\n"
+	  "check and then \"N passed, N failed\".", NULL },
+	{ HELP_OPTIONS, "Options:", NULL, NULL },
+	{ HELP_EXIT, NULL,
+	  "Exit status: 0 every check passed, 1 a check failed, 2 a scenario\n"
+	  "could not be read or a usage error.", NULL },
+	{ HELP_EXAMPLES, "Examples:",
+	  "kubectl katib repro replay\n"
+	  "kubectl katib repro replay fixtures/primary-container-not-found\n"
+	  "kubectl -n kubeflow port-forward svc/katib-controller 8443:443 &\n"
+	  "kubectl katib repro replay --webhook https://localhost:8443/validate-experiment \\\n"
+	  "    --insecure-skip-tls-verify", NULL },
+	{ HELP_END, NULL, NULL, NULL },
+};
+
+static const struct cmd_help replay_help = {
+	.name = "repro replay",
+	.synopsis = "repro replay [options] [DIR...]",
+	.options = replay_options,
+	.column = 27,
+	.sections = replay_sections,
+};
+
+static const struct help_section record_sections[] = {
+	{ HELP_TEXT, NULL,
+	  "Record a failing Experiment from the cluster as a scenario directory in\n"
+	  "the fixture format (fixtures/README): what explain reads (the Experiment,\n"
+	  "its Suggestion and suggestion Deployment, Trials, jobs, pods, their\n"
+	  "events and the tails of failed containers' logs), the katib-config, the\n"
+	  "Experiment as submitted, an AdmissionReview request for it with the\n"
+	  "cluster's own verdict (from a server-side dry-run create under the same\n"
+	  "name: nothing is created), the suggestion service's validation exchange\n"
+	  "when the Suggestion shows one, and an expect.yaml of what replaying it\n"
+	  "gives now.  Secrets are never read; tokens, passwords, keys,\n"
+	  "certificates and credential-looking values are replaced by stable\n"
+	  "placeholders (REDACTED-1, ...) and listed, without their values, in\n"
+	  "DIR/redactions.txt.  DIR must not exist: it is written beside, then\n"
+	  "renamed into place, so a failure leaves nothing behind.", NULL },
+	{ HELP_OPTIONS, "Options:", NULL, NULL },
+	{ HELP_EXIT, NULL,
+	  "Exit status: 0 recorded, 2 usage error or DIR exists, 3 the cluster\n"
+	  "could not be read or DIR not written.", NULL },
+	{ HELP_EXAMPLES, "Examples:",
+	  "kubectl katib repro record experiment mnist -n team-a -o mnist-stuck\n"
+	  "kubectl katib repro replay mnist-stuck", NULL },
+	{ HELP_END, NULL, NULL, NULL },
+};
+
+static const struct cmd_help record_help = {
+	.name = "repro record",
+	.synopsis = "repro record experiment NAME [-n NS] -o DIR [options]",
+	.options = record_options,
+	.column = 27,
+	.sections = record_sections,
+};
+
+static const struct help_section bundle_sections[] = {
+	{ HELP_TEXT, NULL,
+	  "Pack the scenario in DIR (from 'repro record', perhaps edited since)\n"
+	  "into a .tar.gz to attach to a GitHub issue: every file, redacted once\n"
+	  "more (a Secret is left out; credential-looking values become\n"
+	  "placeholders, the same value the same placeholder), under a folder named\n"
+	  "after DIR, with ISSUE.md: what happened, the versions, the diagnosis, the\n"
+	  "replay results and the commands that replay it.  What this pass redacted\n"
+	  "is added to redactions.txt.  FILE must not exist; it appears, mode 0600,\n"
+	  "only when complete.", NULL },
+	{ HELP_OPTIONS, "Options:", NULL, NULL },
+	{ HELP_EXIT, NULL,
+	  "Exit status: 0 written, 2 usage error, not a scenario, or FILE exists,\n"
+	  "3 could not be written.", NULL },
+	{ HELP_EXAMPLES, "Examples:",
+	  "kubectl katib repro bundle mnist-stuck -o mnist-stuck.tar.gz\n"
+	  "tar -xzOf mnist-stuck.tar.gz mnist-stuck/ISSUE.md", NULL },
+	{ HELP_END, NULL, NULL, NULL },
+};
+
+static const struct cmd_help bundle_help = {
+	.name = "repro bundle",
+	.synopsis = "repro bundle DIR -o FILE.tar.gz [options]",
+	.options = bundle_options,
+	.column = 27,
+	.sections = bundle_sections,
+};
+
+static const struct help_section repro_sections[] = {
+	{ HELP_TEXT, NULL,
+	  "Turn a failing Katib scenario into a self-contained, redacted recording\n"
+	  "that replays offline, becomes a regression test and attaches to an\n"
+	  "issue.  See 'kubectl katib repro COMMAND --help'.", NULL },
+	{ HELP_END, NULL, NULL, NULL },
+};
+
+/* A subcommand's page is listed here for the man page. */
+static const struct cmd_help *const repro_subcommands[] = {
+	&replay_help,
+	&record_help,
+	&bundle_help,
+	NULL,
+};
+
+const struct cmd_help repro_help = {
+	.name = "repro",
+	.synopsis = "repro replay [options] [DIR...]\n"
+		    "repro record experiment NAME [-n NS] -o DIR [options]\n"
+		    "repro bundle DIR -o FILE.tar.gz [options]",
+	.sections = repro_sections,
+	.subcommands = repro_subcommands,
+};
 
 struct replay_run {
 	struct scenario_opts opts;
@@ -318,7 +342,7 @@ static int repro_replay(int argc, char **argv)
 			run.quiet = 1;
 			break;
 		case 'h':
-			fputs(replay_usage, stdout);
+			help_print(stdout, &replay_help);
 			return STATUS_OK;
 		default:
 			return options_usage_error("repro replay", replay_options, c,
@@ -398,7 +422,7 @@ static int repro_record(int argc, char **argv)
 			o.katib_ns = optarg;
 			break;
 		case 'h':
-			fputs(record_usage, stdout);
+			help_print(stdout, &record_help);
 			goto out;
 		default:
 			status = options_usage_error("repro record", record_options, c,
@@ -475,7 +499,7 @@ static int repro_bundle(int argc, char **argv)
 			add_pattern(&patterns, optarg);
 			break;
 		case 'h':
-			fputs(bundle_usage, stdout);
+			help_print(stdout, &bundle_help);
 			goto out;
 		default:
 			status = options_usage_error("repro bundle", bundle_options, c,
@@ -517,7 +541,7 @@ out:
 int cmd_repro(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fputs(usage_text, argc < 2 ? stderr : stdout);
+		help_print(argc < 2 ? stderr : stdout, &repro_help);
 		return argc < 2 ? STATUS_USAGE : STATUS_OK;
 	}
 	if (!strcmp(argv[1], "replay"))

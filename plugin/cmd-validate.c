@@ -28,79 +28,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char usage_text[] =
-	"Usage: kubectl katib validate [options] [-f] FILE|DIR|- ...\n"
-	"   or: kubectl katib validate [options] --admission-review FILE|-\n"
-	"   or: kubectl katib validate [options] --suggestion-request FILE|-\n"
-	"\n"
-	"Check Katib Experiments offline, before you submit them: everything\n"
-	"Katib's admission webhook rejects, at the line and field where it is.\n"
-	"Directories are searched recursively for *.yaml, *.yml and *.json;\n"
-	"'-' reads standard input.  Documents that are not Experiments are\n"
-	"skipped.\n"
-	"\n"
-	"With --admission-review, judge an admission.k8s.io/v1 AdmissionReview\n"
-	"request as Katib's validating webhook receives it, and print the\n"
-	"AdmissionReview response these rules give (exit 1 when it denies).\n"
-	"With --suggestion-request, predict the reply of the suggestion or\n"
-	"early-stopping service to a ValidateAlgorithmSettingsRequest or\n"
-	"ValidateEarlyStoppingSettingsRequest in protobuf JSON (exit 1 unless OK).\n"
-	"\n"
-	"Options:\n"
-	"  -f, --filename FILE      a file, directory or '-' to validate (repeatable)\n"
-	"      --admission-review FILE\n"
-	"                           answer an AdmissionReview request ('-': stdin)\n"
-	"      --suggestion-request FILE\n"
-	"                           predict a suggestion service's validation reply\n"
-	"  -o, --output FORMAT      text (default), json, sarif (code scanning),\n"
-	"                           github (Actions annotations) or junit\n"
-	"      --rule ID=SEVERITY   set a rule's severity: error, warning, info or off\n"
-	"      --disable ID         turn a rule off (same as --rule ID=off)\n"
-	"      --katib-config FILE  the katib-config of the target cluster (a KatibConfig\n"
-	"                           or the katib-config ConfigMap) instead of a default\n"
-	"                           install's\n"
-	"      --katib-version V    behave like Katib release V (v0.15 to v0.19; default\n"
-	"                           v0.19)\n"
-	"      --cluster-facts      read the katib-config and each Experiment's\n"
-	"                           namespace from the cluster (with the options below)\n"
-	"      --kubeconfig FILE    with --cluster-facts: the kubeconfig to use\n"
-	"      --context NAME       ... its context, --cluster NAME, --user NAME\n"
-	"  -n, --namespace NS       ... the namespace of Experiments that name none\n"
-	"      --request-timeout T  ... for each request (30s, 1m, 500ms)\n"
-	"  -v, --v N                trace requests on stderr (6; 8 adds more), as kubectl;\n"
-	"                           credentials are never shown\n"
-	"      --katib-namespace NS where Katib runs (default kubeflow)\n"
-	"      --strict             report warnings as errors (they then fail the run)\n"
-	"      --config FILE        read settings from FILE instead of the first\n"
-	"                           .katib-lint.yaml found from here upwards\n"
-	"      --no-config          read no settings file\n"
-	"      --istio              trial pods run where Istio injects sidecars: a\n"
-	"                           missing opt-out is an error, not a warning\n"
-	"      --list-rules         list every rule with its severity and summary\n"
-	"      --no-excerpt         do not quote the source line under a finding\n"
-	"      --color WHEN         auto (default), always or never\n"
-	"  -q, --quiet              do not print the summary line\n"
-	"\n"
-	"Limits (hostile or broken input is refused, not expanded):\n"
-	"      --max-file-bytes N   bytes in one input stream (default 256 MiB)\n"
-	"      --max-doc-bytes N    bytes in one document (default 16 MiB)\n"
-	"      --max-depth N        nesting of maps and lists (default 200)\n"
-	"      --max-nodes N        values in one document (default 500000)\n"
-	"      --max-alias-nodes N  values copied through YAML aliases (default 50000)\n"
-	"      --max-scalar-bytes N bytes in one value (default 4 MiB)\n"
-	"      --max-docs N         documents in one stream (default 1000000)\n"
-	"  -h, --help               show this help\n"
-	"\n"
-	"Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable\n"
-	"input, 3 could not run.\n"
-	"\n"
-	"Examples:\n"
-	"  kubectl katib validate experiment.yaml\n"
-	"  kubectl katib validate -o json manifests/\n"
-	"  helm template . | kubectl katib validate -\n"
-	"  kubectl katib validate --admission-review review.json\n"
-	"  kubectl katib validate --suggestion-request request.json -o json\n";
-
 struct validate_run {
 	struct output out;
 	struct katib_config config;
@@ -507,34 +434,145 @@ static int complete_katib_version(const char *word)
 }
 
 const struct cmd_option validate_options[] = {
-	OPT_VALUE("filename", 'f', 'f', COMPLETE_MANIFEST),
-	OPT_WORDS("output", 'o', 'o', output_format_names),
-	OPT_FN("rule", 0, OPT_RULE, complete_rule_severity),
-	OPT_FN("disable", 0, OPT_DISABLE, complete_disable),
-	OPT_FLAG("list-rules", 0, OPT_LIST),
-	OPT_FLAG("no-excerpt", 0, OPT_NO_EXCERPT),
-	OPT_WORDS("color", 0, OPT_COLOR, colors),
-	OPT_FLAG("quiet", 'q', 'q'),
-	OPT_VALUE("max-file-bytes", 0, OPT_MAX_FILE, COMPLETE_NOTHING),
-	OPT_VALUE("max-doc-bytes", 0, OPT_MAX_DOC, COMPLETE_NOTHING),
-	OPT_VALUE("max-depth", 0, OPT_MAX_DEPTH, COMPLETE_NOTHING),
-	OPT_VALUE("max-nodes", 0, OPT_MAX_NODES, COMPLETE_NOTHING),
-	OPT_VALUE("max-alias-nodes", 0, OPT_MAX_ALIAS, COMPLETE_NOTHING),
-	OPT_VALUE("max-scalar-bytes", 0, OPT_MAX_SCALAR, COMPLETE_NOTHING),
-	OPT_VALUE("max-docs", 0, OPT_MAX_DOCS, COMPLETE_NOTHING),
-	OPT_FLAG("strict", 0, OPT_STRICT),
-	OPT_FLAG("istio", 0, OPT_ISTIO),
-	OPT_VALUE("katib-config", 0, OPT_KATIB_CONFIG, COMPLETE_MANIFEST),
-	OPT_FN("katib-version", 0, OPT_KATIB_VERSION, complete_katib_version),
-	OPT_VALUE("config", 0, OPT_CONFIG, COMPLETE_MANIFEST),
-	OPT_FLAG("no-config", 0, OPT_NO_CONFIG),
-	OPT_FLAG("cluster-facts", 0, OPT_CLUSTER_FACTS),
-	OPT_VALUE("katib-namespace", 0, OPT_KATIB_NS, COMPLETE_NOTHING),
-	OPT_VALUE("admission-review", 0, OPT_ADMISSION, COMPLETE_MANIFEST),
-	OPT_VALUE("suggestion-request", 0, OPT_SUGGESTION, COMPLETE_MANIFEST),
-	OPT_FLAG("help", 'h', 'h'),
+	OPT_VALUE("filename", 'f', 'f', COMPLETE_MANIFEST, "FILE",
+		  "a file, directory or '-' to validate (repeatable)"),
+	OPT_WORDS("output", 'o', 'o', output_format_names, "FORMAT",
+		  "text (default), json, sarif (code scanning),\n"
+		  "github (Actions annotations) or junit"),
+	OPT_FN("rule", 0, OPT_RULE, complete_rule_severity, "ID=SEVERITY",
+	       "set a rule's severity: error, warning, info or off"),
+	OPT_FN("disable", 0, OPT_DISABLE, complete_disable, "ID",
+	       "turn a rule off (same as --rule ID=off)"),
+	OPT_FLAG("list-rules", 0, OPT_LIST,
+		 "list every rule with its severity and summary"),
+	OPT_FLAG("no-excerpt", 0, OPT_NO_EXCERPT,
+		 "do not quote the source line under a finding"),
+	OPT_WORDS("color", 0, OPT_COLOR, colors, "WHEN",
+		  "auto (default), always or never"),
+	OPT_FLAG("quiet", 'q', 'q', "do not print the summary line"),
+	OPT_VALUE("max-file-bytes", 0, OPT_MAX_FILE, COMPLETE_NOTHING, "N",
+		  "bytes in one input stream (default 256 MiB)"),
+	OPT_VALUE("max-doc-bytes", 0, OPT_MAX_DOC, COMPLETE_NOTHING, "N",
+		  "bytes in one document (default 16 MiB)"),
+	OPT_VALUE("max-depth", 0, OPT_MAX_DEPTH, COMPLETE_NOTHING, "N",
+		  "nesting of maps and lists (default 200)"),
+	OPT_VALUE("max-nodes", 0, OPT_MAX_NODES, COMPLETE_NOTHING, "N",
+		  "values in one document (default 500000)"),
+	OPT_VALUE("max-alias-nodes", 0, OPT_MAX_ALIAS, COMPLETE_NOTHING, "N",
+		  "values copied through YAML aliases (default 50000)"),
+	OPT_VALUE("max-scalar-bytes", 0, OPT_MAX_SCALAR, COMPLETE_NOTHING, "N",
+		  "bytes in one value (default 4 MiB)"),
+	OPT_VALUE("max-docs", 0, OPT_MAX_DOCS, COMPLETE_NOTHING, "N",
+		  "documents in one stream (default 1000000)"),
+	OPT_FLAG("strict", 0, OPT_STRICT,
+		 "report warnings as errors (they then fail the run)"),
+	OPT_FLAG("istio", 0, OPT_ISTIO,
+		 "trial pods run where Istio injects sidecars: a\n"
+		 "missing opt-out is an error, not a warning"),
+	OPT_VALUE("katib-config", 0, OPT_KATIB_CONFIG, COMPLETE_MANIFEST, "FILE",
+		  "the katib-config of the target cluster (a KatibConfig\n"
+		  "or the katib-config ConfigMap) instead of a default\n"
+		  "install's"),
+	OPT_FN("katib-version", 0, OPT_KATIB_VERSION, complete_katib_version, "V",
+	       "behave like Katib release V (v0.15 to v0.19; default\n"
+	       "v0.19)"),
+	OPT_VALUE("config", 0, OPT_CONFIG, COMPLETE_MANIFEST, "FILE",
+		  "read settings from FILE instead of the first\n"
+		  ".katib-lint.yaml found from here upwards"),
+	OPT_FLAG("no-config", 0, OPT_NO_CONFIG, "read no settings file"),
+	OPT_FLAG("cluster-facts", 0, OPT_CLUSTER_FACTS,
+		 "read the katib-config and each Experiment's\n"
+		 "namespace from the cluster (with the options below)"),
+	OPT_VALUE("katib-namespace", 0, OPT_KATIB_NS, COMPLETE_NOTHING, "NS",
+		  "where Katib runs (default kubeflow)"),
+	OPT_VALUE("admission-review", 0, OPT_ADMISSION, COMPLETE_MANIFEST, "FILE",
+		  "answer an AdmissionReview request ('-': stdin)"),
+	OPT_VALUE("suggestion-request", 0, OPT_SUGGESTION, COMPLETE_MANIFEST, "FILE",
+		  "predict a suggestion service's validation reply"),
+	OPT_FLAG("help", 'h', 'h', "show this help"),
 	CLUSTER_OPTIONS,
 	OPT_END,
+};
+
+static const struct help_item validate_main_items[] = {
+	HELP_ITEM("filename"),
+	HELP_ITEM("admission-review"),
+	HELP_ITEM("suggestion-request"),
+	HELP_ITEM("output"),
+	HELP_ITEM("rule"),
+	HELP_ITEM("disable"),
+	HELP_ITEM("katib-config"),
+	HELP_ITEM("katib-version"),
+	HELP_ITEM("cluster-facts"),
+	/* The cluster options only serve --cluster-facts here. */
+	{ "kubeconfig", NULL, "with --cluster-facts: the kubeconfig to use" },
+	{ "context cluster user", "--context NAME",
+	  "... its context, --cluster NAME, --user NAME" },
+	{ "namespace", NULL, "... the namespace of Experiments that name none" },
+	{ "request-timeout", NULL, "... for each request (30s, 1m, 500ms)" },
+	HELP_ITEM("v"),
+	HELP_ITEM("katib-namespace"),
+	HELP_ITEM("strict"),
+	HELP_ITEM("config"),
+	HELP_ITEM("no-config"),
+	HELP_ITEM("istio"),
+	HELP_ITEM("list-rules"),
+	HELP_ITEM("no-excerpt"),
+	HELP_ITEM("color"),
+	HELP_ITEM("quiet"),
+	HELP_ITEM_END,
+};
+
+static const struct help_item validate_limit_items[] = {
+	HELP_ITEM("max-file-bytes"),
+	HELP_ITEM("max-doc-bytes"),
+	HELP_ITEM("max-depth"),
+	HELP_ITEM("max-nodes"),
+	HELP_ITEM("max-alias-nodes"),
+	HELP_ITEM("max-scalar-bytes"),
+	HELP_ITEM("max-docs"),
+	HELP_ITEM("help"),
+	HELP_ITEM_END,
+};
+
+static const struct help_section validate_sections[] = {
+	{ HELP_TEXT, NULL,
+	  "Check Katib Experiments offline, before you submit them: everything\n"
+	  "Katib's admission webhook rejects, at the line and field where it is.\n"
+	  "Directories are searched recursively for *.yaml, *.yml and *.json;\n"
+	  "'-' reads standard input.  Documents that are not Experiments are\n"
+	  "skipped.", NULL },
+	{ HELP_TEXT, NULL,
+	  "With --admission-review, judge an admission.k8s.io/v1 AdmissionReview\n"
+	  "request as Katib's validating webhook receives it, and print the\n"
+	  "AdmissionReview response these rules give (exit 1 when it denies).\n"
+	  "With --suggestion-request, predict the reply of the suggestion or\n"
+	  "early-stopping service to a ValidateAlgorithmSettingsRequest or\n"
+	  "ValidateEarlyStoppingSettingsRequest in protobuf JSON (exit 1 unless OK).",
+	  NULL },
+	{ HELP_OPTIONS, "Options:", NULL, validate_main_items },
+	{ HELP_OPTIONS, "Limits (hostile or broken input is refused, not expanded):",
+	  NULL, validate_limit_items },
+	{ HELP_EXIT, NULL,
+	  "Exit status: 0 no errors, 1 errors found, 2 usage error or unreadable\n"
+	  "input, 3 could not run.", NULL },
+	{ HELP_EXAMPLES, "Examples:",
+	  "kubectl katib validate experiment.yaml\n"
+	  "kubectl katib validate -o json manifests/\n"
+	  "helm template . | kubectl katib validate -\n"
+	  "kubectl katib validate --admission-review review.json\n"
+	  "kubectl katib validate --suggestion-request request.json -o json", NULL },
+	{ HELP_END, NULL, NULL, NULL },
+};
+
+const struct cmd_help validate_help = {
+	.name = "validate",
+	.synopsis = "validate [options] [-f] FILE|DIR|- ...\n"
+		    "validate [options] --admission-review FILE|-\n"
+		    "validate [options] --suggestion-request FILE|-",
+	.options = validate_options,
+	.column = 27,
+	.sections = validate_sections,
 };
 
 int cmd_validate(int argc, char **argv)
@@ -677,7 +715,7 @@ int cmd_validate(int argc, char **argv)
 				run.limits.max_docs = (unsigned)n;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			help_print(stdout, &validate_help);
 			goto out;
 		default:
 			status = options_usage_error("validate", validate_options,

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include "help.h"
 #include "options.h"
 
 enum exit_status {
@@ -24,6 +25,7 @@ struct cmd {
 	const struct cmd_option *options;
 	enum complete_as args;
 	int (*args_fn)(const char *word);	/* for COMPLETE_FN */
+	const struct cmd_help *help;	/* its --help page, and the man page's */
 };
 
 int cmd_validate(int argc, char **argv);
@@ -33,6 +35,8 @@ int cmd_repro(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
 extern const struct cmd_option validate_options[], create_options[],
 	explain_options[], completion_options[], repro_options[];
+extern const struct cmd_help validate_help, create_help, explain_help,
+	completion_help, repro_help;
 /* repro's arguments: its subcommands. */
 int repro_complete(const char *word);
 /* explain's arguments: rule ids and field paths. */

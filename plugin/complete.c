@@ -77,9 +77,9 @@ static const struct cmd_option *short_option(const struct cmd_option *opts,
 static int complete(const struct cmd *cmds, size_t nr, int argc, char **argv)
 {
 	const struct cmd *cmd = NULL;
-	const struct cmd_option *pending = NULL, *o;
+	const struct cmd_option *pending = NULL, *o, *opts;
 	const char *cur = argc ? argv[argc - 1] : "";
-	int i, after_dashdash = 0;
+	int i, first, after_dashdash = 0;
 	size_t k;
 
 	complete_cur = cur;
@@ -100,8 +100,24 @@ static int complete(const struct cmd *cmds, size_t nr, int argc, char **argv)
 	}
 	if (!cmd)
 		return COMPLETE_DIRECTIVE_NO_FILES;
+	opts = cmd->options;
+	first = 1;
+	/* "repro record ...": the subcommand's own options, and files after. */
+	if (cmd->help && cmd->help->subcommands && argc > 2) {
+		const struct cmd_help *const *sub;
 
-	for (i = 1; i < argc - 1; i++) {
+		for (sub = cmd->help->subcommands; *sub; sub++) {
+			const char *n = strchr((*sub)->name, ' ');
+
+			if (n && !strcmp(n + 1, argv[1])) {
+				opts = (*sub)->options;
+				first = 2;
+				break;
+			}
+		}
+	}
+
+	for (i = first; i < argc - 1; i++) {
 		const char *w = argv[i];
 
 		if (pending) {
@@ -111,11 +127,11 @@ static int complete(const struct cmd *cmds, size_t nr, int argc, char **argv)
 		} else if (!strcmp(w, "--")) {
 			after_dashdash = 1;
 		} else if (w[0] == '-' && w[1] == '-') {
-			o = options_find(cmd->options, w);
+			o = options_find(opts, w);
 			if (o && o->has_arg == required_argument && !strchr(w, '='))
 				pending = o;
 		} else if (w[0] == '-' && w[1]) {
-			o = short_option(cmd->options, w[1]);
+			o = short_option(opts, w[1]);
 			if (o && o->has_arg == required_argument && !w[2])
 				pending = o;
 		}
@@ -129,7 +145,7 @@ static int complete(const struct cmd *cmds, size_t nr, int argc, char **argv)
 		static char prefix[128];
 		const char *eq = strchr(cur, '=');
 
-		o = options_find(cmd->options, cur);
+		o = options_find(opts, cur);
 		if (!o || o->has_arg == no_argument ||
 		    (size_t)(eq + 1 - cur) >= sizeof(prefix))
 			return COMPLETE_DIRECTIVE_NO_FILES;
@@ -141,10 +157,12 @@ static int complete(const struct cmd *cmds, size_t nr, int argc, char **argv)
 				      eq + 1);
 	}
 	if (cur[0] == '-') {
-		for (o = cmd->options; o->name; o++)
+		for (o = opts; o->name; o++)
 			complete_wordf("--%s", o->name);
 		return COMPLETE_DIRECTIVE_NO_FILES;
 	}
+	if (first == 2)
+		return complete_value(COMPLETE_DIR, NULL, NULL, cur);
 	return complete_value(cmd->args, cmd->args == COMPLETE_WORDS ?
 			      completion_shells : NULL, cmd->args_fn, cur);
 }
@@ -162,20 +180,29 @@ int cmd_complete(const struct cmd *cmds, size_t nr, int argc, char **argv)
 const char *const completion_shells[] = { "bash", "zsh", NULL };
 
 const struct cmd_option completion_options[] = {
-	OPT_FLAG("help", 'h', 'h'),
+	OPT_FLAG("help", 'h', 'h', "show this help"),
 	OPT_END,
 };
 
-static const char completion_usage[] =
-	"Usage: kubectl katib completion bash|zsh\n"
-	"\n"
-	"Print a script that completes kubectl-katib's commands, options and\n"
-	"their values in bash or zsh:\n"
-	"\n"
-	"  source <(kubectl-katib completion bash)\n"
-	"\n"
-	"kubectl 1.26 and later complete 'kubectl katib' by themselves when\n"
-	"kubectl_complete-katib is on the PATH.\n";
+static const struct help_section completion_sections[] = {
+	{ HELP_TEXT, NULL,
+	  "Print a script that completes kubectl-katib's commands, options and\n"
+	  "their values in bash or zsh:", NULL },
+	{ HELP_TEXT, NULL, "  source <(kubectl-katib completion bash)", NULL },
+	{ HELP_TEXT, NULL,
+	  "kubectl 1.26 and later complete 'kubectl katib' by themselves when\n"
+	  "kubectl_complete-katib is on the PATH.", NULL },
+	{ HELP_OPTIONS, "Options:", NULL, NULL },
+	{ HELP_END, NULL, NULL, NULL },
+};
+
+const struct cmd_help completion_help = {
+	.name = "completion",
+	.synopsis = "completion bash|zsh",
+	.options = completion_options,
+	.column = 27,
+	.sections = completion_sections,
+};
 
 /*
  * One script for both shells (zsh runs it through bashcompinit).  It
@@ -228,7 +255,7 @@ static const char completion_script[] =
 int cmd_completion(int argc, char **argv)
 {
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		fputs(completion_usage, stdout);
+		help_print(stdout, &completion_help);
 		return STATUS_OK;
 	}
 	if (argc != 2 || (strcmp(argv[1], "bash") && strcmp(argv[1], "zsh")))

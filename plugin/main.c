@@ -17,41 +17,46 @@
 static const struct cmd commands[] = {
 	{ "validate", cmd_validate,
 	  "check Experiments offline against Katib's rules",
-	  validate_options, COMPLETE_MANIFEST, NULL },
+	  validate_options, COMPLETE_MANIFEST, NULL, &validate_help },
 	{ "create", cmd_create,
 	  "write, validate and submit an Experiment from a few flags",
-	  create_options, COMPLETE_NOTHING, NULL },
+	  create_options, COMPLETE_NOTHING, NULL, &create_help },
 	{ "explain", cmd_explain,
 	  "explain a rule, a field, or why an Experiment is stuck",
-	  explain_options, COMPLETE_FN, explain_complete },
+	  explain_options, COMPLETE_FN, explain_complete, &explain_help },
 	{ "repro", cmd_repro,
 	  "replay recorded failures as tests; record and bundle new ones",
-	  repro_options, COMPLETE_FN, repro_complete },
+	  repro_options, COMPLETE_FN, repro_complete, &repro_help },
 	{ "completion", cmd_completion,
 	  "print a bash or zsh script that completes commands and options",
-	  completion_options, COMPLETE_WORDS, NULL },
+	  completion_options, COMPLETE_WORDS, NULL, &completion_help },
 };
 
-static const char usage_text[] =
-	"Usage: kubectl katib COMMAND [options]\n"
-	"\n"
-	"Catch Kubeflow Katib Experiment mistakes before you submit them.\n"
-	"\n"
-	"Commands:\n";
+/* Dispatched by hand below; the table gives --help and the man page. */
+static const struct cmd_option main_options[] = {
+	OPT_FLAG("help", 'h', 'h', "show this help"),
+	OPT_FLAG("version", 0, 'V', "show the version"),
+	OPT_END,
+};
 
-static void usage(FILE *fp)
-{
-	size_t i;
+static const struct help_section main_sections[] = {
+	{ HELP_TEXT, NULL,
+	  "Catch Kubeflow Katib Experiment mistakes before you submit them.", NULL },
+	{ HELP_COMMANDS, "Commands:", NULL, NULL },
+	{ HELP_OPTIONS, "Options:", NULL, NULL },
+	{ HELP_TEXT, NULL,
+	  "Run 'kubectl katib COMMAND --help' for a command's options.", NULL },
+	{ HELP_END, NULL, NULL, NULL },
+};
 
-	fputs(usage_text, fp);
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fputs("\nOptions:\n"
-	      "  -h, --help     show this help\n"
-	      "      --version  show the version\n"
-	      "\nRun 'kubectl katib COMMAND --help' for a command's options.\n",
-	      fp);
-}
+static const struct cmd_help main_help = {
+	.synopsis = "COMMAND [options]",
+	.options = main_options,
+	.column = 17,
+	.sections = main_sections,
+	.commands = commands,
+	.nr_commands = ARRAY_SIZE(commands),
+};
 
 /* git's run_builtin: a full disk or closed pipe must not look like success. */
 static int finish_stdout(int status)
@@ -73,7 +78,7 @@ int main(int argc, char **argv)
 	const char *name;
 
 	if (argc < 2) {
-		usage(stderr);
+		help_print(stderr, &main_help);
 		return STATUS_USAGE;
 	}
 	name = argv[1];
@@ -86,7 +91,12 @@ int main(int argc, char **argv)
 				if (!strcmp(argv[2], commands[i].name))
 					return finish_stdout(commands[i].fn(2, sub));
 		}
-		usage(stdout);
+		help_print(stdout, &main_help);
+		return finish_stdout(STATUS_OK);
+	}
+	/* Hidden: `make man` writes the man page with it. */
+	if (!strcmp(name, "__man") && argc == 2) {
+		help_man(stdout, &main_help, KATIB_VERSION);
 		return finish_stdout(STATUS_OK);
 	}
 	if (!strcmp(name, "__complete"))

@@ -51,6 +51,15 @@ const struct cmd_option *options_find(const struct cmd_option *opts,
 	return NULL;
 }
 
+const struct cmd_option *options_named(const struct cmd_option *opts,
+				       const char *name)
+{
+	for (; opts->name; opts++)
+		if (!strcmp(opts->name, name))
+			return opts;
+	return NULL;
+}
+
 int options_usage_error(const char *cmd, const struct cmd_option *opts,
 			int c, const char *arg)
 {

@@ -1,7 +1,8 @@
 /*
  * options.h: one table of options per command.  getopt_long's table,
- * shell completion (__complete) and the suggestion for a mistyped option
- * all come from it, so a new option is written once.
+ * shell completion (__complete), the suggestion for a mistyped option,
+ * --help and the man page all come from it, so a new option is written
+ * once.
  */
 #ifndef KATIB_PLUGIN_OPTIONS_H
 #define KATIB_PLUGIN_OPTIONS_H
@@ -31,17 +32,33 @@ struct cmd_option {
 	 * returns the completion directive (COMPLETE_DIRECTIVE_*).
 	 */
 	int (*complete_fn)(const char *word);
+	/*
+	 * The value's name as help shows it ("FILE", "ID=SEVERITY"; NULL for
+	 * a flag); "[=D]" for an optional value is written right after the
+	 * option's name.
+	 */
+	const char *arg;
+	/*
+	 * One paragraph for --help and the man page.  '\n' is where --help
+	 * breaks the line (the man page lets roff fill it); a line that starts
+	 * with spaces stays a line of its own in both.
+	 */
+	const char *help;
 };
 
-#define OPT_FLAG(name, short_name, val) \
-	{ name, short_name, no_argument, val, COMPLETE_NOTHING, NULL, NULL }
-#define OPT_VALUE(name, short_name, val, complete) \
-	{ name, short_name, required_argument, val, complete, NULL, NULL }
-#define OPT_WORDS(name, short_name, val, words) \
-	{ name, short_name, required_argument, val, COMPLETE_WORDS, words, NULL }
-#define OPT_FN(name, short_name, val, fn) \
-	{ name, short_name, required_argument, val, COMPLETE_FN, NULL, fn }
-#define OPT_END { NULL, 0, 0, 0, COMPLETE_NOTHING, NULL, NULL }
+#define OPT_FLAG(name, short_name, val, help) \
+	{ name, short_name, no_argument, val, COMPLETE_NOTHING, NULL, NULL, \
+	  NULL, help }
+#define OPT_VALUE(name, short_name, val, complete, arg, help) \
+	{ name, short_name, required_argument, val, complete, NULL, NULL, \
+	  arg, help }
+#define OPT_WORDS(name, short_name, val, words, arg, help) \
+	{ name, short_name, required_argument, val, COMPLETE_WORDS, words, \
+	  NULL, arg, help }
+#define OPT_FN(name, short_name, val, fn, arg, help) \
+	{ name, short_name, required_argument, val, COMPLETE_FN, NULL, fn, \
+	  arg, help }
+#define OPT_END { NULL, 0, 0, 0, COMPLETE_NOTHING, NULL, NULL, NULL, NULL }
 
 /* Cobra's ShellCompDirective bits, which kubectl's completion reads. */
 enum {
@@ -66,6 +83,9 @@ void options_getopt(const struct cmd_option *opts, struct getopt_tables *t);
 /* The option of opts that arg ("--name", "--name=v" or "-x") names. */
 const struct cmd_option *options_find(const struct cmd_option *opts,
 				      const char *arg);
+/* The option of opts whose long name is name, or NULL. */
+const struct cmd_option *options_named(const struct cmd_option *opts,
+				       const char *name);
 
 /*
  * After getopt_long returned c ('?' or ':') for arg (argv[optind - 1]):

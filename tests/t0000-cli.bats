@@ -80,6 +80,16 @@ load lib/common
 	assert_golden "$TESTS_DIR/golden/validate-help.txt"
 }
 
+@test "every command's --help matches its golden file" {
+	local page args
+	for page in kubectl-katib create explain repro repro-replay repro-record repro-bundle completion; do
+		args=${page//-/ }
+		[ "$page" = kubectl-katib ] && args=
+		run --separate-stderr -0 katib $args --help
+		assert_golden "$TESTS_DIR/golden/help/$page.txt" || { echo "in $page"; return 1; }
+	done
+}
+
 @test "kubectl finds the plugin on PATH and runs it as 'kubectl katib'" {
 	command -v kubectl >/dev/null || skip "kubectl is not installed"
 	mkdir -p "$BATS_TEST_TMPDIR/bin"

@@ -42,14 +42,17 @@ unpack() {
 		"$REPO_DIR/examples/good-experiment.yaml"
 }
 
-@test "the archive holds the binary, the licenses and the completion helper, owned by root" {
+@test "the archive holds the binary, its man page, the licenses and the completion helper, owned by root" {
 	run -0 tar -tvzf "$ARCHIVE"
 	assert_line --index 0 --regexp '^-rw-r--r-- 0/0 .* LICENSE$'
 	assert_line --index 1 --regexp '^-rw-r--r-- 0/0 .* THIRD-PARTY-NOTICES$'
 	assert_line --index 2 --regexp '^-rwxr-xr-x 0/0 .* kubectl-katib$'
-	assert_line --index 3 --regexp '^-rwxr-xr-x 0/0 .* kubectl_complete-katib$'
-	[ "${#lines[@]}" -eq 4 ]
+	assert_line --index 3 --regexp '^-rw-r--r-- 0/0 .* kubectl-katib\.1$'
+	assert_line --index 4 --regexp '^-rwxr-xr-x 0/0 .* kubectl_complete-katib$'
+	[ "${#lines[@]}" -eq 5 ]
 	unpack
+	# The release binary's own page.
+	cmp "$BATS_TEST_TMPDIR/x/kubectl-katib.1" <("$BATS_TEST_TMPDIR/x/kubectl-katib" __man)
 	cmp "$BATS_TEST_TMPDIR/x/LICENSE" "$REPO_DIR/LICENSE"
 	grep -q 'Apache License' "$BATS_TEST_TMPDIR/x/LICENSE"
 	grep -q '==== libyaml' "$BATS_TEST_TMPDIR/x/THIRD-PARTY-NOTICES"
@@ -61,9 +64,9 @@ unpack() {
 	local bin="$BATS_TEST_TMPDIR/x/kubectl-katib"
 	unpack
 	cd "$REPO_DIR"
-	VERSION=1.2.3 SOURCE_DATE_EPOCH=1700000000 run -0 scripts/dist "$bin" "$BATS_TEST_TMPDIR/a"
+	VERSION=1.2.3 SOURCE_DATE_EPOCH=1700000000 run -0 scripts/dist "$bin" "$BATS_TEST_TMPDIR/x/kubectl-katib.1" "$BATS_TEST_TMPDIR/a"
 	sleep 1	# a second apart: no time stamp may differ
-	VERSION=1.2.3 SOURCE_DATE_EPOCH=1700000000 run -0 scripts/dist "$bin" "$BATS_TEST_TMPDIR/b"
+	VERSION=1.2.3 SOURCE_DATE_EPOCH=1700000000 run -0 scripts/dist "$bin" "$BATS_TEST_TMPDIR/x/kubectl-katib.1" "$BATS_TEST_TMPDIR/b"
 	cmp "$BATS_TEST_TMPDIR/a/kubectl-katib_v1.2.3_linux_amd64.tar.gz" \
 		"$BATS_TEST_TMPDIR/b/kubectl-katib_v1.2.3_linux_amd64.tar.gz"
 	run -0 tar -tvzf "$BATS_TEST_TMPDIR/a/kubectl-katib_v1.2.3_linux_amd64.tar.gz"
@@ -78,9 +81,9 @@ unpack() {
 	local bin="$BATS_TEST_TMPDIR/x/kubectl-katib"
 	unpack
 	cd "$REPO_DIR"
-	VERSION=v0.4.0-3-gabc1234-dirty run -0 scripts/dist "$bin" "$BATS_TEST_TMPDIR/a"
+	VERSION=v0.4.0-3-gabc1234-dirty run -0 scripts/dist "$bin" "$BATS_TEST_TMPDIR/x/kubectl-katib.1" "$BATS_TEST_TMPDIR/a"
 	grep -qx '  version: v0.4.0-3-gabc1234-dirty' "$BATS_TEST_TMPDIR/a/krew-manifest.yaml"
-	VERSION=0abc123 run -0 scripts/dist "$bin" "$BATS_TEST_TMPDIR/b"
+	VERSION=0abc123 run -0 scripts/dist "$bin" "$BATS_TEST_TMPDIR/x/kubectl-katib.1" "$BATS_TEST_TMPDIR/b"
 	grep -qx '  version: v0.0.0-g0abc123' "$BATS_TEST_TMPDIR/b/krew-manifest.yaml"
 	[ -f "$BATS_TEST_TMPDIR/b/kubectl-katib_v0.0.0-g0abc123_linux_amd64.tar.gz" ]
 }
