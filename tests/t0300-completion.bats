@@ -135,3 +135,18 @@ SH
 	run --separate-stderr -2 katib vaildate x
 	[[ "$stderr" == *"hint: did you mean 'validate'?"* ]]
 }
+
+@test "__complete takes a subcommand's options from its own table" {
+	run --separate-stderr katib __complete repro re
+	assert_output "replay
+record
+:4"
+	run --separate-stderr katib __complete repro record --
+	assert_line --output
+	assert_line --redact
+	assert_line --namespace
+	refute_line --webhook
+	run --separate-stderr katib __complete repro replay --
+	assert_line --webhook
+	refute_line --redact
+}
