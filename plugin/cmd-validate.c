@@ -546,6 +546,7 @@ static const struct help_section validate_sections[] = {
 	  "With --admission-review, judge an admission.k8s.io/v1 AdmissionReview\n"
 	  "request as Katib's validating webhook receives it, and print the\n"
 	  "AdmissionReview response these rules give (exit 1 when it denies).\n"
+	  "An UPDATE with oldObject is judged by what it changes in the spec.\n"
 	  "With --suggestion-request, predict the reply of the suggestion or\n"
 	  "early-stopping service to a ValidateAlgorithmSettingsRequest or\n"
 	  "ValidateEarlyStoppingSettingsRequest in protobuf JSON (exit 1 unless OK).",

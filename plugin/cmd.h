@@ -33,10 +33,14 @@ int cmd_create(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_repro(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
+int cmd_webhook(int argc, char **argv);
 extern const struct cmd_option validate_options[], create_options[],
-	explain_options[], completion_options[], repro_options[];
+	explain_options[], completion_options[], repro_options[],
+	webhook_options[];
 extern const struct cmd_help validate_help, create_help, explain_help,
-	completion_help, repro_help;
+	completion_help, repro_help, webhook_help;
+/* webhook's arguments: its subcommands. */
+int webhook_complete(const char *word);
 /* repro's arguments: its subcommands. */
 int repro_complete(const char *word);
 /* explain's arguments: rule ids and field paths. */

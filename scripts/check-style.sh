@@ -24,17 +24,20 @@ $hits"
 done
 
 check_wrapper() {
-	header=$1 owner=$2
+	header=$1 owner=$2 also=${3-}
 	for f in $(grep -rlE "#include <$header" src plugin tests replay 2>/dev/null); do
-		[ "$f" = "$owner" ] || report "$f: includes <$header>; only $owner may"
+		[ "$f" = "$owner" ] || [ "$f" = "$also" ] ||
+			report "$f: includes <$header>; only $owner may"
 	done
 }
 check_wrapper 'yaml\.h' src/doc-yaml.c
 check_wrapper 'pcre2\.h' src/re.c
 check_wrapper 'cjson/' src/doc-json.c
 check_wrapper 'curl/' src/http.c
-check_wrapper 'microhttpd\.h' replay/replayd.c
-check_wrapper 'gnutls/' replay/replayd.c
+# src/httpd.c wraps both; the replay server predates it and still calls
+# them itself until it is ported (HACKING.md).
+check_wrapper 'microhttpd\.h' src/httpd.c replay/replayd.c
+check_wrapper 'gnutls/' src/httpd.c replay/replayd.c
 
 # replay/ stays an independent oracle: the document layer only.
 for f in replay/*.c; do

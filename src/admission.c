@@ -22,6 +22,12 @@ void admission_verdict_release(struct admission_verdict *v)
 	for (i = 0; i < v->nr_warnings; i++)
 		free(v->warnings[i]);
 	free(v->warnings);
+	for (i = 0; i < v->nr_errors; i++)
+		free(v->errors[i]);
+	free(v->errors);
+	for (i = 0; i < v->nr_denied_by; i++)
+		free(v->denied_by[i]);
+	free(v->denied_by);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -65,42 +71,161 @@ static char *finding_text(const struct diag *d)
 	return buf_detach(&b, NULL);
 }
 
+static void add_unique(char ***list, size_t *nr, size_t *alloc, char *s)
+{
+	size_t i;
+
+	for (i = 0; i < *nr; i++)
+		if (!strcmp((*list)[i], s)) {
+			free(s);
+			return;
+		}
+	ALLOC_GROW(*list, *nr + 1, *alloc);
+	(*list)[(*nr)++] = s;
+}
+
 /*
  * One error is its own text; several are "[e1, e2]" with repeats left
  * out, as apimachinery's ToAggregate() renders Katib's field errors.
  */
-static char *aggregate(const struct diag_list *diags, size_t from)
+static char *aggregate(char *const *errors, size_t nr)
 {
 	struct buf b = BUF_INIT;
-	char **seen = xcalloc(diags->nr - from + 1, sizeof(*seen));
-	size_t i, j, n = 0;
+	size_t i;
 
-	for (i = from; i < diags->nr; i++) {
-		char *t;
-
-		if (diags->item[i].severity != SEV_ERROR)
-			continue;
-		t = finding_text(&diags->item[i]);
-		for (j = 0; j < n && strcmp(seen[j], t); j++)
-			;
-		if (j < n) {
-			free(t);
-			continue;
-		}
-		seen[n++] = t;
-	}
-	if (n == 1) {
-		buf_adds(&b, seen[0]);
-	} else {
-		buf_addch(&b, '[');
-		for (i = 0; i < n; i++)
-			buf_addf(&b, "%s%s", i ? ", " : "", seen[i]);
-		buf_addch(&b, ']');
-	}
-	for (i = 0; i < n; i++)
-		free(seen[i]);
-	free(seen);
+	if (nr == 1)
+		return xstrdup(errors[0]);
+	buf_addch(&b, '[');
+	for (i = 0; i < nr; i++)
+		buf_addf(&b, "%s%s", i ? ", " : "", errors[i]);
+	buf_addch(&b, ']');
 	return buf_detach(&b, NULL);
+}
+
+static int same_value(const struct doc_node *a, const struct doc_node *b);
+
+static size_t nr_keys(const struct doc_node *map)
+{
+	const struct doc_node *c;
+	size_t n = 0;
+
+	for (c = map->child; c; c = c->next)
+		n += !c->shadowed;
+	return n;
+}
+
+/* Maps with the same keys and values, in any order, except the keys skip. */
+static int same_map(const struct doc_node *a, const struct doc_node *b,
+		    const char *const *skip)
+{
+	const struct doc_node *c;
+	size_t i, skipped_a = 0, skipped_b = 0;
+
+	for (i = 0; skip && skip[i]; i++) {
+		skipped_a += doc_get(a, skip[i]) != NULL;
+		skipped_b += doc_get(b, skip[i]) != NULL;
+	}
+	if (nr_keys(a) - skipped_a != nr_keys(b) - skipped_b)
+		return 0;
+	for (c = a->child; c; c = c->next) {
+		if (c->shadowed)
+			continue;
+		for (i = 0; skip && skip[i] && !doc_is_key(c, skip[i]); i++)
+			;
+		if (skip && skip[i])
+			continue;
+		if (!same_value(c, doc_get(b, c->key)))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Whether a and b are the same JSON value (Katib compares specs with
+ * equality.Semantic.DeepEqual): key order and the spelling of a number
+ * do not count.
+ */
+static int same_value(const struct doc_node *a, const struct doc_node *b)
+{
+	const struct doc_node *x, *y;
+	double fa, fb;
+	int64_t ia, ib;
+
+	if (!a || !b)
+		return a == b;
+	if ((a->kind == DOC_INT || a->kind == DOC_FLOAT) &&
+	    (b->kind == DOC_INT || b->kind == DOC_FLOAT)) {
+		if (a->kind == DOC_INT && b->kind == DOC_INT &&
+		    !doc_int(a, &ia) && !doc_int(b, &ib))
+			return ia == ib;
+		if (!doc_float(a, &fa) && !doc_float(b, &fb))
+			return fa == fb;
+	}
+	if (a->kind != b->kind)
+		return 0;
+	switch (a->kind) {
+	case DOC_MAP:
+		return same_map(a, b, NULL);
+	case DOC_SEQ:
+		if (a->nr_children != b->nr_children)
+			return 0;
+		for (x = a->child, y = b->child; x && y; x = x->next, y = y->next)
+			if (!same_value(x, y))
+				return 0;
+		return 1;
+	default:
+		return a->len == b->len && !memcmp(a->text, b->text, a->len);
+	}
+}
+
+static const char *const editable[] = {
+	"parallelTrialCount", "maxTrialCount", "maxFailedTrialCount", NULL,
+};
+
+enum spec_edit { SPEC_SAME, SPEC_COUNTS, SPEC_OTHER };
+
+static enum spec_edit spec_edit(const struct doc_node *spec,
+				const struct doc_node *old)
+{
+	size_t i;
+
+	if (!spec || !old || spec->kind != DOC_MAP || old->kind != DOC_MAP)
+		return same_value(spec, old) ? SPEC_SAME : SPEC_OTHER;
+	if (!same_map(spec, old, editable))
+		return SPEC_OTHER;
+	for (i = 0; editable[i]; i++)
+		if (!same_value(doc_get(spec, editable[i]), doc_get(old, editable[i])))
+			return SPEC_COUNTS;
+	return SPEC_SAME;
+}
+
+/* The rules that judge an edit of the trial counts (Katib's KAT-COUNT-*). */
+static int is_count_rule(const struct rule *r)
+{
+	static const char *const ids[] = {
+		"max-failed-trial-count-negative",
+		"max-failed-trial-count-too-large",
+		"max-trial-count-invalid",
+		"parallel-trial-count-invalid",
+		"parallel-trial-count-too-large",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ids); i++)
+		if (!strcmp(r->id, ids[i]))
+			return 1;
+	return 0;
+}
+
+static void deny_not_editable(struct admission_verdict *out)
+{
+	out->allowed = 0;
+	out->code = DENIED_CODE;
+	out->message = xstrdup(ADMISSION_NOT_EDITABLE);
+	out->errors = xcalloc(1, sizeof(*out->errors));
+	out->errors[out->nr_errors++] = xstrdup(ADMISSION_NOT_EDITABLE);
+	out->denied_by = xcalloc(1, sizeof(*out->denied_by));
+	out->denied_by[out->nr_denied_by++] = xstrdup(ADMISSION_NOT_EDITABLE_ID);
 }
 
 int admission_review(const struct doc *review,
@@ -109,11 +234,13 @@ int admission_review(const struct doc *review,
 		     struct diag_list *diags, struct admission_verdict *out,
 		     struct fail *f)
 {
-	const struct doc_node *request, *uid, *object;
+	const struct doc_node *request, *uid, *object, *old;
 	const char *op;
 	struct doc view;
-	size_t from = diags->nr, i, alloc_warnings = 0;
+	size_t from = diags->nr, i, alloc_warnings = 0, alloc_errors = 0;
+	size_t alloc_rules = 0;
 	enum validate_result res;
+	int counts_only = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (is_review(review, &request, f))
@@ -148,6 +275,23 @@ int admission_review(const struct doc *review,
 				"%s: the AdmissionReview request has no object to %s",
 				review->name, !strcmp(op, "CREATE") ? "create" : "update");
 	}
+	old = doc_get(request, "oldObject");
+	if (!strcmp(op, "UPDATE") && old && old->kind == DOC_MAP) {
+		switch (spec_edit(doc_get(object, "spec"), doc_get(old, "spec"))) {
+		case SPEC_SAME:
+			/*
+			 * Finalizers, labels, status: never block them, or an
+			 * Experiment our rules reject could not be deleted.
+			 */
+			return 0;
+		case SPEC_OTHER:
+			deny_not_editable(out);
+			return 0;
+		case SPEC_COUNTS:
+			counts_only = 1;
+			break;
+		}
+	}
 	/* The object is judged in place, so findings point into the review. */
 	view = *review;
 	view.root = (struct doc_node *)object;
@@ -165,8 +309,14 @@ int admission_review(const struct doc *review,
 		/* Paths name the Experiment's fields, as Katib's do. */
 		if (!strncmp(d->path, prefix, strlen(prefix)))
 			d->path += strlen(prefix);
+		if (counts_only && !is_count_rule(d->rule))
+			continue;
 		if (d->severity == SEV_ERROR) {
 			out->allowed = 0;
+			add_unique(&out->errors, &out->nr_errors, &alloc_errors,
+				   finding_text(d));
+			add_unique(&out->denied_by, &out->nr_denied_by,
+				   &alloc_rules, xstrdup(d->rule->id));
 		} else if (d->severity == SEV_WARNING) {
 			ALLOC_GROW(out->warnings, out->nr_warnings + 1,
 				   alloc_warnings);
@@ -175,9 +325,30 @@ int admission_review(const struct doc *review,
 	}
 	if (!out->allowed) {
 		out->code = DENIED_CODE;
-		out->message = aggregate(diags, from);
+		out->message = aggregate(out->errors, out->nr_errors);
 	}
 	return 0;
+}
+
+void admission_verdict_warn_only(struct admission_verdict *v)
+{
+	char **w;
+	size_t i;
+
+	if (v->allowed)
+		return;
+	w = xcalloc(v->nr_errors + v->nr_warnings + 1, sizeof(*w));
+	for (i = 0; i < v->nr_errors; i++)
+		w[i] = xstrdup(v->errors[i]);
+	for (i = 0; i < v->nr_warnings; i++)
+		w[v->nr_errors + i] = v->warnings[i];
+	free(v->warnings);
+	v->warnings = w;
+	v->nr_warnings += v->nr_errors;
+	free(v->message);
+	v->message = NULL;
+	v->allowed = 1;
+	v->code = 0;
 }
 
 char *admission_response_json(const struct admission_verdict *v)

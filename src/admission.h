@@ -25,15 +25,39 @@ struct admission_verdict {
 	char *message;		/* why it is denied; NULL when allowed */
 	char **warnings;	/* shown by kubectl as "Warning: ..." */
 	size_t nr_warnings;
+	/*
+	 * Each error of a denial on its own ("path: message [rule]"), and
+	 * the ids of the rules that denied it, once each (a denied spec
+	 * edit is "spec-not-editable"): for --warn-only and metrics.
+	 */
+	char **errors;
+	size_t nr_errors;
+	char **denied_by;
+	size_t nr_denied_by;
 };
+
+/* Katib's answer to an UPDATE that edits more than the trial counts. */
+#define ADMISSION_NOT_EDITABLE \
+	"spec: Forbidden: only spec.parallelTrialCount, spec.maxTrialCount and spec.maxFailedTrialCount are editable"
+#define ADMISSION_NOT_EDITABLE_ID "spec-not-editable"
+
 
 /*
  * Judges the AdmissionReview request in review.  Errors deny (HTTP 400,
  * as Katib's webhook answers), their "path: message [rule]" texts joined
  * as the API machinery joins field errors; warnings become warnings;
  * informational findings are left out.  Every finding is also appended to
- * diags, positioned in the review's own text.  UPDATEs are validated as
- * a whole, as Katib does; DELETE and CONNECT are allowed.
+ * diags, positioned in the review's own text.  DELETE and CONNECT are
+ * allowed.
+ *
+ * An UPDATE with request.oldObject is judged by what it changes, not as
+ * a whole (Katib re-validates the whole object and so can block even the
+ * removal of its own finalizer from an Experiment that a newer rule
+ * rejects): an unchanged spec is allowed; a change of only
+ * spec.parallelTrialCount, maxTrialCount and maxFailedTrialCount is
+ * judged by the count rules only; any other spec change is denied with
+ * ADMISSION_NOT_EDITABLE, as Katib denies it.  An UPDATE without
+ * oldObject is judged as a whole.
  *
  * Returns 0 and fills *out (release it with admission_verdict_release()),
  * or -1 with f set when review is not an AdmissionReview request.
@@ -44,6 +68,12 @@ int admission_review(const struct doc *review,
 		     struct diag_list *diags, struct admission_verdict *out,
 		     struct fail *f);
 void admission_verdict_release(struct admission_verdict *v);
+
+/*
+ * --warn-only: a denial becomes an allowed answer whose warnings start
+ * with each of its errors.
+ */
+void admission_verdict_warn_only(struct admission_verdict *v);
 
 /* The AdmissionReview response for v, as compact JSON.  Caller frees. */
 char *admission_response_json(const struct admission_verdict *v);

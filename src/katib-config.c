@@ -73,7 +73,8 @@ const char *katib_config_image(const char *const *names,
 
 const char *katib_config_join(const char *const *list)
 {
-	static char out[1024];
+	/* Per thread: the webhook validates on several at once. */
+	static _Thread_local char out[1024];
 	size_t n = 0;
 
 	out[0] = '\0';

@@ -5,6 +5,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <pthread.h>
 
 struct re {
 	pcre2_code *code;
@@ -17,7 +18,13 @@ struct re_entry {
 	struct re_entry *next;
 };
 
+/*
+ * Compiled patterns, shared by the webhook's worker threads: entries are
+ * only added (until re_release()), so one found stays valid unlocked, and
+ * matching allocates its own match data.
+ */
 static struct re_entry *cache;
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static pcre2_code *compile(const char *pattern, size_t len, int *errcode,
 			   PCRE2_SIZE *erroff)
@@ -34,18 +41,24 @@ const struct re *re_cached(const char *pattern)
 	PCRE2_SIZE erroff;
 	pcre2_code *code;
 
+	pthread_mutex_lock(&cache_lock);
 	for (e = cache; e; e = e->next)
-		if (!strcmp(e->pattern, pattern))
+		if (!strcmp(e->pattern, pattern)) {
+			pthread_mutex_unlock(&cache_lock);
 			return &e->re;
+		}
 	code = compile(pattern, strlen(pattern), &errcode, &erroff);
-	if (!code)
+	if (!code) {
+		pthread_mutex_unlock(&cache_lock);
 		return NULL;
+	}
 	e = xmalloc(sizeof(*e));
 	e->pattern = xstrdup(pattern);
 	e->re.code = code;
 	pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &e->re.groups);
 	e->next = cache;
 	cache = e;
+	pthread_mutex_unlock(&cache_lock);
 	return &e->re;
 }
 

@@ -28,9 +28,12 @@ unpack() {
 	refute_output --partial libyaml
 	refute_output --partial libcjson
 	refute_output --partial libpcre2
+	refute_output --partial libmicrohttpd
 	assert_output --partial libcurl
 	run -0 "$BATS_TEST_TMPDIR/x/kubectl-katib" --version
 	assert_output --regexp '^kubectl-katib [^ ]+$'
+	run -0 "$BATS_TEST_TMPDIR/x/kubectl-katib" webhook --help
+	assert_line --index 0 --partial 'kubectl katib webhook serve'
 }
 
 @test "the release binary validates, with YAML, JSON and regular expressions" {
@@ -57,6 +60,7 @@ unpack() {
 	grep -q 'Apache License' "$BATS_TEST_TMPDIR/x/LICENSE"
 	grep -q '==== libyaml' "$BATS_TEST_TMPDIR/x/THIRD-PARTY-NOTICES"
 	grep -q '==== libpcre2' "$BATS_TEST_TMPDIR/x/THIRD-PARTY-NOTICES"
+	grep -q '==== libmicrohttpd' "$BATS_TEST_TMPDIR/x/THIRD-PARTY-NOTICES"
 	grep -q '==== cJSON' "$BATS_TEST_TMPDIR/x/THIRD-PARTY-NOTICES"
 }
 

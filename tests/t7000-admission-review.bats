@@ -123,3 +123,67 @@ review() {
 	assert_equal "$status" 2
 	[[ "$stderr" == *"writes text or json"* ]]
 }
+
+# update OLD NEW: an UPDATE review of valid.yaml's Experiment whose
+# oldObject is the object edited by the jq filter OLD and whose object is
+# oldObject edited by NEW; the file's path is in $review.
+update() {
+	review=$BATS_TEST_TMPDIR/update.json
+	"$KATIB_TEST_TOOL" to-json "$TESTS_DIR/data/admission/valid.yaml" |
+		jq ".request.operation = \"UPDATE\"
+		    | .request.oldObject = (.request.object | $1)
+		    | .request.object = (.request.oldObject | $2)" > "$review"
+}
+
+# An Experiment Katib's newer rules reject: a dotted name, and
+# parallelTrialCount above maxTrialCount.
+BROKEN='.metadata.name = "mnist.v2" | .spec.maxTrialCount = 1 | .metadata.finalizers = ["update-prometheus-metrics"]'
+
+@test "admission: an UPDATE that leaves the spec alone is allowed, however broken" {
+	update "$BROKEN" 'del(.metadata.finalizers) | .metadata.labels = {team: "a"}'
+	run --separate-stderr katib validate --admission-review "$review"
+	refute_crash
+	assert_equal "$status" 0
+	assert_output '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"7d3c1e2a-0002-4000-8000-000000000002","allowed":true}}'
+	# The same object created is denied: the UPDATE was judged by its edit.
+	jq '.request.operation = "CREATE" | del(.request.oldObject)' "$review" > "$BATS_TEST_TMPDIR/create.json"
+	run --separate-stderr katib validate --admission-review "$BATS_TEST_TMPDIR/create.json"
+	assert_equal "$status" 1
+}
+
+@test "admission: an UPDATE of the trial counts is judged by the count rules only" {
+	update '.metadata.name = "mnist.v2"' '.spec.parallelTrialCount = 10'
+	run --separate-stderr katib validate --admission-review "$review"
+	refute_crash
+	assert_equal "$status" 1
+	assert_equal "$(jq -r .response.status.message <<< "$output")" \
+		"spec.parallelTrialCount: parallelTrialCount (10) is greater than maxTrialCount (6) [parallel-trial-count-too-large]"
+	# A good count edit of an Experiment with a dotted name is allowed.
+	update '.metadata.name = "mnist.v2"' '.spec.maxTrialCount = 8 | .spec.maxFailedTrialCount = 3.0'
+	run --separate-stderr katib validate --admission-review "$review"
+	assert_equal "$status" 0
+	assert_equal "$(jq -r .response.allowed <<< "$output")" true
+}
+
+@test "admission: an UPDATE of any other spec field is denied with Katib's message" {
+	update '.' '.spec.objective.goal = 0.5 | .spec.maxTrialCount = 8'
+	run --separate-stderr katib validate --admission-review "$review"
+	refute_crash
+	assert_equal "$status" 1
+	assert_equal "$(jq -r .response.status.code <<< "$output")" 400
+	assert_equal "$(jq -r .response.status.message <<< "$output")" \
+		"spec: Forbidden: only spec.parallelTrialCount, spec.maxTrialCount and spec.maxFailedTrialCount are editable"
+	# Key order and number spelling are not edits.
+	update '.' '.spec |= (to_entries | reverse | from_entries) | .spec.maxTrialCount = 6.0'
+	run --separate-stderr katib validate --admission-review "$review"
+	assert_equal "$status" 0
+}
+
+@test "admission: an UPDATE without oldObject is judged as a whole" {
+	update "$BROKEN" '.'
+	jq 'del(.request.oldObject)' "$review" > "$BATS_TEST_TMPDIR/no-old.json"
+	run --separate-stderr katib validate --admission-review "$BATS_TEST_TMPDIR/no-old.json"
+	refute_crash
+	assert_equal "$status" 1
+	[[ "$(jq -r .response.status.message <<< "$output")" == *"[name-invalid]"* ]]
+}

@@ -85,6 +85,36 @@ static int cmd_doc_dump(int argc, const char **argv)
 }
 
 /*
+ * to-json FILE: the one YAML or JSON document in FILE as compact JSON, so
+ * tests can build requests from YAML fixtures with jq.
+ */
+static int cmd_to_json(int argc, const char **argv)
+{
+	struct fail f = FAIL_INIT;
+	struct doc *d;
+	char *json;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: katib-test-tool to-json FILE\n");
+		return 2;
+	}
+	if (doc_load_single(&d, argv[1], NULL, &f)) {
+		fprintf(stderr, "error: %s\n", f.msg);
+		return 3;
+	}
+	if (d->error) {
+		fprintf(stderr, "error: %s: %s\n", argv[1], d->error->message);
+		doc_free(d);
+		return 1;
+	}
+	json = doc_to_json(d->root);
+	printf("%s\n", json);
+	free(json);
+	doc_free(d);
+	return 0;
+}
+
+/*
  * rss COMMAND ARGS...: runs the command with its output discarded and
  * prints its peak resident set size in KiB, so tests can compare memory
  * use without a timing dependency.
@@ -314,6 +344,7 @@ static const struct {
 	{ "kube-get", cmd_kube_get },
 	{ "kube-list", cmd_kube_list },
 	{ "doc-dump", cmd_doc_dump },
+	{ "to-json", cmd_to_json },
 	{ "rss", cmd_rss },
 	{ "tar", cmd_tar },
 };

@@ -1,0 +1,92 @@
+/*
+ * httpd.h: a small HTTP(S) server: a fixed pool of worker threads, a cap
+ * on request bodies, a deadline per request, a certificate that can be
+ * replaced while serving, and a stop that lets requests in flight finish.
+ * The only file that knows libmicrohttpd and GnuTLS.
+ *
+ * The handler runs on a worker thread and must be safe to run on several
+ * at once.  It answers by filling a struct httpd_reply; httpd sends it.
+ */
+#ifndef KATIB_SRC_HTTPD_H
+#define KATIB_SRC_HTTPD_H
+
+#include <stddef.h>
+
+#include "fail.h"
+
+struct httpd;
+
+struct httpd_request {
+	const char *method;
+	const char *path;	/* without the query string */
+	const char *body;	/* NUL-terminated; "" when there is none */
+	size_t body_len;
+	const char *remote;	/* the client's address, "?" when unknown */
+};
+
+struct httpd_reply {
+	unsigned status;
+	const char *content_type;	/* static */
+	char *body;		/* malloc()ed, freed by httpd */
+	size_t len;
+	/* What the access log should add about this request; malloc()ed. */
+	char *note;
+};
+
+/*
+ * How a request ended, for the access log and metrics: status is what was
+ * sent (0 when nothing was: the client went away or stalled past the
+ * deadline), note the handler's, error why httpd answered on its own or
+ * the request failed.
+ */
+struct httpd_done {
+	const char *method;
+	const char *path;
+	const char *remote;
+	unsigned status;
+	double seconds;
+	size_t body_len;
+	const char *note;	/* never NULL */
+	const char *error;	/* NULL unless something went wrong */
+};
+
+struct httpd_options {
+	const char *address;	/* IPv4 address to listen on */
+	unsigned port;		/* 0: any free port (see httpd_port()) */
+	unsigned threads;	/* worker threads, at least 1 */
+	size_t max_body;	/* larger bodies get 413 */
+	unsigned timeout;	/* seconds a request (or idle connection) may take */
+	/* PEM certificate chain and key: HTTPS; NULL: plain HTTP. */
+	const char *cert_pem, *key_pem;
+	void (*handler)(void *data, const struct httpd_request *req,
+			struct httpd_reply *reply);
+	void (*done)(void *data, const struct httpd_done *d);	/* may be NULL */
+	/* The server library's own complaints (TLS handshakes, sockets). */
+	void (*log)(void *data, const char *msg);		/* may be NULL */
+	void *data;
+};
+
+/* Starts serving.  Returns 0, or -1 with f set (bad certificate, port taken). */
+int httpd_start(struct httpd **out, const struct httpd_options *o,
+		struct fail *f);
+unsigned httpd_port(const struct httpd *h);
+
+/*
+ * Serves new TLS handshakes with this certificate chain and key from now
+ * on; connections already open keep theirs.  A chain that cannot be read,
+ * or a key that does not match it, is refused with f set and the current
+ * pair stays.
+ */
+int httpd_set_cert(struct httpd *h, const char *cert_pem, const char *key_pem,
+		   struct fail *f);
+
+/* Checks that cert_pem and key_pem form a usable pair, without serving it. */
+int httpd_check_cert(const char *cert_pem, const char *key_pem, struct fail *f);
+
+/*
+ * Stops accepting connections, waits up to drain seconds for the requests
+ * in flight to be answered, then stops and frees h.
+ */
+void httpd_stop(struct httpd *h, unsigned drain);
+
+#endif
