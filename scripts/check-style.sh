@@ -33,6 +33,8 @@ check_wrapper 'yaml\.h' src/doc-yaml.c
 check_wrapper 'pcre2\.h' src/re.c
 check_wrapper 'cjson/' src/doc-json.c
 check_wrapper 'curl/' src/http.c
+# libcurl is loaded at run time, by its wrapper only.
+check_wrapper 'dlfcn\.h' src/http.c
 check_wrapper 'microhttpd\.h' replay/replayd.c
 check_wrapper 'gnutls/' replay/replayd.c
 
