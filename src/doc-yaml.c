@@ -540,7 +540,8 @@ static struct doc_node *copy_tree(struct doc *d, const struct doc_node *src)
 	return n;
 }
 
-static void mark_duplicate(struct doc_node *map, struct doc_node *n)
+static void mark_duplicate(struct doc *d, struct doc_node *map,
+			   struct doc_node *n)
 {
 	struct doc_node *c;
 
@@ -549,6 +550,7 @@ static void mark_duplicate(struct doc_node *map, struct doc_node *n)
 		    !memcmp(c->key, n->key, n->key_len)) {
 			c->shadowed = 1;
 			n->duplicate = 1;
+			d->has_duplicates = 1;
 		}
 	}
 }
@@ -567,7 +569,7 @@ static void attach(struct build *b, struct doc_node *n)
 		n->key_span = b->key_span;
 		b->have_key = 0;
 		doc_node_append(cur, n);
-		mark_duplicate(cur, n);
+		mark_duplicate(b->doc, cur, n);
 	} else {
 		doc_node_append(cur, n);
 	}
