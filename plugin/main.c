@@ -5,6 +5,7 @@
  */
 #include "compat.h"
 #include "cmd.h"
+#include "http.h"
 #include "levenshtein.h"
 
 #include <errno.h>
@@ -110,8 +111,13 @@ int main(int argc, char **argv)
 		return finish_stdout(STATUS_OK);
 	}
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		if (!strcmp(name, commands[i].name))
-			return finish_stdout(commands[i].fn(argc - 1, argv + 1));
+		if (!strcmp(name, commands[i].name)) {
+			int status = commands[i].fn(argc - 1, argv + 1);
+
+			/* libcurl, if the command talked to a server. */
+			http_release();
+			return finish_stdout(status);
+		}
 
 	if (name[0] == '-')
 		return usage_error(NULL, "unknown option '%s'", name);

@@ -27,9 +27,12 @@
 #if defined(__GNUC__) || defined(__clang__)
 #define UNUSED __attribute__((unused))
 #define PRINTF_LIKE(fmt, args) __attribute__((format(printf, fmt, args)))
+/* A rare path kept out of a hot caller it would otherwise bloat. */
+#define NOINLINE __attribute__((noinline))
 #else
 #define UNUSED
 #define PRINTF_LIKE(fmt, args)
+#define NOINLINE
 #endif
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -141,7 +141,7 @@ static unsigned char win_byte(const struct doc_reader *r, uint64_t off)
  * from the cursor) to the first byte with its high bit set or the end of
  * the window.  Each byte is scanned once, however often this is called.
  */
-static void extend_ascii(struct doc_reader *r)
+static NOINLINE void extend_ascii(struct doc_reader *r)
 {
 	const unsigned char *base = (const unsigned char *)r->win.buf;
 	uint64_t from = r->ascii_end > r->cur_off ? r->ascii_end : r->cur_off;
@@ -161,27 +161,12 @@ static void extend_ascii(struct doc_reader *r)
 	r->ascii_end = r->win_off + (uint64_t)(p - base);
 }
 
-/* libyaml counts characters; findings and excerpts need bytes. */
-static uint64_t mark_offset(struct doc_reader *r, size_t index)
+/* mark_offset()'s walk across non-ASCII text, or back. */
+static NOINLINE uint64_t mark_offset_walk(struct doc_reader *r, size_t index)
 {
 	const unsigned char *base, *p, *end;
 	uint64_t idx;
 
-	/*
-	 * Marks mostly move forward over ASCII: then the offset is the
-	 * cursor's plus the number of characters, with no walk at all.
-	 */
-	if (index >= r->cur_idx) {
-		uint64_t want = r->cur_off + (index - r->cur_idx);
-
-		if (want > r->ascii_end)
-			extend_ascii(r);
-		if (want <= r->ascii_end) {
-			r->cur_idx = index;
-			r->cur_off = want;
-			return want;
-		}
-	}
 	base = (const unsigned char *)r->win.buf;
 	p = base + (r->cur_off - r->win_off);
 	end = base + r->win.len;
@@ -206,7 +191,29 @@ static uint64_t mark_offset(struct doc_reader *r, size_t index)
 	return r->cur_off;
 }
 
-static struct pos mark_pos(struct doc_reader *r, yaml_mark_t m)
+/*
+ * libyaml counts characters; findings and excerpts need bytes.  Every
+ * node's start is mapped, so the common case is inline: marks mostly
+ * move forward over ASCII, and then the offset is the cursor's plus the
+ * number of characters, with no walk at all.
+ */
+static inline uint64_t mark_offset(struct doc_reader *r, size_t index)
+{
+	if (index >= r->cur_idx) {
+		uint64_t want = r->cur_off + (index - r->cur_idx);
+
+		if (want > r->ascii_end)
+			extend_ascii(r);
+		if (want <= r->ascii_end) {
+			r->cur_idx = index;
+			r->cur_off = want;
+			return want;
+		}
+	}
+	return mark_offset_walk(r, index);
+}
+
+static inline struct pos mark_pos(struct doc_reader *r, yaml_mark_t m)
 {
 	struct pos p;
 
@@ -540,7 +547,8 @@ static struct doc_node *copy_tree(struct doc *d, const struct doc_node *src)
 	return n;
 }
 
-static void mark_duplicate(struct doc_node *map, struct doc_node *n)
+static void mark_duplicate(struct doc *d, struct doc_node *map,
+			   struct doc_node *n)
 {
 	struct doc_node *c;
 
@@ -549,6 +557,7 @@ static void mark_duplicate(struct doc_node *map, struct doc_node *n)
 		    !memcmp(c->key, n->key, n->key_len)) {
 			c->shadowed = 1;
 			n->duplicate = 1;
+			d->has_duplicates = 1;
 		}
 	}
 }
@@ -567,7 +576,7 @@ static void attach(struct build *b, struct doc_node *n)
 		n->key_span = b->key_span;
 		b->have_key = 0;
 		doc_node_append(cur, n);
-		mark_duplicate(cur, n);
+		mark_duplicate(b->doc, cur, n);
 	} else {
 		doc_node_append(cur, n);
 	}

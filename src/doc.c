@@ -101,25 +101,6 @@ int doc_is_key(const struct doc_node *node, const char *key)
 	return node->key && node->key_len == n && !memcmp(node->key, key, n);
 }
 
-struct doc_node *doc_get(const struct doc_node *map, const char *key)
-{
-	struct doc_node *c;
-	size_t n;
-
-	if (!map || map->kind != DOC_MAP)
-		return NULL;
-	/*
-	 * The rules look fields up by name all the time: measure the name
-	 * once, and compare lengths and first bytes before the rest.
-	 */
-	n = strlen(key);
-	for (c = map->child; c; c = c->next)
-		if (c->key_len == n && !c->shadowed && c->key &&
-		    (!n || c->key[0] == key[0]) && !memcmp(c->key, key, n))
-			return c;
-	return NULL;
-}
-
 struct doc_node *doc_lookup(const struct doc_node *node, const char *path)
 {
 	char key[128];
@@ -136,16 +117,6 @@ struct doc_node *doc_lookup(const struct doc_node *node, const char *path)
 		path += n + (dot ? 1 : 0);
 	}
 	return (struct doc_node *)node;
-}
-
-const char *doc_str(const struct doc_node *node)
-{
-	return node && node->kind == DOC_STR ? node->text : NULL;
-}
-
-const char *doc_get_str(const struct doc_node *map, const char *key)
-{
-	return doc_str(doc_get(map, key));
 }
 
 int doc_str_empty(const struct doc_node *node)

@@ -2,14 +2,6 @@
 #include "experiment.h"
 #include "doc.h"
 
-const struct doc_node *doc_get_kind(const struct doc_node *map,
-				    const char *key, int kind)
-{
-	const struct doc_node *n = doc_get(map, key);
-
-	return n && (int)n->kind == kind ? n : NULL;
-}
-
 static int64_t int_field(const struct doc_node *map, const char *key,
 			 const struct doc_node **node, int64_t unset)
 {

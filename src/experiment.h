@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-struct doc_node;
+#include "doc.h"
 
 struct experiment {
 	const struct doc_node *root;
@@ -44,8 +44,13 @@ struct experiment {
 
 void experiment_index(struct experiment *e, const struct doc_node *root);
 
-/* child of map if it is of kind, else NULL. */
-const struct doc_node *doc_get_kind(const struct doc_node *map,
-				    const char *key, int kind);
+/* child of map if it is of kind, else NULL (inline as doc_get()). */
+static inline const struct doc_node *doc_get_kind(const struct doc_node *map,
+						  const char *key, int kind)
+{
+	const struct doc_node *n = doc_get(map, key);
+
+	return n && (int)n->kind == kind ? n : NULL;
+}
 
 #endif

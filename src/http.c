@@ -3,19 +3,103 @@
 #include "alloc.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <time.h>
 
 #define DEFAULT_TIMEOUT_MS 30000
 #define DEFAULT_MAX_RESPONSE ((size_t)64 << 20)
 
-static int curl_ready;
+/*
+ * libcurl is loaded on the first request, not linked: it pulls in some
+ * 37 shared objects (TLS, Kerberos, LDAP, ...) whose relocation and
+ * constructors cost about 4 ms, more than an offline validate of a file
+ * takes.  Commands that never talk to a cluster never load it.  The
+ * headers still give the types and constants; the pointers below have
+ * curl.h's prototypes, variadic ones included.
+ */
+#define LIBCURL "libcurl.so.4"
 
-static void http_init(void)
+static struct {
+	void *handle;
+	CURLcode (*global_init)(long flags);
+	void (*global_cleanup)(void);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *curl, CURLoption option, ...);
+	CURLcode (*easy_perform)(CURL *curl);
+	CURLcode (*easy_getinfo)(CURL *curl, CURLINFO info, ...);
+	void (*easy_cleanup)(CURL *curl);
+	const char *(*easy_strerror)(CURLcode code);
+	struct curl_slist *(*slist_append)(struct curl_slist *list,
+					   const char *string);
+	void (*slist_free_all)(struct curl_slist *list);
+} curl;
+
+static const struct {
+	const char *name;
+	void *slot;		/* points at one of curl's function pointers */
+} curl_symbols[] = {
+	{ "curl_global_init", &curl.global_init },
+	{ "curl_global_cleanup", &curl.global_cleanup },
+	{ "curl_easy_init", &curl.easy_init },
+	{ "curl_easy_setopt", &curl.easy_setopt },
+	{ "curl_easy_perform", &curl.easy_perform },
+	{ "curl_easy_getinfo", &curl.easy_getinfo },
+	{ "curl_easy_cleanup", &curl.easy_cleanup },
+	{ "curl_easy_strerror", &curl.easy_strerror },
+	{ "curl_slist_append", &curl.slist_append },
+	{ "curl_slist_free_all", &curl.slist_free_all },
+};
+
+/* dlerror() names the file first; the caller's message already does. */
+static const char *load_error(void)
 {
-	if (!curl_ready) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		curl_ready = 1;
+	const char *e = dlerror();
+
+	if (!e)
+		return "unknown error";
+	if (!strncmp(e, LIBCURL ": ", strlen(LIBCURL ": ")))
+		e += strlen(LIBCURL ": ");
+	return e;
+}
+
+static int http_init(struct fail *f)
+{
+	size_t i;
+
+	if (curl.handle)
+		return 0;
+	curl.handle = dlopen(LIBCURL, RTLD_NOW | RTLD_LOCAL);
+	if (!curl.handle)
+		return fail_set(f, FAIL_IO, "cannot load " LIBCURL ": %s; install libcurl4",
+				load_error());
+	for (i = 0; i < ARRAY_SIZE(curl_symbols); i++) {
+		void *sym = dlsym(curl.handle, curl_symbols[i].name);
+
+		if (!sym) {
+			fail_set(f, FAIL_IO, "cannot load " LIBCURL ": %s; install libcurl4",
+				 load_error());
+			dlclose(curl.handle);
+			memset(&curl, 0, sizeof(curl));
+			return -1;
+		}
+		/* POSIX: a function pointer has a data pointer's representation. */
+		memcpy(curl_symbols[i].slot, &sym, sizeof(sym));
 	}
+	if (curl.global_init(CURL_GLOBAL_DEFAULT)) {
+		dlclose(curl.handle);
+		memset(&curl, 0, sizeof(curl));
+		return fail_set(f, FAIL_IO, "cannot initialise " LIBCURL);
+	}
+	return 0;
+}
+
+void http_release(void)
+{
+	if (!curl.handle)
+		return;
+	curl.global_cleanup();
+	dlclose(curl.handle);
+	memset(&curl, 0, sizeof(curl));
 }
 
 struct sink {
@@ -41,7 +125,7 @@ static void blob(CURL *h, CURLoption opt, const char *pem)
 	b.data = (void *)pem;
 	b.len = strlen(pem);
 	b.flags = CURL_BLOB_COPY;
-	curl_easy_setopt(h, opt, &b);
+	curl.easy_setopt(h, opt, &b);
 }
 
 /*
@@ -69,7 +153,7 @@ static struct curl_slist *connect_to(const struct http_target *t,
 		 port ? (int)(end - port - 1) : 3, port ? port + 1 : "443");
 	buf_addf(rewritten, "%.*s%s%.*s%s", (int)(host - url), url, t->tls_server_name,
 		 port ? (int)(end - port) : 0, port ? port : "", end);
-	list = curl_slist_append(NULL, entry.buf);
+	list = curl.slist_append(NULL, entry.buf);
 	buf_release(&entry);
 	return list;
 }
@@ -79,7 +163,7 @@ static int once(const struct http_target *t, const char *method,
 		size_t body_len, struct http_response *resp, struct fail *f,
 		int *retryable)
 {
-	CURL *h = curl_easy_init();
+	CURL *h = curl.easy_init();
 	struct curl_slist *headers = NULL, *redirect = NULL;
 	struct buf sni_url = BUF_INIT;
 	struct sink sink;
@@ -94,66 +178,66 @@ static int once(const struct http_target *t, const char *method,
 	sink.body = &resp->body;
 	sink.too_large = 0;
 	redirect = connect_to(t, url, &sni_url);
-	curl_easy_setopt(h, CURLOPT_URL, redirect ? sni_url.buf : url);
+	curl.easy_setopt(h, CURLOPT_URL, redirect ? sni_url.buf : url);
 	if (redirect)
-		curl_easy_setopt(h, CURLOPT_CONNECT_TO, redirect);
-	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &sink);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, t->timeout_ms ? t->timeout_ms : DEFAULT_TIMEOUT_MS);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "kubectl-katib");
+		curl.easy_setopt(h, CURLOPT_CONNECT_TO, redirect);
+	curl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+	curl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	curl.easy_setopt(h, CURLOPT_WRITEDATA, &sink);
+	curl.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl.easy_setopt(h, CURLOPT_TIMEOUT_MS, t->timeout_ms ? t->timeout_ms : DEFAULT_TIMEOUT_MS);
+	curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+	curl.easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
+	curl.easy_setopt(h, CURLOPT_USERAGENT, "kubectl-katib");
 	/* Never follow redirects: a credential must not go elsewhere. */
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+	curl.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
 	if (!strcmp(method, "HEAD"))
-		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+		curl.easy_setopt(h, CURLOPT_NOBODY, 1L);
 	if (body) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+		curl.easy_setopt(h, CURLOPT_POSTFIELDS, body);
+		curl.easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
 	}
-	headers = curl_slist_append(headers, "Accept: application/json, */*");
+	headers = curl.slist_append(headers, "Accept: application/json, */*");
 	if (content_type) {
 		buf_addf(&ctype, "Content-Type: %s", content_type);
-		headers = curl_slist_append(headers, ctype.buf);
+		headers = curl.slist_append(headers, ctype.buf);
 	}
 	if (t->bearer) {
 		buf_addf(&auth, "Authorization: Bearer %s", t->bearer);
-		headers = curl_slist_append(headers, auth.buf);
+		headers = curl.slist_append(headers, auth.buf);
 	}
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	curl.easy_setopt(h, CURLOPT_HTTPHEADER, headers);
 	if (t->ca_file)
-		curl_easy_setopt(h, CURLOPT_CAINFO, t->ca_file);
+		curl.easy_setopt(h, CURLOPT_CAINFO, t->ca_file);
 	if (t->ca_data)
 		blob(h, CURLOPT_CAINFO_BLOB, t->ca_data);
 	if (t->cert_file)
-		curl_easy_setopt(h, CURLOPT_SSLCERT, t->cert_file);
+		curl.easy_setopt(h, CURLOPT_SSLCERT, t->cert_file);
 	if (t->key_file)
-		curl_easy_setopt(h, CURLOPT_SSLKEY, t->key_file);
+		curl.easy_setopt(h, CURLOPT_SSLKEY, t->key_file);
 	if (t->cert_data)
 		blob(h, CURLOPT_SSLCERT_BLOB, t->cert_data);
 	if (t->key_data)
 		blob(h, CURLOPT_SSLKEY_BLOB, t->key_data);
 	if (t->insecure) {
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+		curl.easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl.easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
 	}
 	if (t->proxy_url)
-		curl_easy_setopt(h, CURLOPT_PROXY, t->proxy_url);
-	rc = curl_easy_perform(h);
+		curl.easy_setopt(h, CURLOPT_PROXY, t->proxy_url);
+	rc = curl.easy_perform(h);
 	/* Wipe the header that carried the token before the memory is reused. */
 	if (auth.len)
 		memset(auth.buf, 0, auth.len);
 	buf_release(&auth);
 	buf_release(&ctype);
-	curl_slist_free_all(headers);
-	curl_slist_free_all(redirect);
+	curl.slist_free_all(headers);
+	curl.slist_free_all(redirect);
 	buf_release(&sni_url);
 	*retryable = 0;
 	if (sink.too_large) {
-		curl_easy_cleanup(h);
+		curl.easy_cleanup(h);
 		return fail_set(f, FAIL_TOO_LARGE, "the response from %s is larger than %zu bytes",
 				url, resp->body.max);
 	}
@@ -162,14 +246,14 @@ static int once(const struct http_target *t, const char *method,
 			     rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING ||
 			     rc == CURLE_PARTIAL_FILE;
 		fail_set(f, rc == CURLE_OPERATION_TIMEDOUT ? FAIL_IO : FAIL_IO,
-			 "cannot reach %s: %s", url, *errbuf ? errbuf : curl_easy_strerror(rc));
-		curl_easy_cleanup(h);
+			 "cannot reach %s: %s", url, *errbuf ? errbuf : curl.easy_strerror(rc));
+		curl.easy_cleanup(h);
 		return -1;
 	}
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
-	curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &retry_after);
+	curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+	curl.easy_getinfo(h, CURLINFO_RETRY_AFTER, &retry_after);
 	resp->retry_after = (long)retry_after;
-	curl_easy_cleanup(h);
+	curl.easy_cleanup(h);
 	*retryable = resp->status == 429 || resp->status >= 500;
 	return 0;
 }
@@ -183,10 +267,11 @@ int http_request(const struct http_target *t, const char *method,
 	long backoff_ms = 200;
 	int ret = -1;
 
-	http_init();
 	buf_init(&resp->body, t->max_response ? t->max_response : DEFAULT_MAX_RESPONSE);
 	resp->status = 0;
 	resp->retry_after = 0;
+	if (http_init(f))
+		return -1;
 	for (attempt = 0; attempt < tries; attempt++) {
 		int retryable = 0;
 		struct timespec ts;
@@ -208,15 +293,23 @@ int http_request(const struct http_target *t, const char *method,
 	return ret;
 }
 
+/* As curl_easy_escape: all but RFC 3986's unreserved characters. */
 char *http_escape(const char *s)
 {
-	char *e, *out;
+	static const char hex[] = "0123456789ABCDEF";
+	struct buf out = BUF_INIT;
+	const unsigned char *p;
 
-	http_init();
-	e = curl_easy_escape(NULL, s, 0);
-	if (!e)
-		BUG("curl_easy_escape failed");
-	out = xstrdup(e);
-	curl_free(e);
-	return out;
+	for (p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
+		    *p == '_' || *p == '~') {
+			buf_addch(&out, *p);
+		} else {
+			char esc[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+
+			buf_add(&out, esc, 3);
+		}
+	}
+	return buf_detach(&out, NULL);
 }

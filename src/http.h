@@ -1,6 +1,7 @@
 /*
  * http.h: one HTTP request, one response; the only file that knows
- * libcurl.  Bodies are capped, requests time out, and idempotent requests
+ * libcurl, which it loads at the first request (offline commands never
+ * pay for loading it).  Bodies are capped, requests time out, and idempotent requests
  * are retried a bounded number of times on connection errors, 429 (after
  * Retry-After) and 5xx.  Nothing here logs or prints a credential.
  */
@@ -37,7 +38,7 @@ struct http_response {
  * Performs method (GET, POST, ...) on url.  body may be NULL.  On success
  * returns 0 and fills resp (any HTTP status counts as success here); on a
  * transport failure returns -1 with f set (FAIL_IO, FAIL_TOO_LARGE).
- * The caller releases resp->body.
+ * libcurl missing is a FAIL_IO too.  The caller releases resp->body.
  */
 int http_request(const struct http_target *t, const char *method,
 		 const char *url, const char *content_type, const char *body,
@@ -45,5 +46,12 @@ int http_request(const struct http_target *t, const char *method,
 
 /* Percent-encodes s for a query string (caller frees). */
 char *http_escape(const char *s);
+
+/*
+ * Unloads libcurl, if a request loaded it, with everything it holds; a
+ * later request loads it again.  The program calls it before it ends, so
+ * a leak checker sees every allocation freed.
+ */
+void http_release(void);
 
 #endif

@@ -6,6 +6,7 @@ bats_require_minimum_version 1.5.0
 load lib/common
 
 MANIFEST_CHECK="$REPO_DIR/scripts/krew-manifest.py"
+: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
 
 setup() {
 	DIST_DIR=${KATIB_DIST_DIR:-$REPO_DIR/dist}
@@ -22,6 +23,11 @@ unpack() {
 	tar -xzf "$ARCHIVE" -C "$BATS_TEST_TMPDIR/x"
 }
 
+teardown() {
+	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
+	true
+}
+
 @test "the release binary needs none of libyaml, cJSON and PCRE2, and runs" {
 	unpack
 	run -0 ldd "$BATS_TEST_TMPDIR/x/kubectl-katib"
@@ -29,11 +35,28 @@ unpack() {
 	refute_output --partial libcjson
 	refute_output --partial libpcre2
 	refute_output --partial libmicrohttpd
-	assert_output --partial libcurl
+	# libcurl is the system's, loaded when a command talks to a cluster.
+	refute_output --partial libcurl
 	run -0 "$BATS_TEST_TMPDIR/x/kubectl-katib" --version
 	assert_output --regexp '^kubectl-katib [^ ]+$'
 	run -0 "$BATS_TEST_TMPDIR/x/kubectl-katib" webhook --help
 	assert_line --index 0 --partial 'kubectl katib webhook serve'
+}
+
+@test "the release binary loads the system's libcurl and talks to a cluster" {
+	local cfg="$BATS_TEST_TMPDIR/kubeconfig"
+	unpack
+	mkdir "$BATS_TEST_TMPDIR/cluster"
+	cp -R "$TESTS_DIR/data/explain/common/." "$TESTS_DIR/data/explain/healthy/." \
+		"$BATS_TEST_TMPDIR/cluster/"
+	"$KATIB_REPLAY" serve "$BATS_TEST_TMPDIR/cluster" --kubeconfig-out "$cfg" \
+		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
+	REPLAY_PID=$!
+	for _ in $(seq 100); do [ -s "$cfg" ] && break; sleep 0.05; done
+	[ -s "$cfg" ]
+	run --separate-stderr -0 "$BATS_TEST_TMPDIR/x/kubectl-katib" explain experiment mnist \
+		-n team-a --kubeconfig "$cfg" -o json
+	[ "$(jq -r '.diagnoses[0].id' <<< "$output")" = healthy ]
 }
 
 @test "the release binary validates, with YAML, JSON and regular expressions" {

@@ -161,6 +161,21 @@ tool() {
 	[[ "$stderr" == "error: cannot reach http://127.0.0.1:9/api/v1/namespaces/x/pods/y: "* ]]
 }
 
+@test "client: libcurl is loaded only to talk to a cluster, and its absence is explained" {
+	printf 'current-context: x\ncontexts: [{name: x, context: {cluster: x}}]\nclusters: [{name: x, cluster: {server: "http://127.0.0.1:9"}}]\n' \
+		> "$BATS_TEST_TMPDIR/kubeconfig"
+	# The dynamic loader finds this unusable libcurl before the system's.
+	mkdir "$BATS_TEST_TMPDIR/lib"
+	: > "$BATS_TEST_TMPDIR/lib/libcurl.so.4"
+	LD_LIBRARY_PATH="$BATS_TEST_TMPDIR/lib" run --separate-stderr -3 katib explain experiment mnist
+	[[ "$stderr" == "error: cannot load libcurl.so.4: "*"; install libcurl4" ]]
+	LD_LIBRARY_PATH="$BATS_TEST_TMPDIR/lib" run -0 katib validate -q --no-config \
+		"$REPO_DIR/examples/good-experiment.yaml"
+	# Nothing links it: offline commands start without it.
+	run -0 readelf -d "$KATIB_BIN"
+	refute_output --partial libcurl
+}
+
 # make_pki DIR: a CA, a server certificate for 127.0.0.1, a client one.
 make_pki() {
 	local d=$1

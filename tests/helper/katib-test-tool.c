@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "doc-json.h"
 #include "doc-yaml.h"
+#include "http.h"
 #include "kube.h"
 #include "kubeconfig.h"
 
@@ -358,8 +359,12 @@ int main(int argc, const char **argv)
 		return 2;
 	}
 	for (i = 0; i < ARRAY_SIZE(cmds); i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].fn(argc - 1, argv + 1);
+		if (!strcmp(argv[1], cmds[i].name)) {
+			int status = cmds[i].fn(argc - 1, argv + 1);
+
+			http_release();
+			return status;
+		}
 	fprintf(stderr, "katib-test-tool: unknown command '%s'\n", argv[1]);
 	return 2;
 }
