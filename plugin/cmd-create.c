@@ -578,6 +578,13 @@ static const struct help_section create_sections[] = {
 	  "Exit status: 0 created (or printed), 1 validation errors or a failed wait,\n"
 	  "2 bad flags or input, 3 the cluster could not be reached or refused it.",
 	  NULL },
+	{ HELP_EXAMPLES, "Examples:",
+	  "kubectl katib create mnist-tune -n team-a \\\n"
+	  "    --image docker.io/kubeflowkatib/pytorch-mnist-cpu:v0.19.0 \\\n"
+	  "    --objective accuracy --param lr=double:0.01:0.1:log --param epochs=int:1:5 \\\n"
+	  "    -- python3 /opt/pytorch-mnist/mnist.py\n"
+	  "kubectl katib create mnist-tune ... --dry-run=client -o yaml > experiment.yaml\n"
+	  "kubectl katib create -f experiment.yaml --wait", NULL },
 	{ HELP_END, NULL, NULL, NULL },
 };
 
