@@ -496,6 +496,12 @@ static const struct help_section explain_sections[] = {
 	  "1 a problem was diagnosed, 3 the cluster could not be read.", NULL },
 	{ HELP_TEXT, NULL,
 	  "'kubectl katib validate --list-rules' lists the rules.", NULL },
+	{ HELP_EXAMPLES, "Examples:",
+	  "kubectl katib explain primary-container-not-found\n"
+	  "kubectl katib explain experiment.spec.algorithm --recursive\n"
+	  "kubectl katib explain experiment mnist -n team-a\n"
+	  "kubectl katib explain experiment mnist -n team-a --from recorded/cluster -o json",
+	  NULL },
 	{ HELP_END, NULL, NULL, NULL },
 };
 

@@ -193,6 +193,9 @@ static const struct help_section completion_sections[] = {
 	  "kubectl 1.26 and later complete 'kubectl katib' by themselves when\n"
 	  "kubectl_complete-katib is on the PATH.", NULL },
 	{ HELP_OPTIONS, "Options:", NULL, NULL },
+	{ HELP_EXAMPLES, "Examples:",
+	  "source <(kubectl-katib completion bash)\n"
+	  "source <(kubectl-katib completion zsh)", NULL },
 	{ HELP_END, NULL, NULL, NULL },
 };
 

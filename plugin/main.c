@@ -119,6 +119,8 @@ int main(int argc, char **argv)
 			return finish_stdout(status);
 		}
 
+	if (name[0] == '-' && name[1] == '-')
+		return options_usage_error(NULL, main_options, '?', name);
 	if (name[0] == '-')
 		return usage_error(NULL, "unknown option '%s'", name);
 	error_msg("unknown command '%s'", name);

@@ -89,8 +89,9 @@ const struct cmd_option *options_named(const struct cmd_option *opts,
 
 /*
  * After getopt_long returned c ('?' or ':') for arg (argv[optind - 1]):
- * prints why as command cmd (an unknown option with the closest known
- * one, a missing value, a value given to a flag) and returns 2.
+ * prints why as command cmd (NULL: the top level) (an unknown option with
+ * the closest known one, a missing value, a value given to a flag) and
+ * returns 2.
  */
 int options_usage_error(const char *cmd, const struct cmd_option *opts,
 			int c, const char *arg);

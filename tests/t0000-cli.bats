@@ -108,3 +108,9 @@ load lib/common
 	assert_file_executable "$BATS_TEST_TMPDIR/prefix/bin/kubectl-katib"
 	run -0 "$BATS_TEST_TMPDIR/prefix/bin/kubectl-katib" --version
 }
+
+@test "a mistyped top-level option names the closest one" {
+	run --separate-stderr katib --hepl
+	assert_equal "$status" 2
+	[[ "$stderr" == *"unknown option '--hepl'"*"did you mean '--help'?"* ]]
+}
