@@ -279,8 +279,7 @@ unsigned long kube_requests(const struct kube_client *c)
 	return c->requests;
 }
 
-/* Turns an error response into a failure worded as kubectl words it. */
-static int api_error(const struct http_response *resp, struct fail *f)
+int kube_api_error(long status, const char *body, size_t len, struct fail *f)
 {
 	struct doc_reader *r;
 	struct doc *d = NULL;
@@ -288,20 +287,20 @@ static int api_error(const struct http_response *resp, struct fail *f)
 	const char *message = NULL, *reason = NULL;
 	int ret;
 
-	doc_reader_open_mem(&r, "response", resp->body.buf, resp->body.len, NULL);
+	doc_reader_open_mem(&r, "response", body, len, NULL);
 	if (doc_reader_next(r, &d, &ignore) > 0 && d->root &&
 	    doc_get_str(d->root, "kind") && !strcmp(doc_get_str(d->root, "kind"), "Status")) {
 		message = doc_get_str(d->root, "message");
 		reason = doc_get_str(d->root, "reason");
 	}
-	if (resp->status == 401)
+	if (status == 401)
 		ret = fail_set(f, FAIL_AUTH, "You must be logged in to the server (Unauthorized)");
 	else if (message)
 		ret = fail_set(f, FAIL_HTTP, "Error from server (%s): %s",
 			       reason && *reason ? reason : "Unknown", message);
 	else
-		ret = fail_set(f, FAIL_HTTP, "the server answered HTTP %ld", resp->status);
-	f->http_status = resp->status;
+		ret = fail_set(f, FAIL_HTTP, "the server answered HTTP %ld", status);
+	f->http_status = status;
 	doc_free(d);
 	doc_reader_free(r);
 	return ret;
@@ -334,19 +333,19 @@ static int call(struct kube_client *c, const char *method, const char *path,
 	}
 	buf_release(&url);
 	if (!ret && resp->status >= 400) {
-		ret = api_error(resp, f);
+		ret = kube_api_error(resp->status, resp->body.buf, resp->body.len, f);
 		buf_release(&resp->body);
 	}
 	return ret;
 }
 
-static int parse_body(struct http_response *resp, struct doc **out,
-		      struct fail *f)
+int kube_parse_response(const char *body, size_t len, struct doc **out,
+			struct fail *f)
 {
 	struct doc_reader *r;
 	int ret;
 
-	doc_reader_open_mem(&r, "response", resp->body.buf, resp->body.len, NULL);
+	doc_reader_open_mem(&r, "response", body, len, NULL);
 	ret = doc_reader_next(r, out, f);
 	doc_reader_free(r);
 	if (ret <= 0 || (*out)->error || !(*out)->root) {
@@ -369,7 +368,7 @@ int kube_get(struct kube_client *c, const char *path, struct doc **out,
 	*out = NULL;
 	if (call(c, "GET", path, NULL, &resp, f))
 		return -1;
-	ret = parse_body(&resp, out, f);
+	ret = kube_parse_response(resp.body.buf, resp.body.len, out, f);
 	buf_release(&resp.body);
 	return ret;
 }
@@ -436,7 +435,7 @@ int kube_create(struct kube_client *c, const char *path, const char *json,
 	buf_release(&url);
 	if (ret)
 		return -1;
-	ret = parse_body(&resp, out, f);
+	ret = kube_parse_response(resp.body.buf, resp.body.len, out, f);
 	buf_release(&resp.body);
 	return ret;
 }

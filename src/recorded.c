@@ -38,6 +38,13 @@ static void add_root(struct recorded *r, const struct doc_node *root)
 	r->object[r->nr++] = root;
 }
 
+void recorded_add(struct recorded *r, struct doc *d)
+{
+	ALLOC_GROW(r->docs, r->nr_docs + 1, r->alloc_docs);
+	r->docs[r->nr_docs++] = d;
+	add_root(r, d->root);
+}
+
 static int load_file(struct recorded *r, const char *path, struct fail *f)
 {
 	struct doc_reader *reader;
@@ -54,9 +61,7 @@ static int load_file(struct recorded *r, const char *path, struct fail *f)
 			doc_reader_free(reader);
 			return -1;
 		}
-		ALLOC_GROW(r->docs, r->nr_docs + 1, r->alloc_docs);
-		r->docs[r->nr_docs++] = d;
-		add_root(r, d->root);
+		recorded_add(r, d);
 	}
 	doc_reader_free(reader);
 	return ret < 0 ? -1 : 0;
