@@ -567,9 +567,14 @@ static void apply_merges(struct build *b, struct doc_node *map)
 
 	for (c = map->child; c; c = next) {
 		next = c->next;
-		if (c->key_len != 2 || memcmp(c->key, "<<", 2) || c->quoted ||
-		    (c->kind != DOC_MAP && c->kind != DOC_SEQ))
+		if (c->key_len != 2 || memcmp(c->key, "<<", 2) || c->quoted)
 			continue;
+		/* go-yaml fails on any other merge value, null included. */
+		if (c->kind != DOC_MAP && c->kind != DOC_SEQ) {
+			build_error(b, "merge key '<<' needs a map or a list of maps",
+				    c->span.start, 0);
+			return;
+		}
 		{
 			struct doc_node *src = c->kind == DOC_MAP ? c : c->child;
 
@@ -714,6 +719,16 @@ static void build_event(struct doc_reader *r, struct build *b,
 		if (!target) {
 			build_error(b, "alias to an undefined anchor", start, 0);
 			return;
+		}
+		/* go-yaml refuses it too: the copy would contain itself. */
+		{
+			const struct doc_node *up;
+
+			for (up = b->cur; up; up = up->parent)
+				if (up == target) {
+					build_error(b, "alias to an anchor that contains it", start, 0);
+					return;
+				}
 		}
 		if (b->cur && b->cur->kind == DOC_MAP && !b->have_key) {
 			build_error(b, "aliases as mapping keys are not supported",
