@@ -97,7 +97,8 @@ static int load_dir(struct recorded *r, const char *dir, int depth,
 		    !stat(path.buf, &st) && !ret) {
 			if (S_ISDIR(st.st_mode))
 				ret = load_dir(r, path.buf, depth + 1, f);
-			else if (wanted(list[i]->d_name))
+			/* Only regular files: a FIFO would wait for a writer. */
+			else if (S_ISREG(st.st_mode) && wanted(list[i]->d_name))
 				ret = load_file(r, path.buf, f);
 		}
 		buf_release(&path);
