@@ -7,6 +7,8 @@
 #include "kubeconfig.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -14,8 +16,12 @@
 
 #define PAGE_SIZE 500
 #define EXEC_OUTPUT_MAX ((size_t)1 << 20)
+/* A credential plugin's time when no --request-timeout is given. */
+#define EXEC_TIMEOUT_MS 60000L
 
 extern char **environ;
+
+static long monotonic_ms(void);
 
 struct kube_client {
 	const struct kube_config *cfg;
@@ -134,13 +140,61 @@ static int run_exec(struct kube_client *c, struct fail *f)
 	close(err_pipe[1]);
 	buf_init(&out, EXEC_OUTPUT_MAX);
 	buf_init(&err, 64 * 1024);
-	while ((n = read(out_pipe[0], chunk, sizeof(chunk))) > 0)
-		buf_add(&out, chunk, (size_t)n);
-	while ((n = read(err_pipe[0], chunk, sizeof(chunk))) > 0)
-		buf_add(&err, chunk, (size_t)n);
-	close(out_pipe[0]);
-	close(err_pipe[0]);
-	waitpid(pid, &status, 0);
+	/*
+	 * Both pipes at once: a plugin that fills the stderr pipe while we
+	 * wait for the end of its stdout would otherwise block forever, and
+	 * one that never finishes is stopped at the request timeout.
+	 */
+	{
+		struct pollfd fds[2] = {
+			{ .fd = out_pipe[0], .events = POLLIN },
+			{ .fd = err_pipe[0], .events = POLLIN },
+		};
+		long limit = c->target.timeout_ms ? c->target.timeout_ms : EXEC_TIMEOUT_MS;
+		long deadline = monotonic_ms() + limit;
+		int open_fds = 2, timed_out = 0;
+
+		while (open_fds) {
+			long left = deadline - monotonic_ms();
+			int k;
+
+			if (left <= 0) {
+				timed_out = 1;
+				break;
+			}
+			if (poll(fds, 2, (int)(left < INT_MAX ? left : INT_MAX)) < 0) {
+				if (errno == EINTR)
+					continue;
+				break;
+			}
+			for (k = 0; k < 2; k++) {
+				if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
+					continue;
+				n = read(fds[k].fd, chunk, sizeof(chunk));
+				if (n > 0) {
+					buf_add(k ? &err : &out, chunk, (size_t)n);
+				} else if (n == 0 || errno != EINTR) {
+					fds[k].fd = -1;
+					open_fds--;
+				}
+			}
+		}
+		close(out_pipe[0]);
+		close(err_pipe[0]);
+		if (timed_out)
+			kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		if (timed_out) {
+			fail_set(f, FAIL_AUTH, "the credential plugin '%s' did not finish within %ld ms",
+				 e->command, limit);
+			goto out;
+		}
+	}
+	if (WIFSIGNALED(status)) {
+		fail_set(f, FAIL_AUTH, "the credential plugin '%s' was killed by signal %d",
+			 e->command, WTERMSIG(status));
+		goto out;
+	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		while (err.len && err.buf[err.len - 1] == '\n')
 			err.buf[--err.len] = '\0';
