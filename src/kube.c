@@ -315,10 +315,13 @@ static void trace(struct kube_client *c, const char *method, const char *url,
 {
 	struct kube_trace t;
 
+	char *shown;
+
 	if (!c->trace)
 		return;
+	shown = http_redact_url(url);
 	t.method = method;
-	t.url = url;
+	t.url = shown;
 	t.status = ret ? 0 : resp->status;
 	t.ms = monotonic_ms() - start;
 	t.auth = c->target.bearer ? "Bearer <masked>"
@@ -326,6 +329,7 @@ static void trace(struct kube_client *c, const char *method, const char *url,
 							       : "none";
 	t.response_bytes = ret ? 0 : resp->body.len;
 	c->trace(c->trace_data, &t);
+	free(shown);
 }
 
 unsigned long kube_requests(const struct kube_client *c)
