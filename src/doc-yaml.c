@@ -236,13 +236,15 @@ static void reader_init(struct doc_reader *r, const char *name,
 		return;
 	if (r->win.len >= 3 && !memcmp(r->win.buf, "\xef\xbb\xbf", 3))
 		r->seg_off = 3;
+	/* FF FE 00 00 is UTF-32's little-endian mark, not UTF-16's. */
+	else if (r->win.len >= 4 && (!memcmp(r->win.buf, "\0\0\xfe\xff", 4) ||
+				     !memcmp(r->win.buf, "\xff\xfe\0\0", 4)))
+		r->pending_error =
+			"input is UTF-32; Kubernetes manifests must be UTF-8";
 	else if (r->win.len >= 2 && (!memcmp(r->win.buf, "\xff\xfe", 2) ||
 				     !memcmp(r->win.buf, "\xfe\xff", 2)))
 		r->pending_error =
 			"input is UTF-16; Kubernetes manifests must be UTF-8";
-	else if (r->win.len >= 4 && !memcmp(r->win.buf, "\0\0\xfe\xff", 4))
-		r->pending_error =
-			"input is UTF-32; Kubernetes manifests must be UTF-8";
 }
 
 int doc_reader_open(struct doc_reader **out, const char *path,
