@@ -1,5 +1,6 @@
 #include "compat.h"
 #include "output.h"
+#include "cmd.h"
 #include "alloc.h"
 #include "buf.h"
 #include "diag.h"
@@ -30,7 +31,9 @@ static void excerpt(struct output *o, const struct doc *d, struct pos at)
 
 	if (!d || !at.line || doc_source_line(d, at.off, &line, &len))
 		return;
-	fprintf(o->fp, "%5u | %.*s\n", (unsigned)at.line, (int)len, line);
+	fprintf(o->fp, "%5u | ", (unsigned)at.line);
+	put_safe(o->fp, line, len);
+	fputc('\n', o->fp);
 	fputs("      | ", o->fp);
 	/* Keep tabs so the caret lines up under the source. */
 	for (i = 0, col = 1; i < len && col < at.col; i++) {
@@ -45,26 +48,37 @@ static void excerpt(struct output *o, const struct doc *d, struct pos at)
 static void text_finding(struct output *o, const struct diag *f,
 			 const struct doc *d)
 {
+	fputs(o->color ? C_BOLD : "", o->fp);
+	puts_safe(o->fp, f->file);
 	if (f->span.start.line)
-		fprintf(o->fp, "%s%s:%u:%u:%s ", o->color ? C_BOLD : "", f->file,
-			(unsigned)f->span.start.line, (unsigned)f->span.start.col,
-			o->color ? C_RESET : "");
+		fprintf(o->fp, ":%u:%u:%s ", (unsigned)f->span.start.line,
+			(unsigned)f->span.start.col, o->color ? C_RESET : "");
 	else
-		fprintf(o->fp, "%s%s:%s ", o->color ? C_BOLD : "", f->file,
-			o->color ? C_RESET : "");
-	fprintf(o->fp, "%s%s:%s %s [%s]\n", sev_color(o, f->severity),
-		severity_name(f->severity), o->color ? C_RESET : "", f->message,
-		f->rule->id);
+		fprintf(o->fp, ":%s ", o->color ? C_RESET : "");
+	fprintf(o->fp, "%s%s:%s ", sev_color(o, f->severity),
+		severity_name(f->severity), o->color ? C_RESET : "");
+	puts_safe(o->fp, f->message);
+	fprintf(o->fp, " [%s]\n", f->rule->id);
 	if (o->excerpts)
 		excerpt(o, d, f->span.start);
-	if (f->path && *f->path)
-		fprintf(o->fp, "   at %s\n", f->path);
-	if (f->related.start.line && f->related_note)
-		fprintf(o->fp, "   note: %s:%u:%u: %s\n", f->file,
-			(unsigned)f->related.start.line,
-			(unsigned)f->related.start.col, f->related_note);
-	if (f->hint)
-		fprintf(o->fp, "   hint: %s\n", f->hint);
+	if (f->path && *f->path) {
+		fputs("   at ", o->fp);
+		puts_safe(o->fp, f->path);
+		fputc('\n', o->fp);
+	}
+	if (f->related.start.line && f->related_note) {
+		fputs("   note: ", o->fp);
+		puts_safe(o->fp, f->file);
+		fprintf(o->fp, ":%u:%u: ", (unsigned)f->related.start.line,
+			(unsigned)f->related.start.col);
+		puts_safe(o->fp, f->related_note);
+		fputc('\n', o->fp);
+	}
+	if (f->hint) {
+		fputs("   hint: ", o->fp);
+		puts_safe(o->fp, f->hint);
+		fputc('\n', o->fp);
+	}
 }
 
 static void json_str(struct buf *b, const char *key, const char *s)
@@ -133,6 +147,8 @@ static void gh_escape(struct buf *b, const char *s, int property)
 			buf_adds(b, "%3A");
 		else if (property && *s == ',')
 			buf_adds(b, "%2C");
+		else if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+			buf_addch(b, '?');	/* the log shows escapes as colours */
 		else
 			buf_addch(b, *s);
 	}

@@ -114,16 +114,37 @@ exec_kubeconfig() {
 # gen_replay PATH FAULT: a kubeconfig at PATH for a replay server with a
 # healthy Experiment team-a/mnist and a katib-config, which injects FAULT.
 gen_replay() {
+	replay_cluster
+	replay_start "$1" --fault "$2"
+}
+
+replay_cluster() {
 	local dir="$BATS_TEST_TMPDIR/cluster"
 	rm -rf "$dir"
 	mkdir -p "$dir/explain" "$dir/facts"
 	cp -R "$TESTS_DIR/data/explain/common/." "$TESTS_DIR/data/explain/healthy/." "$dir/explain/"
 	cp "$TESTS_DIR/data/cluster-facts/katib-config.yaml" "$dir/facts/"
-	"$KATIB_REPLAY" serve "$dir" --kubeconfig-out "$1" --fault "$2" \
+}
+
+# replay_start KUBECONFIG ARGS...: serves the cluster replay_cluster made.
+replay_start() {
+	local cfg=$1
+	shift
+	"$KATIB_REPLAY" serve "$BATS_TEST_TMPDIR/cluster" --kubeconfig-out "$cfg" "$@" \
 		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
 	REPLAY_PIDS="${REPLAY_PIDS:-} $!"
-	for _ in $(seq 100); do [ -s "$1" ] && break; sleep 0.05; done
-	[ -s "$1" ]
+	for _ in $(seq 100); do [ -s "$cfg" ] && break; sleep 0.05; done
+	[ -s "$cfg" ]
+}
+
+# gen_replay_escape PATH: the same cluster, whose Experiment's condition
+# message carries terminal escapes.
+gen_replay_escape() {
+	replay_cluster
+	sed -i 's/message: Experiment is running,/message: "Experiment \\e]0;pwned\\a\\e[2Jis running",/' \
+		"$BATS_TEST_TMPDIR/cluster/explain/experiment.yaml"
+	grep -q 'pwned' "$BATS_TEST_TMPDIR/cluster/explain/experiment.yaml"
+	replay_start "$1"
 }
 
 # ---- the runner
@@ -183,6 +204,14 @@ run_case() {
 	if [ "$status" -ne "$want" ]; then
 		printf '%s: exit %s, want %s\nstdout: %s\nstderr: %s\n' "$name" "$status" "$want" \
 			"$(head -c 2000 <<< "$output")" "$(head -c 2000 <<< "$stderr")"
+		return 1
+	fi
+	# Hostile bytes must not reach a terminal: no control character but
+	# tab and newline (colour is off), whatever the input held.
+	local controls=$'[\001-\010\013-\037\177]'
+	if [[ "$output$stderr" =~ $controls ]]; then
+		printf '%s: a control character in the output\nstdout: %q\nstderr: %q\n' \
+			"$name" "$(head -c 2000 <<< "$output")" "$(head -c 2000 <<< "$stderr")"
 		return 1
 	fi
 	if [[ "$output$stderr" != *"$expect"* ]]; then
