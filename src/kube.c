@@ -120,8 +120,15 @@ static int run_exec(struct kube_client *c, struct fail *f)
 
 		dup2(out_pipe[1], 1);
 		dup2(err_pipe[1], 2);
+		/*
+		 * Only 1 and 2 may hold the pipes: a helper the plugin leaves
+		 * running (a credential cache) would otherwise keep them open
+		 * after the plugin is done.
+		 */
 		close(out_pipe[0]);
 		close(err_pipe[0]);
+		close(out_pipe[1]);
+		close(err_pipe[1]);
 		if (!argv)
 			_exit(127);
 		argv[0] = (char *)e->command;
@@ -181,10 +188,26 @@ static int run_exec(struct kube_client *c, struct fail *f)
 		}
 		close(out_pipe[0]);
 		close(err_pipe[0]);
-		if (timed_out)
-			kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
+		/* It may close both pipes and still not exit. */
+		while (!timed_out) {
+			pid_t w = waitpid(pid, &status, WNOHANG);
+			struct timespec tick = { 0, 10 * 1000000L };
+
+			if (w == pid)
+				break;
+			if (w < 0 && errno != EINTR) {
+				fail_set(f, FAIL_IO, "cannot wait for the credential plugin '%s': %s",
+					 e->command, strerror(errno));
+				goto out;
+			}
+			if (monotonic_ms() >= deadline)
+				timed_out = 1;
+			else if (w == 0)
+				nanosleep(&tick, NULL);
+		}
 		if (timed_out) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
 			fail_set(f, FAIL_AUTH, "the credential plugin '%s' did not finish within %ld ms",
 				 e->command, limit);
 			goto out;
