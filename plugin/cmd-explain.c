@@ -331,26 +331,39 @@ static void print_text(FILE *fp, const struct snapshot *s,
 {
 	size_t i, j;
 
-	fprintf(fp, "Experiment %s/%s: %s\n", s->ns, s->name, list->phase);
+	fprintf(fp, "Experiment %s/%s: ", s->ns, s->name);
+	puts_safe(fp, list->phase);
+	fputc('\n', fp);
 	for (i = 0; i < list->nr; i++) {
 		const struct diagnosis *d = &list->item[i];
 
-		fprintf(fp, "\n%s: %s [%s]\n", severity_name(d->severity), d->summary, d->id);
+		fprintf(fp, "\n%s: ", severity_name(d->severity));
+		puts_safe(fp, d->summary);
+		fprintf(fp, " [%s]\n", d->id);
+		/* Evidence quotes the cluster (messages, logs): put_safe(). */
 		for (j = 0; j < d->nr_evidence; j++) {
 			const char *t = d->evidence[j].text;
 
-			fprintf(fp, "  evidence: %s %s:\n", d->evidence[j].object,
-				d->evidence[j].field);
+			fputs("  evidence: ", fp);
+			puts_safe(fp, d->evidence[j].object);
+			fputc(' ', fp);
+			puts_safe(fp, d->evidence[j].field);
+			fputs(":\n", fp);
 			/* Log tails span lines: keep each under the evidence. */
 			while (*t) {
 				size_t n = strcspn(t, "\n");
 
-				fprintf(fp, "    %.*s\n", (int)n, t);
+				fputs("    ", fp);
+				put_safe(fp, t, n);
+				fputc('\n', fp);
 				t += n + (t[n] == '\n');
 			}
 		}
-		if (d->fix)
-			fprintf(fp, "  fix: %s\n", d->fix);
+		if (d->fix) {
+			fputs("  fix: ", fp);
+			puts_safe(fp, d->fix);
+			fputc('\n', fp);
+		}
 		if (d->upstream)
 			fprintf(fp, "  upstream: %s\n", d->upstream);
 	}

@@ -299,8 +299,9 @@ static void validate_dir(struct validate_run *run, const char *path,
 		child = xmalloc(len);
 		snprintf(child, len, "%s%s%s", path,
 			 path[strlen(path) - 1] == '/' ? "" : "/", e);
+		/* Only regular files: opening a FIFO would wait for a writer. */
 		if (!stat(child, &cst) &&
-		    (S_ISDIR(cst.st_mode) || wanted_file(e)))
+		    (S_ISDIR(cst.st_mode) || (S_ISREG(cst.st_mode) && wanted_file(e))))
 			validate_path(run, child);
 		free(child);
 		free(list[i]);

@@ -65,6 +65,13 @@ struct snapshot;
 int explain_diagnosis(FILE *fp, const struct snapshot *s, int json);
 
 /* report.c */
+/*
+ * Writes text from outside (files, clusters, plugins) with each control
+ * character as '?', so that it cannot drive the terminal.
+ */
+void put_safe(FILE *fp, const char *s, size_t len);
+void puts_safe(FILE *fp, const char *s);
+
 void error_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void hint_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warning_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

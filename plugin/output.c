@@ -1,5 +1,6 @@
 #include "compat.h"
 #include "output.h"
+#include "cmd.h"
 #include "alloc.h"
 #include "buf.h"
 #include "diag.h"
@@ -53,11 +54,10 @@ static void excerpt(struct output *o, const struct doc *d, struct pos at)
 
 	if (!d || !at.line || doc_source_line(d, at.off, &line, &len))
 		return;
-	put_uint(o->fp, (unsigned)at.line, 5);
-	fputs(" | ", o->fp);
-	/* As "%.*s" did: a NUL byte (in a line libyaml refused) ends it. */
-	fwrite(line, 1, strnlen(line, len), o->fp);
-	fputs("\n      | ", o->fp);
+	fprintf(o->fp, "%5u | ", (unsigned)at.line);
+	put_safe(o->fp, line, len);
+	fputc('\n', o->fp);
+	fputs("      | ", o->fp);
 	/* Keep tabs so the caret lines up under the source. */
 	for (i = 0, col = 1; i < len && col < at.col; i++) {
 		if (((unsigned char)line[i] & 0xc0) == 0x80)
@@ -79,7 +79,7 @@ static void text_finding(struct output *o, const struct diag *f,
 	const char *reset = o->color ? C_RESET : "";
 
 	fputs(o->color ? C_BOLD : "", o->fp);
-	fputs(f->file, o->fp);
+	puts_safe(o->fp, f->file);
 	putc(':', o->fp);
 	if (f->span.start.line) {
 		put_uint(o->fp, (unsigned)f->span.start.line, 0);
@@ -94,7 +94,7 @@ static void text_finding(struct output *o, const struct diag *f,
 	putc(':', o->fp);
 	fputs(reset, o->fp);
 	putc(' ', o->fp);
-	fputs(f->message, o->fp);
+	puts_safe(o->fp, f->message);
 	fputs(" [", o->fp);
 	fputs(f->rule->id, o->fp);
 	fputs("]\n", o->fp);
@@ -102,17 +102,21 @@ static void text_finding(struct output *o, const struct diag *f,
 		excerpt(o, d, f->span.start);
 	if (f->path && *f->path) {
 		fputs("   at ", o->fp);
-		fputs(f->path, o->fp);
-		putc('\n', o->fp);
+		puts_safe(o->fp, f->path);
+		fputc('\n', o->fp);
 	}
-	if (f->related.start.line && f->related_note)
-		fprintf(o->fp, "   note: %s:%u:%u: %s\n", f->file,
-			(unsigned)f->related.start.line,
-			(unsigned)f->related.start.col, f->related_note);
+	if (f->related.start.line && f->related_note) {
+		fputs("   note: ", o->fp);
+		puts_safe(o->fp, f->file);
+		fprintf(o->fp, ":%u:%u: ", (unsigned)f->related.start.line,
+			(unsigned)f->related.start.col);
+		puts_safe(o->fp, f->related_note);
+		fputc('\n', o->fp);
+	}
 	if (f->hint) {
 		fputs("   hint: ", o->fp);
-		fputs(f->hint, o->fp);
-		putc('\n', o->fp);
+		puts_safe(o->fp, f->hint);
+		fputc('\n', o->fp);
 	}
 }
 
@@ -178,6 +182,8 @@ static void gh_escape(struct buf *b, const char *s, int property)
 			buf_adds(b, "%3A");
 		else if (property && *s == ',')
 			buf_adds(b, "%2C");
+		else if (((unsigned char)*s < 0x20 && *s != '\t') || *s == 0x7f)
+			buf_addch(b, '?');	/* the log shows escapes as colours */
 		else
 			buf_addch(b, *s);
 	}

@@ -1,12 +1,48 @@
 #include "compat.h"
 #include "cmd.h"
+#include "buf.h"
 #include "fail.h"
 
+/*
+ * Writes s with each control character (C0 but tab and newline, DEL, and
+ * C1 as UTF-8) as one '?': text from a hostile file, cluster or plugin
+ * must not drive the terminal (set its title, clear it, fake a clean
+ * run).  One character for one keeps the caret under its column.
+ */
+void put_safe(FILE *fp, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
+			fputc('?', fp);
+		} else if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+			   (unsigned char)s[i + 1] <= 0x9f) {
+			fputc('?', fp);
+			i++;
+		} else {
+			fputc(c, fp);
+		}
+	}
+}
+
+void puts_safe(FILE *fp, const char *s)
+{
+	put_safe(fp, s, strlen(s));
+}
+
+/* Messages quote files, clusters and plugins: each is put_safe(). */
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
+	struct buf b = BUF_INIT;
+
+	buf_vaddf(&b, fmt, ap);
 	fputs(prefix, stderr);
-	vfprintf(stderr, fmt, ap);
+	put_safe(stderr, b.buf, b.len);
 	fputc('\n', stderr);
+	buf_release(&b);
 }
 
 void error_msg(const char *fmt, ...)

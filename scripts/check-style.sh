@@ -2,7 +2,10 @@
 # Checks the layering rules of HACKING.md that a compiler cannot:
 #  - only plugin/ prints or exits (src/alloc.c may, for BUG and OOM);
 #  - each third-party library is included by exactly one wrapper file;
-#  - src/ never includes plugin/ headers.
+#  - src/ never includes plugin/ headers;
+#  - nothing runs a shell: no system(), popen(), execl*(), wordexp(), and
+#    no exec of sh or bash (banned.h makes most of these compile errors;
+#    this also covers files that do not include it).
 # Prints each violation and exits 1 if there is any.
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -40,6 +43,15 @@ check_wrapper 'dlfcn\.h' src/http.c
 # them itself until it is ported (HACKING.md).
 check_wrapper 'microhttpd\.h' src/httpd.c replay/replayd.c
 check_wrapper 'gnutls/' src/httpd.c replay/replayd.c
+
+# No user-controlled string may ever reach a shell.
+for f in $(find src plugin replay tests/helper tests/unit tests/fuzz -name '*.[ch]' 2>/dev/null | sort); do
+	case "$f" in src/banned.h) continue ;; esac
+	hits=$(grep -nE '(^|[^_a-zA-Z0-9])(system|popen|execl|execlp|execle|wordexp)[[:space:]]*\(|exec[lv]p?e?[[:space:]]*\([[:space:]]*"(/bin/|/usr/bin/)?(ba|da|z|k)?sh"|"(ba|da|z|k)?sh",[[:space:]]*"-c"' "$f" |
+		grep -vE '^[0-9]+:[[:space:]]*(/\*|\*)')
+	[ -n "$hits" ] && report "$f: runs a shell; run programs with an argv (execvp):
+$hits"
+done
 
 # replay/ stays an independent oracle: the document layer only.
 for f in replay/*.c; do

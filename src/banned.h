@@ -26,4 +26,19 @@
 #undef gets
 #define gets(x) BANNED(gets)
 
+/*
+ * No user-controlled string may reach a shell: run programs with an argv
+ * (fork() and execvp()), as the credential plugin is run.
+ */
+#undef system
+#define system(x) BANNED(system)
+#undef popen
+#define popen(x, y) BANNED(popen)
+#undef execl
+#define execl(...) BANNED(execl)
+#undef execlp
+#define execlp(...) BANNED(execlp)
+#undef execle
+#define execle(...) BANNED(execle)
+
 #endif

@@ -162,6 +162,15 @@ int snapshot_fetch(struct kube_client *c, const char *ns, const char *name,
 	buf_addf(&path, "/apis/kubeflow.org/v1beta1/namespaces/%s/experiments/%s", ns, name);
 	if (get(c, &path, &out->experiment, 0, f))
 		goto out;
+	/* Anything else answered with 200 (a Status, a proxy's page) is no diagnosis. */
+	if (!doc_get_str(out->experiment->root, "kind") ||
+	    strcmp(doc_get_str(out->experiment->root, "kind"), "Experiment")) {
+		fail_set(f, FAIL_PROTOCOL, "the server answered with %s, not the Experiment %s/%s",
+			 doc_get_str(out->experiment->root, "kind")
+				 ? doc_get_str(out->experiment->root, "kind") : "an object without a kind",
+			 ns, name);
+		goto out;
+	}
 	buf_addf(&path, "/apis/kubeflow.org/v1beta1/namespaces/%s/suggestions/%s", ns, name);
 	if (get(c, &path, &sug, 1, f))
 		goto out;

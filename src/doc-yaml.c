@@ -282,13 +282,15 @@ static void reader_init(struct doc_reader *r, const char *name,
 		return;
 	if (r->win.len >= 3 && !memcmp(r->win.buf, "\xef\xbb\xbf", 3))
 		r->seg_off = 3;
+	/* FF FE 00 00 is UTF-32's little-endian mark, not UTF-16's. */
+	else if (r->win.len >= 4 && (!memcmp(r->win.buf, "\0\0\xfe\xff", 4) ||
+				     !memcmp(r->win.buf, "\xff\xfe\0\0", 4)))
+		r->pending_error =
+			"input is UTF-32; Kubernetes manifests must be UTF-8";
 	else if (r->win.len >= 2 && (!memcmp(r->win.buf, "\xff\xfe", 2) ||
 				     !memcmp(r->win.buf, "\xfe\xff", 2)))
 		r->pending_error =
 			"input is UTF-16; Kubernetes manifests must be UTF-8";
-	else if (r->win.len >= 4 && !memcmp(r->win.buf, "\0\0\xfe\xff", 4))
-		r->pending_error =
-			"input is UTF-32; Kubernetes manifests must be UTF-8";
 }
 
 int doc_reader_open(struct doc_reader **out, const char *path,
@@ -615,9 +617,14 @@ static void apply_merges(struct build *b, struct doc_node *map)
 
 	for (c = map->child; c; c = next) {
 		next = c->next;
-		if (c->key_len != 2 || memcmp(c->key, "<<", 2) || c->quoted ||
-		    (c->kind != DOC_MAP && c->kind != DOC_SEQ))
+		if (c->key_len != 2 || memcmp(c->key, "<<", 2) || c->quoted)
 			continue;
+		/* go-yaml fails on any other merge value, null included. */
+		if (c->kind != DOC_MAP && c->kind != DOC_SEQ) {
+			build_error(b, "merge key '<<' needs a map or a list of maps",
+				    c->span.start, 0);
+			return;
+		}
 		{
 			struct doc_node *src = c->kind == DOC_MAP ? c : c->child;
 
@@ -762,6 +769,16 @@ static void build_event(struct doc_reader *r, struct build *b,
 		if (!target) {
 			build_error(b, "alias to an undefined anchor", start, 0);
 			return;
+		}
+		/* go-yaml refuses it too: the copy would contain itself. */
+		{
+			const struct doc_node *up;
+
+			for (up = b->cur; up; up = up->parent)
+				if (up == target) {
+					build_error(b, "alias to an anchor that contains it", start, 0);
+					return;
+				}
 		}
 		if (b->cur && b->cur->kind == DOC_MAP && !b->have_key) {
 			build_error(b, "aliases as mapping keys are not supported",

@@ -237,16 +237,23 @@ static int once(const struct http_target *t, const char *method,
 	buf_release(&sni_url);
 	*retryable = 0;
 	if (sink.too_large) {
+		char *shown = http_redact_url(url);
+
 		curl.easy_cleanup(h);
-		return fail_set(f, FAIL_TOO_LARGE, "the response from %s is larger than %zu bytes",
-				url, resp->body.max);
+		fail_set(f, FAIL_TOO_LARGE, "the response from %s is larger than %zu bytes",
+			 shown, resp->body.max);
+		free(shown);
+		return -1;
 	}
 	if (rc != CURLE_OK) {
+		char *shown = http_redact_url(url);
+
 		*retryable = rc == CURLE_COULDNT_CONNECT || rc == CURLE_RECV_ERROR ||
 			     rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING ||
 			     rc == CURLE_PARTIAL_FILE;
 		fail_set(f, rc == CURLE_OPERATION_TIMEDOUT ? FAIL_IO : FAIL_IO,
-			 "cannot reach %s: %s", url, *errbuf ? errbuf : curl.easy_strerror(rc));
+			 "cannot reach %s: %s", shown, *errbuf ? errbuf : curl.easy_strerror(rc));
+		free(shown);
 		curl.easy_cleanup(h);
 		return -1;
 	}
@@ -291,6 +298,28 @@ int http_request(const struct http_target *t, const char *method,
 		fail_clear(f);
 	}
 	return ret;
+}
+
+char *http_redact_url(const char *url)
+{
+	const char *auth = strstr(url, "://"), *end, *at, *colon;
+	struct buf b = BUF_INIT;
+
+	if (!auth)
+		return xstrdup(url);
+	auth += 3;
+	end = auth + strcspn(auth, "/?#");
+	/* The last '@': an unescaped one in the password must not split it. */
+	for (at = end; at > auth && at[-1] != '@'; at--)
+		;
+	at = at > auth ? at - 1 : NULL;
+	colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (!colon)
+		return xstrdup(url);
+	buf_add(&b, url, (size_t)(colon + 1 - url));
+	buf_adds(&b, "xxxxx");
+	buf_adds(&b, at);
+	return buf_detach(&b, NULL);
 }
 
 /* As curl_easy_escape: all but RFC 3986's unreserved characters. */

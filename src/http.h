@@ -44,6 +44,12 @@ int http_request(const struct http_target *t, const char *method,
 		 const char *url, const char *content_type, const char *body,
 		 size_t body_len, struct http_response *resp, struct fail *f);
 
+/*
+ * url with the password of its user information shown as "xxxxx", as Go
+ * (and so kubectl) prints URLs in messages (caller frees).
+ */
+char *http_redact_url(const char *url);
+
 /* Percent-encodes s for a query string (caller frees). */
 char *http_escape(const char *s);
 

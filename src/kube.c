@@ -7,6 +7,8 @@
 #include "kubeconfig.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -14,8 +16,12 @@
 
 #define PAGE_SIZE 500
 #define EXEC_OUTPUT_MAX ((size_t)1 << 20)
+/* A credential plugin's time when no --request-timeout is given. */
+#define EXEC_TIMEOUT_MS 60000L
 
 extern char **environ;
+
+static long monotonic_ms(void);
 
 struct kube_client {
 	const struct kube_config *cfg;
@@ -114,8 +120,15 @@ static int run_exec(struct kube_client *c, struct fail *f)
 
 		dup2(out_pipe[1], 1);
 		dup2(err_pipe[1], 2);
+		/*
+		 * Only 1 and 2 may hold the pipes: a helper the plugin leaves
+		 * running (a credential cache) would otherwise keep them open
+		 * after the plugin is done.
+		 */
 		close(out_pipe[0]);
 		close(err_pipe[0]);
+		close(out_pipe[1]);
+		close(err_pipe[1]);
 		if (!argv)
 			_exit(127);
 		argv[0] = (char *)e->command;
@@ -134,13 +147,77 @@ static int run_exec(struct kube_client *c, struct fail *f)
 	close(err_pipe[1]);
 	buf_init(&out, EXEC_OUTPUT_MAX);
 	buf_init(&err, 64 * 1024);
-	while ((n = read(out_pipe[0], chunk, sizeof(chunk))) > 0)
-		buf_add(&out, chunk, (size_t)n);
-	while ((n = read(err_pipe[0], chunk, sizeof(chunk))) > 0)
-		buf_add(&err, chunk, (size_t)n);
-	close(out_pipe[0]);
-	close(err_pipe[0]);
-	waitpid(pid, &status, 0);
+	/*
+	 * Both pipes at once: a plugin that fills the stderr pipe while we
+	 * wait for the end of its stdout would otherwise block forever, and
+	 * one that never finishes is stopped at the request timeout.
+	 */
+	{
+		struct pollfd fds[2] = {
+			{ .fd = out_pipe[0], .events = POLLIN },
+			{ .fd = err_pipe[0], .events = POLLIN },
+		};
+		long limit = c->target.timeout_ms ? c->target.timeout_ms : EXEC_TIMEOUT_MS;
+		long deadline = monotonic_ms() + limit;
+		int open_fds = 2, timed_out = 0;
+
+		while (open_fds) {
+			long left = deadline - monotonic_ms();
+			int k;
+
+			if (left <= 0) {
+				timed_out = 1;
+				break;
+			}
+			if (poll(fds, 2, (int)(left < INT_MAX ? left : INT_MAX)) < 0) {
+				if (errno == EINTR)
+					continue;
+				break;
+			}
+			for (k = 0; k < 2; k++) {
+				if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR)))
+					continue;
+				n = read(fds[k].fd, chunk, sizeof(chunk));
+				if (n > 0) {
+					buf_add(k ? &err : &out, chunk, (size_t)n);
+				} else if (n == 0 || errno != EINTR) {
+					fds[k].fd = -1;
+					open_fds--;
+				}
+			}
+		}
+		close(out_pipe[0]);
+		close(err_pipe[0]);
+		/* It may close both pipes and still not exit. */
+		while (!timed_out) {
+			pid_t w = waitpid(pid, &status, WNOHANG);
+			struct timespec tick = { 0, 10 * 1000000L };
+
+			if (w == pid)
+				break;
+			if (w < 0 && errno != EINTR) {
+				fail_set(f, FAIL_IO, "cannot wait for the credential plugin '%s': %s",
+					 e->command, strerror(errno));
+				goto out;
+			}
+			if (monotonic_ms() >= deadline)
+				timed_out = 1;
+			else if (w == 0)
+				nanosleep(&tick, NULL);
+		}
+		if (timed_out) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			fail_set(f, FAIL_AUTH, "the credential plugin '%s' did not finish within %ld ms",
+				 e->command, limit);
+			goto out;
+		}
+	}
+	if (WIFSIGNALED(status)) {
+		fail_set(f, FAIL_AUTH, "the credential plugin '%s' was killed by signal %d",
+			 e->command, WTERMSIG(status));
+		goto out;
+	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		while (err.len && err.buf[err.len - 1] == '\n')
 			err.buf[--err.len] = '\0';
@@ -261,10 +338,13 @@ static void trace(struct kube_client *c, const char *method, const char *url,
 {
 	struct kube_trace t;
 
+	char *shown;
+
 	if (!c->trace)
 		return;
+	shown = http_redact_url(url);
 	t.method = method;
-	t.url = url;
+	t.url = shown;
 	t.status = ret ? 0 : resp->status;
 	t.ms = monotonic_ms() - start;
 	t.auth = c->target.bearer ? "Bearer <masked>"
@@ -272,6 +352,7 @@ static void trace(struct kube_client *c, const char *method, const char *url,
 							       : "none";
 	t.response_bytes = ret ? 0 : resp->body.len;
 	c->trace(c->trace_data, &t);
+	free(shown);
 }
 
 unsigned long kube_requests(const struct kube_client *c)
@@ -279,8 +360,7 @@ unsigned long kube_requests(const struct kube_client *c)
 	return c->requests;
 }
 
-/* Turns an error response into a failure worded as kubectl words it. */
-static int api_error(const struct http_response *resp, struct fail *f)
+int kube_api_error(long status, const char *body, size_t len, struct fail *f)
 {
 	struct doc_reader *r;
 	struct doc *d = NULL;
@@ -288,20 +368,20 @@ static int api_error(const struct http_response *resp, struct fail *f)
 	const char *message = NULL, *reason = NULL;
 	int ret;
 
-	doc_reader_open_mem(&r, "response", resp->body.buf, resp->body.len, NULL);
+	doc_reader_open_mem(&r, "response", body, len, NULL);
 	if (doc_reader_next(r, &d, &ignore) > 0 && d->root &&
 	    doc_get_str(d->root, "kind") && !strcmp(doc_get_str(d->root, "kind"), "Status")) {
 		message = doc_get_str(d->root, "message");
 		reason = doc_get_str(d->root, "reason");
 	}
-	if (resp->status == 401)
+	if (status == 401)
 		ret = fail_set(f, FAIL_AUTH, "You must be logged in to the server (Unauthorized)");
 	else if (message)
 		ret = fail_set(f, FAIL_HTTP, "Error from server (%s): %s",
 			       reason && *reason ? reason : "Unknown", message);
 	else
-		ret = fail_set(f, FAIL_HTTP, "the server answered HTTP %ld", resp->status);
-	f->http_status = resp->status;
+		ret = fail_set(f, FAIL_HTTP, "the server answered HTTP %ld", status);
+	f->http_status = status;
 	doc_free(d);
 	doc_reader_free(r);
 	return ret;
@@ -344,19 +424,19 @@ static int call(struct kube_client *c, const char *method, const char *path,
 	int ret = call_raw(c, method, path, body, resp, f);
 
 	if (!ret && resp->status >= 400) {
-		ret = api_error(resp, f);
+		ret = kube_api_error(resp->status, resp->body.buf, resp->body.len, f);
 		buf_release(&resp->body);
 	}
 	return ret;
 }
 
-static int parse_body(struct http_response *resp, struct doc **out,
-		      struct fail *f)
+int kube_parse_response(const char *body, size_t len, struct doc **out,
+			struct fail *f)
 {
 	struct doc_reader *r;
 	int ret;
 
-	doc_reader_open_mem(&r, "response", resp->body.buf, resp->body.len, NULL);
+	doc_reader_open_mem(&r, "response", body, len, NULL);
 	ret = doc_reader_next(r, out, f);
 	doc_reader_free(r);
 	if (ret <= 0 || (*out)->error || !(*out)->root) {
@@ -379,7 +459,7 @@ int kube_get(struct kube_client *c, const char *path, struct doc **out,
 	*out = NULL;
 	if (call(c, "GET", path, NULL, &resp, f))
 		return -1;
-	ret = parse_body(&resp, out, f);
+	ret = kube_parse_response(resp.body.buf, resp.body.len, out, f);
 	buf_release(&resp.body);
 	return ret;
 }
@@ -446,7 +526,7 @@ int kube_create(struct kube_client *c, const char *path, const char *json,
 	buf_release(&url);
 	if (ret)
 		return -1;
-	ret = parse_body(&resp, out, f);
+	ret = kube_parse_response(resp.body.buf, resp.body.len, out, f);
 	buf_release(&resp.body);
 	return ret;
 }
@@ -456,7 +536,6 @@ int kube_dry_run_create(struct kube_client *c, const char *path,
 {
 	struct http_response resp;
 	struct buf url = BUF_INIT;
-	struct doc_reader *r;
 	struct fail ignore = FAIL_INIT;
 	int ret;
 
@@ -467,13 +546,10 @@ int kube_dry_run_create(struct kube_client *c, const char *path,
 	if (ret)
 		return -1;
 	if (resp.status >= 400) {
-		doc_reader_open_mem(&r, "response", resp.body.buf, resp.body.len, NULL);
-		if (doc_reader_next(r, status, &ignore) > 0 && (*status)->error) {
-			doc_free(*status);
+		/* A body that is no Status is no reason to lose the failure. */
+		if (kube_parse_response(resp.body.buf, resp.body.len, status, &ignore))
 			*status = NULL;
-		}
-		doc_reader_free(r);
-		ret = api_error(&resp, f);
+		ret = kube_api_error(resp.status, resp.body.buf, resp.body.len, f);
 	}
 	buf_release(&resp.body);
 	return ret;

@@ -74,6 +74,17 @@ int kube_create(struct kube_client *c, const char *path, const char *json,
 int kube_dry_run_create(struct kube_client *c, const char *path,
 			const char *json, struct doc **status, struct fail *f);
 
+/*
+ * The document a response body holds (the server's JSON, read with the
+ * default input limits), or a FAIL_PROTOCOL failure.  *out's nodes do
+ * not point into body.
+ */
+int kube_parse_response(const char *body, size_t len, struct doc **out,
+			struct fail *f);
+
+/* The failure an error response (status >= 400) means, as kubectl words it. */
+int kube_api_error(long status, const char *body, size_t len, struct fail *f);
+
 /* A container's log, capped at max_bytes (0: 4 MiB), into out. */
 int kube_logs(struct kube_client *c, const char *ns, const char *pod,
 	      const char *container, long tail_lines, size_t max_bytes,

@@ -43,13 +43,19 @@ static int load_file(struct kc_files *fs, const char *path, struct fail *f)
 	doc_reader_free(r);
 	if (ret < 0)
 		return -1;
+	/* A document that failed to parse has no root either: not empty. */
+	if (ret > 0 && d->error) {
+		ret = fail_set(f, FAIL_PROTOCOL, "'%s' is not a kubeconfig: line %u: %s",
+			       path, (unsigned)d->error->at.line, d->error->message);
+		doc_free(d);
+		return ret;
+	}
 	if (ret == 0 || !d->root || d->root->kind == DOC_NULL) {
 		doc_free(d);
 		return 0;	/* an empty kubeconfig is allowed */
 	}
-	if (d->error || d->root->kind != DOC_MAP) {
-		ret = fail_set(f, FAIL_PROTOCOL, "'%s' is not a kubeconfig%s%s", path,
-			       d->error ? ": " : "", d->error ? d->error->message : "");
+	if (d->root->kind != DOC_MAP) {
+		ret = fail_set(f, FAIL_PROTOCOL, "'%s' is not a kubeconfig", path);
 		doc_free(d);
 		return ret;
 	}

@@ -38,6 +38,13 @@ static void add_root(struct recorded *r, const struct doc_node *root)
 	r->object[r->nr++] = root;
 }
 
+void recorded_add(struct recorded *r, struct doc *d)
+{
+	ALLOC_GROW(r->docs, r->nr_docs + 1, r->alloc_docs);
+	r->docs[r->nr_docs++] = d;
+	add_root(r, d->root);
+}
+
 static int load_file(struct recorded *r, const char *path, struct fail *f)
 {
 	struct doc_reader *reader;
@@ -54,9 +61,7 @@ static int load_file(struct recorded *r, const char *path, struct fail *f)
 			doc_reader_free(reader);
 			return -1;
 		}
-		ALLOC_GROW(r->docs, r->nr_docs + 1, r->alloc_docs);
-		r->docs[r->nr_docs++] = d;
-		add_root(r, d->root);
+		recorded_add(r, d);
 	}
 	doc_reader_free(reader);
 	return ret < 0 ? -1 : 0;
@@ -92,7 +97,8 @@ static int load_dir(struct recorded *r, const char *dir, int depth,
 		    !stat(path.buf, &st) && !ret) {
 			if (S_ISDIR(st.st_mode))
 				ret = load_dir(r, path.buf, depth + 1, f);
-			else if (wanted(list[i]->d_name))
+			/* Only regular files: a FIFO would wait for a writer. */
+			else if (S_ISREG(st.st_mode) && wanted(list[i]->d_name))
 				ret = load_file(r, path.buf, f);
 		}
 		buf_release(&path);

@@ -32,4 +32,10 @@ struct recorded {
 int recorded_load(struct recorded *out, const char *dir, struct fail *f);
 void recorded_release(struct recorded *r);
 
+/*
+ * Adds a document's objects (Lists flattened) to r, which takes d over;
+ * r may start zeroed, as recorded_load() leaves it.
+ */
+void recorded_add(struct recorded *r, struct doc *d);
+
 #endif

@@ -33,6 +33,21 @@ void report_schema_problem(void *data, enum schema_problem problem,
 			diag_hint(out, d, "remove it: the API has no such field here");
 		return;
 	}
+	/*
+	 * The kind is the one wanted and the value is not: a number too
+	 * large for the Go type, or a .nan or .inf, which JSON cannot carry.
+	 * "must be an integer, not an integer" would say nothing.
+	 */
+	if ((node->kind == DOC_INT && (want->kind == SCHEMA_INT32 || want->kind == SCHEMA_INT64 ||
+				       want->kind == SCHEMA_NUMBER)) ||
+	    (node->kind == DOC_FLOAT && want->kind == SCHEMA_NUMBER)) {
+		diag_add(out, rule_get(rep->type_rule), node,
+			 node->kind == DOC_INT ? "%s must be %s, and %s is out of its range; %s"
+					       : "%s must be %s, and %s is not a finite number (JSON has no NaN or infinity); %s",
+			 node->key ? node->key : "list item", schema_kind_phrase(want),
+			 node->text, rep->type_effect);
+		return;
+	}
 	d = diag_add(out, rule_get(rep->type_rule), node,
 		     "%s must be %s, not %s %s; %s",
 		     node->key ? node->key : "list item", schema_kind_phrase(want),

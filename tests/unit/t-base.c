@@ -2,6 +2,7 @@
 #include "harness.h"
 #include "arena.h"
 #include "buf.h"
+#include "http.h"
 
 void test_arena(void)
 {
@@ -55,4 +56,29 @@ void test_buf(void)
 	STR_EQ(capped.buf, "12345678", "a refused append leaves the buffer as it was");
 	INT_EQ(buf_addf(&capped, "%s", "x"), -1, "buf_addf honours the cap too");
 	buf_release(&capped);
+}
+
+void test_http_redact_url(void)
+{
+	static const struct {
+		const char *url, *want;
+	} cases[] = {
+		{ "https://admin:s3cret@10.0.0.1:6443/api?x=1", "https://admin:xxxxx@10.0.0.1:6443/api?x=1" },
+		{ "http://admin:@h/", "http://admin:xxxxx@h/" },
+		{ "https://user@h/p", "https://user@h/p" },
+		{ "https://h:6443/a@b:c", "https://h:6443/a@b:c" },
+		{ "https://h/?q=a:b@c", "https://h/?q=a:b@c" },
+		{ "https://[::1]:6443/x", "https://[::1]:6443/x" },
+		{ "https://u:p:q@[::1]/x", "https://u:xxxxx@[::1]/x" },
+		{ "http://u:p@ss@h/x", "http://u:xxxxx@h/x" },
+		{ "no scheme:pw@h", "no scheme:pw@h" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = http_redact_url(cases[i].url);
+
+		STR_EQ(got, cases[i].want, cases[i].url);
+		free(got);
+	}
 }
