@@ -11,21 +11,22 @@
  */
 void put_safe(FILE *fp, const char *s, size_t len)
 {
-	size_t i;
+	size_t i, run = 0;
 
+	/* Safe runs go out whole: findings are printed in bulk. */
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
+		int c1 = c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+			 (unsigned char)s[i + 1] <= 0x9f;
 
-		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
-			fputc('?', fp);
-		} else if (c == 0xc2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
-			   (unsigned char)s[i + 1] <= 0x9f) {
-			fputc('?', fp);
-			i++;
-		} else {
-			fputc(c, fp);
-		}
+		if (!((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f || c1))
+			continue;
+		fwrite(s + run, 1, i - run, fp);
+		fputc('?', fp);
+		i += c1;
+		run = i + 1;
 	}
+	fwrite(s + run, 1, len - run, fp);
 }
 
 void puts_safe(FILE *fp, const char *s)

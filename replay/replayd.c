@@ -708,25 +708,29 @@ static enum MHD_Result serve_log(struct server *s, struct MHD_Connection *c,
 	char chunk[8192];
 	size_t n;
 
-	if (!container || strchr(container, '/') || strchr(pod, '/') || strchr(ns, '/') ||
-	    !strcmp(container, "..") || !strcmp(pod, "..") || !strcmp(ns, "..")) {
-		if (!container) {
-			/* A pod with one recorded log needs no container name. */
-			struct dirent **list;
-			int k, m;
+	if (!recorded_name_ok(ns) || !recorded_name_ok(pod) ||
+	    (container && !recorded_name_ok(container))) {
+		buf_addf(&msg, "pods \"%s\" not found", pod);
+		ret = respond_status(c, 404, "NotFound", msg.buf);
+		buf_release(&msg);
+		return ret;
+	}
+	if (!container) {
+		/* A pod with one recorded log needs no container name. */
+		struct dirent **list;
+		int k, m, logs = 0;
 
-			buf_addf(&path, "%s/logs/%s/%s", s->dir, ns, pod);
-			m = scandir(path.buf, &list, NULL, alphasort);
-			buf_reset(&path);
-			for (k = 0; k < m; k++) {
-				if (!container && list[k]->d_name[0] != '.')
-					buf_addf(&path, "%s/logs/%s/%s/%s", s->dir, ns, pod, list[k]->d_name);
-				free(list[k]);
-			}
-			if (m > 0)
-				free(list);
+		buf_addf(&path, "%s/logs/%s/%s", s->dir, ns, pod);
+		m = scandir(path.buf, &list, NULL, alphasort);
+		buf_reset(&path);
+		for (k = 0; k < m; k++) {
+			if (list[k]->d_name[0] != '.' && !logs++)
+				buf_addf(&path, "%s/logs/%s/%s/%s", s->dir, ns, pod, list[k]->d_name);
+			free(list[k]);
 		}
-		if (!path.len) {
+		if (m > 0)
+			free(list);
+		if (logs != 1) {
 			ret = respond_status(c, 400, "BadRequest", "a container name must be specified");
 			buf_release(&path);
 			return ret;

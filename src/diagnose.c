@@ -330,10 +330,13 @@ int snapshot_from_recorded(const struct recorded *r, const char *ns,
 		struct buf path = BUF_INIT, log = BUF_INIT;
 		FILE *fp;
 
-		if (!pod || !container)
+		/* Names from the recording become a path: plain names only. */
+		if (!recorded_name_ok(ns) || !recorded_name_ok(pod) ||
+		    !recorded_name_ok(container))
 			continue;
 		buf_addf(&path, "%s/logs/%s/%s/%s.log", r->dir, ns, pod, container);
-		if ((fp = fopen(path.buf, "rb"))) {
+		fp = fopen(path.buf, "rb");
+		if (fp) {
 			char chunk[4096];
 			size_t n;
 

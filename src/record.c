@@ -12,6 +12,7 @@
 #include "http.h"
 #include "katib-config.h"
 #include "kube.h"
+#include "recorded.h"
 #include "redact.h"
 #include "rule.h"
 #include "suggestion-request.h"
@@ -189,17 +190,6 @@ static int write_objects(struct recorder *rc, const char *rel,
 	return ret < 0 ? -1 : 0;
 }
 
-static int is_name(const char *s)
-{
-	if (!s || !*s || !strcmp(s, ".") || !strcmp(s, ".."))
-		return 0;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		      *s == '-' || *s == '.' || *s == '_'))
-			return 0;
-	return 1;
-}
-
 /* Events about the Experiment and the objects named after it only. */
 static int event_of(const struct snapshot *s, const struct doc_node *ev)
 {
@@ -240,7 +230,8 @@ static int write_cluster(struct recorder *rc, const struct snapshot *s,
 		struct buf rel = BUF_INIT, text = BUF_INIT;
 
 		/* Names from the server become paths: only plain names do. */
-		if (is_name(s->ns) && is_name(l->pod) && is_name(l->container)) {
+		if (recorded_name_ok(s->ns) && recorded_name_ok(l->pod) &&
+		    recorded_name_ok(l->container)) {
 			buf_addf(&rel, "cluster/logs/%s/%s/%s.log", s->ns, l->pod, l->container);
 			if (redact_text(rc->o->redactor, l->text, strlen(l->text), rel.buf,
 					&text, rc->f) ||

@@ -137,3 +137,14 @@ void recorded_release(struct recorded *r)
 	free(r->reviews);
 	memset(r, 0, sizeof(*r));
 }
+
+int recorded_name_ok(const char *s)
+{
+	if (!s || !*s || !strcmp(s, ".") || !strcmp(s, ".."))
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '.' || *s == '_'))
+			return 0;
+	return 1;
+}

@@ -33,6 +33,13 @@ int recorded_load(struct recorded *out, const char *dir, struct fail *f);
 void recorded_release(struct recorded *r);
 
 /*
+ * Whether s can name a folder or file of a recording (logs/NS/POD/C.log):
+ * a Kubernetes name's characters only, so a hostile recording or server
+ * cannot lead a path out of the recording.
+ */
+int recorded_name_ok(const char *s);
+
+/*
  * Adds a document's objects (Lists flattened) to r, which takes d over;
  * r may start zeroed, as recorded_load() leaves it.
  */

@@ -194,3 +194,15 @@ diagnose() {
 	[[ "$stderr" == *"broken.yaml:"* ]]
 	run --separate-stderr -2 katib explain name-invalid --from "$BATS_TEST_TMPDIR/rec"
 }
+
+@test "--from: a hostile pod name cannot lead a log path out of the recording" {
+	local rec="$BATS_TEST_TMPDIR/hostile"
+	mkdir -p "$rec/outside"
+	cp -R "$TESTS_DIR/data/explain/max-failed-trials-reached/." "$rec/"
+	sed -i 's|name: mnist-4xk9w2lq-m2x7d|name: ../../outside|' "$rec/pods.yaml"
+	grep -q 'name: ../../outside' "$rec/pods.yaml"
+	echo 'TOP-SECRET-MARKER' > "$rec/outside/training-container.log"
+	run --separate-stderr katib explain experiment mnist -n team-a --from "$rec"
+	refute_crash
+	[[ "$output$stderr" != *TOP-SECRET-MARKER* ]]
+}
