@@ -2,8 +2,9 @@
 # (deploy/ runs it as `kubectl-katib webhook serve`).
 #
 # The binary is the release build (STATIC_DEPS=1, as `make dist`):
-# libyaml, PCRE2, cJSON and libmicrohttpd are linked in, so the runtime
-# stage needs only libcurl (which brings GnuTLS) and the C library.
+# libyaml, PCRE2 and cJSON are linked in.  `webhook serve` loads
+# libmicrohttpd and GnuTLS when it starts, and libcurl is loaded by the
+# commands that talk to a cluster, so the runtime stage installs those.
 
 FROM debian:bookworm AS build
 RUN apt-get update && \
@@ -19,7 +20,8 @@ RUN make O=/out STATIC_DEPS=1 DEVELOPER=0 VERSION=$VERSION /out/kubectl-katib &&
 
 FROM debian:bookworm-slim
 RUN apt-get update && \
-    apt-get install -y --no-install-recommends libcurl4 ca-certificates && \
+    apt-get install -y --no-install-recommends libmicrohttpd12 libgnutls30 \
+	libcurl4 ca-certificates && \
     rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/kubectl-katib /usr/local/bin/kubectl-katib
 # The numeric user the Deployment's runAsNonRoot checks.

@@ -6,6 +6,7 @@
 #include "compat.h"
 #include "cmd.h"
 #include "http.h"
+#include "httpd.h"
 #include "levenshtein.h"
 
 #include <errno.h>
@@ -114,8 +115,10 @@ int main(int argc, char **argv)
 		if (!strcmp(name, commands[i].name)) {
 			int status = commands[i].fn(argc - 1, argv + 1);
 
-			/* libcurl, if the command talked to a server. */
+			/* libcurl, if the command talked to a server; */
 			http_release();
+			/* libmicrohttpd and GnuTLS, if it served. */
+			httpd_release();
 			return finish_stdout(status);
 		}
 

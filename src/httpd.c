@@ -5,6 +5,7 @@
 #include "buf.h"
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
@@ -17,6 +18,145 @@
 
 /* Room for a server certificate and its intermediates. */
 #define MAX_CHAIN 8
+
+/*
+ * libmicrohttpd and GnuTLS are loaded when a server starts, not linked:
+ * GnuTLS brings some 14 shared objects whose relocation and constructors
+ * doubled the start-up time of every command (a one-file validate went
+ * from 1.0 to 2.2 ms), and only `webhook serve` needs them.  The headers
+ * still give the types and constants; each pointer below takes the type
+ * of the function it is resolved for, so a call is checked against the
+ * real prototype, variadic ones included.
+ */
+#define LIBMHD "libmicrohttpd.so.12"
+#define LIBMHD_PACKAGE "libmicrohttpd12"
+#define LIBGNUTLS "libgnutls.so.30"
+#define LIBGNUTLS_PACKAGE "libgnutls30"
+
+/* X(library, function) for each function this file calls. */
+#define HTTPD_FUNCTIONS(X) \
+	X(mhd, MHD_start_daemon) \
+	X(mhd, MHD_stop_daemon) \
+	X(mhd, MHD_quiesce_daemon) \
+	X(mhd, MHD_get_daemon_info) \
+	X(mhd, MHD_get_connection_info) \
+	X(mhd, MHD_lookup_connection_value) \
+	X(mhd, MHD_create_response_from_buffer) \
+	X(mhd, MHD_add_response_header) \
+	X(mhd, MHD_queue_response) \
+	X(mhd, MHD_destroy_response) \
+	X(gnutls, gnutls_strerror) \
+	X(gnutls, gnutls_pcert_list_import_x509_raw) \
+	X(gnutls, gnutls_pcert_deinit) \
+	X(gnutls, gnutls_privkey_init) \
+	X(gnutls, gnutls_privkey_import_x509_raw) \
+	X(gnutls, gnutls_privkey_sign_data) \
+	X(gnutls, gnutls_privkey_deinit) \
+	X(gnutls, gnutls_pubkey_get_pk_algorithm) \
+	X(gnutls, gnutls_pubkey_verify_data2) \
+	X(gnutls, gnutls_pk_to_sign)
+
+#define DECLARE(lib, fn) __typeof__(fn) *fn;
+static struct {
+	void *mhd, *gnutls;	/* dlopen() handles; NULL when not loaded */
+	HTTPD_FUNCTIONS(DECLARE)
+	/* gnutls_free is a variable holding GnuTLS's deallocator. */
+	gnutls_free_function free;
+} dl;
+#undef DECLARE
+
+/* A library, and the package that installs it on Debian-like systems. */
+struct library {
+	const char *file, *package;
+	void **handle;
+};
+
+static const struct library mhd_lib = { LIBMHD, LIBMHD_PACKAGE, &dl.mhd };
+static const struct library gnutls_lib = { LIBGNUTLS, LIBGNUTLS_PACKAGE, &dl.gnutls };
+
+#define SYMBOL(lib, fn) { &lib##_lib, #fn, &dl.fn },
+static const struct {
+	const struct library *lib;
+	const char *name;
+	void *slot;		/* points at one of dl's function pointers */
+} symbols[] = {
+	HTTPD_FUNCTIONS(SYMBOL)
+};
+#undef SYMBOL
+
+/*
+ * dlerror() starts with the file it failed on (a path, for dlsym()); the
+ * message already names the library, so that part goes.
+ */
+static const char *load_error(const char *file)
+{
+	const char *e = dlerror(), *p;
+
+	if (!e)
+		return "unknown error";
+	p = strstr(e, file);
+	if (p && !strncmp(p + strlen(file), ": ", 2) &&
+	    (p == e || (p[-1] == '/' && !memchr(e, ' ', (size_t)(p - e)))))
+		return p + strlen(file) + 2;
+	return e;
+}
+
+static int load_failed(const struct library *lib, struct fail *f)
+{
+	return fail_set(f, FAIL_IO, "cannot load %s: %s; install %s", lib->file,
+			load_error(lib->file), lib->package);
+}
+
+static int httpd_load(struct fail *f)
+{
+	const struct library *libs[] = { &mhd_lib, &gnutls_lib };
+	void *sym;
+	size_t i;
+
+	if (dl.mhd)
+		return 0;
+	/*
+	 * libmicrohttpd first: it loads the GnuTLS it was built with, and
+	 * opening libgnutls.so.30 then finds that same copy, whose
+	 * certificates and keys MHD's sessions accept.
+	 */
+	for (i = 0; i < ARRAY_SIZE(libs); i++) {
+		*libs[i]->handle = dlopen(libs[i]->file, RTLD_NOW | RTLD_LOCAL);
+		if (!*libs[i]->handle) {
+			load_failed(libs[i], f);
+			goto fail;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(symbols); i++) {
+		const struct library *lib = symbols[i].lib;
+
+		if (!(sym = dlsym(*lib->handle, symbols[i].name))) {
+			load_failed(lib, f);
+			goto fail;
+		}
+		/* POSIX: a function pointer has a data pointer's representation. */
+		memcpy(symbols[i].slot, &sym, sizeof(sym));
+	}
+	if (!(sym = dlsym(dl.gnutls, "gnutls_free"))) {
+		load_failed(&gnutls_lib, f);
+		goto fail;
+	}
+	dl.free = *(gnutls_free_function *)sym;
+	return 0;
+fail:
+	httpd_release();
+	return -1;
+}
+
+void httpd_release(void)
+{
+	/* Unloaded in the reverse order, each only when loaded. */
+	if (dl.gnutls)
+		dlclose(dl.gnutls);
+	if (dl.mhd)
+		dlclose(dl.mhd);
+	memset(&dl, 0, sizeof(dl));
+}
 
 /* One certificate chain with its key, as GnuTLS serves it. */
 struct cred {
@@ -67,9 +207,9 @@ static void cred_free(struct cred *c)
 		struct cred *older = c->older;
 
 		for (i = 0; i < c->nr_pcert; i++)
-			gnutls_pcert_deinit(&c->pcert[i]);
+			dl.gnutls_pcert_deinit(&c->pcert[i]);
 		if (c->key)
-			gnutls_privkey_deinit(c->key);
+			dl.gnutls_privkey_deinit(c->key);
 		free(c);
 		c = older;
 	}
@@ -84,12 +224,12 @@ static int key_matches(struct cred *c)
 	gnutls_sign_algorithm_t algo;
 	int pk, ok;
 
-	pk = gnutls_pubkey_get_pk_algorithm(c->pcert[0].pubkey, NULL);
-	algo = gnutls_pk_to_sign((gnutls_pk_algorithm_t)pk, GNUTLS_DIG_SHA256);
-	if (gnutls_privkey_sign_data(c->key, GNUTLS_DIG_SHA256, 0, &data, &sig) < 0)
+	pk = dl.gnutls_pubkey_get_pk_algorithm(c->pcert[0].pubkey, NULL);
+	algo = dl.gnutls_pk_to_sign((gnutls_pk_algorithm_t)pk, GNUTLS_DIG_SHA256);
+	if (dl.gnutls_privkey_sign_data(c->key, GNUTLS_DIG_SHA256, 0, &data, &sig) < 0)
 		return 0;
-	ok = gnutls_pubkey_verify_data2(c->pcert[0].pubkey, algo, 0, &data, &sig) >= 0;
-	gnutls_free(sig.data);
+	ok = dl.gnutls_pubkey_verify_data2(c->pcert[0].pubkey, algo, 0, &data, &sig) >= 0;
+	dl.free(sig.data);
 	return ok;
 }
 
@@ -102,20 +242,20 @@ static struct cred *cred_load(const char *cert_pem, const char *key_pem,
 	unsigned n = MAX_CHAIN;
 	int ret;
 
-	ret = gnutls_pcert_list_import_x509_raw(c->pcert, &n, &cert,
+	ret = dl.gnutls_pcert_list_import_x509_raw(c->pcert, &n, &cert,
 						GNUTLS_X509_FMT_PEM, 0);
 	if (ret < 0 || !n) {
 		fail_set(f, FAIL_PROTOCOL, "the certificate cannot be read: %s",
-			 ret < 0 ? gnutls_strerror(ret) : "no certificate in it");
+			 ret < 0 ? dl.gnutls_strerror(ret) : "no certificate in it");
 		free(c);
 		return NULL;
 	}
 	c->nr_pcert = n;
-	if ((ret = gnutls_privkey_init(&c->key)) < 0 ||
-	    (ret = gnutls_privkey_import_x509_raw(c->key, &key, GNUTLS_X509_FMT_PEM,
+	if ((ret = dl.gnutls_privkey_init(&c->key)) < 0 ||
+	    (ret = dl.gnutls_privkey_import_x509_raw(c->key, &key, GNUTLS_X509_FMT_PEM,
 						  NULL, 0)) < 0) {
 		fail_set(f, FAIL_PROTOCOL, "the key cannot be read: %s",
-			 gnutls_strerror(ret));
+			 dl.gnutls_strerror(ret));
 		cred_free(c);
 		return NULL;
 	}
@@ -129,8 +269,11 @@ static struct cred *cred_load(const char *cert_pem, const char *key_pem,
 
 int httpd_check_cert(const char *cert_pem, const char *key_pem, struct fail *f)
 {
-	struct cred *c = cred_load(cert_pem, key_pem, f);
+	struct cred *c;
 
+	if (httpd_load(f))
+		return -1;
+	c = cred_load(cert_pem, key_pem, f);
 	cred_free(c);
 	return c ? 0 : -1;
 }
@@ -182,14 +325,14 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct request *req,
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	r = dl.MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	if (!r) {
 		free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, "Content-Type", type);
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+	dl.MHD_add_response_header(r, "Content-Type", type);
+	ret = dl.MHD_queue_response(c, status, r);
+	dl.MHD_destroy_response(r);
 	if (ret == MHD_YES)
 		req->status = status;
 	return ret;
@@ -210,7 +353,7 @@ static enum MHD_Result refuse(struct MHD_Connection *c, struct request *req,
 static void client_address(struct MHD_Connection *c, char *out, size_t size)
 {
 	const union MHD_ConnectionInfo *info =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		dl.MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = info ? info->client_addr : NULL;
 
 	snprintf(out, size, "?");
@@ -243,7 +386,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		*state = req;
 		atomic_fetch_add(&h->in_flight, 1);
 		/* Refuse an announced oversized body before reading it. */
-		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		cl = dl.MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 						 MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > h->o.max_body)
 			return refuse(c, req, MHD_HTTP_CONTENT_TOO_LARGE,
@@ -349,6 +492,10 @@ int httpd_start(struct httpd **out, const struct httpd_options *o,
 	size_t n = 0;
 
 	*out = NULL;
+	if (httpd_load(f)) {
+		free(h);
+		return -1;
+	}
 	h->o = *o;
 	pthread_mutex_init(&h->lock, NULL);
 	memset(&addr, 0, sizeof(addr));
@@ -386,7 +533,7 @@ int httpd_start(struct httpd **out, const struct httpd_options *o,
 	if (o->log)
 		flags |= MHD_USE_ERROR_LOG;
 	/* The logger must come first, or MHD logs the options on stderr. */
-	h->daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle, h,
+	h->daemon = dl.MHD_start_daemon(flags, 0, NULL, NULL, handle, h,
 				     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
 				     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 				     MHD_OPTION_CONNECTION_TIMEOUT, o->timeout,
@@ -405,7 +552,7 @@ int httpd_start(struct httpd **out, const struct httpd_options *o,
 				o->address ? o->address : "0.0.0.0", o->port,
 				err ? strerror(err) : "the server did not start");
 	}
-	info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	info = dl.MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
 	h->port = info ? info->port : o->port;
 	*out = h;
 	return 0;
@@ -425,12 +572,12 @@ void httpd_stop(struct httpd *h, unsigned drain)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	/* No new connections; the listening socket is ours to close. */
-	fd = MHD_quiesce_daemon(h->daemon);
+	fd = dl.MHD_quiesce_daemon(h->daemon);
 	if (fd != MHD_INVALID_SOCKET)
 		close(fd);
 	while (atomic_load(&h->in_flight) && since(&start) < drain)
 		nanosleep(&tick, NULL);
-	MHD_stop_daemon(h->daemon);
+	dl.MHD_stop_daemon(h->daemon);
 	if (tls_server == h)
 		tls_server = NULL;
 	cred_free(h->cred);

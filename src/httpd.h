@@ -2,7 +2,10 @@
  * httpd.h: a small HTTP(S) server: a fixed pool of worker threads, a cap
  * on request bodies, a deadline per request, a certificate that can be
  * replaced while serving, and a stop that lets requests in flight finish.
- * The only file that knows libmicrohttpd and GnuTLS.
+ * The only file that knows libmicrohttpd and GnuTLS, which it loads at
+ * run time: the first httpd_start() (or httpd_check_cert()) loads them,
+ * and fails with FAIL_IO, naming the package to install, when they are
+ * missing.
  *
  * The handler runs on a worker thread and must be safe to run on several
  * at once.  It answers by filling a struct httpd_reply; httpd sends it.
@@ -88,5 +91,12 @@ int httpd_check_cert(const char *cert_pem, const char *key_pem, struct fail *f);
  * in flight to be answered, then stops and frees h.
  */
 void httpd_stop(struct httpd *h, unsigned drain);
+
+/*
+ * Unloads libmicrohttpd and GnuTLS, if a server loaded them; every server
+ * must be stopped.  The program calls it before it ends, so a leak
+ * checker sees every allocation freed.
+ */
+void httpd_release(void);
 
 #endif

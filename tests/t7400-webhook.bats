@@ -120,6 +120,29 @@ update() {
 	assert_equal "$status" 2
 }
 
+@test "webhook: without a usable libmicrohttpd, serve says what to install and validate still works" {
+	# The dynamic loader finds these unusable copies before the system's:
+	# one that is no shared object, and one without MHD's functions.
+	mkdir "$T/lib" "$T/lib2"
+	: > "$T/lib/libmicrohttpd.so.12"
+	LD_LIBRARY_PATH="$T/lib" run --separate-stderr -3 katib webhook serve \
+		--tls-cert "$T/server.crt" --tls-key "$T/server.key" --address 127.0.0.1 --port 0
+	[[ "$stderr" == "error: webhook: cannot load libmicrohttpd.so.12: "*"; install libmicrohttpd12" ]]
+	LD_LIBRARY_PATH="$T/lib" run -0 katib validate -q --no-config \
+		"$REPO_DIR/examples/good-experiment.yaml"
+	if command -v cc >/dev/null; then
+		echo 'int katib_not_mhd;' > "$T/fake.c"
+		cc -shared -fPIC -o "$T/lib2/libmicrohttpd.so.12" "$T/fake.c"
+		LD_LIBRARY_PATH="$T/lib2" run --separate-stderr -3 katib webhook serve \
+			--tls-cert "$T/server.crt" --tls-key "$T/server.key" --address 127.0.0.1 --port 0
+		assert_equal "$stderr" "error: webhook: cannot load libmicrohttpd.so.12: undefined symbol: MHD_start_daemon; install libmicrohttpd12"
+	fi
+	# Nothing links them: every other command starts without them.
+	run -0 readelf -d "$KATIB_BIN"
+	refute_output --partial libmicrohttpd
+	refute_output --partial libgnutls
+}
+
 @test "webhook: every recorded review gets the verdict of validate --admission-review" {
 	start
 	local n=0 f
