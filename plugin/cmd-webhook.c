@@ -346,7 +346,6 @@ static int serve(int argc, char **argv)
 	char *cert = NULL, *key = NULL;
 	enum severity *severities = NULL;
 	sigset_t set;
-	size_t i;
 
 	memset(&s, 0, sizeof(s));
 	memset(&ho, 0, sizeof(ho));
@@ -434,9 +433,7 @@ static int serve(int argc, char **argv)
 		status = STATUS_USAGE;
 		goto out;
 	}
-	severities = xcalloc(nr_rules, sizeof(*severities));
-	for (i = 0; i < nr_rules; i++)	/* rules of later releases are off */
-		severities[i] = rules[i].since > s.minor ? SEV_OFF : rules[i].severity;
+	severities = rule_severities_for(s.minor);
 	s.hook = webhook_new(severities, warn_only);
 	if (load_config(&s, &f)) {
 		error_msg("%s", f.msg);

@@ -504,13 +504,11 @@ static int write_expect(struct recorder *rc, const struct doc *sub,
 	struct doc *d = doc_new("expect.yaml", 0);
 	struct doc_node *root, *m, *seq, *k;
 	struct diag_list diags = DIAG_LIST_INIT;
-	enum severity *sev = xcalloc(nr_rules, sizeof(*sev));
+	enum severity *sev = rule_severities_for(rc->config.minor);
 	struct buf out = BUF_INIT;
 	size_t i, errors = 0;
 	int ret;
 
-	for (i = 0; i < nr_rules; i++)
-		sev[i] = rules[i].since > rc->config.minor ? SEV_OFF : rules[i].severity;
 	diags.overrides = sev;
 	root = d->root = doc_add(d, NULL, NULL, DOC_MAP, NULL);
 	add_str(d, root, "scenario", base_name(rc->o->dir));

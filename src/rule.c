@@ -57,3 +57,13 @@ const struct rule_doc *rule_doc_find(const char *id)
 			return &rule_docs[i];
 	return NULL;
 }
+
+enum severity *rule_severities_for(int minor)
+{
+	enum severity *sev = xcalloc(nr_rules, sizeof(*sev));
+	size_t i;
+
+	for (i = 0; i < nr_rules; i++)
+		sev[i] = rules[i].since > minor ? SEV_OFF : rules[i].severity;
+	return sev;
+}

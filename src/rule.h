@@ -98,6 +98,12 @@ const struct rule *rule_find(const char *id);
 const struct rule *rule_get(const char *id);
 size_t rule_index(const struct rule *rule);
 
+/*
+ * Every rule's default severity as Katib release 0.<minor> has it: rules
+ * of later releases are off.  An array of nr_rules; caller frees.
+ */
+enum severity *rule_severities_for(int minor);
+
 /* rule's severity after overrides (an array of nr_rules, or NULL). */
 enum severity rule_severity(const struct rule *rule,
 			    const enum severity *overrides);

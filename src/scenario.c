@@ -92,7 +92,6 @@ static int scenario_load(struct scenario *s, const char *dir, struct fail *f)
 {
 	const char *version;
 	int minor = KATIB_MINOR_LATEST;
-	size_t i;
 
 	memset(s, 0, sizeof(*s));
 	s->dir = dir;
@@ -126,9 +125,7 @@ static int scenario_load(struct scenario *s, const char *dir, struct fail *f)
 	s->config.minor = minor;
 	if (version)
 		s->config.version = version;
-	s->severities = xcalloc(nr_rules, sizeof(*s->severities));
-	for (i = 0; i < nr_rules; i++)
-		s->severities[i] = rules[i].since > minor ? SEV_OFF : rules[i].severity;
+	s->severities = rule_severities_for(minor);
 	s->name = doc_get_str(s->expect->root, "experiment");
 	if (!s->name)
 		s->name = doc_get_str(doc_get(s->experiment->root, "metadata"), "name");
