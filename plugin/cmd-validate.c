@@ -382,10 +382,16 @@ static int answer_suggestion_request(struct validate_run *run, const char *path)
 
 		printf("%s (%s service): %s\n", strrchr(r.method, '/') + 1,
 		       r.service, grpc_code_name(r.code));
-		if (*r.details)
-			printf("  %s\n", r.details);
+		/* The details quote the request: never a terminal's escape. */
+		if (*r.details) {
+			fputs("  ", stdout);
+			puts_safe(stdout, r.details);
+			putchar('\n');
+		}
 		suggestion_reply_effect(&r, &effect);
-		printf("Katib: %s\n", effect.buf);
+		fputs("Katib: ", stdout);
+		puts_safe(stdout, effect.buf);
+		putchar('\n');
 		buf_release(&effect);
 	}
 	ok = r.code == GRPC_OK;

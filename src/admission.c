@@ -250,7 +250,11 @@ int admission_review(const struct doc *review,
 				"%s: the AdmissionReview has no request (a response is not a request)",
 				review->name);
 	uid = doc_get(request, "uid");
-	if (!doc_str(uid) || !uid->len)
+	if (uid && !doc_str(uid))
+		return fail_set(f, FAIL_PROTOCOL,
+				"%s: the AdmissionReview request's uid must be a string",
+				review->name);
+	if (!uid || !uid->len)
 		return fail_set(f, FAIL_PROTOCOL,
 				"%s: the AdmissionReview request has no uid",
 				review->name);

@@ -9,7 +9,7 @@ load lib/common
 : "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
 
 CATALOGUE="$TESTS_DIR/data/hostile/catalogue"
-GROUPS_TESTED="yaml value fs kubeconfig exec api"
+GROUPS_TESTED="yaml value fs kubeconfig exec api review"
 
 # Generous: a case that needs it is hanging.  Valgrind is ~50 times slower.
 LIMIT=20
@@ -278,4 +278,8 @@ run_group() {
 
 @test "hostile API responses" {
 	run_group api
+}
+
+@test "hostile AdmissionReviews and suggestion-service requests" {
+	run_group review
 }
