@@ -467,6 +467,10 @@ static void request_done(void *cls, struct MHD_Connection *c UNUSED,
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+/* libmicrohttpd's own messages, to the server's log. */
+static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	struct httpd *h = cls;
 	struct buf b = BUF_INIT;
