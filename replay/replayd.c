@@ -1,7 +1,8 @@
 /*
  * katib-replay: serves a recorded cluster over the Kubernetes API, so every
  * cluster-facing feature can be tested offline, by our tests and by kubectl
- * itself.  The only file that knows libmicrohttpd.
+ * itself.  It serves through src/httpd.h, as `webhook serve` does, so
+ * that only src/httpd.c knows libmicrohttpd and GnuTLS.
  *
  *	katib-replay serve DIR [--port N] [--kubeconfig-out FILE] [--log FILE]
  *
@@ -20,15 +21,12 @@
 #include "doc-yaml.h"
 #include "recorded.h"
 #include "experiment.h"
+#include "httpd.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <gnutls/gnutls.h>
-#include <microhttpd.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <strings.h>
@@ -313,30 +311,35 @@ static struct fault *matching_fault(struct server *s, const char *url)
 
 /* ---- responses ---- */
 
-static enum MHD_Result respond(struct MHD_Connection *c, unsigned status,
-			       const char *type, const char *body, size_t len)
-{
-	struct MHD_Response *r =
-		MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
-	enum MHD_Result ret;
+/* A request being answered: what httpd passed to the handler. */
+struct conn {
+	const struct httpd_request *req;
+	struct httpd_reply *reply;
+};
 
-	MHD_add_response_header(r, "Content-Type", type);
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return ret;
+/* type is static; the body is copied. */
+static void respond(struct conn *c, unsigned status, const char *type,
+		    const char *body, size_t len)
+{
+	char *copy = xmalloc(len + 1);
+
+	memcpy(copy, body, len);
+	copy[len] = '\0';
+	c->reply->status = status;
+	c->reply->content_type = type;
+	c->reply->body = copy;
+	c->reply->len = len;
 }
 
-static enum MHD_Result respond_json(struct MHD_Connection *c, unsigned status,
-				    const struct buf *b)
+static void respond_json(struct conn *c, unsigned status, const struct buf *b)
 {
-	return respond(c, status, "application/json", b->buf, b->len);
+	respond(c, status, "application/json", b->buf, b->len);
 }
 
-static enum MHD_Result respond_status(struct MHD_Connection *c, unsigned code,
-				      const char *reason, const char *message)
+static void respond_status(struct conn *c, unsigned code, const char *reason,
+			   const char *message)
 {
 	struct buf b = BUF_INIT;
-	enum MHD_Result ret;
 
 	buf_adds(&b, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
 		     "\"status\":\"Failure\",\"message\":");
@@ -344,9 +347,8 @@ static enum MHD_Result respond_status(struct MHD_Connection *c, unsigned code,
 	buf_adds(&b, ",\"reason\":");
 	buf_add_json_str(&b, reason, strlen(reason));
 	buf_addf(&b, ",\"code\":%u}", code);
-	ret = respond_json(c, code, &b);
+	respond_json(c, code, &b);
 	buf_release(&b);
-	return ret;
 }
 
 static void object_json(const struct object *o, struct buf *b)
@@ -401,13 +403,12 @@ static size_t kinds_served(const struct server *s, struct kind_seen *out, size_t
 	return n;
 }
 
-static enum MHD_Result serve_discovery(struct server *s, struct MHD_Connection *c,
-				       const char *group, const char *version)
+static void serve_discovery(struct server *s, struct conn *c, const char *group,
+			    const char *version)
 {
 	struct kind_seen k[512];
 	size_t n = kinds_served(s, k, ARRAY_SIZE(k)), i, j, found = 0;
 	struct buf b = BUF_INIT;
-	enum MHD_Result ret;
 
 	if (group && !*group && !version) {	/* /api */
 		buf_adds(&b, "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],"
@@ -454,12 +455,12 @@ static enum MHD_Result serve_discovery(struct server *s, struct MHD_Connection *
 		buf_adds(&b, "]}");
 		if (!found) {
 			buf_release(&b);
-			return respond_status(c, 404, "NotFound", "the server could not find the requested resource");
+			respond_status(c, 404, "NotFound", "the server could not find the requested resource");
+			return;
 		}
 	}
-	ret = respond_json(c, 200, &b);
+	respond_json(c, 200, &b);
 	buf_release(&b);
-	return ret;
 }
 
 /* ---- label selectors ---- */
@@ -600,19 +601,18 @@ static int field_selector_matches(const struct object *o, const char *sel)
 
 /* ---- GET, LIST, logs, POST ---- */
 
-static enum MHD_Result serve_list(struct server *s, struct MHD_Connection *c,
-				  const char *group, const char *version,
-				  const char *resource, const char *ns)
+static void serve_list(struct server *s, struct conn *c, const char *group,
+		       const char *version, const char *resource,
+		       const char *ns)
 {
-	const char *sel = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "labelSelector");
-	const char *fsel = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "fieldSelector");
-	const char *limit_s = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
-	const char *cont = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "continue");
+	const char *sel = httpd_arg(c->req, "labelSelector");
+	const char *fsel = httpd_arg(c->req, "fieldSelector");
+	const char *limit_s = httpd_arg(c->req, "limit");
+	const char *cont = httpd_arg(c->req, "continue");
 	unsigned long limit = limit_s ? strtoul(limit_s, NULL, 10) : 0;
 	unsigned long skip = cont ? strtoul(cont, NULL, 10) : 0, seen = 0, sent = 0;
 	const char *kind = NULL;
 	struct buf items = BUF_INIT, b = BUF_INIT;
-	enum MHD_Result ret;
 	size_t i;
 	int more = 0;
 
@@ -644,7 +644,8 @@ static enum MHD_Result serve_list(struct server *s, struct MHD_Connection *c,
 				kind = builtin_kinds[i].kind;
 		if (!kind) {
 			buf_release(&items);
-			return respond_status(c, 404, "NotFound", "the server could not find the requested resource");
+			respond_status(c, 404, "NotFound", "the server could not find the requested resource");
+			return;
 		}
 	}
 	buf_addf(&b, "{\"kind\":\"%sList\",\"apiVersion\":\"%s%s%s\",\"metadata\":{\"resourceVersion\":\"1\"",
@@ -654,10 +655,9 @@ static enum MHD_Result serve_list(struct server *s, struct MHD_Connection *c,
 	buf_adds(&b, "},\"items\":[");
 	buf_add(&b, items.buf, items.len);
 	buf_adds(&b, "]}");
-	ret = respond_json(c, 200, &b);
+	respond_json(c, 200, &b);
 	buf_release(&b);
 	buf_release(&items);
-	return ret;
 }
 
 static const struct object *find_object(const struct server *s, const char *group,
@@ -677,33 +677,30 @@ static const struct object *find_object(const struct server *s, const char *grou
 	return NULL;
 }
 
-static enum MHD_Result serve_get(struct server *s, struct MHD_Connection *c,
-				 const char *group, const char *version,
-				 const char *resource, const char *ns, const char *name)
+static void serve_get(struct server *s, struct conn *c, const char *group,
+		      const char *version, const char *resource, const char *ns,
+		      const char *name)
 {
 	const struct object *o = find_object(s, group, version, resource, ns, name);
 	struct buf b = BUF_INIT, msg = BUF_INIT;
-	enum MHD_Result ret;
 
 	if (!o) {
 		buf_addf(&msg, "%s%s%s \"%s\" not found", resource, *group ? "." : "",
 			 group, name);
-		ret = respond_status(c, 404, "NotFound", msg.buf);
+		respond_status(c, 404, "NotFound", msg.buf);
 		buf_release(&msg);
-		return ret;
+		return;
 	}
 	object_json(o, &b);
-	ret = respond_json(c, 200, &b);
+	respond_json(c, 200, &b);
 	buf_release(&b);
-	return ret;
 }
 
-static enum MHD_Result serve_log(struct server *s, struct MHD_Connection *c,
-				 const char *ns, const char *pod)
+static void serve_log(struct server *s, struct conn *c, const char *ns,
+		      const char *pod)
 {
-	const char *container = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "container");
+	const char *container = httpd_arg(c->req, "container");
 	struct buf path = BUF_INIT, body = BUF_INIT, msg = BUF_INIT;
-	enum MHD_Result ret;
 	FILE *fp;
 	char chunk[8192];
 	size_t n;
@@ -711,9 +708,9 @@ static enum MHD_Result serve_log(struct server *s, struct MHD_Connection *c,
 	if (!recorded_name_ok(ns) || !recorded_name_ok(pod) ||
 	    (container && !recorded_name_ok(container))) {
 		buf_addf(&msg, "pods \"%s\" not found", pod);
-		ret = respond_status(c, 404, "NotFound", msg.buf);
+		respond_status(c, 404, "NotFound", msg.buf);
 		buf_release(&msg);
-		return ret;
+		return;
 	}
 	if (!container) {
 		/* A pod with one recorded log needs no container name. */
@@ -731,9 +728,9 @@ static enum MHD_Result serve_log(struct server *s, struct MHD_Connection *c,
 		if (m > 0)
 			free(list);
 		if (logs != 1) {
-			ret = respond_status(c, 400, "BadRequest", "a container name must be specified");
+			respond_status(c, 400, "BadRequest", "a container name must be specified");
 			buf_release(&path);
-			return ret;
+			return;
 		}
 	} else {
 		buf_addf(&path, "%s/logs/%s/%s/%s.log", s->dir, ns, pod, container);
@@ -741,17 +738,16 @@ static enum MHD_Result serve_log(struct server *s, struct MHD_Connection *c,
 	fp = fopen(path.buf, "rb");
 	if (!fp) {
 		buf_addf(&msg, "pods \"%s\" not found", pod);
-		ret = respond_status(c, 404, "NotFound", msg.buf);
+		respond_status(c, 404, "NotFound", msg.buf);
 	} else {
 		while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
 			buf_add(&body, chunk, n);
 		fclose(fp);
-		ret = respond(c, 200, "text/plain", body.buf, body.len);
+		respond(c, 200, "text/plain", body.buf, body.len);
 	}
 	buf_release(&path);
 	buf_release(&body);
 	buf_release(&msg);
-	return ret;
 }
 
 /* A request path split into its parts by parse_route(). */
@@ -760,17 +756,15 @@ struct route {
 	int discovery;
 };
 
-static enum MHD_Result serve_create(struct server *s, struct MHD_Connection *c,
-				    const struct route *rt, const char *body,
-				    size_t len)
+static void serve_create(struct server *s, struct conn *c,
+			 const struct route *rt, const char *body, size_t len)
 {
 	const char *ns = rt->ns;
-	const char *dry = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "dryRun");
+	const char *dry = httpd_arg(c->req, "dryRun");
 	struct doc_reader *r;
 	struct fail f = FAIL_INIT;
 	struct doc *d = NULL;
 	struct buf b = BUF_INIT;
-	enum MHD_Result ret;
 	char *json;
 
 	doc_reader_open_mem(&r, "request", body, len, NULL);
@@ -778,7 +772,8 @@ static enum MHD_Result serve_create(struct server *s, struct MHD_Connection *c,
 	    d->root->kind != DOC_MAP || !doc_lookup(d->root, "metadata.name")) {
 		doc_free(d);
 		doc_reader_free(r);
-		return respond_status(c, 400, "BadRequest", "the request body is not an object with metadata.name");
+		respond_status(c, 400, "BadRequest", "the request body is not an object with metadata.name");
+		return;
 	}
 	doc_reader_free(r);
 	/* Admission comes first; only then does the store see the name is taken. */
@@ -796,10 +791,10 @@ static enum MHD_Result serve_create(struct server *s, struct MHD_Connection *c,
 			buf_addf(&m, "admission webhook \"validator.experiment.katib.kubeflow.org\" denied the request: %s",
 				 msg ? msg : "");
 			doc_free(d);
-			ret = respond_status(c, code >= 400 && code < 600 ? (unsigned)code : 400,
-					     code == 403 ? "Forbidden" : "BadRequest", m.buf);
+			respond_status(c, code >= 400 && code < 600 ? (unsigned)code : 400,
+				       code == 403 ? "Forbidden" : "BadRequest", m.buf);
 			buf_release(&m);
-			return ret;
+			return;
 		}
 	}
 	if (find_object(s, rt->group, rt->version, rt->resource, ns,
@@ -811,9 +806,9 @@ static enum MHD_Result serve_create(struct server *s, struct MHD_Connection *c,
 			 *rt->group ? "." : "", rt->group,
 			 doc_str(doc_lookup(d->root, "metadata.name")));
 		doc_free(d);
-		ret = respond_status(c, 409, "AlreadyExists", m.buf);
+		respond_status(c, 409, "AlreadyExists", m.buf);
 		buf_release(&m);
-		return ret;
+		return;
 	}
 	json = doc_to_json(d->root);
 	if (!dry || strcmp(dry, "All")) {
@@ -828,9 +823,8 @@ static enum MHD_Result serve_create(struct server *s, struct MHD_Connection *c,
 	}
 	buf_adds(&b, json);
 	free(json);
-	ret = respond_json(c, 201, &b);
+	respond_json(c, 201, &b);
 	buf_release(&b);
-	return ret;
 }
 
 
@@ -840,15 +834,14 @@ static enum MHD_Result serve_create(struct server *s, struct MHD_Connection *c,
  * request's uid); anything else is allowed.  `repro replay --webhook`
  * tests its comparison against this.
  */
-static enum MHD_Result serve_webhook(struct server *s, struct MHD_Connection *c,
-				     const char *body, size_t len)
+static void serve_webhook(struct server *s, struct conn *c, const char *body,
+			  size_t len)
 {
 	struct doc_reader *r;
 	struct fail f = FAIL_INIT;
 	struct doc *d = NULL;
 	const struct doc_node *req, *resp, *allowed;
 	struct buf b = BUF_INIT;
-	enum MHD_Result ret;
 	int64_t code = 400;
 
 	doc_reader_open_mem(&r, "request", body, len, NULL);
@@ -857,7 +850,8 @@ static enum MHD_Result serve_webhook(struct server *s, struct MHD_Connection *c,
 	    !doc_get_str(req, "uid")) {
 		doc_free(d);
 		doc_reader_free(r);
-		return respond_status(c, 400, "BadRequest", "the request body is not an AdmissionReview request");
+		respond_status(c, 400, "BadRequest", "the request body is not an AdmissionReview request");
+		return;
 	}
 	doc_reader_free(r);
 	resp = matching_review(s, doc_get_kind(req, "object", DOC_MAP),
@@ -877,9 +871,8 @@ static enum MHD_Result serve_webhook(struct server *s, struct MHD_Connection *c,
 		buf_adds(&b, ",\"allowed\":true}}");
 	}
 	doc_free(d);
-	ret = respond_json(c, 200, &b);
+	respond_json(c, 200, &b);
 	buf_release(&b);
-	return ret;
 }
 
 /* Splits "/api/v1/..." or "/apis/g/v/..." into its parts. */
@@ -939,13 +932,7 @@ static int parse_route(char *url, struct route *rt)
 	return i == n ? 0 : -1;
 }
 
-struct request {
-	struct buf body;
-	int too_large;
-};
-
-static enum MHD_Result respond_fault_status(struct MHD_Connection *c,
-					    unsigned code)
+static void respond_fault_status(struct conn *c, unsigned code)
 {
 	const char *reason = code == 429 ? "TooManyRequests"
 			   : code == 401 ? "Unauthorized"
@@ -954,40 +941,20 @@ static enum MHD_Result respond_fault_status(struct MHD_Connection *c,
 			   : code == 409 ? "AlreadyExists"
 			   : code == 503 ? "ServiceUnavailable" : "InternalError";
 	struct buf b = BUF_INIT, msg = BUF_INIT;
-	struct MHD_Response *r;
-	enum MHD_Result ret;
 
 	buf_addf(&msg, "injected fault: HTTP %u", code);
 	buf_adds(&b, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":");
 	buf_add_json_str(&b, msg.buf, msg.len);
 	buf_addf(&b, ",\"reason\":\"%s\",\"code\":%u}", reason, code);
-	r = MHD_create_response_from_buffer(b.len, b.buf, MHD_RESPMEM_MUST_COPY);
-	MHD_add_response_header(r, "Content-Type", "application/json");
+	respond_json(c, code, &b);
 	if (code == 429)
-		MHD_add_response_header(r, "Retry-After", "1");
-	ret = MHD_queue_response(c, code, r);
-	MHD_destroy_response(r);
+		c->reply->retry_after = "1";
 	buf_release(&b);
 	buf_release(&msg);
-	return ret;
-}
-
-/* With --client-ca: did the client present a certificate the CA signed? */
-static int client_cert_verified(struct MHD_Connection *c)
-{
-	const union MHD_ConnectionInfo *info =
-		MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
-	unsigned status = 0;
-
-	if (!info || !info->tls_session)
-		return 0;
-	if (gnutls_certificate_verify_peers2((gnutls_session_t)info->tls_session, &status))
-		return 0;
-	return !status && gnutls_certificate_get_peers((gnutls_session_t)info->tls_session, &status) != NULL;
 }
 
 static void log_request(struct server *s, const char *method, const char *url,
-			struct MHD_Connection *c)
+			struct conn *c)
 {
 	const char *keys[] = { "labelSelector", "fieldSelector", "limit", "continue",
 			       "container", "dryRun" };
@@ -997,7 +964,7 @@ static void log_request(struct server *s, const char *method, const char *url,
 		return;
 	fprintf(s->log, "%s %s", method, url);
 	for (i = 0; i < ARRAY_SIZE(keys); i++) {
-		const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, keys[i]);
+		const char *v = httpd_arg(c->req, keys[i]);
 
 		if (v)
 			fprintf(s->log, " %s=%s", keys[i], v);
@@ -1006,22 +973,15 @@ static void log_request(struct server *s, const char *method, const char *url,
 	fflush(s->log);
 }
 
-static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
-			      const char *method, const char *version UNUSED,
-			      const char *upload, size_t *upload_size, void **state)
+static void handle(void *data, const struct httpd_request *req,
+		   struct httpd_reply *reply)
 {
-	struct server *s = cls;
-	struct request *req = *state;
+	struct server *s = data;
+	struct conn conn = { req, reply }, *c = &conn;
+	const char *url = req->path, *method = req->method;
 	struct route rt;
 	char *path;
-	enum MHD_Result ret;
 
-	if (!req) {
-		req = xcalloc(1, sizeof(*req));
-		buf_init(&req->body, MAX_BODY);
-		*state = req;
-		return MHD_YES;
-	}
 	/*
 	 * An absolute-form target ("GET http://host/api"), as a client sends
 	 * to a proxy: HTTP/1.1 servers must take it, and it lets the server
@@ -1032,88 +992,81 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
 		url = p ? p : "/";
 	}
-	if (*upload_size) {
-		if (buf_add(&req->body, upload, *upload_size))
-			req->too_large = 1;
-		*upload_size = 0;
-		return MHD_YES;
-	}
 	log_request(s, method, url, c);
 	s->requests++;
 	{
 		struct fault *f = matching_fault(s, url);
 
+		/* One worker serves every request: a delay holds them all. */
 		if (f && f->delay_ms) {
 			struct timespec ts = { (time_t)(f->delay_ms / 1000),
 					       (long)(f->delay_ms % 1000) * 1000000L };
 
 			nanosleep(&ts, NULL);
 		}
-		if (f && f->reset)
-			return MHD_NO;	/* MHD drops the connection unanswered */
+		if (f && f->reset) {
+			reply->drop = 1;
+			return;
+		}
 		if (f && f->truncate) {
 			static const char half[] = "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"items\":[{\"metad";
 
-			return respond(c, 200, "application/json", half, sizeof(half) - 1);
+			respond(c, 200, "application/json", half, sizeof(half) - 1);
+			return;
 		}
-		if (f && f->status)
-			return respond_fault_status(c, f->status);
+		if (f && f->status) {
+			respond_fault_status(c, f->status);
+			return;
+		}
 	}
-	if (s->client_ca && !client_cert_verified(c))
-		return respond_status(c, 401, "Unauthorized", "Unauthorized");
+	if (s->client_ca && !req->client_verified) {
+		respond_status(c, 401, "Unauthorized", "Unauthorized");
+		return;
+	}
 	if (s->token) {
-		const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+		const char *auth = httpd_header(req, "Authorization");
 
-		if (!auth || strncmp(auth, "Bearer ", 7) || strcmp(auth + 7, s->token))
-			return respond_status(c, 401, "Unauthorized", "Unauthorized");
+		if (!auth || strncmp(auth, "Bearer ", 7) || strcmp(auth + 7, s->token)) {
+			respond_status(c, 401, "Unauthorized", "Unauthorized");
+			return;
+		}
 	}
-	if (req->too_large)
-		return respond_status(c, 413, "RequestEntityTooLarge", "the request body is too large");
+	if (req->too_large) {
+		respond_status(c, 413, "RequestEntityTooLarge", "the request body is too large");
+		return;
+	}
 	path = xstrdup(url);
 	if (!strcmp(method, "GET") && !strcmp(url, "/version")) {
 		static const char version_json[] =
 			"{\"major\":\"1\",\"minor\":\"34\",\"gitVersion\":\"v1.34.0-katib-replay\","
 			"\"platform\":\"linux/amd64\"}";
 
-		ret = respond(c, 200, "application/json", version_json, sizeof(version_json) - 1);
+		respond(c, 200, "application/json", version_json, sizeof(version_json) - 1);
 	} else if (!strcmp(method, "POST") && !strcmp(url, "/validate-experiment")) {
-		ret = serve_webhook(s, c, req->body.buf, req->body.len);
+		serve_webhook(s, c, req->body, req->body_len);
 	} else if (parse_route(path, &rt)) {
-		ret = respond_status(c, 404, "NotFound", "the server could not find the requested resource");
+		respond_status(c, 404, "NotFound", "the server could not find the requested resource");
 	} else if (!strcmp(method, "GET") && rt.discovery) {
-		ret = serve_discovery(s, c, rt.group, rt.version);
+		serve_discovery(s, c, rt.group, rt.version);
 	} else if (!strcmp(method, "GET") && rt.sub && !strcmp(rt.resource, "pods") &&
 		   !strcmp(rt.sub, "log") && rt.ns) {
-		ret = serve_log(s, c, rt.ns, rt.name);
+		serve_log(s, c, rt.ns, rt.name);
 	} else if (!strcmp(method, "GET") && rt.name && !rt.sub) {
-		ret = serve_get(s, c, rt.group, rt.version, rt.resource, rt.ns, rt.name);
+		serve_get(s, c, rt.group, rt.version, rt.resource, rt.ns, rt.name);
 	} else if (!strcmp(method, "GET") && !rt.name) {
-		ret = serve_list(s, c, rt.group, rt.version, rt.resource, rt.ns);
+		serve_list(s, c, rt.group, rt.version, rt.resource, rt.ns);
 	} else if (!strcmp(method, "POST") && !rt.name) {
-		ret = serve_create(s, c, &rt, req->body.buf, req->body.len);
+		serve_create(s, c, &rt, req->body, req->body_len);
 	} else {
-		ret = respond_status(c, 405, "MethodNotAllowed", "the replay server does not support this request");
+		respond_status(c, 405, "MethodNotAllowed", "the replay server does not support this request");
 	}
 	free(path);
-	return ret;
 }
 
-static void request_done(void *cls UNUSED, struct MHD_Connection *c UNUSED,
-			 void **state, enum MHD_RequestTerminationCode code UNUSED)
+/* libmicrohttpd's complaints, on stderr as it would print them itself. */
+static void server_log(void *data UNUSED, const char *msg)
 {
-	struct request *req = *state;
-
-	if (req) {
-		buf_release(&req->body);
-		free(req);
-		*state = NULL;
-	}
-	/*
-	 * Requests run on libmicrohttpd's thread, whose arena block cache
-	 * main()'s arena_drop_spare() cannot reach: a dry-run create's
-	 * freed document would stay there, a leak at exit.
-	 */
-	arena_drop_spare();
+	fprintf(stderr, "%s\n", msg);
 }
 
 /* Writes the kubeconfig atomically: a reader never sees half of it. */
@@ -1183,13 +1136,13 @@ static const char usage[] =
 static int serve(int argc, char **argv)
 {
 	struct server s;
-	struct MHD_Daemon *daemon;
-	struct sockaddr_in addr;
+	struct httpd *h = NULL;
+	struct httpd_options o;
+	struct fail f = FAIL_INIT;
 	const char *kubeconfig = NULL, *log_path = NULL;
 	const char *tls_cert = NULL, *tls_key = NULL, *tls_ca = NULL, *client_ca = NULL;
 	char *cert_pem = NULL, *key_pem = NULL, *client_ca_pem = NULL;
 	unsigned port = 0;
-	const union MHD_DaemonInfo *info;
 	sigset_t set;
 	int i, sig, status = 0;
 	size_t k;
@@ -1252,38 +1205,32 @@ static int serve(int argc, char **argv)
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
-	memset(&addr, 0, sizeof(addr));
-	addr.sin_family = AF_INET;
-	addr.sin_port = htons((uint16_t)port);
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (!tls_cert)
-		daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG, 0,
-					  NULL, NULL, handle, &s,
-					  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-					  MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
-					  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-					  MHD_OPTION_END);
-	else
-		daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
-					  MHD_USE_TLS, 0,
-					  NULL, NULL, handle, &s,
-					  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-					  MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL,
-					  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-					  MHD_OPTION_HTTPS_MEM_CERT, cert_pem,
-					  MHD_OPTION_HTTPS_MEM_KEY, key_pem,
-					  client_ca_pem ? MHD_OPTION_HTTPS_MEM_TRUST : MHD_OPTION_END,
-					  client_ca_pem,
-					  MHD_OPTION_END);
-	if (!daemon) {
-		fprintf(stderr, "katib-replay: cannot listen on 127.0.0.1:%u\n", port);
+	memset(&o, 0, sizeof(o));
+	o.address = "127.0.0.1";
+	o.port = port;
+	/*
+	 * One worker: requests are answered one at a time, so the handler
+	 * needs no lock around the objects that creates add.
+	 */
+	o.threads = 1;
+	o.max_body = MAX_BODY;
+	o.timeout = 30;
+	o.cert_pem = cert_pem;
+	o.key_pem = key_pem;
+	o.client_ca_pem = client_ca_pem;
+	/* An oversized body gets a Status object, after faults and auth. */
+	o.pass_too_large = 1;
+	o.handler = handle;
+	o.log = server_log;
+	o.data = &s;
+	if (httpd_start(&h, &o, &f)) {
+		fprintf(stderr, "katib-replay: %s\n", f.msg);
 		status = 3;
 		goto out;
 	}
-	info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
-	port = info ? info->port : port;
+	port = httpd_port(h);
 	if (kubeconfig && write_kubeconfig(kubeconfig, port, s.token, tls_cert != NULL, tls_ca)) {
-		MHD_stop_daemon(daemon);
+		httpd_stop(h, 0);
 		status = 3;
 		goto out;
 	}
@@ -1291,8 +1238,10 @@ static int serve(int argc, char **argv)
 	       s.nr, s.dir, tls_cert ? "https" : "http", port);
 	fflush(stdout);
 	sigwait(&set, &sig);
-	MHD_stop_daemon(daemon);
+	httpd_stop(h, 0);
 out:
+	/* Unloaded last, so that a leak checker sees everything freed. */
+	httpd_release();
 	free(cert_pem);
 	free(key_pem);
 	free(client_ca_pem);

@@ -54,7 +54,9 @@
 	X(gnutls, gnutls_privkey_deinit) \
 	X(gnutls, gnutls_pubkey_get_pk_algorithm) \
 	X(gnutls, gnutls_pubkey_verify_data2) \
-	X(gnutls, gnutls_pk_to_sign)
+	X(gnutls, gnutls_pk_to_sign) \
+	X(gnutls, gnutls_certificate_verify_peers2) \
+	X(gnutls, gnutls_certificate_get_peers)
 
 #define DECLARE(lib, fn) __typeof__(fn) *fn;
 static struct {
@@ -184,6 +186,7 @@ struct request {
 	struct timespec start;
 	size_t seen;		/* body bytes received, kept or not */
 	unsigned status;	/* what was queued, 0 before */
+	int too_large;		/* the body went past max_body */
 	char *note;
 	const char *error;	/* static */
 	char remote[INET6_ADDRSTRLEN];
@@ -320,7 +323,7 @@ int httpd_set_cert(struct httpd *h, const char *cert_pem, const char *key_pem,
 
 static enum MHD_Result send_reply(struct MHD_Connection *c, struct request *req,
 				  unsigned status, const char *type, char *body,
-				  size_t len)
+				  size_t len, const char *retry_after)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -331,6 +334,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct request *req,
 		return MHD_NO;
 	}
 	dl.MHD_add_response_header(r, "Content-Type", type);
+	if (retry_after)
+		dl.MHD_add_response_header(r, "Retry-After", retry_after);
 	ret = dl.MHD_queue_response(c, status, r);
 	dl.MHD_destroy_response(r);
 	if (ret == MHD_YES)
@@ -347,7 +352,7 @@ static enum MHD_Result refuse(struct MHD_Connection *c, struct request *req,
 	req->error = why;
 	buf_addf(&b, "%s\n", why);
 	return send_reply(c, req, status, "text/plain; charset=utf-8",
-			  buf_detach(&b, NULL), b.len);
+			  buf_detach(&b, NULL), b.len, NULL);
 }
 
 static void client_address(struct MHD_Connection *c, char *out, size_t size)
@@ -363,6 +368,33 @@ static void client_address(struct MHD_Connection *c, char *out, size_t size)
 	else if (sa && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
 			  out, (socklen_t)size);
+}
+
+const char *httpd_arg(const struct httpd_request *req, const char *name)
+{
+	return dl.MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *httpd_header(const struct httpd_request *req, const char *name)
+{
+	return dl.MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+/* Did the client present a certificate that the trusted CAs signed? */
+static int client_verified(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *info =
+		dl.MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	gnutls_session_t session;
+	unsigned status = 0, n = 0;
+
+	if (!info || !info->tls_session)
+		return 0;
+	session = (gnutls_session_t)info->tls_session;
+	/* Verification passes vacuously when no certificate was sent. */
+	if (dl.gnutls_certificate_verify_peers2(session, &status) || status)
+		return 0;
+	return dl.gnutls_certificate_get_peers(session, &n) != NULL && n;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -388,7 +420,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		/* Refuse an announced oversized body before reading it. */
 		cl = dl.MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 						 MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > h->o.max_body)
+		if (!h->o.pass_too_large && cl &&
+		    strtoull(cl, NULL, 10) > h->o.max_body)
 			return refuse(c, req, MHD_HTTP_CONTENT_TOO_LARGE,
 				      "request body too large");
 		return MHD_YES;
@@ -402,9 +435,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 
 		*upload_size = 0;
 		req->seen += n;
-		if (buf_add(&req->body, upload, n))
-			return refuse(c, req, MHD_HTTP_CONTENT_TOO_LARGE,
-				      "request body too large");
+		if (buf_add(&req->body, upload, n)) {
+			if (!h->o.pass_too_large)
+				return refuse(c, req, MHD_HTTP_CONTENT_TOO_LARGE,
+					      "request body too large");
+			req->too_large = 1;	/* the rest is discarded */
+		}
 		/* A client that trickles its body must not hold a worker's slot. */
 		if (h->o.timeout && since(&req->start) > h->o.timeout)
 			return refuse(c, req, MHD_HTTP_REQUEST_TIMEOUT,
@@ -416,15 +452,22 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	hr.body = req->body.buf;
 	hr.body_len = req->body.len;
 	hr.remote = req->remote;
+	hr.too_large = req->too_large;
+	hr.client_verified = h->o.client_ca_pem && client_verified(c);
+	hr.conn = c;
 	memset(&reply, 0, sizeof(reply));
 	h->o.handler(h->o.data, &hr, &reply);
 	free(req->note);
 	req->note = reply.note;
+	if (reply.drop) {
+		free(reply.body);
+		return MHD_NO;	/* MHD closes the connection unanswered */
+	}
 	if (!reply.body)
 		reply.body = xstrdup("");
 	return send_reply(c, req, reply.status ? reply.status : 500,
 			  reply.content_type ? reply.content_type : "text/plain",
-			  reply.body, reply.len);
+			  reply.body, reply.len, reply.retry_after);
 }
 
 static void request_done(void *cls, struct MHD_Connection *c UNUSED,
@@ -511,6 +554,10 @@ int httpd_start(struct httpd **out, const struct httpd_options *o,
 		return fail_set(f, FAIL_USAGE, "'%s' is not an IPv4 address",
 				o->address);
 	}
+	if (o->client_ca_pem && !o->cert_pem) {
+		free(h);
+		return fail_set(f, FAIL_USAGE, "client certificates need HTTPS");
+	}
 	if (o->cert_pem) {
 		if (tls_server) {
 			free(h);
@@ -529,6 +576,11 @@ int httpd_start(struct httpd **out, const struct httpd_options *o,
 		memcpy(&cb_ptr, &cb, sizeof(cb_ptr));
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_CERT_CALLBACK, 0,
 						     cb_ptr };
+	}
+	if (o->client_ca_pem) {
+		/* MHD then asks each client for a certificate. */
+		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0,
+						     (void *)o->client_ca_pem };
 	}
 	if (o->threads > 1)
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE,

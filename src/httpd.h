@@ -25,7 +25,19 @@ struct httpd_request {
 	const char *body;	/* NUL-terminated; "" when there is none */
 	size_t body_len;
 	const char *remote;	/* the client's address, "?" when unknown */
+	/* With httpd_options.pass_too_large: the body was cut at max_body. */
+	int too_large;
+	/*
+	 * With httpd_options.client_ca_pem: the client presented a
+	 * certificate that one of those CAs signed.
+	 */
+	int client_verified;
+	void *conn;		/* httpd's own, for httpd_arg() and httpd_header() */
 };
+
+/* A query argument or a request header, NULL when absent. */
+const char *httpd_arg(const struct httpd_request *req, const char *name);
+const char *httpd_header(const struct httpd_request *req, const char *name);
 
 struct httpd_reply {
 	unsigned status;
@@ -34,6 +46,12 @@ struct httpd_reply {
 	size_t len;
 	/* What the access log should add about this request; malloc()ed. */
 	char *note;
+	const char *retry_after;	/* static; the Retry-After header */
+	/*
+	 * Close the connection without answering (the rest of the reply is
+	 * ignored): how a server that fails mid-request looks to a client.
+	 */
+	int drop;
 };
 
 /*
@@ -61,6 +79,19 @@ struct httpd_options {
 	unsigned timeout;	/* seconds a request (or idle connection) may take */
 	/* PEM certificate chain and key: HTTPS; NULL: plain HTTP. */
 	const char *cert_pem, *key_pem;
+	/*
+	 * With HTTPS, PEM CA certificates: clients are asked for a
+	 * certificate, and httpd_request.client_verified says whether one
+	 * of these signed it.  The handler decides what an unverified
+	 * client gets.  NULL: no client certificates.
+	 */
+	const char *client_ca_pem;
+	/*
+	 * 0: httpd answers an oversized body with 413 itself.  1: the
+	 * handler is called anyway, with too_large set, and answers in its
+	 * own format.
+	 */
+	int pass_too_large;
 	void (*handler)(void *data, const struct httpd_request *req,
 			struct httpd_reply *reply);
 	void (*done)(void *data, const struct httpd_done *d);	/* may be NULL */
@@ -69,7 +100,10 @@ struct httpd_options {
 	void *data;
 };
 
-/* Starts serving.  Returns 0, or -1 with f set (bad certificate, port taken). */
+/*
+ * Starts serving.  Returns 0, or -1 with f set (bad certificate, port
+ * taken).  A handler may sleep: it holds only its worker thread.
+ */
 int httpd_start(struct httpd **out, const struct httpd_options *o,
 		struct fail *f);
 unsigned httpd_port(const struct httpd *h);
