@@ -139,14 +139,79 @@ teardown() {
 	[ -f "$BATS_TEST_TMPDIR/b/kubectl-katib_v0.0.0-g0abc123_linux_amd64.tar.gz" ]
 }
 
-@test "the generated krew manifest passes krew's checks against its archive" {
+@test "the generated krew manifest passes krew's checks against its archives" {
+	local version archives a
 	run -0 "$MANIFEST_CHECK" check --archive-dir "$DIST_DIR" "$DIST_DIR/krew-manifest.yaml"
 	assert_output ''
+	# One platform per archive of this version: linux/amd64, and
+	# linux/arm64 when a cross build (make dist-arm64) put one beside it.
+	version=$(sed -n 's/^  version: //p' "$DIST_DIR/krew-manifest.yaml")
+	archives=("$DIST_DIR"/kubectl-katib_"$version"_linux_*.tar.gz)
 	run -0 grep -c '^  - selector:' "$DIST_DIR/krew-manifest.yaml"
-	assert_output 1		# linux/arm64 comes from a cross build
+	assert_output "${#archives[@]}"
+	for a in "${archives[@]}"; do
+		grep -q "sha256: $(sha256sum "$a" | cut -d' ' -f1)\$" "$DIST_DIR/krew-manifest.yaml"
+	done
 	grep -q "sha256: $(sha256sum "$ARCHIVE" | cut -d' ' -f1)\$" "$DIST_DIR/krew-manifest.yaml"
 	run grep -n '\${' "$DIST_DIR/krew-manifest.yaml"
 	[ "$status" -eq 1 ]
+}
+
+# The cross build is never part of `make check` (it needs the cross
+# toolchain, docs/release.md); this checks its archive when one is there.
+@test "the linux/arm64 archive (make dist-arm64) holds an arm64 build that runs as the amd64 one does" {
+	local version a64 qemu prefix x=$BATS_TEST_TMPDIR/arm64 f
+	version=$(sed -n 's/^  version: //p' "$DIST_DIR/krew-manifest.yaml")
+	a64=$DIST_DIR/kubectl-katib_${version}_linux_arm64.tar.gz
+	[ -f "$a64" ] ||
+		skip "no linux/arm64 archive of $version in $DIST_DIR (make dist-arm64, see docs/release.md)"
+	qemu=$(command -v qemu-aarch64 || command -v qemu-aarch64-static) ||
+		skip "qemu-aarch64 is not installed (Debian: qemu-user), cannot run the arm64 build"
+	# The arm64 C library: the cross toolchain's, or multiarch's libc6:arm64.
+	if [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ]; then
+		prefix=/usr/aarch64-linux-gnu
+	elif [ -e /lib/ld-linux-aarch64.so.1 ]; then
+		prefix=/
+	else
+		skip "no arm64 C library to run the arm64 build with (libc6-arm64-cross or libc6:arm64)"
+	fi
+	arm64() { "$qemu" -L "$prefix" "$x/kubectl-katib" "$@"; }
+
+	# The manifest names it with its sha256, and krew's checks pass.
+	grep -q "/kubectl-katib_${version}_linux_arm64\.tar\.gz\$" "$DIST_DIR/krew-manifest.yaml"
+	grep -q "sha256: $(sha256sum "$a64" | cut -d' ' -f1)\$" "$DIST_DIR/krew-manifest.yaml"
+	run -0 grep -c '^  - selector:' "$DIST_DIR/krew-manifest.yaml"
+	assert_output 2
+	run -0 "$MANIFEST_CHECK" check --archive-dir "$DIST_DIR" "$DIST_DIR/krew-manifest.yaml"
+	assert_output ''
+
+	# The same files, modes and owners as the amd64 archive, and the same
+	# bytes but for the binary.
+	diff <(tar -tvzf "$ARCHIVE" | awk '{print $1, $2, $NF}') \
+		<(tar -tvzf "$a64" | awk '{print $1, $2, $NF}')
+	unpack
+	mkdir "$x"
+	tar -xzf "$a64" -C "$x"
+	for f in LICENSE THIRD-PARTY-NOTICES kubectl-katib.1 kubectl_complete-katib; do
+		cmp "$BATS_TEST_TMPDIR/x/$f" "$x/$f"
+	done
+
+	# An arm64 executable with only the C library as shared libraries.
+	run -0 readelf -h "$x/kubectl-katib"
+	assert_output --regexp 'Machine: +AArch64'
+	run -0 readelf -d "$x/kubectl-katib"
+	assert_output --partial '[libc.so.6]'
+	refute_output --regexp 'libyaml|libcjson|libpcre2|libcurl|libmicrohttpd|libgnutls'
+
+	# It runs, and finds what the amd64 build finds.
+	run -0 arm64 --version
+	assert_output "$("$BATS_TEST_TMPDIR/x/kubectl-katib" --version)"
+	cmp "$x/kubectl-katib.1" <(arm64 __man)
+	run -0 arm64 validate -q --no-config "$REPO_DIR/examples/good-experiment.yaml"
+	run --separate-stderr -1 arm64 validate -o json --no-config "$REPO_DIR/examples/broken-experiment.yaml"
+	assert_output --partial '"rule": "name-invalid"'
+	assert_output "$("$BATS_TEST_TMPDIR/x/kubectl-katib" validate -o json --no-config \
+		"$REPO_DIR/examples/broken-experiment.yaml")"
 }
 
 @test "the manifest template passes krew's checks, with placeholders only for release values" {
