@@ -26,19 +26,28 @@ struct re_entry {
 static struct re_entry *cache;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static pcre2_code *compile(const char *pattern, size_t len, int *errcode,
-			   PCRE2_SIZE *erroff)
+/* Compiles pattern; when it does not compile, says why into why (if any). */
+static pcre2_code *compile(const char *pattern, size_t len, struct buf *why)
 {
-	return pcre2_compile((PCRE2_SPTR)pattern, len,
-			     PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, errcode,
-			     erroff, NULL);
+	int errcode;
+	PCRE2_SIZE erroff;
+	pcre2_code *code = pcre2_compile((PCRE2_SPTR)pattern, len,
+					 PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+					 &errcode, &erroff, NULL);
+
+	if (!code && why) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		buf_addf(why, "%s at offset %zu", (const char *)msg,
+			 (size_t)erroff);
+	}
+	return code;
 }
 
 const struct re *re_cached(const char *pattern)
 {
 	struct re_entry *e;
-	int errcode;
-	PCRE2_SIZE erroff;
 	pcre2_code *code;
 
 	pthread_mutex_lock(&cache_lock);
@@ -47,7 +56,7 @@ const struct re *re_cached(const char *pattern)
 			pthread_mutex_unlock(&cache_lock);
 			return &e->re;
 		}
-	code = compile(pattern, strlen(pattern), &errcode, &erroff);
+	code = compile(pattern, strlen(pattern), NULL);
 	if (!code) {
 		pthread_mutex_unlock(&cache_lock);
 		return NULL;
@@ -64,19 +73,11 @@ const struct re *re_cached(const char *pattern)
 
 struct re *re_compile(const char *pattern, size_t len, struct buf *why)
 {
-	int errcode;
-	PCRE2_SIZE erroff;
-	pcre2_code *code = compile(pattern, len, &errcode, &erroff);
+	pcre2_code *code = compile(pattern, len, why);
 	struct re *re;
 
-	if (!code) {
-		PCRE2_UCHAR msg[256];
-
-		pcre2_get_error_message(errcode, msg, sizeof(msg));
-		buf_addf(why, "%s at offset %zu", (const char *)msg,
-			 (size_t)erroff);
+	if (!code)
 		return NULL;
-	}
 	re = xmalloc(sizeof(*re));
 	re->code = code;
 	pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &re->groups);
@@ -201,19 +202,11 @@ static const char *go_unsupported(const char *p, size_t len)
 
 int re_check_go(const char *pattern, size_t len, struct buf *why)
 {
-	int errcode;
-	PCRE2_SIZE erroff;
-	pcre2_code *code = compile(pattern, len, &errcode, &erroff);
+	pcre2_code *code = compile(pattern, len, why);
 	const char *unsupported;
 
-	if (!code) {
-		PCRE2_UCHAR msg[256];
-
-		pcre2_get_error_message(errcode, msg, sizeof(msg));
-		buf_addf(why, "%s at offset %zu", (const char *)msg,
-			 (size_t)erroff);
+	if (!code)
 		return -1;
-	}
 	pcre2_code_free(code);
 	unsupported = go_unsupported(pattern, len);
 	if (unsupported) {
@@ -225,10 +218,8 @@ int re_check_go(const char *pattern, size_t len, struct buf *why)
 
 int re_groups(const char *pattern, size_t len)
 {
-	int errcode;
-	PCRE2_SIZE erroff;
 	uint32_t n;
-	pcre2_code *code = compile(pattern, len, &errcode, &erroff);
+	pcre2_code *code = compile(pattern, len, NULL);
 
 	if (!code)
 		return -1;
