@@ -38,9 +38,7 @@ static int is_review(const struct doc *review, const struct doc_node **request,
 	const char *kind, *api;
 
 	if (review->error)
-		return fail_set(f, FAIL_PROTOCOL, "%s:%u:%u: %s", review->name,
-				review->error->at.line, review->error->at.col,
-				review->error->message);
+		return doc_error_fail(review, f);
 	if (!root || root->kind != DOC_MAP)
 		return fail_set(f, FAIL_PROTOCOL,
 				"%s: not an AdmissionReview: the document is not a map",

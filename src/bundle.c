@@ -82,8 +82,8 @@ static int is_object_file(const char *rel)
  * change keeps its bytes (and comments); one that does is written back
  * from the redacted tree.
  */
-static int redact_objects(struct bundler *b, const char *rel, const struct buf *in,
-			  struct buf *out)
+static int redact_objects(struct bundler *b, const char *rel, const char *path,
+			  const struct buf *in, struct buf *out)
 {
 	static const struct doc_limits limits = DOC_LIMITS_DEFAULT;
 	struct doc_reader *r;
@@ -92,13 +92,12 @@ static int redact_objects(struct bundler *b, const char *rel, const struct buf *
 	size_t before = nr_entries(b->o->redactor);
 	int ret, json = ends_with(rel, ".json"), docs = 0;
 
-	doc_reader_open_mem(&r, rel, in->buf ? in->buf : "", in->len, &limits);
+	doc_reader_open_mem(&r, path, in->buf ? in->buf : "", in->len, &limits);
 	while ((ret = doc_reader_next(r, &d, b->f)) > 0) {
 		int dropped;
 
 		if (d->error) {
-			fail_set(b->f, FAIL_PROTOCOL, "%s/%s:%u:%u: %s", b->o->dir, rel,
-				 d->error->at.line, d->error->at.col, d->error->message);
+			doc_error_fail(d, b->f);
 			doc_free(d);
 			ret = -1;
 			break;
@@ -149,7 +148,7 @@ static int add_file(struct bundler *b, const char *rel)
 	}
 	if (!ret) {
 		if (is_object_file(rel))
-			ret = redact_objects(b, rel, &in, &out);
+			ret = redact_objects(b, rel, path.buf, &in, &out);
 		else
 			ret = redact_text(b->o->redactor, in.buf ? in.buf : "", in.len, rel,
 					  &out, b->f);
@@ -361,10 +360,10 @@ int bundle_scenario(const struct bundle_opts *o, struct bundle_result *out,
 		    struct fail *f)
 {
 	struct bundler b;
-	struct buf name = BUF_INIT, top = BUF_INIT;
+	struct buf top = BUF_INIT;
 	struct stat st;
-	size_t len = strlen(o->dir), i;
-	const char *base;
+	char *name;
+	size_t i;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
@@ -379,19 +378,15 @@ int bundle_scenario(const struct bundle_opts *o, struct bundle_result *out,
 	if (!lstat(o->out, &st))
 		return fail_set(f, FAIL_USAGE, "'%s' already exists: a bundle never writes over a file",
 				o->out);
-	while (len > 1 && o->dir[len - 1] == '/')
-		len--;
-	for (base = o->dir + len; base > o->dir && base[-1] != '/'; base--)
-		;
-	buf_add(&name, base, (size_t)(o->dir + len - base));
-	b.name = name.buf;
+	name = scenario_name(o->dir);
+	b.name = name;
 	if (!strcmp(b.name, ".") || !strcmp(b.name, "..") || !*b.name) {
-		buf_release(&name);
+		free(name);
 		return fail_set(f, FAIL_USAGE, "name the scenario directory, not '%s'", o->dir);
 	}
 	b.entries_before = nr_entries(o->redactor);
 	if (archive_open(&b.ar, o->out, f)) {
-		buf_release(&name);
+		free(name);
 		return -1;
 	}
 	archive_set_mtime(b.ar, (int64_t)time(NULL));
@@ -437,7 +432,7 @@ int bundle_scenario(const struct bundle_opts *o, struct bundle_result *out,
 		free(b.files[i]);
 	free(b.files);
 	buf_release(&b.report);
-	buf_release(&name);
+	free(name);
 	buf_release(&top);
 	return ret;
 }

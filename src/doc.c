@@ -1,5 +1,6 @@
 #include "compat.h"
 #include "doc.h"
+#include "fail.h"
 #include "alloc.h"
 #include "buf.h"
 
@@ -92,6 +93,13 @@ void doc_node_remove(struct doc_node *child)
 	parent->nr_children--;
 	child->parent = NULL;
 	child->next = NULL;
+}
+
+int doc_error_fail(const struct doc *d, struct fail *f)
+{
+	return fail_set(f, FAIL_PROTOCOL, "%s:%u:%u: %s", d->name,
+			(unsigned)d->error->at.line, (unsigned)d->error->at.col,
+			d->error->message);
 }
 
 int doc_is_key(const struct doc_node *node, const char *key)

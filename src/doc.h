@@ -22,6 +22,7 @@
 #include "pos.h"
 
 struct buf;
+struct fail;
 
 enum doc_kind {
 	DOC_NULL,
@@ -158,6 +159,12 @@ int doc_str_empty(const struct doc_node *node);
 int doc_int(const struct doc_node *node, int64_t *out);
 int doc_float(const struct doc_node *node, double *out);
 int doc_is_key(const struct doc_node *node, const char *key);
+
+/*
+ * For a document that could not be read (d->error set): sets f to
+ * FAIL_PROTOCOL "NAME:LINE:COL: why", NAME being d->name, and returns -1.
+ */
+int doc_error_fail(const struct doc *d, struct fail *f);
 
 /* "string", "integer", ...: how a message names a kind. */
 const char *doc_kind_name(enum doc_kind kind);

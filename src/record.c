@@ -15,6 +15,7 @@
 #include "recorded.h"
 #include "redact.h"
 #include "rule.h"
+#include "scenario.h"
 #include "suggestion-request.h"
 #include "validate.h"
 
@@ -117,6 +118,20 @@ static int write_file(struct recorder *rc, const char *rel, const char *data,
 	close(fd);
 out:
 	buf_release(&p);
+	return ret;
+}
+
+/* Writes node as YAML under a comment that says what the file is. */
+static int write_yaml(struct recorder *rc, const char *rel, const char *comment,
+		      const struct doc_node *node)
+{
+	struct buf yaml = BUF_INIT;
+	int ret;
+
+	buf_adds(&yaml, comment);
+	doc_emit_yaml(node, &yaml);
+	ret = write_file(rc, rel, yaml.buf, yaml.len);
+	buf_release(&yaml);
 	return ret;
 }
 
@@ -484,13 +499,6 @@ static int write_suggestion(struct recorder *rc, const struct snapshot *s,
 
 /* ---- expect.yaml ---- */
 
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-
-	return s && s[1] ? s + 1 : path;
-}
-
 static struct doc_node *add_str(struct doc *d, struct doc_node *map,
 				const char *key, const char *value)
 {
@@ -505,13 +513,15 @@ static int write_expect(struct recorder *rc, const struct doc *sub,
 	struct doc_node *root, *m, *seq, *k;
 	struct diag_list diags = DIAG_LIST_INIT;
 	enum severity *sev = rule_severities_for(rc->config.minor);
-	struct buf out = BUF_INIT;
 	size_t i, errors = 0;
+	char *name;
 	int ret;
 
 	diags.overrides = sev;
 	root = d->root = doc_add(d, NULL, NULL, DOC_MAP, NULL);
-	add_str(d, root, "scenario", base_name(rc->o->dir));
+	name = scenario_name(rc->o->dir);
+	add_str(d, root, "scenario", name);
+	free(name);
 	m = doc_add(d, root, "upstream", DOC_MAP, NULL);
 	add_str(d, m, "behaviour", diag->nr ? diag->item[0].summary : "");
 	if (version)
@@ -575,11 +585,10 @@ static int write_expect(struct recorder *rc, const struct doc *sub,
 		m = doc_add(d, root, "explain", DOC_MAP, NULL);
 		add_str(d, m, "diagnosis", diag->item[0].id);
 	}
-	buf_adds(&out, "# What replaying this scenario gave when it was recorded (fixtures/README,\n"
-		       "# section 4).  Review it: it becomes the regression test's expectation.\n");
-	doc_emit_yaml(root, &out);
-	ret = write_file(rc, "expect.yaml", out.buf, out.len);
-	buf_release(&out);
+	ret = write_yaml(rc, "expect.yaml",
+			 "# What replaying this scenario gave when it was recorded (fixtures/README,\n"
+			 "# section 4).  Review it: it becomes the regression test's expectation.\n",
+			 root);
 	diag_list_release(&diags);
 	free(sev);
 	doc_free(d);
@@ -690,7 +699,6 @@ int record_scenario(struct kube_client *c, const struct record_opts *o,
 	int allowed = 1, ret = -1;
 	long code = 0;
 	size_t i;
-	int written;
 
 	memset(out, 0, sizeof(*out));
 	memset(&rc, 0, sizeof(rc));
@@ -715,34 +723,23 @@ int record_scenario(struct kube_client *c, const struct record_opts *o,
 	sub = submitted(&rc, snap.experiment->root);
 	if (!sub)
 		goto fail_snap;
-	{
-		struct buf yaml = BUF_INIT;
-
-		buf_adds(&yaml, "# The Experiment as submitted: the recorded one without its status\n"
-				"# and the fields the API server sets.\n");
-		doc_emit_yaml(sub->root, &yaml);
-		written = write_file(&rc, "experiment.yaml", yaml.buf, yaml.len);
-		buf_release(&yaml);
-		if (written)
-			goto fail_snap;
-	}
+	if (write_yaml(&rc, "experiment.yaml",
+		       "# The Experiment as submitted: the recorded one without its status\n"
+		       "# and the fields the API server sets.\n", sub->root))
+		goto fail_snap;
 	diagnose(&snap, &rc.config, &diag);
 	/* validate judges the submitted form before it is wrapped in a review. */
 	if (cluster_verdict(&rc, c, sub, &allowed, &code, &message)) {
-		struct buf yaml = BUF_INIT;
-		struct doc *copy;
-
 		/* sub stays whole for expect's validate: the review gets a copy. */
-		copy = copy_object(&rc, sub->root);
+		struct doc *copy = copy_object(&rc, sub->root);
+
 		if (!copy)
 			goto fail_snap;
 		review = review_doc(&rc, copy, allowed, code, message);
-		buf_adds(&yaml, "# A dry-run create of the Experiment: the AdmissionReview request the\n"
-				"# API server sent Katib's validating webhook, and its response.\n");
-		doc_emit_yaml(review->root, &yaml);
-		written = write_file(&rc, "admission.yaml", yaml.buf, yaml.len);
-		buf_release(&yaml);
-		if (written)
+		if (write_yaml(&rc, "admission.yaml",
+			       "# A dry-run create of the Experiment: the AdmissionReview request the\n"
+			       "# API server sent Katib's validating webhook, and its response.\n",
+			       review->root))
 			goto fail_snap;
 	}
 	if (write_suggestion(&rc, &snap, sub) ||

@@ -66,9 +66,7 @@ static int load(const char *dir, const char *rel, int optional,
 	if (doc_load_single(out, p, &limits, f)) {
 		ret = -1;
 	} else if ((*out)->error) {
-		ret = fail_set(f, FAIL_PROTOCOL, "%s:%u:%u: %s", p,
-			       (*out)->error->at.line, (*out)->error->at.col,
-			       (*out)->error->message);
+		ret = doc_error_fail(*out, f);
 		doc_free(*out);
 		*out = NULL;
 	}
@@ -510,20 +508,25 @@ static void check_explain(struct scenario *s, struct scenario_result *r)
 	free(dir);
 }
 
-int scenario_replay(const char *dir, const struct scenario_opts *opts,
-		    struct scenario_result *out, struct fail *f)
+char *scenario_name(const char *dir)
 {
-	struct scenario s;
 	size_t len = strlen(dir);
 	const char *base;
 
-	memset(out, 0, sizeof(*out));
-	/* The name is the last part of the path, trailing slashes aside. */
 	while (len > 1 && dir[len - 1] == '/')
 		len--;
 	for (base = dir + len; base > dir && base[-1] != '/'; base--)
 		;
-	out->name = xstrndup(base, (size_t)(dir + len - base));
+	return xstrndup(base, (size_t)(dir + len - base));
+}
+
+int scenario_replay(const char *dir, const struct scenario_opts *opts,
+		    struct scenario_result *out, struct fail *f)
+{
+	struct scenario s;
+
+	memset(out, 0, sizeof(*out));
+	out->name = scenario_name(dir);
 	if (scenario_load(&s, dir, f)) {
 		scenario_release(&s);
 		return -1;

@@ -37,6 +37,9 @@ struct scenario_opts {
 	const struct http_target *webhook;
 };
 
+/* A scenario's name: dir's last part, trailing slashes aside.  Caller frees. */
+char *scenario_name(const char *dir);
+
 /* Whether dir holds a scenario (an expect.yaml). */
 int scenario_is(const char *dir);
 

@@ -19,10 +19,45 @@ static const struct doc_node *pget(const struct doc_node *map,
 	return n ? n : doc_get(map, proto);
 }
 
+/*
+ * The proto enums of the request and the CRD's spelling of each value,
+ * by number: ConvertExperiment() maps one way, the request is read back
+ * the other.
+ */
+struct proto_enum {
+	const char *const *proto;
+	const char *const *crd;
+	size_t nr;
+};
+
+static const char *const type_proto[] = {
+	"UNKNOWN_TYPE", "DOUBLE", "INT", "DISCRETE", "CATEGORICAL",
+};
+static const char *const type_crd[] = {
+	"unknown", "double", "int", "discrete", "categorical",
+};
+static const struct proto_enum parameter_types = {
+	type_proto, type_crd, ARRAY_SIZE(type_proto),
+};
+
+static const char *const distribution_proto[] = {
+	"DISTRIBUTION_UNSPECIFIED", "UNIFORM", "LOG_UNIFORM", "NORMAL", "LOG_NORMAL",
+};
+static const char *const distribution_crd[] = {
+	"", "uniform", "logUniform", "normal", "logNormal",
+};
+static const struct proto_enum distributions = {
+	distribution_proto, distribution_crd, ARRAY_SIZE(distribution_proto),
+};
+
+static const char *const objective_proto[] = { "UNKNOWN", "MINIMIZE", "MAXIMIZE" };
+static const char *const objective_crd[] = { "", "minimize", "maximize" };
+static const struct proto_enum objective_types = {
+	objective_proto, objective_crd, ARRAY_SIZE(objective_proto),
+};
+
 /* An enum given by name or by number, as the CRD spells it; NULL if unset. */
-static const char *enum_value(const struct doc_node *n,
-			      const char *const *names, const char *const *crd,
-			      size_t nr)
+static const char *enum_value(const struct doc_node *n, const struct proto_enum *e)
 {
 	int64_t v;
 	size_t i;
@@ -30,44 +65,17 @@ static const char *enum_value(const struct doc_node *n,
 	if (!n || n->kind == DOC_NULL)
 		return NULL;
 	if (!doc_int(n, &v))
-		return v > 0 && (uint64_t)v < nr ? crd[v] : "unknown";
-	for (i = 0; i < nr; i++)
-		if (!strcmp(n->text, names[i]))
-			return crd[i];
+		return v > 0 && (uint64_t)v < e->nr ? e->crd[v] : "unknown";
+	for (i = 0; i < e->nr; i++)
+		if (!strcmp(n->text, e->proto[i]))
+			return e->crd[i];
 	return "unknown";
 }
 
-static const char *parameter_type(const struct doc_node *n)
+/* A set value, as the CRD spells it; NULL for unset or unknown. */
+static const char *set_value(const struct doc_node *n, const struct proto_enum *e)
 {
-	static const char *const names[] = {
-		"UNKNOWN_TYPE", "DOUBLE", "INT", "DISCRETE", "CATEGORICAL",
-	};
-	static const char *const crd[] = {
-		"unknown", "double", "int", "discrete", "categorical",
-	};
-
-	return enum_value(n, names, crd, ARRAY_SIZE(names));
-}
-
-static const char *distribution(const struct doc_node *n)
-{
-	static const char *const names[] = {
-		"DISTRIBUTION_UNSPECIFIED", "UNIFORM", "LOG_UNIFORM", "NORMAL",
-		"LOG_NORMAL",
-	};
-	static const char *const crd[] = {
-		"", "uniform", "logUniform", "normal", "logNormal",
-	};
-	const char *v = enum_value(n, names, crd, ARRAY_SIZE(names));
-
-	return v && *v && strcmp(v, "unknown") ? v : NULL;
-}
-
-static const char *objective_type(const struct doc_node *n)
-{
-	static const char *const names[] = { "UNKNOWN", "MINIMIZE", "MAXIMIZE" };
-	static const char *const crd[] = { "", "minimize", "maximize" };
-	const char *v = enum_value(n, names, crd, ARRAY_SIZE(names));
+	const char *v = enum_value(n, e);
 
 	return v && *v && strcmp(v, "unknown") ? v : NULL;
 }
@@ -137,8 +145,8 @@ static void copy_parameters(struct doc *d, struct doc_node *parent,
 		struct doc_node *m = doc_add(d, seq, NULL, DOC_MAP, NULL);
 		const struct doc_node *fs = pget(p, "feasible_space", "feasibleSpace");
 		const struct doc_node *list = doc_get(fs, "list"), *c;
-		const char *type = parameter_type(pget(p, "parameter_type", "parameterType"));
-		const char *dist = distribution(doc_get(fs, "distribution"));
+		const char *type = enum_value(pget(p, "parameter_type", "parameterType"), &parameter_types);
+		const char *dist = set_value(doc_get(fs, "distribution"), &distributions);
 		struct doc_node *out;
 
 		copy_scalar(d, m, "name", doc_get(p, "name"));
@@ -206,7 +214,7 @@ static void copy_objective(struct doc *d, struct doc_node *spec,
 			   const struct doc_node *obj)
 {
 	struct doc_node *out = doc_add(d, spec, "objective", DOC_MAP, NULL);
-	const char *type = objective_type(doc_get(obj, "type"));
+	const char *type = set_value(doc_get(obj, "type"), &objective_types);
 	const struct doc_node *names;
 
 	if (type)
@@ -316,9 +324,7 @@ int suggestion_request_predict(const struct doc *request,
 
 	memset(out, 0, sizeof(*out));
 	if (request->error)
-		return fail_set(f, FAIL_PROTOCOL, "%s:%u:%u: %s", request->name,
-				request->error->at.line, request->error->at.col,
-				request->error->message);
+		return doc_error_fail(request, f);
 	exp = doc_get(root, "experiment");
 	es = pget(root, "early_stopping", "earlyStopping");
 	if ((!exp || exp->kind != DOC_MAP) && (!es || es->kind != DOC_MAP))
@@ -435,28 +441,20 @@ int suggestion_reply_read(const struct doc *recorded,
 
 /* ---- the request Katib's controller sends (ConvertExperiment) ---- */
 
-static const char *proto_enum(const char *crd, const char *const *crds,
-			      const char *const *protos, size_t nr)
+/* The proto name of the CRD's value crd; the enum's zero value if none. */
+static const char *proto_name(const char *crd, const struct proto_enum *e)
 {
 	size_t i;
 
-	for (i = 0; crd && i < nr; i++)
-		if (!strcmp(crd, crds[i]))
-			return protos[i];
-	return protos[0];
+	for (i = 0; crd && i < e->nr; i++)
+		if (!strcmp(crd, e->crd[i]))
+			return e->proto[i];
+	return e->proto[0];
 }
 
 static void proto_parameters(struct doc *d, struct doc_node *parent,
 			     const struct doc_node *params)
 {
-	static const char *const types[] = { "", "double", "int", "discrete", "categorical" };
-	static const char *const ptypes[] = {
-		"UNKNOWN_TYPE", "DOUBLE", "INT", "DISCRETE", "CATEGORICAL",
-	};
-	static const char *const dists[] = { "", "uniform", "logUniform", "normal", "logNormal" };
-	static const char *const pdists[] = {
-		"DISTRIBUTION_UNSPECIFIED", "UNIFORM", "LOG_UNIFORM", "NORMAL", "LOG_NORMAL",
-	};
 	struct doc_node *seq = doc_add(d, parent, "parameters", DOC_SEQ, NULL);
 	const struct doc_node *p, *c;
 
@@ -468,7 +466,7 @@ static void proto_parameters(struct doc *d, struct doc_node *parent,
 
 		doc_add(d, m, "name", DOC_STR, doc_get_str(p, "name") ? doc_get_str(p, "name") : "");
 		doc_add(d, m, "parameter_type", DOC_STR,
-			proto_enum(doc_get_str(p, "parameterType"), types, ptypes, ARRAY_SIZE(types)));
+			proto_name(doc_get_str(p, "parameterType"), &parameter_types));
 		out = doc_add(d, m, "feasible_space", DOC_MAP, NULL);
 		for (i = 0; i < ARRAY_SIZE(keys); i++) {
 			const struct doc_node *v = doc_get(fs, keys[i]);
@@ -483,7 +481,7 @@ static void proto_parameters(struct doc *d, struct doc_node *parent,
 				doc_add(d, l, NULL, DOC_STR, c->text);
 		}
 		doc_add(d, out, "distribution", DOC_STR,
-			proto_enum(doc_get_str(fs, "distribution"), dists, pdists, ARRAY_SIZE(dists)));
+			proto_name(doc_get_str(fs, "distribution"), &distributions));
 	}
 }
 
@@ -508,8 +506,6 @@ static void proto_settings(struct doc *d, struct doc_node *a,
 
 char *suggestion_request_from_experiment(const struct doc_node *exp, int early)
 {
-	static const char *const objs[] = { "", "minimize", "maximize" };
-	static const char *const pobjs[] = { "UNKNOWN", "MINIMIZE", "MAXIMIZE" };
 	const struct doc_node *spec = doc_get(exp, "spec"), *obj, *names, *c;
 	struct doc *d = doc_new("request", 0);
 	struct doc_node *root, *e, *s, *o, *a;
@@ -530,7 +526,7 @@ char *suggestion_request_from_experiment(const struct doc_node *exp, int early)
 	obj = doc_get(spec, "objective");
 	o = doc_add(d, s, "objective", DOC_MAP, NULL);
 	doc_add(d, o, "type", DOC_STR,
-		proto_enum(doc_get_str(obj, "type"), objs, pobjs, ARRAY_SIZE(objs)));
+		proto_name(doc_get_str(obj, "type"), &objective_types));
 	if (doc_get(obj, "goal") && (doc_get(obj, "goal")->kind == DOC_INT ||
 				     doc_get(obj, "goal")->kind == DOC_FLOAT))
 		doc_add(d, o, "goal", DOC_FLOAT, doc_get(obj, "goal")->text);
