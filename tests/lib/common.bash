@@ -50,10 +50,18 @@ assert_golden() {
 }
 
 # check_rule ID: bad.yaml fails with exactly expected.txt (exit 1, or 2
-# for unreadable input) and reports ID; good.yaml passes without ID.
+# for unreadable input, or the fixture's `exit` file) and reports ID;
+# good.yaml passes without ID.  Fixtures live in $RULES_DIR (tests/rules;
+# the test library's self-test points it elsewhere).
+#
+# Helpers never rely on `set -e`: bats turns it off inside a function
+# called from `||`, `&&`, `!` or `if`, and inside `run`, so a failing
+# assertion there would be ignored.  Every check ends in `|| return 1`
+# (scripts/check-tests.py enforces this).
 check_rule() {
-	local id=$1 dir="$TESTS_DIR/rules/$1" want=1 args=() pid= cfg
-	[ -f "$dir/args" ] && read -r -a args < "$dir/args"
+	local id=$1 dir="${RULES_DIR:-$TESTS_DIR/rules}/$1" args=() pid= cfg
+	[ -d "$dir" ] || { echo "no fixtures for rule $id in $dir"; return 1; }
+	if [ -f "$dir/args" ]; then read -r -a args < "$dir/args"; fi
 	# A rule about the cluster gets its recorded cluster from the replay server.
 	if [ -d "$dir/cluster" ]; then
 		cfg="$BATS_TEST_TMPDIR/rule-kubeconfig"
@@ -64,31 +72,35 @@ check_rule() {
 		args+=(--cluster-facts --kubeconfig "$cfg")
 	fi
 	local rc=0
-	check_rule_run "$id" "$dir" "$want" "${args[@]}" || rc=$?
+	check_rule_run "$id" "$dir" "${args[@]}" || rc=$?
 	if [ -n "$pid" ]; then
 		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null
 	fi
 	return $rc
 }
 
 check_rule_run() {
-	local id=$1 dir=$2 want=$3
-	shift 3
+	local id=$1 dir=$2 want=1 severity
+	shift 2
 	local args=("$@")
+	severity=$("$KATIB_BIN" validate --list-rules | awk -v id="$id" '$1 == id { print $2 }')
+	[ -n "$severity" ] || { echo "rule $id is not in validate --list-rules"; return 1; }
 	# Only errors fail a run; warnings and infos exit 0 (unless --strict).
-	"$KATIB_BIN" validate --list-rules | grep -q "^$id  *error " || want=0
-	[ -f "$dir/exit" ] && want=$(cat "$dir/exit")
-	cd "$TESTS_DIR/rules"
+	[ "$severity" = error ] || want=0
+	if [ -f "$dir/exit" ]; then want=$(cat "$dir/exit"); fi
+	cd "$(dirname "$dir")" || return 1
 	run --separate-stderr katib validate --no-excerpt -q "${args[@]}" "$id/bad.yaml"
-	refute_crash
+	refute_crash || return 1
 	[ "$status" -eq "$want" ] || { echo "bad.yaml: exit $status, want $want"; echo "$output"; return 1; }
-	assert_output --partial "[$id]"
-	assert_golden "$dir/expected.txt"
+	# The rule must fire with its own severity, not merely be mentioned.
+	grep -qE "^$id/bad.yaml:[0-9]+:[0-9]+: $severity: .* \[$id\]\$" <<< "$output" ||
+		{ echo "bad.yaml: no $severity [$id] with a position"; echo "$output"; return 1; }
+	assert_golden "$dir/expected.txt" || return 1
 	run --separate-stderr katib validate --no-excerpt -q "${args[@]}" "$id/good.yaml"
-	refute_crash
+	refute_crash || return 1
 	[ "$status" -eq 0 ] || { echo "good.yaml: exit $status"; echo "$output"; return 1; }
-	refute_output --partial "[$id]"
+	refute_output --partial "[$id]" || return 1
 }
 
 require_shared() {
