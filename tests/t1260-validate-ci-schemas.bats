@@ -27,7 +27,7 @@ sarif_of() {
 	local want=$1
 	shift
 	run --separate-stderr katib validate -q --no-config -o sarif "$@"
-	refute_crash
+	refute_crash || return 1
 	[ "$status" -eq "$want" ] || { echo "exit $status, want $want: $stderr"; return 1; }
 	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/out.sarif"
 }
@@ -79,7 +79,7 @@ sarif_of() {
 # junit_valid ARGS...: validate -o junit ARGS passes the XSD.
 junit_valid() {
 	run --separate-stderr katib validate -q --no-config -o junit "$@"
-	refute_crash
+	refute_crash || return 1
 	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/junit.xml"
 	run xmllint --noout --schema "$TESTS_DIR/data/junit.xsd" "$BATS_TEST_TMPDIR/junit.xml"
 	assert_success

@@ -132,7 +132,7 @@ case_() {
 	experiment "$algo" "$settings" "$params" "$max" "$es" > "$BATS_TEST_TMPDIR/e.yaml"
 	run --separate-stderr katib validate -o json --katib-config "$BATS_TEST_TMPDIR/config.yaml" \
 		"$BATS_TEST_TMPDIR/e.yaml"
-	refute_crash
+	refute_crash || return 1
 	found=$(printf '%s' "$output" | jq -r --arg rules "$SERVICE_RULES" \
 		'.findings[] | select(.rule as $r | $rules | split("\\s+"; null) | index($r)) | "\(.rule): \(.message)"')
 	if [ "$expect" = ok ]; then
@@ -277,7 +277,7 @@ nas_case() {
 	config "$1" "$1" > "$BATS_TEST_TMPDIR/config.yaml"
 	nas_experiment "$1" "$2" "$3" "${6-}" > "$BATS_TEST_TMPDIR/e.yaml"
 	run --separate-stderr katib validate -o json --katib-config "$BATS_TEST_TMPDIR/config.yaml" "$BATS_TEST_TMPDIR/e.yaml"
-	refute_crash
+	refute_crash || return 1
 	found=$(printf '%s' "$output" | jq -r --arg rules "$SERVICE_RULES" \
 		'.findings[] | select(.rule as $r | $rules | split("\\s+"; null) | index($r)) | "\(.rule): \(.message)"')
 	if [ "$4" = ok ]; then

@@ -143,7 +143,7 @@ gen_replay_escape() {
 	replay_cluster
 	sed -i 's/message: Experiment is running,/message: "Experiment \\e]0;pwned\\a\\e[2Jis running",/' \
 		"$BATS_TEST_TMPDIR/cluster/explain/experiment.yaml"
-	grep -q 'pwned' "$BATS_TEST_TMPDIR/cluster/explain/experiment.yaml"
+	grep -q 'pwned' "$BATS_TEST_TMPDIR/cluster/explain/experiment.yaml" || return 1
 	replay_start "$1"
 }
 

@@ -14,7 +14,7 @@ start_replay() {
 		--log "$BATS_TEST_TMPDIR/requests.log" > "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
 	REPLAY_PID=$!
 	for _ in $(seq 100); do [ -s "$REPLAY_CFG" ] && break; sleep 0.05; done
-	[ -s "$REPLAY_CFG" ]
+	[ -s "$REPLAY_CFG" ] || return 1
 	SERVER=$(sed -n 's/.*server: //p' "$REPLAY_CFG")
 }
 

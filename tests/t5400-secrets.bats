@@ -28,7 +28,7 @@ setup() {
 	MANIFEST="$BATS_TEST_TMPDIR/experiment.yaml"
 	sed 's/^  namespace: kubeflow$/  namespace: team-a/' "$REPO_DIR/examples/good-experiment.yaml" > "$MANIFEST"
 	plant_passwords "$MANIFEST"
-	grep -q "$ENV_PASSWORD" "$MANIFEST"
+	grep -q "$ENV_PASSWORD" "$MANIFEST" || return 1
 	grep -q "$ARG_PASSWORD" "$CLUSTER/explain/experiment.yaml"
 }
 
@@ -58,7 +58,7 @@ serve() {
 		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
 	REPLAY_PID=$!
 	for _ in $(seq 100); do [ -s "$CFG" ] && break; sleep 0.05; done
-	[ -s "$CFG" ]
+	[ -s "$CFG" ] || return 1
 	SERVER=$(sed -n 's/.*server: //p' "$CFG")
 }
 
@@ -81,7 +81,7 @@ refute_secrets() {
 		for v in 0 8; do
 			# shellcheck disable=SC2086 # the command is words
 			run --separate-stderr katib $cmd --kubeconfig "$kc" -v "$v" --request-timeout 5s
-			refute_crash
+			refute_crash || return 1
 			for s in "$@"; do
 				if [[ "$output$stderr" == *"$s"* ]]; then
 					printf 'leaked %s: %s -v %s (exit %s)\nstdout: %s\nstderr: %s\n' \

@@ -38,7 +38,7 @@ golden_create() {
 	shift
 	run --separate-stderr -0 katib create "$name" --image "$IMG" --dry-run=client "$@"
 	CREATE_STDERR=$stderr
-	assert_golden "$TESTS_DIR/golden/create/$name.yaml"
+	assert_golden "$TESTS_DIR/golden/create/$name.yaml" || return 1
 	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/$name.yaml"
 	run --separate-stderr -0 katib validate --strict -q "$BATS_TEST_TMPDIR/$name.yaml"
 	[ -z "$output" ]

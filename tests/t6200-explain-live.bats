@@ -47,9 +47,9 @@ diagnose() {
 	[ "$1" = invalid-derived-name ] && name=mnist.v2
 	serve "$1"
 	run --separate-stderr katib explain experiment "$name" -n team-a --kubeconfig "$REPLAY_CFG" -o json
-	refute_crash
+	refute_crash || return 1
 	[ "$status" -eq "$2" ] || { echo "exit $status, want $2"; echo "$output$stderr"; return 1; }
-	[ "$(jq -r '.experiment' <<< "$output")" = "team-a/$name" ]
+	[ "$(jq -r '.experiment' <<< "$output")" = "team-a/$name" ] || return 1
 	[ "$(jq -r '.diagnoses[0].id' <<< "$output")" = "$3" ] ||
 		{ echo "first diagnosis:"; jq . <<< "$output"; return 1; }
 	[ "$(jq -r '.diagnoses[0].fix | type' <<< "$output")" != null ] || [ "$2" -eq 0 ]
