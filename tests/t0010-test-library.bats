@@ -1,0 +1,127 @@
+#!/usr/bin/env bats
+# The test library tests itself: each helper must fail when what it
+# guards is wrong.  `run` turns `set -e` off, as an `||` or `if` does, so
+# these also prove that no helper relies on it.
+
+bats_require_minimum_version 1.5.0
+load lib/common
+
+# fixture ID FROM: a copy of rule FROM's fixtures under the name ID in a
+# private rules directory, with its golden output as it really is.
+fixture() {
+	local id=$1 from=$2
+	export RULES_DIR="$BATS_TEST_TMPDIR/rules"
+	mkdir -p "$RULES_DIR/$id" || return 1
+	cp "$TESTS_DIR/rules/$from/bad.yaml" "$TESTS_DIR/rules/$from/good.yaml" "$RULES_DIR/$id/" || return 1
+	sed "s#^$from/#$id/#" "$TESTS_DIR/rules/$from/expected.txt" > "$RULES_DIR/$id/expected.txt" || return 1
+}
+
+@test "test library: an intact rule fixture passes check_rule" {
+	fixture name-invalid name-invalid
+	run check_rule name-invalid
+	assert_success
+}
+
+@test "test library: a wrong golden fails check_rule" {
+	fixture name-invalid name-invalid
+	sed -i 's/must consist of lower case letters/must consist of letters/' "$RULES_DIR/name-invalid/expected.txt"
+	run check_rule name-invalid
+	assert_failure
+	assert_output --partial '+name-invalid/bad.yaml:4:9: error: name'
+}
+
+@test "test library: a wrong position fails check_rule" {
+	fixture name-invalid name-invalid
+	sed -i 's#^name-invalid/bad.yaml:4:9:#name-invalid/bad.yaml:5:9:#' "$RULES_DIR/name-invalid/expected.txt"
+	run check_rule name-invalid
+	assert_failure
+}
+
+@test "test library: a wrong path or hint fails check_rule" {
+	fixture name-invalid name-invalid
+	sed -i 's/^   at metadata.name$/   at metadata.namespace/' "$RULES_DIR/name-invalid/expected.txt"
+	run check_rule name-invalid
+	assert_failure
+	fixture name-invalid name-invalid
+	sed -i "s/use '-' instead of '.'/use '_'/" "$RULES_DIR/name-invalid/expected.txt"
+	run check_rule name-invalid
+	assert_failure
+}
+
+@test "test library: a fixture that reports another rule fails check_rule" {
+	# The golden matches the output exactly; only the rule id is wrong.
+	fixture name-missing name-invalid
+	sed -i 's/\[name-invalid\]$/[name-missing]/' "$RULES_DIR/name-missing/expected.txt"
+	run check_rule name-missing
+	assert_failure
+	assert_output --partial 'no error [name-missing] with a position'
+}
+
+@test "test library: a warning that does not fire fails check_rule" {
+	fixture max-trial-count-missing max-trial-count-missing
+	cp "$RULES_DIR/max-trial-count-missing/good.yaml" "$RULES_DIR/max-trial-count-missing/bad.yaml"
+	: > "$RULES_DIR/max-trial-count-missing/expected.txt"
+	run check_rule max-trial-count-missing
+	assert_failure
+	assert_output --partial 'no warning [max-trial-count-missing]'
+}
+
+@test "test library: a wrong exit status fails check_rule" {
+	fixture name-invalid name-invalid
+	echo 0 > "$RULES_DIR/name-invalid/exit"
+	run check_rule name-invalid
+	assert_failure
+	assert_output --partial 'bad.yaml: exit 1, want 0'
+}
+
+@test "test library: a good.yaml that breaks the rule fails check_rule" {
+	fixture name-invalid name-invalid
+	cp "$RULES_DIR/name-invalid/bad.yaml" "$RULES_DIR/name-invalid/good.yaml"
+	run check_rule name-invalid
+	assert_failure
+}
+
+@test "test library: a rule with no fixtures fails check_rule" {
+	export RULES_DIR="$BATS_TEST_TMPDIR/none"
+	run check_rule name-invalid
+	assert_failure
+	assert_output --partial 'no fixtures for rule name-invalid'
+}
+
+@test "test library: assert_golden fails on a difference and passes on a match" {
+	printf 'a\nb\n' > "$BATS_TEST_TMPDIR/golden"
+	output=$'a\nc'
+	run assert_golden "$BATS_TEST_TMPDIR/golden"
+	assert_failure
+	output=$'a\nb'
+	run assert_golden "$BATS_TEST_TMPDIR/golden"
+	assert_success
+}
+
+@test "test library: refute_crash fails on a crash or a Valgrind report" {
+	status=139 stderr=segfault
+	run refute_crash
+	assert_failure
+	status=126
+	run refute_crash
+	assert_failure
+	status=2
+	run refute_crash
+	assert_success
+}
+
+@test "test library: the checker finds checks that rely on set -e and unchecked runs" {
+	# Written line by line: bats would rewrite a test header in a heredoc.
+	printf '%s\n' 'helper() {' '	run true' '	assert_output x' '	echo done' '}' \
+		"@""test \"x\" {" '	run false' '}' > "$BATS_TEST_TMPDIR/trap.bats"
+	run python3 "$REPO_DIR/scripts/check-tests.py" "$BATS_TEST_TMPDIR/trap.bats"
+	assert_failure
+	assert_line --partial "trap.bats:3: in helper(): 'assert_output' relies on set -e"
+	assert_line --partial "trap.bats:7: the result of this run is never checked"
+}
+
+@test "test library: no helper or test of the suite relies on set -e" {
+	run python3 "$REPO_DIR/scripts/check-tests.py" "$TESTS_DIR"/lib/*.bash "$TESTS_DIR"/*.bats
+	assert_success
+	assert_output ''
+}
