@@ -1,0 +1,57 @@
+#!/usr/bin/env bats
+# Katib's own test tables, translated row by row into tests/conformance/
+# (see its README): each row's verdict must agree with Katib's, or say
+# why it differs (stricter by design, a default, a known gap).
+
+bats_require_minimum_version 1.5.0
+load lib/common
+
+CONF=$TESTS_DIR/conformance
+
+# rows DIR N: every row under DIR agrees, and there are N of them (a row
+# lost in a move would otherwise pass unnoticed).
+rows() {
+	run python3 "$CONF/check.py" "$KATIB_BIN" "$CONF/$1"
+	echo "$output"
+	assert_success || return 1
+	assert_line "$2 rows, 0 disagree" || return 1
+}
+
+@test "conformance: validator_test.go TestValidateExperiment (UPDATE rows with old objects)" {
+	rows webhook/TestValidateExperiment 25
+}
+
+@test "conformance: validator_test.go TestValidateParameters" {
+	rows webhook/TestValidateParameters 7
+}
+
+@test "conformance: validator_test.go TestValidateTrialTemplate" {
+	rows webhook/TestValidateTrialTemplate 22
+}
+
+@test "conformance: validator_test.go TestValidateTrialJob" {
+	rows webhook/TestValidateTrialJob 4
+}
+
+@test "conformance: validator_test.go TestValidateMetricsCollector" {
+	rows webhook/TestValidateMetricsCollector 13
+}
+
+@test "conformance: validator_test.go TestValidateConfigData" {
+	rows webhook/TestValidateConfigData 3
+}
+
+@test "conformance: a row whose verdict changes fails, naming the row" {
+	cp -r "$CONF/webhook/TestValidateExperiment/03" "$BATS_TEST_TMPDIR/row"
+	sed -i 's/^upstream: denied/upstream: allowed/; /^upstream-error/d' "$BATS_TEST_TMPDIR/row/expect"
+	run python3 "$CONF/check.py" "$KATIB_BIN" "$BATS_TEST_TMPDIR/row"
+	assert_failure
+	assert_line --partial "row: Katib allows; only stricter rules may deny (TestValidateExperiment Objective is nil row 3)"
+	assert_line "1 rows, 1 disagree"
+	# A stricter rule that no longer fires is a disagreement too.
+	cp -r "$CONF/webhook/TestValidateExperiment/11" "$BATS_TEST_TMPDIR/ok"
+	sed -i 's/^stricter: job-restart-policy-invalid/stricter: name-invalid/' "$BATS_TEST_TMPDIR/ok/expect"
+	run python3 "$CONF/check.py" "$KATIB_BIN" "$BATS_TEST_TMPDIR/ok"
+	assert_failure
+	assert_line --partial "rules: ours job-restart-policy-invalid, expected name-invalid"
+}
