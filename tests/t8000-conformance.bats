@@ -18,7 +18,7 @@ rows() {
 }
 
 @test "conformance: validator_test.go TestValidateExperiment (UPDATE rows with old objects)" {
-	rows webhook/TestValidateExperiment 25
+	rows webhook/TestValidateExperiment 27
 }
 
 @test "conformance: validator_test.go TestValidateParameters" {
