@@ -55,3 +55,17 @@ rows() {
 	assert_failure
 	assert_line --partial "rules: ours job-restart-policy-invalid, expected name-invalid"
 }
+
+@test "conformance: docs/conformance.md is what the rows say (scripts/gen-conformance-doc.py)" {
+	run python3 "$REPO_DIR/scripts/gen-conformance-doc.py" "$CONF"
+	assert_success
+	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/conformance.md"
+	diff -u "$REPO_DIR/docs/conformance.md" "$BATS_TEST_TMPDIR/conformance.md" ||
+		{ echo "docs/conformance.md is stale: run scripts/gen-conformance-doc.py tests/conformance > docs/conformance.md"; return 1; }
+	# The counts are the rows': one more gap shows.
+	cp -r "$CONF" "$BATS_TEST_TMPDIR/conf"
+	echo "gap: a test of the test" >> "$BATS_TEST_TMPDIR/conf/webhook/TestValidateExperiment/03/expect"
+	run python3 "$REPO_DIR/scripts/gen-conformance-doc.py" "$BATS_TEST_TMPDIR/conf"
+	assert_line --partial "| **total** | | 76 | 60 |"
+	assert_line --partial "TestValidateExperiment row 3, Objective is nil: a test of the test"
+}
