@@ -35,7 +35,7 @@ def kind(e):
         return "gap"
     if e["defaulted"]:
         return "defaulted"
-    if e["upstream"] == "allowed" and e["stricter"]:
+    if e.get("upstream") == "allowed" and e["stricter"]:
         return "stricter"
     return "agree"
 
@@ -53,7 +53,8 @@ def main(root):
            "",
            "Each row of Katib's test tables below is translated into",
            "`tests/conformance/` (an AdmissionReview, Katib's expectation and",
-           "where it comes from) and run in `make check`.  Katib commit: " +
+           "where it comes from; for a service, its validation request) and",
+           "run in `make check`.  Katib commit: " +
            ", ".join("`%s`" % c for c in commits) + ".", "",
            "- **agree**: the same verdict, and each of Katib's field errors is",
            "  answered by one of ours at its path (or beneath it); *+stricter*",
@@ -101,8 +102,10 @@ def main(root):
         for r in gaps:
             out.append("- %s row %s, %s: %s" % (r["test"], r["row"], r["name"],
                                                "; ".join(r["gap"])))
-    out += ["", "The suggestion services' own tests (`test/unit/v1beta1/suggestion/`,",
-            "`test/unit/v1beta1/earlystopping/`) are not yet translated here;",
+    out += ["", "Of the services' own tests (`test/unit/v1beta1/suggestion/`,",
+            "`test/unit/v1beta1/earlystopping/`), the rows above are",
+            "translated (each a validation request, judged by `validate",
+            "--suggestion-request`); the others are not yet, and",
             "tests/t1600-validate-services.bats carries many of their cases",
             "(named T-HO-*, T-SK-*, ...) by hand."]
     sys.stdout.write("\n".join(out) + "\n")

@@ -41,6 +41,22 @@ rows() {
 	rows webhook/TestValidateConfigData 3
 }
 
+@test "conformance: test_hyperopt_service.py test_validate_algorithm_settings" {
+	rows services/test_hyperopt_service 7
+}
+
+@test "conformance: test_medianstop_service.py test_validate_early_stopping_settings" {
+	rows services/test_medianstop_service 5
+}
+
+@test "conformance: a service row whose reply changes fails, naming the row" {
+	cp -r "$CONF/services/test_hyperopt_service/test_validate_algorithm_settings/04" "$BATS_TEST_TMPDIR/row"
+	sed -i 's/(0, 1)/[0, 1]/' "$BATS_TEST_TMPDIR/row/expect"
+	run python3 "$CONF/check.py" "$KATIB_BIN" "$BATS_TEST_TMPDIR/row"
+	assert_failure
+	assert_line --partial "details 'gamma should be in the range of (0, 1)', Katib's test expects 'gamma should be in the range of [0, 1]'"
+}
+
 @test "conformance: a row whose verdict changes fails, naming the row" {
 	cp -r "$CONF/webhook/TestValidateExperiment/03" "$BATS_TEST_TMPDIR/row"
 	sed -i 's/^upstream: denied/upstream: allowed/; /^upstream-error/d' "$BATS_TEST_TMPDIR/row/expect"
@@ -66,6 +82,6 @@ rows() {
 	cp -r "$CONF" "$BATS_TEST_TMPDIR/conf"
 	echo "gap: a test of the test" >> "$BATS_TEST_TMPDIR/conf/webhook/TestValidateExperiment/03/expect"
 	run python3 "$REPO_DIR/scripts/gen-conformance-doc.py" "$BATS_TEST_TMPDIR/conf"
-	assert_line --partial "| **total** | | 76 | 60 |"
+	assert_line --partial "| **total** | | 88 | 72 |"
 	assert_line --partial "TestValidateExperiment row 3, Objective is nil: a test of the test"
 }

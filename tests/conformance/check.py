@@ -5,7 +5,9 @@ verdict with the upstream expectation its `expect` file records.
 Usage: check.py BINARY ROW_DIR... (a directory is searched for rows)
        check.py --show BINARY ROW_DIR...   print what each row gives
 
-A row is a directory with `expect` and `review.yaml` (an AdmissionReview).
+A row is a directory with `expect` and `review.yaml` (an AdmissionReview),
+or `request.json` (a suggestion or early-stopping service's validation
+request, judged by `validate --suggestion-request`).
 `expect` has one `key: value` a line:
   katib, file, test, row, name   where the row comes from
   katib-config NAME              katib-config/NAME.yaml instead of mock.yaml
@@ -23,6 +25,10 @@ A row is a directory with `expect` and `review.yaml` (an AdmissionReview).
   at PATH => OURS — WHY          our error for Katib's error at PATH is at OURS
   gap WHY                        a known disagreement: Katib denies, we allow
   note TEXT                      how the row was translated
+For a request, `expect` has instead:
+  upstream-code CODE             the gRPC code the service's test expects
+  upstream-details TEXT          ... and its details, exactly,
+  upstream-details-prefix TEXT   ... or as far as the test looks
 Exit 1 when a row disagrees, naming it and why.
 """
 import json, os, re, subprocess, sys
@@ -82,8 +88,39 @@ def under(path, upstream):
         path.startswith(upstream + "[")
 
 
+def judge_request(binary, row, e):
+    cfgdir = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          "services", "katib-config")
+    args = []
+    if "katib-config" in e:
+        args = ["--katib-config", os.path.join(cfgdir, e["katib-config"] + ".yaml")]
+    env = dict(os.environ, LC_ALL="C", NO_COLOR="1", KATIB_LINT_CONFIG="")
+    p = subprocess.run(PREFIX + [binary, "validate", "--no-config"] + args +
+                       ["--suggestion-request", os.path.join(row, "request.json"),
+                        "-o", "json"], capture_output=True, text=True, env=env)
+    if p.returncode not in (0, 1) or (PREFIX and p.stderr):
+        return e, None, ["exit %d: %s" % (p.returncode, p.stderr.strip())]
+    reply = json.loads(p.stdout)
+    got = [(reply.get("code"), reply.get("details", ""))]
+    problems = []
+    if reply.get("code") != e.get("upstream-code"):
+        problems.append("code %s, Katib's test expects %s" % (
+            reply.get("code"), e.get("upstream-code")))
+    want = e.get("upstream-details")
+    if want is not None and reply.get("details") != want:
+        problems.append("details %r, Katib's test expects %r" % (
+            reply.get("details"), want))
+    want = e.get("upstream-details-prefix")
+    if want is not None and not (reply.get("details") or "").startswith(want):
+        problems.append("details %r, Katib's test expects them to start %r" % (
+            reply.get("details"), want))
+    return e, got, problems
+
+
 def judge(binary, row, cfgdir):
     e = read_expect(os.path.join(row, "expect"))
+    if os.path.exists(os.path.join(row, "request.json")):
+        return judge_request(binary, row, e)
     cfg = os.path.join(cfgdir, e.get("katib-config", "mock") + ".yaml")
     env = dict(os.environ, LC_ALL="C", NO_COLOR="1", KATIB_LINT_CONFIG="")
     p = subprocess.run(PREFIX + [binary, "validate", "--no-config", "--katib-config", cfg,
@@ -142,7 +179,8 @@ def rows_under(paths):
     for top in paths:
         for d, dirs, files in os.walk(top):
             dirs.sort()
-            if "expect" in files and "review.yaml" in files:
+            if "expect" in files and ("review.yaml" in files or
+                                      "request.json" in files):
                 yield d
 
 
