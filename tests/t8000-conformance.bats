@@ -49,6 +49,10 @@ rows() {
 	rows services/test_optuna_service 21
 }
 
+@test "conformance: test_darts_service.py test_validate_algorithm_spec (no nasConfig)" {
+	rows services/test_darts_service 8
+}
+
 @test "conformance: test_skopt_service.py test_validate_algorithm_settings" {
 	rows services/test_skopt_service 8
 }
@@ -90,6 +94,6 @@ rows() {
 	cp -r "$CONF" "$BATS_TEST_TMPDIR/conf"
 	echo "gap: a test of the test" >> "$BATS_TEST_TMPDIR/conf/webhook/TestValidateExperiment/03/expect"
 	run python3 "$REPO_DIR/scripts/gen-conformance-doc.py" "$BATS_TEST_TMPDIR/conf"
-	assert_line --partial "| **total** | | 117 | 101 |"
+	assert_line --partial "| **total** | | 125 | 109 |"
 	assert_line --partial "TestValidateExperiment row 3, Objective is nil: a test of the test"
 }
