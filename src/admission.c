@@ -1,10 +1,14 @@
 #include "compat.h"
+
+#include <inttypes.h>
+
 #include "admission.h"
 #include "alloc.h"
 #include "buf.h"
 #include "diag.h"
 #include "doc.h"
 #include "doc-json.h"
+#include "katib-config.h"
 #include "rule.h"
 #include "validate.h"
 
@@ -215,15 +219,97 @@ static int is_count_rule(const struct rule *r)
 	return 0;
 }
 
-static void deny_not_editable(struct admission_verdict *out)
+const char *const admission_update_ids[] = {
+	ADMISSION_NOT_EDITABLE_ID,
+	ADMISSION_NOT_RESTARTABLE_ID,
+	ADMISSION_TRIALS_REACHED_ID,
+	NULL,
+};
+
+struct denials {
+	size_t alloc_errors, alloc_rules;
+};
+
+static void deny(struct admission_verdict *out, struct denials *d,
+		 char *text, const char *id)
 {
 	out->allowed = 0;
-	out->code = DENIED_CODE;
-	out->message = xstrdup(ADMISSION_NOT_EDITABLE);
-	out->errors = xcalloc(1, sizeof(*out->errors));
-	out->errors[out->nr_errors++] = xstrdup(ADMISSION_NOT_EDITABLE);
-	out->denied_by = xcalloc(1, sizeof(*out->denied_by));
-	out->denied_by[out->nr_denied_by++] = xstrdup(ADMISSION_NOT_EDITABLE_ID);
+	add_unique(&out->errors, &out->nr_errors, &d->alloc_errors, text);
+	add_unique(&out->denied_by, &out->nr_denied_by, &d->alloc_rules,
+		   xstrdup(id));
+}
+
+/* Whether the Experiment's condition of this type has status "True". */
+static const struct doc_node *true_condition(const struct doc_node *exp,
+					     const char *type)
+{
+	const struct doc_node *c;
+	const char *t, *st;
+
+	c = doc_get(doc_get(exp, "status"), "conditions");
+	if (!c || c->kind != DOC_SEQ)
+		return NULL;
+	/* Katib's getCondition() takes the first of a type. */
+	for (c = c->child; c; c = c->next) {
+		t = doc_get_str(c, "type");
+		if (!t || strcmp(t, type))
+			continue;
+		st = doc_get_str(c, "status");
+		return st && !strcmp(st, "True") ? c : NULL;
+	}
+	return NULL;
+}
+
+/*
+ * Katib's IsCompletedExperimentRestartable(): succeeded by reaching
+ * maxTrialCount, with a resumePolicy that keeps the suggestion.  An
+ * absent resumePolicy is the mutating webhook's default (DEF-02).
+ */
+static int restartable(const struct doc_node *old,
+		       const struct katib_config *config)
+{
+	const struct doc_node *ok = true_condition(old, "Succeeded");
+	const char *reason = ok ? doc_get_str(ok, "reason") : NULL;
+	const char *policy = doc_get_str(doc_get(old, "spec"), "resumePolicy");
+
+	if (!reason || strcmp(reason, "ExperimentMaxTrialsReached"))
+		return 0;
+	if (!policy || !*policy)
+		policy = config->minor >= 15 ? "Never" : "LongRunning";
+	return !strcmp(policy, "LongRunning") || !strcmp(policy, "FromVolume");
+}
+
+/*
+ * The restart checks of Katib's ValidateExperiment (its oldInst branch),
+ * which any change of the spec meets, in Katib's order.
+ */
+static void judge_restart(const struct doc_node *object,
+			  const struct doc_node *old,
+			  const struct katib_config *config,
+			  struct admission_verdict *out, struct denials *d)
+{
+	const struct doc_node *spec = doc_get(object, "spec");
+	int64_t max, trials;
+	struct buf b = BUF_INIT;
+
+	if ((true_condition(old, "Succeeded") || true_condition(old, "Failed")) &&
+	    !restartable(old, config)) {
+		const char *policy = doc_get_str(spec, "resumePolicy");
+
+		buf_addf(&b, "spec.resumePolicy: Invalid value: \"%s\": %s [%s]",
+			 policy ? policy : "", ADMISSION_NOT_RESTARTABLE,
+			 ADMISSION_NOT_RESTARTABLE_ID);
+		deny(out, d, buf_detach(&b, NULL), ADMISSION_NOT_RESTARTABLE_ID);
+	}
+	if (!doc_int(doc_get(spec, "maxTrialCount"), &max) &&
+	    !doc_int(doc_get(doc_get(old, "status"), "trials"), &trials) &&
+	    max <= trials) {
+		buf_addf(&b, "spec.maxTrialCount: Invalid value: %" PRId64
+			 ": must be greater than status.trials count (%" PRId64
+			 " trials have run) [%s]", max, trials,
+			 ADMISSION_TRIALS_REACHED_ID);
+		deny(out, d, buf_detach(&b, NULL), ADMISSION_TRIALS_REACHED_ID);
+	}
 }
 
 int admission_review(const struct doc *review,
@@ -235,8 +321,8 @@ int admission_review(const struct doc *review,
 	const struct doc_node *request, *uid, *object, *old;
 	const char *op;
 	struct doc view;
-	size_t from = diags->nr, i, alloc_warnings = 0, alloc_errors = 0;
-	size_t alloc_rules = 0;
+	size_t from = diags->nr, i, alloc_warnings = 0;
+	struct denials den = { 0, 0 };
 	enum validate_result res;
 	int counts_only = 0;
 
@@ -279,20 +365,24 @@ int admission_review(const struct doc *review,
 	}
 	old = doc_get(request, "oldObject");
 	if (!strcmp(op, "UPDATE") && old && old->kind == DOC_MAP) {
-		switch (spec_edit(doc_get(object, "spec"), doc_get(old, "spec"))) {
-		case SPEC_SAME:
-			/*
-			 * Finalizers, labels, status: never block them, or an
-			 * Experiment our rules reject could not be deleted.
-			 */
+		enum spec_edit edit = spec_edit(doc_get(object, "spec"),
+						doc_get(old, "spec"));
+
+		/*
+		 * Finalizers, labels, status: never block them, or an
+		 * Experiment our rules reject could not be deleted.
+		 */
+		if (edit == SPEC_SAME)
 			return 0;
-		case SPEC_OTHER:
-			deny_not_editable(out);
+		judge_restart(object, old, config, out, &den);
+		if (edit == SPEC_OTHER) {
+			deny(out, &den, xstrdup(ADMISSION_NOT_EDITABLE),
+			     ADMISSION_NOT_EDITABLE_ID);
+			out->code = DENIED_CODE;
+			out->message = aggregate(out->errors, out->nr_errors);
 			return 0;
-		case SPEC_COUNTS:
-			counts_only = 1;
-			break;
 		}
+		counts_only = 1;
 	}
 	/* The object is judged in place, so findings point into the review. */
 	view = *review;
@@ -302,7 +392,7 @@ int admission_review(const struct doc *review,
 		out->warnings = xcalloc(1, sizeof(*out->warnings));
 		out->warnings[out->nr_warnings++] =
 			xstrdup("kubectl-katib checks only kubeflow.org/v1beta1 Experiments; this object was not checked");
-		return 0;
+		from = diags->nr;	/* nothing to judge, but a restart */
 	}
 	for (i = from; i < diags->nr; i++) {
 		struct diag *d = &diags->item[i];
@@ -314,11 +404,7 @@ int admission_review(const struct doc *review,
 		if (counts_only && !is_count_rule(d->rule))
 			continue;
 		if (d->severity == SEV_ERROR) {
-			out->allowed = 0;
-			add_unique(&out->errors, &out->nr_errors, &alloc_errors,
-				   finding_text(d));
-			add_unique(&out->denied_by, &out->nr_denied_by,
-				   &alloc_rules, xstrdup(d->rule->id));
+			deny(out, &den, finding_text(d), d->rule->id);
 		} else if (d->severity == SEV_WARNING) {
 			ALLOC_GROW(out->warnings, out->nr_warnings + 1,
 				   alloc_warnings);

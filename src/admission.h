@@ -41,6 +41,23 @@ struct admission_verdict {
 	"spec: Forbidden: only spec.parallelTrialCount, spec.maxTrialCount and spec.maxFailedTrialCount are editable"
 #define ADMISSION_NOT_EDITABLE_ID "spec-not-editable"
 
+/*
+ * Katib's answers to a restart (an UPDATE that changes the spec) that the
+ * old object's status forbids: a completed Experiment that cannot be
+ * resumed (KAT-UPD-01), and a maxTrialCount not above the trials already
+ * run (KAT-UPD-02).  Katib's own words, then our id in brackets.
+ */
+#define ADMISSION_NOT_RESTARTABLE_ID "experiment-not-restartable"
+#define ADMISSION_NOT_RESTARTABLE \
+	"Experiment can be restarted if it is in succeeded state by reaching max trials and spec.resumePolicy = LongRunning or spec.resumePolicy = FromVolume, when experiment is completed"
+#define ADMISSION_TRIALS_REACHED_ID "max-trial-count-not-above-trials"
+
+/*
+ * The ids an UPDATE is denied with besides the rules' (for the webhook's
+ * metrics), NULL-terminated.
+ */
+extern const char *const admission_update_ids[];
+
 
 /*
  * Judges the AdmissionReview request in review.  Errors deny (HTTP 400,
@@ -56,8 +73,10 @@ struct admission_verdict {
  * rejects): an unchanged spec is allowed; a change of only
  * spec.parallelTrialCount, maxTrialCount and maxFailedTrialCount is
  * judged by the count rules only; any other spec change is denied with
- * ADMISSION_NOT_EDITABLE, as Katib denies it.  An UPDATE without
- * oldObject is judged as a whole.
+ * ADMISSION_NOT_EDITABLE, as Katib denies it.  Any change of the spec is
+ * a restart, judged as Katib judges it by the old object's spec and
+ * status (ADMISSION_NOT_RESTARTABLE_ID, ADMISSION_TRIALS_REACHED_ID).
+ * An UPDATE without oldObject is judged as a whole.
  *
  * Returns 0 and fills *out (release it with admission_verdict_release()),
  * or -1 with f set when review is not an AdmissionReview request.

@@ -32,7 +32,7 @@ struct webhook {
 	atomic_int ready;
 
 	atomic_ulong requests[NR_CODES];
-	/* By rule index, and one more for ADMISSION_NOT_EDITABLE_ID. */
+	/* By rule index, then admission_update_ids[]. */
 	atomic_ulong *denied;		/* enforced */
 	atomic_ulong *warned;		/* would have denied (--warn-only) */
 	atomic_ulong latency[ARRAY_SIZE(buckets)];
@@ -40,6 +40,15 @@ struct webhook {
 	atomic_ullong latency_sum_ns;
 	atomic_ulong reloads[2][2];	/* [certificate, katib-config][ok] */
 };
+
+static size_t nr_update_ids(void)
+{
+	size_t n = 0;
+
+	while (admission_update_ids[n])
+		n++;
+	return n;
+}
 
 struct webhook *webhook_new(const enum severity *severities, int warn_only)
 {
@@ -50,8 +59,8 @@ struct webhook *webhook_new(const enum severity *severities, int warn_only)
 	w->severities = xcalloc(nr_rules, sizeof(*w->severities));
 	memcpy(w->severities, severities, nr_rules * sizeof(*severities));
 	w->warn_only = warn_only;
-	w->denied = xcalloc(nr_rules + 1, sizeof(*w->denied));
-	w->warned = xcalloc(nr_rules + 1, sizeof(*w->warned));
+	w->denied = xcalloc(nr_rules + nr_update_ids(), sizeof(*w->denied));
+	w->warned = xcalloc(nr_rules + nr_update_ids(), sizeof(*w->warned));
 	atomic_store(&w->ready, 1);
 	return w;
 }
@@ -114,8 +123,14 @@ static void bad_request(struct httpd_reply *reply, const char *why)
 static size_t denial_index(const char *id)
 {
 	const struct rule *r = rule_find(id);
+	size_t i;
 
-	return r ? rule_index(r) : nr_rules;
+	if (r)
+		return rule_index(r);
+	for (i = 0; admission_update_ids[i + 1]; i++)
+		if (!strcmp(id, admission_update_ids[i]))
+			break;
+	return nr_rules + i;
 }
 
 static void review(struct webhook *w, const struct httpd_request *req,
@@ -232,12 +247,13 @@ static void denials_text(struct buf *b, const char *name, const char *help,
 	size_t i;
 
 	buf_addf(b, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
-	for (i = 0; i <= nr_rules; i++) {
+	for (i = 0; i < nr_rules + nr_update_ids(); i++) {
 		unsigned long n = atomic_load(&counts[i]);
 
 		if (n)
 			buf_addf(b, "%s{rule=\"%s\"} %lu\n", name,
-				 i < nr_rules ? rules[i].id : ADMISSION_NOT_EDITABLE_ID, n);
+				 i < nr_rules ? rules[i].id
+					      : admission_update_ids[i - nr_rules], n);
 	}
 }
 

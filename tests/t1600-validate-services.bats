@@ -388,3 +388,13 @@ DARTS_OK='num_epoch=10,w_lr=0.01,w_lr_min=0.01,alpha_lr=0.01,w_weight_decay=0.25
 	nas_case enas "controller_temperature=None,controller_skip_weight=nan" "$OP_OK" ok "" "$g"
 }
 @test "SUG-NAS-08: a step that is not a number" { nas_case darts "" '- {operationType: conv, parameters: [{name: a, parameterType: double, feasibleSpace: {min: "1", max: "2", step: abc}}]}' nas-operation-invalid "could not convert string to float: 'abc'"; }
+
+# The NAS services validate whatever the search space holds: Katib's
+# webhook admits spec.parameters with darts or enas, and the service then
+# checks its settings (darts) or an empty graphConfig (enas) all the same.
+@test "darts: settings are checked without nasConfig too" {
+	case_ darts darts "num_epochs=0" "int:1:5" - algorithm-setting-invalid "num_epochs should be greater than zero"
+}
+@test "enas: without nasConfig the service finds no graphConfig" {
+	case_ enas enas "controller_hidden_size=64" "int:1:5" - nas-operation-invalid "Missing InputSizes in GraphConfig"
+}

@@ -179,6 +179,60 @@ BROKEN='.metadata.name = "mnist.v2" | .spec.maxTrialCount = 1 | .metadata.finali
 	assert_equal "$status" 0
 }
 
+# The old Experiment's status after it completed: CONDITION (Succeeded or
+# Failed) True for REASON.
+completed() {
+	echo ".status = {trials: 6, conditions: [{type: \"$1\", status: \"True\", reason: \"$2\"}]}"
+}
+
+@test "admission: a restart of a completed Experiment needs LongRunning or FromVolume (KAT-UPD-01)" {
+	# Succeeded by reaching maxTrialCount, resumePolicy LongRunning: more trials are fine.
+	update ".spec.resumePolicy = \"LongRunning\" | $(completed Succeeded ExperimentMaxTrialsReached)" \
+		'.spec.maxTrialCount = 10 | del(.status)'
+	run --separate-stderr katib validate --admission-review "$review"
+	refute_crash
+	assert_equal "$status" 0
+	# resumePolicy Never (the Experiment's own): denied, with Katib's words.
+	update "$(completed Succeeded ExperimentMaxTrialsReached)" '.spec.maxTrialCount = 10 | del(.status)'
+	run --separate-stderr katib validate --admission-review "$review"
+	assert_equal "$status" 1
+	assert_equal "$(jq -r .response.status.message <<< "$output")" \
+		'spec.resumePolicy: Invalid value: "Never": Experiment can be restarted if it is in succeeded state by reaching max trials and spec.resumePolicy = LongRunning or spec.resumePolicy = FromVolume, when experiment is completed [experiment-not-restartable]'
+	# Failed, or succeeded for another reason, never restarts.
+	update ".spec.resumePolicy = \"FromVolume\" | $(completed Failed ExperimentMaxFailedTrialsReached)" '.spec.maxTrialCount = 10'
+	run --separate-stderr katib validate --admission-review "$review"
+	assert_equal "$status" 1
+	[[ "$(jq -r .response.status.message <<< "$output")" == *"[experiment-not-restartable]" ]]
+	update ".spec.resumePolicy = \"LongRunning\" | $(completed Succeeded ExperimentGoalReached)" '.spec.maxTrialCount = 10'
+	run --separate-stderr katib validate --admission-review "$review"
+	assert_equal "$status" 1
+	# With another edit, every answer, in Katib's order.
+	update "$(completed Succeeded ExperimentMaxTrialsReached)" '.spec.objective.goal = 0.5'
+	run --separate-stderr katib validate --admission-review "$review"
+	assert_equal "$status" 1
+	[[ "$(jq -r .response.status.message <<< "$output")" == "[spec.resumePolicy: "*"[experiment-not-restartable], spec.maxTrialCount: "*"[max-trial-count-not-above-trials], spec: Forbidden: only "*" are editable]" ]]
+	# A status update alone is not a restart.
+	update "$(completed Failed ExperimentMaxFailedTrialsReached)" '.metadata.labels = {a: "b"}'
+	run --separate-stderr katib validate --admission-review "$review"
+	assert_equal "$status" 0
+}
+
+@test "admission: a restart needs maxTrialCount above the trials already run (KAT-UPD-02)" {
+	# A running Experiment too: any spec edit is a restart.
+	update '.status.trials = 6' '.spec.parallelTrialCount = 3'
+	run --separate-stderr katib validate --admission-review "$review"
+	refute_crash
+	assert_equal "$status" 1
+	assert_equal "$(jq -r .response.status.message <<< "$output")" \
+		"spec.maxTrialCount: Invalid value: 6: must be greater than status.trials count (6 trials have run) [max-trial-count-not-above-trials]"
+	update '.status.trials = 6' '.spec.maxTrialCount = 7'
+	run --separate-stderr katib validate --admission-review "$review"
+	assert_equal "$status" 0
+	update '.status.trials = 6' '.metadata.labels = {a: "b"}'
+	run --separate-stderr katib validate --admission-review "$review"
+	assert_equal "$status" 0
+}
+
 @test "admission: an UPDATE without oldObject is judged as a whole" {
 	update "$BROKEN" '.'
 	jq 'del(.request.oldObject)' "$review" > "$BATS_TEST_TMPDIR/no-old.json"

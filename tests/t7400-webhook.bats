@@ -181,6 +181,13 @@ update() {
 	assert_equal "$(jq -r .response.status.code <<< "$body")" 400
 	assert_equal "$(jq -r .response.status.message <<< "$body")" \
 		"spec: Forbidden: only spec.parallelTrialCount, spec.maxTrialCount and spec.maxFailedTrialCount are editable"
+	# A restart the old object's status forbids is counted by its own id.
+	update '.status.trials = 6' '.spec.parallelTrialCount = 3 | del(.status)'
+	post "$T/review.json"
+	[[ "$(jq -r .response.status.message <<< "$body")" == *"[max-trial-count-not-above-trials]" ]]
+	get /metrics
+	[[ "$body" == *'katib_webhook_denials_total{rule="max-trial-count-not-above-trials"} 1'* ]]
+	[[ "$body" == *'katib_webhook_denials_total{rule="spec-not-editable"} 1'* ]]
 	stop
 }
 

@@ -1045,7 +1045,10 @@ static void svc_enas(struct svc *s, const struct setting *set, size_t nr)
 		"controller_skip_target", "controller_skip_weight",
 		"controller_train_steps", "controller_log_every_steps", NULL,
 	};
-	const struct doc_node *gc = doc_get_kind(s->ctx->exp->nas_config, "graphConfig", DOC_MAP);
+	const struct doc_node *nas = s->ctx->exp->nas_config;
+	const struct doc_node *gc = doc_get_kind(nas, "graphConfig", DOC_MAP);
+	/* Without nasConfig, the algorithm is what asks for a graph. */
+	const struct doc_node *where = gc ? gc : nas ? nas : s->algorithm_node;
 	const struct doc_node *in = doc_get_kind(gc, "inputSizes", DOC_SEQ);
 	const struct doc_node *outs = doc_get_kind(gc, "outputSizes", DOC_SEQ);
 	int64_t layers = 0;
@@ -1053,13 +1056,13 @@ static void svc_enas(struct svc *s, const struct setting *set, size_t nr)
 	size_t i, k;
 
 	if (!in || !in->nr_children)
-		svc_reject(s, "nas-operation-invalid", gc ? gc : s->ctx->exp->nas_config,
+		svc_reject(s, "nas-operation-invalid", where,
 			   "enas needs graphConfig.inputSizes", "Missing InputSizes in GraphConfig");
 	if (!outs || !outs->nr_children)
-		svc_reject(s, "nas-operation-invalid", gc ? gc : s->ctx->exp->nas_config,
+		svc_reject(s, "nas-operation-invalid", where,
 			   "enas needs graphConfig.outputSizes", "Missing OutputSizes in GraphConfig");
 	if (doc_int(doc_get(gc, "numLayers"), &layers) || !layers)
-		svc_reject(s, "nas-operation-invalid", gc ? gc : s->ctx->exp->nas_config,
+		svc_reject(s, "nas-operation-invalid", where,
 			   "enas needs graphConfig.numLayers", "Missing NumLayers in GraphConfig");
 	nas_operations(s);
 	for (i = 0; i < nr; i++) {
@@ -1325,9 +1328,10 @@ void check_services(const struct rule_ctx *ctx, struct diag_list *out)
 		svc_skopt(&s, set, nr, par, np);
 	else if (!strcmp(service, "hyperband"))
 		svc_hyperband(&s, set, nr, par, np);
-	else if (!strcmp(service, "enas") && e->nas_config)
+	/* They validate an absent nasConfig as an empty one. */
+	else if (!strcmp(service, "enas"))
 		svc_enas(&s, set, nr);
-	else if (!strcmp(service, "darts") && e->nas_config)
+	else if (!strcmp(service, "darts"))
 		svc_darts(&s, set, nr);
 	else if (!strcmp(service, "pbt"))
 		svc_pbt(&s, set, nr, par, np);

@@ -1,0 +1,99 @@
+#!/usr/bin/env bats
+# Katib's own test tables, translated row by row into tests/conformance/
+# (see its README): each row's verdict must agree with Katib's, or say
+# why it differs (stricter by design, a default, a known gap).
+
+bats_require_minimum_version 1.5.0
+load lib/common
+
+CONF=$TESTS_DIR/conformance
+
+# rows DIR N: every row under DIR agrees, and there are N of them (a row
+# lost in a move would otherwise pass unnoticed).
+rows() {
+	run python3 "$CONF/check.py" "$KATIB_BIN" "$CONF/$1"
+	echo "$output"
+	assert_success || return 1
+	assert_line "$2 rows, 0 disagree" || return 1
+}
+
+@test "conformance: validator_test.go TestValidateExperiment (UPDATE rows with old objects)" {
+	rows webhook/TestValidateExperiment 27
+}
+
+@test "conformance: validator_test.go TestValidateParameters" {
+	rows webhook/TestValidateParameters 7
+}
+
+@test "conformance: validator_test.go TestValidateTrialTemplate" {
+	rows webhook/TestValidateTrialTemplate 22
+}
+
+@test "conformance: validator_test.go TestValidateTrialJob" {
+	rows webhook/TestValidateTrialJob 4
+}
+
+@test "conformance: validator_test.go TestValidateMetricsCollector" {
+	rows webhook/TestValidateMetricsCollector 13
+}
+
+@test "conformance: validator_test.go TestValidateConfigData" {
+	rows webhook/TestValidateConfigData 3
+}
+
+@test "conformance: test_hyperopt_service.py test_validate_algorithm_settings" {
+	rows services/test_hyperopt_service 7
+}
+
+@test "conformance: test_optuna_service.py test_validate_algorithm_settings" {
+	rows services/test_optuna_service 21
+}
+
+@test "conformance: test_darts_service.py test_validate_algorithm_spec (no nasConfig)" {
+	rows services/test_darts_service 8
+}
+
+@test "conformance: test_skopt_service.py test_validate_algorithm_settings" {
+	rows services/test_skopt_service 8
+}
+
+@test "conformance: test_medianstop_service.py test_validate_early_stopping_settings" {
+	rows services/test_medianstop_service 5
+}
+
+@test "conformance: a service row whose reply changes fails, naming the row" {
+	cp -r "$CONF/services/test_hyperopt_service/test_validate_algorithm_settings/04" "$BATS_TEST_TMPDIR/row"
+	sed -i 's/(0, 1)/[0, 1]/' "$BATS_TEST_TMPDIR/row/expect"
+	run python3 "$CONF/check.py" "$KATIB_BIN" "$BATS_TEST_TMPDIR/row"
+	assert_failure
+	assert_line --partial "details 'gamma should be in the range of (0, 1)', Katib's test expects 'gamma should be in the range of [0, 1]'"
+}
+
+@test "conformance: a row whose verdict changes fails, naming the row" {
+	cp -r "$CONF/webhook/TestValidateExperiment/03" "$BATS_TEST_TMPDIR/row"
+	sed -i 's/^upstream: denied/upstream: allowed/; /^upstream-error/d' "$BATS_TEST_TMPDIR/row/expect"
+	run python3 "$CONF/check.py" "$KATIB_BIN" "$BATS_TEST_TMPDIR/row"
+	assert_failure
+	assert_line --partial "row: Katib allows; only stricter rules may deny (TestValidateExperiment Objective is nil row 3)"
+	assert_line "1 rows, 1 disagree"
+	# A stricter rule that no longer fires is a disagreement too.
+	cp -r "$CONF/webhook/TestValidateExperiment/11" "$BATS_TEST_TMPDIR/ok"
+	sed -i 's/^stricter: job-restart-policy-invalid/stricter: name-invalid/' "$BATS_TEST_TMPDIR/ok/expect"
+	run python3 "$CONF/check.py" "$KATIB_BIN" "$BATS_TEST_TMPDIR/ok"
+	assert_failure
+	assert_line --partial "rules: ours job-restart-policy-invalid, expected name-invalid"
+}
+
+@test "conformance: docs/conformance.md is what the rows say (scripts/gen-conformance-doc.py)" {
+	run python3 "$REPO_DIR/scripts/gen-conformance-doc.py" "$CONF"
+	assert_success
+	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/conformance.md"
+	diff -u "$REPO_DIR/docs/conformance.md" "$BATS_TEST_TMPDIR/conformance.md" ||
+		{ echo "docs/conformance.md is stale: run scripts/gen-conformance-doc.py tests/conformance > docs/conformance.md"; return 1; }
+	# The counts are the rows': one more gap shows.
+	cp -r "$CONF" "$BATS_TEST_TMPDIR/conf"
+	echo "gap: a test of the test" >> "$BATS_TEST_TMPDIR/conf/webhook/TestValidateExperiment/03/expect"
+	run python3 "$REPO_DIR/scripts/gen-conformance-doc.py" "$BATS_TEST_TMPDIR/conf"
+	assert_line --partial "| **total** | | 125 | 109 |"
+	assert_line --partial "TestValidateExperiment row 3, Objective is nil: a test of the test"
+}
