@@ -45,21 +45,108 @@ static void put_uint(FILE *fp, unsigned v, int width)
 		putc(digits[--n], fp);
 }
 
+/*
+ * A longer line is cut around the column, as compilers cut theirs: a
+ * minified JSON Experiment is one line, and printing it whole under every
+ * finding wrote megabytes.
+ */
+#define EXCERPT_CHARS 100
+#define EXCERPT_BEFORE 40	/* characters kept before the column */
+/* The most bytes of one message, path, hint or note a finding prints. */
+#define FIELD_MAX 1024
+
+/* The byte offset of character n (0-based) of s, or len past its end. */
+static size_t char_off(const char *s, size_t len, size_t n)
+{
+	size_t i = 0;
+
+	while (i < len && n--) {
+		i++;
+		while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+	}
+	return i;
+}
+
+static size_t nr_chars(const char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
+}
+
+/*
+ * How many bytes of s a finding prints: all of it, or FIELD_MAX cut at a
+ * character's start (then *cut is set and "..." follows).
+ */
+static size_t field_len(const char *s, int *cut)
+{
+	size_t n = strnlen(s, FIELD_MAX + 1);
+
+	*cut = n > FIELD_MAX;
+	if (!*cut)
+		return n;
+	n = FIELD_MAX;
+	while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+static void put_field(FILE *fp, const char *s)
+{
+	int cut;
+
+	put_safe(fp, s, field_len(s, &cut));
+	if (cut)
+		fputs("...", fp);
+}
+
+/* s as a finding prints it: s itself, or a bounded copy in tmp. */
+static const char *bounded(struct buf *tmp, const char *s)
+{
+	int cut;
+	size_t n = field_len(s, &cut);
+
+	if (!cut)
+		return s;
+	buf_reset(tmp);
+	buf_add(tmp, s, n);
+	buf_adds(tmp, "...");
+	return tmp->buf;
+}
+
 static void excerpt(struct output *o, const struct doc *d, struct pos at)
 {
 	const char *line;
-	size_t len, i, col;
+	size_t len, i, col, total, from = 0, to, first = 0;
 	char pad[128];
 	size_t nr_pad = 0;
 
 	if (!d || !at.line || doc_source_line(d, at.off, &line, &len))
 		return;
+	to = len;
+	total = nr_chars(line, len);
+	if (total > EXCERPT_CHARS) {
+		size_t want = at.col > 1 ? at.col - 1 : 0;
+
+		first = want > EXCERPT_BEFORE ? want - EXCERPT_BEFORE : 0;
+		if (first + EXCERPT_CHARS > total)
+			first = total - EXCERPT_CHARS;
+		from = char_off(line, len, first);
+		to = from + char_off(line + from, len - from, EXCERPT_CHARS);
+	}
 	fprintf(o->fp, "%5u | ", (unsigned)at.line);
-	put_safe(o->fp, line, len);
+	if (from)
+		fputs("...", o->fp);
+	put_safe(o->fp, line + from, to - from);
+	if (to < len)
+		fputs("...", o->fp);
 	fputc('\n', o->fp);
-	fputs("      | ", o->fp);
+	fputs(from ? "      |    " : "      | ", o->fp);
 	/* Keep tabs so the caret lines up under the source. */
-	for (i = 0, col = 1; i < len && col < at.col; i++) {
+	for (i = from, col = first + 1; i < to && col < at.col; i++) {
 		if (((unsigned char)line[i] & 0xc0) == 0x80)
 			continue;
 		if (nr_pad == sizeof(pad)) {
@@ -94,7 +181,7 @@ static void text_finding(struct output *o, const struct diag *f,
 	putc(':', o->fp);
 	fputs(reset, o->fp);
 	putc(' ', o->fp);
-	puts_safe(o->fp, f->message);
+	put_field(o->fp, f->message);
 	fputs(" [", o->fp);
 	fputs(f->rule->id, o->fp);
 	fputs("]\n", o->fp);
@@ -102,7 +189,7 @@ static void text_finding(struct output *o, const struct diag *f,
 		excerpt(o, d, f->span.start);
 	if (f->path && *f->path) {
 		fputs("   at ", o->fp);
-		puts_safe(o->fp, f->path);
+		put_field(o->fp, f->path);
 		fputc('\n', o->fp);
 	}
 	if (f->related.start.line && f->related_note) {
@@ -110,12 +197,12 @@ static void text_finding(struct output *o, const struct diag *f,
 		puts_safe(o->fp, f->file);
 		fprintf(o->fp, ":%u:%u: ", (unsigned)f->related.start.line,
 			(unsigned)f->related.start.col);
-		puts_safe(o->fp, f->related_note);
+		put_field(o->fp, f->related_note);
 		fputc('\n', o->fp);
 	}
 	if (f->hint) {
 		fputs("   hint: ", o->fp);
-		puts_safe(o->fp, f->hint);
+		put_field(o->fp, f->hint);
 		fputc('\n', o->fp);
 	}
 }
@@ -128,25 +215,26 @@ static void json_str(struct buf *b, const char *key, const char *s)
 
 static void json_finding(struct output *o, const struct diag *f)
 {
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, tmp = BUF_INIT;
 
 	buf_adds(&b, o->nr_written ? ",\n    {" : "\n    {");
 	json_str(&b, "file", f->file);
 	buf_addf(&b, ", \"document\": %u, \"line\": %u, \"column\": %u, ",
 		 f->document, (unsigned)f->span.start.line,
 		 (unsigned)f->span.start.col);
-	json_str(&b, "path", f->path ? f->path : "");
+	json_str(&b, "path", bounded(&tmp, f->path ? f->path : ""));
 	buf_adds(&b, ", ");
 	json_str(&b, "rule", f->rule->id);
 	buf_adds(&b, ", ");
 	json_str(&b, "severity", severity_name(f->severity));
 	buf_adds(&b, ", ");
-	json_str(&b, "message", f->message);
+	json_str(&b, "message", bounded(&tmp, f->message));
 	buf_adds(&b, ", ");
-	json_str(&b, "hint", f->hint ? f->hint : "");
+	json_str(&b, "hint", bounded(&tmp, f->hint ? f->hint : ""));
 	buf_adds(&b, "}");
 	fwrite(b.buf, 1, b.len, o->fp);
 	buf_release(&b);
+	buf_release(&tmp);
 	o->nr_written++;
 }
 
@@ -191,7 +279,7 @@ static void gh_escape(struct buf *b, const char *s, int property)
 
 static void github_finding(struct output *o, const struct diag *f)
 {
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, tmp = BUF_INIT;
 
 	buf_addf(&b, "::%s file=", f->severity == SEV_ERROR ? "error"
 				  : f->severity == SEV_WARNING ? "warning" : "notice");
@@ -202,18 +290,19 @@ static void github_finding(struct output *o, const struct diag *f)
 	buf_adds(&b, ",title=");
 	gh_escape(&b, f->rule->id, 1);
 	buf_adds(&b, "::");
-	gh_escape(&b, f->message, 0);
+	gh_escape(&b, bounded(&tmp, f->message), 0);
 	if (f->path && *f->path) {
 		buf_adds(&b, "%0Aat ");
-		gh_escape(&b, f->path, 0);
+		gh_escape(&b, bounded(&tmp, f->path), 0);
 	}
 	if (f->hint) {
 		buf_adds(&b, "%0Ahint: ");
-		gh_escape(&b, f->hint, 0);
+		gh_escape(&b, bounded(&tmp, f->hint), 0);
 	}
 	buf_addch(&b, '\n');
 	fwrite(b.buf, 1, b.len, o->fp);
 	buf_release(&b);
+	buf_release(&tmp);
 }
 
 /* ---- SARIF 2.1.0 ---- */
@@ -250,16 +339,16 @@ static void sarif_begin(struct output *o)
 
 static void sarif_finding(struct output *o, const struct diag *f)
 {
-	struct buf b = BUF_INIT, text = BUF_INIT;
+	struct buf b = BUF_INIT, text = BUF_INIT, tmp = BUF_INIT;
 
 	buf_adds(&b, o->nr_written ? ",\n      {" : "\n      {");
 	buf_adds(&b, "\"ruleId\": ");
 	buf_add_json_str(&b, f->rule->id, strlen(f->rule->id));
 	buf_addf(&b, ", \"ruleIndex\": %zu, \"level\": \"%s\", \"message\": {\"text\": ",
 		 rule_index(f->rule), sarif_level(f->severity));
-	buf_adds(&text, f->message);
+	buf_adds(&text, bounded(&tmp, f->message));
 	if (f->hint)
-		buf_addf(&text, " (hint: %s)", f->hint);
+		buf_addf(&text, " (hint: %s)", bounded(&tmp, f->hint));
 	buf_add_json_str(&b, text.buf, text.len);
 	buf_adds(&b, "}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
 	buf_add_json_str(&b, f->file, strlen(f->file));
@@ -270,13 +359,16 @@ static void sarif_finding(struct output *o, const struct diag *f)
 	buf_adds(&b, "}");
 	if (f->path && *f->path) {
 		buf_adds(&b, ", \"logicalLocations\": [{\"fullyQualifiedName\": ");
-		buf_add_json_str(&b, f->path, strlen(f->path));
+		const char *path = bounded(&tmp, f->path);
+
+		buf_add_json_str(&b, path, strlen(path));
 		buf_adds(&b, "}]");
 	}
 	buf_adds(&b, "}]}");
 	fwrite(b.buf, 1, b.len, o->fp);
 	buf_release(&b);
 	buf_release(&text);
+	buf_release(&tmp);
 	o->nr_written++;
 }
 
@@ -305,7 +397,7 @@ static void xml_escape(struct buf *b, const char *s)
 static void junit_document(struct output *o, const struct diag_list *list,
 			   const struct doc *d)
 {
-	struct buf *b = o->junit;
+	struct buf *b = o->junit, tmp = BUF_INIT;
 	size_t i, failing = 0;
 
 	for (i = 0; i < list->nr; i++)
@@ -321,7 +413,7 @@ static void junit_document(struct output *o, const struct diag_list *list,
 		buf_adds(b, ">\n      <failure type=\"");
 		xml_escape(b, first->rule->id);
 		buf_adds(b, "\" message=\"");
-		xml_escape(b, first->message);
+		xml_escape(b, bounded(&tmp, first->message));
 		buf_adds(b, "\">");
 		for (i = 0; i < list->nr; i++) {
 			const struct diag *f = &list->item[i];
@@ -329,7 +421,7 @@ static void junit_document(struct output *o, const struct diag_list *list,
 			xml_escape(b, f->file);
 			buf_addf(b, ":%u:%u: %s: ", (unsigned)f->span.start.line,
 				 (unsigned)f->span.start.col, severity_name(f->severity));
-			xml_escape(b, f->message);
+			xml_escape(b, bounded(&tmp, f->message));
 			buf_adds(b, " [");
 			xml_escape(b, f->rule->id);
 			buf_adds(b, "]\n");
@@ -338,6 +430,7 @@ static void junit_document(struct output *o, const struct diag_list *list,
 		o->junit_failures++;
 	}
 	o->junit_cases++;
+	buf_release(&tmp);
 }
 
 void output_begin(struct output *o)

@@ -961,6 +961,32 @@ static int finish_doc_with_error(struct doc_reader *r, struct doc *d,
 	return 1;
 }
 
+/*
+ * A document that crossed a limit is not parsed any further: libyaml's
+ * scanner does work proportional to the flow depth for every token, so
+ * feeding it the rest of a document nested 50,000 deep cost seconds (a
+ * webhook worker's for each such request).  Reading resumes at the next
+ * "---" line, as after a syntax error, by a scan that is linear.
+ */
+static int stop_at_limit(struct doc_reader *r, struct build *b,
+			 uint64_t text_from, struct doc **out)
+{
+	struct doc *d = b->doc;
+	struct pos at = b->error_at;
+
+	b->doc = NULL;
+	d->root = NULL;
+	d->error = arena_alloc(&d->arena, sizeof(*d->error));
+	d->error->message = arena_strdup(&d->arena, b->error);
+	d->error->at = at;
+	d->error->limit = 1;
+	build_release(b);
+	finish_doc_with_error(r, d, text_from, out);
+	if (!resync(r, at.off, at.line ? at.line - 1 : 0))
+		r->done = 1;
+	return 1;
+}
+
 static const char *reader_error_message(struct doc_reader *r,
 					struct arena *a)
 {
@@ -1116,6 +1142,10 @@ int doc_reader_next(struct doc_reader *r, struct doc **out, struct fail *f)
 			    r->cur_off - text_from > r->lim.max_doc_bytes)
 				build_error(&b, "document larger than the limit (--max-doc-bytes)",
 					    mark_pos(r, ev.start_mark), 1);
+			if (b.error_limit) {
+				yaml_event_delete(&ev);
+				return stop_at_limit(r, &b, text_from, out);
+			}
 			break;
 		}
 		yaml_event_delete(&ev);

@@ -153,6 +153,62 @@ load lib/common
 	assert_output --partial "$(printf '    7 |   name: mnist.random\n      |         ^')"
 }
 
+# A minified JSON Experiment is one line: the broken example, with a 2 MB
+# annotation before its spec.
+minified_broken() {
+	head -c 2000000 /dev/zero | tr '\0' x > "$1.pad"
+	"$KATIB_TEST_TOOL" to-json "$REPO_DIR/examples/broken-experiment.yaml" |
+		jq -c --rawfile pad "$1.pad" '.metadata.annotations = {pad: $pad}' > "$1"
+}
+
+@test "a long line is cut around the column, with an ellipsis on each cut side" {
+	minified_broken "$BATS_TEST_TMPDIR/min.json"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/min.json")" -eq 1 ]
+	run --separate-stderr -1 katib validate "$BATS_TEST_TMPDIR/min.json"
+	# 40 characters before the column, 100 in all; the caret under the value
+	assert_output --partial "$(printf '%s\n%s' \
+		'    1 | ...,"kind":"Experiment","metadata":{"name":"mnist.random","namespace":"kubeflow","annotations":{"pad":"...' \
+		'      |                                            ^')"
+	assert_output --partial "min.json:1:2000169: error: objective.type 'Maximize' must be minimize or maximize [objective-type-invalid]"
+	assert_output --partial "$(printf '%s\n%s' \
+		'    1 | ...xxxxxxxx"}},"spec":{"objective":{"type":"Maximize","goal":0.99,"objectiveMetricName":"accuracy"},"al...' \
+		'      |                                            ^')"
+	[[ "$stderr" == "1 file, 1 document, 1 Experiment: 8 errors, 1 warning" ]]
+	# nine findings, each a few lines: kilobytes, not the 2 MB line nine times
+	[ "${#output}" -lt 8000 ]
+}
+
+@test "a line near its end is cut before the column only; a short one is not cut" {
+	printf 'apiVersion: kubeflow.org/v1beta1\nkind: Experiment\nmetadata: {namespace: x, labels: {a: "%s"}, name: a.b}\n' \
+		"$(head -c 200 /dev/zero | tr '\0' y)" > "$BATS_TEST_TMPDIR/end.yaml"
+	run --separate-stderr katib validate "$BATS_TEST_TMPDIR/end.yaml"
+	# 252 characters, the column 249: the last 100, no ellipsis after them
+	assert_output --partial "$(printf '    3 | ...%s"}, name: a.b}\n      |    %96s^\n' \
+		"$(printf 'y%.0s' $(seq 86))" '')"
+	assert_output --partial "$(printf '    1 | apiVersion: kubeflow.org/v1beta1\n      | ^\n')"
+}
+
+@test "what a finding prints is bounded: a huge scalar is quoted in part" {
+	{
+		printf 'apiVersion: kubeflow.org/v1beta1\nkind: Experiment\nmetadata:\n  name: "'
+		head -c 8000000 /dev/zero | tr '\0' A
+		printf '"\n'
+	} > "$BATS_TEST_TMPDIR/big.yaml"
+	local f
+	for f in text json sarif github junit; do
+		run --separate-stderr katib validate --max-scalar-bytes 10000000 -o "$f" \
+			"$BATS_TEST_TMPDIR/big.yaml"
+		[ "$status" -eq 1 ] || { echo "$f: exit $status"; return 1; }
+		[[ "$output" == *"AAAA..."* ]] || { echo "$f: no cut quote"; return 1; }
+		# every rule is listed in SARIF's header: that is its floor
+		[ "${#output}" -lt 40000 ] || { echo "$f: ${#output} bytes"; return 1; }
+	done
+	run --separate-stderr -1 katib validate --max-scalar-bytes 10000000 "$BATS_TEST_TMPDIR/big.yaml"
+	assert_output --partial "big.yaml:4:9: error: name 'AAAAAAAA"
+	assert_output --partial "$(printf '    4 |   name: "%s...\n      |         ^\n' \
+		"$(printf 'A%.0s' $(seq 91))")"
+}
+
 @test "colour only with --color=always, never with NO_COLOR or a pipe" {
 	run --separate-stderr -1 katib validate -q --no-excerpt "$REPO_DIR/examples/broken-experiment.yaml"
 	refute_output --partial $'\033['

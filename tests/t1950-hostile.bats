@@ -61,6 +61,30 @@ gen_deep_json() {
 gen_deep_block() {
 	awk -v n="$2" 'BEGIN { s = ""; for (i = 0; i < n; i++) { print s "k:"; s = s " " } print s "v" }' > "$1"
 }
+# A document nested N deep, then a valid Experiment: reading resumes after
+# the limit without parsing the rest of the deep one.
+gen_deep_then_good() {
+	gen_deep_flow "$1" "$2"
+	{ echo '---'; cat "$REPO_DIR/examples/good-experiment.yaml"; } >> "$1"
+}
+# gen_deep_review PATH N: an AdmissionReview whose object nests N lists
+# deep; gen_deep_suggestion the same for a suggestion-service request.
+deep_lists() { head -c "$1" /dev/zero | tr '\0' '['; head -c "$1" /dev/zero | tr '\0' ']'; }
+gen_deep_review() {
+	{
+		printf '{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", '
+		printf '"request": {"uid": "1", "operation": "CREATE", "object": {"spec": '
+		deep_lists "$2"
+		echo '}}}'
+	} > "$1"
+}
+gen_deep_suggestion() { { printf '{"experiment": {"spec": '; deep_lists "$2"; echo '}}'; } > "$1"; }
+# gen_deep_recording DIR N: a recorded cluster with one file nested N deep.
+gen_deep_recording() {
+	mkdir -p "$1"
+	cp "$TESTS_DIR"/data/explain/common/* "$TESTS_DIR"/data/explain/healthy/* "$1/"
+	gen_deep_flow "$1/zz-deep.yaml" "$2"
+}
 gen_many_docs() { yes -- '---' | head -n "$2" > "$1"; }
 
 gen_dir_loop() {
@@ -184,14 +208,18 @@ run_case() {
 	sed 's/^  namespace: kubeflow$/  namespace: team-a/' "$REPO_DIR/examples/good-experiment.yaml" > "$good"
 	local -a words args=()
 	read -r -a words <<< "$command"
-	local w
+	local w stdin=/dev/null redirect=
 	for w in "${words[@]}"; do
 		w=${w//\{in\}/$in}
 		w=${w//\{good\}/$good}
-		args+=("${w//\{tmp\}/$work}")
+		w=${w//\{tmp\}/$work}
+		# "< FILE" as the last words: the command reads FILE as stdin
+		if [ "$w" = "<" ]; then redirect=1; continue; fi
+		if [ -n "$redirect" ]; then stdin=$w; continue; fi
+		args+=("$w")
 	done
 	cd "$work"
-	run --separate-stderr timeout "$LIMIT" bash -c 'katib "$@"' katib "${args[@]}"
+	run --separate-stderr timeout "$LIMIT" bash -c 'katib "$@"' katib "${args[@]}" < "$stdin"
 	cd "$BATS_TEST_TMPDIR"
 	if [ "$status" -eq 124 ]; then
 		echo "$name: still running after ${LIMIT}s"
