@@ -204,8 +204,10 @@ static int fetch_katib_config(struct validate_run *run, const char *katib_ns)
 }
 
 static int validate_stream(struct validate_run *run, const char *path,
-			   const char *name)
+			   const char *name, int named)
 {
+	unsigned experiments = run->experiments;
+	int unreadable = run->unreadable;
 	struct doc_reader *r;
 	struct fail f = FAIL_INIT;
 	struct doc *d;
@@ -249,6 +251,15 @@ static int validate_stream(struct validate_run *run, const char *path,
 		run->unreadable = 1;
 	}
 	doc_reader_free(r);
+	/*
+	 * A file named on the command line was meant to hold an Experiment:
+	 * "0 Experiments" alone reads like a pass.  A directory's other
+	 * manifests are passed over quietly.
+	 */
+	if (named && run->experiments == experiments &&
+	    run->unreadable == unreadable)
+		warning_msg("%s: no Katib Experiment in this file (kind: Experiment, apiVersion: kubeflow.org/v1beta1); nothing was checked",
+			    name);
 	return 0;
 }
 
@@ -261,7 +272,8 @@ static int wanted_file(const char *name)
 	       (n > 5 && !strcmp(name + n - 5, ".json"));
 }
 
-static int validate_path(struct validate_run *run, const char *path);
+static int validate_path(struct validate_run *run, const char *path,
+			 int named);
 
 static void validate_dir(struct validate_run *run, const char *path,
 			 const struct stat *st)
@@ -302,19 +314,20 @@ static void validate_dir(struct validate_run *run, const char *path,
 		/* Only regular files: opening a FIFO would wait for a writer. */
 		if (!stat(child, &cst) &&
 		    (S_ISDIR(cst.st_mode) || (S_ISREG(cst.st_mode) && wanted_file(e))))
-			validate_path(run, child);
+			validate_path(run, child, 0);
 		free(child);
 		free(list[i]);
 	}
 	free(list);
 }
 
-static int validate_path(struct validate_run *run, const char *path)
+static int validate_path(struct validate_run *run, const char *path,
+			 int named)
 {
 	struct stat st;
 
 	if (!strcmp(path, "-"))
-		return validate_stream(run, "-", "-");
+		return validate_stream(run, "-", "-", named);
 	if (stat(path, &st)) {
 		error_msg("cannot read '%s': %s", path, strerror(errno));
 		run->unreadable = 1;
@@ -324,7 +337,7 @@ static int validate_path(struct validate_run *run, const char *path)
 		validate_dir(run, path, &st);
 		return 0;
 	}
-	return validate_stream(run, path, path);
+	return validate_stream(run, path, path, named);
 }
 
 /* --admission-review: the AdmissionReview response on stdout. */
@@ -838,7 +851,7 @@ int cmd_validate(int argc, char **argv)
 	}
 	output_begin(&run.out);
 	for (i = 0; i < nr_paths; i++)
-		validate_path(&run, paths[i]);
+		validate_path(&run, paths[i], 1);
 	output_end(&run.out, run.files, run.documents, run.experiments,
 		   run.errors, run.warnings, run.infos);
 	if (!quiet)

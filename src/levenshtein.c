@@ -1,6 +1,8 @@
 #include "compat.h"
 #include "levenshtein.h"
 
+#include <strings.h>
+
 size_t levenshtein(const char *a, size_t la, const char *b, size_t lb,
 		   int fold_case)
 {
@@ -32,4 +34,12 @@ size_t levenshtein(const char *a, size_t la, const char *b, size_t lb,
 		}
 	}
 	return row[lb];
+}
+
+const char *case_only_match(const char *s, const char *const *list)
+{
+	for (; s && list && *list; list++)
+		if (strcmp(s, *list) && !strcasecmp(s, *list))
+			return *list;
+	return NULL;
 }

@@ -14,4 +14,11 @@
 size_t levenshtein(const char *a, size_t la, const char *b, size_t lb,
 		   int fold_case);
 
+/*
+ * The word of the NULL-terminated list that s differs from only in letter
+ * case ("TPE" for "tpe"), or NULL: an enumerated value the API compares
+ * exactly is then one "did you mean" away.
+ */
+const char *case_only_match(const char *s, const char *const *list);
+
 #endif

@@ -319,6 +319,16 @@ const struct rule_doc rule_docs[] = {
 	  "  51 |                   - --lr=${trialParameters.learningRate}\n"
 	  "  52 |                   - --optimizer=${trialParameters.optimizer}\n"
 	  "  53 |             restartPolicy: OnFailure\n" },
+	{ "kind-misspelled",
+	  NULL,
+	  "   1 | apiVersion: kubeflow.org/v1beta1\n"
+	  "   2 | kind: Expriment\n"
+	  "   3 | metadata:\n"
+	  "   4 |   name: lr-search\n",
+	  "   1 | apiVersion: kubeflow.org/v1beta1\n"
+	  "   2 | kind: Experiment\n"
+	  "   3 | metadata:\n"
+	  "   4 |   name: lr-search\n" },
 	{ "max-failed-trial-count-negative",
 	  NULL,
 	  "  15 |   parallelTrialCount: 2\n"
@@ -1159,4 +1169,4 @@ const struct rule_doc rule_docs[] = {
 	  "  29 |     primaryContainerName: training-container\n" },
 };
 
-const size_t nr_rule_docs = 95;
+const size_t nr_rule_docs = 96;

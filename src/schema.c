@@ -116,6 +116,38 @@ unsigned schema_check(const struct schema_type *t, const struct doc_node *n,
 	return problems;
 }
 
+const struct schema_type *schema_type_at(const struct schema_type *t,
+					 const struct doc_node *root,
+					 const struct doc_node *node)
+{
+	const struct schema_field *f;
+
+	if (!t || !node)
+		return NULL;
+	if (node == root)
+		return t;
+	t = schema_type_at(t, root, node->parent);
+	if (!t)
+		return NULL;
+	switch (t->kind) {
+	case SCHEMA_OBJECT:
+		f = node->key ? schema_field(t, node->key, node->key_len) : NULL;
+		return f ? f->type : NULL;
+	case SCHEMA_MAP:
+	case SCHEMA_ARRAY:
+		return t->elem;
+	default:
+		return NULL;
+	}
+}
+
+const struct schema_type *schema_object_of(const struct schema_type *t)
+{
+	if (t && (t->kind == SCHEMA_ARRAY || t->kind == SCHEMA_MAP))
+		t = t->elem;
+	return t && t->kind == SCHEMA_OBJECT ? t : NULL;
+}
+
 const char *schema_suggest(const struct schema_type *t, const char *name,
 			   size_t len)
 {

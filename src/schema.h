@@ -75,6 +75,18 @@ typedef void schema_report_fn(void *data, enum schema_problem problem,
 unsigned schema_check(const struct schema_type *t, const struct doc_node *node,
 		      schema_report_fn *report, void *data);
 
+/*
+ * The type the value node decodes to, when root (of type t) holds it;
+ * NULL when the way down leaves the known types.  For hints: it walks
+ * node's parents, so it is not for every node of a large document.
+ */
+const struct schema_type *schema_type_at(const struct schema_type *t,
+					 const struct doc_node *root,
+					 const struct doc_node *node);
+
+/* An object type's own type, or its element's for a list or map. */
+const struct schema_type *schema_object_of(const struct schema_type *t);
+
 /* Closest field name of t to name (edit distance), or NULL. */
 const char *schema_suggest(const struct schema_type *t, const char *name,
 			   size_t len);

@@ -4,6 +4,7 @@
 #include "doc.h"
 #include "experiment.h"
 #include "katib-config.h"
+#include "levenshtein.h"
 #include "rule.h"
 #include "rules/rules.h"
 #include "suppress.h"
@@ -23,16 +24,39 @@ static void report_duplicates(const struct doc_node *n, struct diag_list *out)
 	}
 }
 
-static int is_experiment(const struct doc_node *root, const char **api)
+/*
+ * The kind and apiVersion a document must have for Katib, and how close a
+ * kubeflow.org document comes to them: a kind one or two edits (or only
+ * letter case) from "Experiment" was meant to be one, and kubectl would
+ * refuse it ("no matches for kind"), so it is reported, not skipped.
+ */
+enum near_experiment {
+	NOT_EXPERIMENT,
+	EXPERIMENT,
+	KIND_MISSPELLED,
+};
+
+static int kind_close(const char *kind)
+{
+	return levenshtein(kind, strlen(kind), "Experiment",
+			   strlen("Experiment"), 1) <= 2;
+}
+
+static enum near_experiment is_experiment(const struct doc_node *root,
+					  const char **api)
 {
 	const char *kind = doc_get_str(root, "kind");
+	int katib_group;
 
 	*api = doc_get_str(root, "apiVersion");
-	if (!kind || strcmp(kind, "Experiment"))
-		return 0;
 	/* Without an apiVersion it is most likely a Katib Experiment. */
-	return !doc_get(root, "apiVersion") ||
-	       (*api && !strncmp(*api, "kubeflow.org/", strlen("kubeflow.org/")));
+	katib_group = !doc_get(root, "apiVersion") ||
+		      (*api && !strncmp(*api, "kubeflow.org/", strlen("kubeflow.org/")));
+	if (!kind || !katib_group)
+		return NOT_EXPERIMENT;
+	if (!strcmp(kind, "Experiment"))
+		return EXPERIMENT;
+	return kind_close(kind) ? KIND_MISSPELLED : NOT_EXPERIMENT;
 }
 
 static void validate_experiment(const struct doc *d,
@@ -67,28 +91,88 @@ static void validate_experiment(const struct doc *d,
 	rule_run_all(&ctx, out);
 }
 
+/*
+ * The API versions Katib has served Experiments in (kubeflow.org/...);
+ * only the last is served today.
+ */
+static const char *const katib_versions[] = {
+	"v1alpha1", "v1alpha2", "v1alpha3", "v1beta1",
+};
+
+static void report_api_version(const struct doc_node *root, const char *api,
+			       struct diag_list *out)
+{
+	const char *version = api + strlen("kubeflow.org/");
+	const char *closest = NULL;
+	size_t i, best = SIZE_MAX;
+	struct diag *d;
+
+	for (i = 0; i < ARRAY_SIZE(katib_versions); i++) {
+		size_t dist = levenshtein(version, strlen(version),
+					  katib_versions[i],
+					  strlen(katib_versions[i]), 0);
+
+		if (!strcmp(version, katib_versions[i])) {
+			closest = katib_versions[i];
+			best = 0;
+			break;
+		}
+		if (dist < best) {
+			best = dist;
+			closest = katib_versions[i];
+		}
+	}
+	if (best == 0) {
+		d = diag_add(out, rule_get("api-version-unsupported"),
+			     doc_get(root, "apiVersion"),
+			     "apiVersion '%s' is no longer served by Katib; Experiments are kubeflow.org/v1beta1",
+			     api);
+		if (!strcmp(version, "v1alpha3"))
+			diag_hint(out, d, "port the Experiment to kubeflow.org/v1beta1 (v1alpha3 was removed in Katib v0.11)");
+		else
+			diag_hint(out, d, "port the Experiment to kubeflow.org/v1beta1");
+		return;
+	}
+	d = diag_add(out, rule_get("api-version-unsupported"),
+		     doc_get(root, "apiVersion"),
+		     "apiVersion '%s' is not a Katib API version (the closest is kubeflow.org/%s); kubectl finds no Experiment there and the Experiment is never created",
+		     api, closest);
+	if (!strcmp(closest, "v1beta1"))
+		diag_hint(out, d, "did you mean kubeflow.org/v1beta1?");
+	else
+		diag_hint(out, d, "Katib serves Experiments only as kubeflow.org/v1beta1");
+}
+
 static int validate_object(const struct doc *d, const struct doc_node *root,
 			   const struct katib_config *config,
 			   const struct cluster_facts *facts,
 			   struct diag_list *out)
 {
 	const char *api;
+	enum near_experiment what;
 
 	if (!root || root->kind != DOC_MAP)
 		return 0;
-	if (!is_experiment(root, &api))
+	what = is_experiment(root, &api);
+	if (what == NOT_EXPERIMENT)
 		return 0;
+	if (what == KIND_MISSPELLED) {
+		const char *kind = doc_get_str(root, "kind");
+
+		/* kubectl's own words: no matches for kind "X" in version "Y". */
+		diag_hint(out, diag_add(out, rule_get("kind-misspelled"),
+					doc_get(root, "kind"),
+					"no kind '%s' in %s: kubectl finds no matches for it and the Experiment is never created",
+					kind, api ? api : "kubeflow.org/v1beta1"),
+			  "did you mean Experiment?");
+	}
 	if (!api) {
 		diag_hint(out, diag_add_missing(out, rule_get("api-version-unsupported"),
 						root, "apiVersion",
 						"the Experiment has no apiVersion; kubectl refuses to send it"),
 			  "add 'apiVersion: kubeflow.org/v1beta1'");
 	} else if (strcmp(api, "kubeflow.org/v1beta1")) {
-		diag_hint(out, diag_add(out, rule_get("api-version-unsupported"),
-					doc_get(root, "apiVersion"),
-					"apiVersion '%s' is no longer served by Katib; Experiments are kubeflow.org/v1beta1",
-					api),
-			  "port the Experiment to kubeflow.org/v1beta1 (v1alpha3 was removed in Katib v0.11)");
+		report_api_version(root, api, out);
 		return 1;
 	}
 	validate_experiment(d, root, config, facts, out);
@@ -155,7 +239,8 @@ static void object_namespace(const struct doc_node *root, const char *dflt,
 	const char *api;
 	const char *ns;
 
-	if (!root || root->kind != DOC_MAP || !is_experiment(root, &api))
+	if (!root || root->kind != DOC_MAP ||
+	    is_experiment(root, &api) == NOT_EXPERIMENT)
 		return;
 	ns = doc_str(doc_lookup(root, "metadata.namespace"));
 	fn(data, ns && *ns ? ns : dflt);

@@ -51,6 +51,9 @@ struct schema_report {
 	const char *where;		/* appended to the struct name */
 	const char *type_effect;	/* what Katib then does */
 	const char *unknown_effect;
+	/* What schema_check() started from, to say where a field belongs. */
+	const struct schema_type *root_type;
+	const struct doc_node *root;
 };
 
 /* A schema_report_fn; data is a struct schema_report. */

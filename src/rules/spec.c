@@ -4,9 +4,12 @@
  */
 #include "compat.h"
 #include "rules/rules.h"
+#include "levenshtein.h"
 #include "doc.h"
 #include "experiment.h"
 #include "katib-config.h"
+
+#include <strings.h>
 
 #define KATIB_NAME_MAX 40
 #define GENERATE_NAME_SUFFIX 5
@@ -224,8 +227,12 @@ void check_algorithm(const struct rule_ctx *ctx, struct diag_list *out)
 		d = diag_add(out, rule_get("algorithm-unknown"), name,
 			     "algorithm '%s' is not served by %s (Katib %s)",
 			     name->text, ctx->config->source, ctx->config->version);
-		diag_hint(out, d, "choose one of: %s",
-			  katib_config_join(ctx->config->algorithms));
+		if (case_only_match(name->text, ctx->config->algorithms))
+			diag_hint(out, d, "did you mean '%s'? Katib compares algorithm names exactly",
+				  case_only_match(name->text, ctx->config->algorithms));
+		else
+			diag_hint(out, d, "choose one of: %s",
+				  katib_config_join(ctx->config->algorithms));
 	} else if (!*katib_config_image(ctx->config->algorithms,
 					ctx->config->algorithm_images, name->text)) {
 		diag_hint(out, diag_add(out, rule_get("algorithm-unknown"), name,
@@ -337,12 +344,24 @@ static void check_parameter(const struct rule_ctx *ctx,
 		else
 			d = diag_add(out, rule_get("parameter-type-invalid"), type,
 				     "parameterType '%s' is not supported", t ? t : "");
-		diag_hint(out, d, "use int, double, categorical or discrete");
+		if (case_only_match(t, types))
+			diag_hint(out, d, "did you mean '%s'?", case_only_match(t, types));
+		else if (t && (!strcasecmp(t, "float") || !strcasecmp(t, "number")))
+			diag_hint(out, d, "did you mean 'double'? Katib calls a real-valued parameter double");
+		else if (t && !strcasecmp(t, "integer"))
+			diag_hint(out, d, "did you mean 'int'?");
+		else
+			diag_hint(out, d, "use int, double, categorical or discrete");
 	}
-	if (doc_str(dist) && dist->len && !is_one_of(dist->text, dists))
-		diag_hint(out, diag_add(out, rule_get("parameter-distribution-invalid"), dist,
-					"distribution '%s' is not supported", dist->text),
-			  "use uniform, logUniform, normal or logNormal (case-sensitive)");
+	if (doc_str(dist) && dist->len && !is_one_of(dist->text, dists)) {
+		d = diag_add(out, rule_get("parameter-distribution-invalid"), dist,
+			     "distribution '%s' is not supported", dist->text);
+		if (case_only_match(dist->text, dists))
+			diag_hint(out, d, "did you mean '%s'? distributions are case-sensitive",
+				  case_only_match(dist->text, dists));
+		else
+			diag_hint(out, d, "use uniform, logUniform, normal or logNormal (case-sensitive)");
+	}
 	if (is_one_of(t, numeric)) {
 		const struct doc_node *list = doc_get_kind(fs, "list", DOC_SEQ);
 

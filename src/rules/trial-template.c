@@ -438,6 +438,8 @@ void check_job(const struct rule_ctx *ctx, struct diag_list *out)
 		.where = " (batch/v1 Job)",
 		.type_effect = "Katib rejects the trial template",
 		.unknown_effect = "Katib rejects the trial template",
+		.root_type = schema_batch_job,
+		.root = ts,
 	};
 
 	/* Katib converts only batch/v1 Jobs to a typed object (v0.15+). */

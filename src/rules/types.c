@@ -11,6 +11,109 @@
 #include "experiment.h"
 #include "schema.h"
 
+/* The map that holds a map's value: a list item's list is skipped. */
+static const struct doc_node *holder(const struct doc_node *map)
+{
+	const struct doc_node *up = map ? map->parent : NULL;
+
+	if (up && up->kind == DOC_SEQ)
+		up = up->parent;
+	return up;
+}
+
+/* A field of mt (but skip) whose object type has a field called name. */
+static const struct schema_field *field_holding(const struct schema_type *mt,
+						const char *name, size_t len,
+						const char *skip)
+{
+	size_t i;
+
+	for (i = 0; mt && i < mt->nr_fields; i++) {
+		const struct schema_type *ft = schema_object_of(mt->fields[i].type);
+
+		if (skip && !strcmp(mt->fields[i].name, skip))
+			continue;
+		if (ft && schema_field(ft, name, len))
+			return &mt->fields[i];
+	}
+	return NULL;
+}
+
+static const char *key_of(const struct doc_node *n)
+{
+	return n && n->key ? n->key : NULL;
+}
+
+/*
+ * An unknown field that is a real one a level away was indented wrongly
+ * (the commonest YAML mistake): says where it belongs, so that the hint
+ * moves the user's work instead of deleting it.  Looks in the map's own
+ * children, then one level up, then in the siblings of the map.
+ */
+static int hint_move(struct diag_list *out, struct diag *d,
+		     const struct schema_report *rep,
+		     const struct doc_node *node, const struct schema_type *mt)
+{
+	const struct doc_node *map = node->parent, *up, *there;
+	const struct schema_type *upt;
+	const struct schema_field *f;
+	char name[64];
+
+	if (!rep->root_type || node->key_len >= sizeof(name))
+		return 0;
+	memcpy(name, node->key, node->key_len);
+	name[node->key_len] = '\0';
+	f = field_holding(mt, node->key, node->key_len, NULL);
+	if (f) {
+		const struct schema_type *ft = schema_object_of(f->type);
+
+		there = doc_get(map, f->name);
+		if (there)
+			diag_hint(out, d, "'%s' belongs in '%s' (%s): indent it under '%s:' at line %u",
+				  name, f->name, ft->name, f->name,
+				  (unsigned)there->key_span.start.line);
+		else if (key_of(map))
+			diag_hint(out, d, "'%s' belongs in '%s' (%s): add '%s:' under '%s:' at line %u and indent it there",
+				  name, f->name, ft->name, f->name, map->key,
+				  (unsigned)map->key_span.start.line);
+		else
+			diag_hint(out, d, "'%s' belongs in '%s' (%s): add '%s:' here and indent it under it",
+				  name, f->name, ft->name, f->name);
+		return 1;
+	}
+	/* The keyed node that holds map: map, or the list it is an item of. */
+	there = map->parent && map->parent->kind == DOC_SEQ ? map->parent : map;
+	up = holder(map);
+	if (!up || up->kind != DOC_MAP || !key_of(there))
+		return 0;
+	upt = schema_object_of(schema_type_at(rep->root_type, rep->root, up));
+	if (!upt)
+		return 0;
+	if (schema_field(upt, node->key, node->key_len)) {
+		diag_hint(out, d, "'%s' belongs one level up, in %s: unindent it to line up with '%s:' at line %u",
+			  name, upt->name, there->key,
+			  (unsigned)there->key_span.start.line);
+		return 1;
+	}
+	f = field_holding(upt, node->key, node->key_len, there->key);
+	if (f) {
+		const struct doc_node *sib = doc_get(up, f->name);
+
+		if (sib)
+			diag_hint(out, d, "'%s' belongs in '%s' (%s), not in '%s': move it under '%s:' at line %u",
+				  name, f->name, schema_object_of(f->type)->name,
+				  there->key, f->name,
+				  (unsigned)sib->key_span.start.line);
+		else
+			diag_hint(out, d, "'%s' belongs in '%s' (%s), not in '%s': add '%s:' beside '%s:' at line %u and move it there",
+				  name, f->name, schema_object_of(f->type)->name,
+				  there->key, f->name, there->key,
+				  (unsigned)there->key_span.start.line);
+		return 1;
+	}
+	return 0;
+}
+
 void report_schema_problem(void *data, enum schema_problem problem,
 			   const struct doc_node *node, const char *struct_name,
 			   const struct schema_type *want)
@@ -29,7 +132,7 @@ void report_schema_problem(void *data, enum schema_problem problem,
 				 rep->where, rep->unknown_effect);
 		if (better)
 			diag_hint(out, d, "did you mean '%s'?", better);
-		else
+		else if (!hint_move(out, d, rep, node, want))
 			diag_hint(out, d, "remove it: the API has no such field here");
 		return;
 	}
@@ -74,6 +177,8 @@ void check_types(const struct rule_ctx *ctx, struct diag_list *out)
 		.where = "",
 		.type_effect = "Katib rejects the Experiment",
 		.unknown_effect = "Katib silently drops it",
+		.root_type = schema_experiment,
+		.root = ctx->exp->root,
 	};
 
 	schema_check(schema_experiment, ctx->exp->root, report_schema_problem, &rep);
