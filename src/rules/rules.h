@@ -40,6 +40,11 @@ const struct namespace_fact *experiment_namespace(const struct rule_ctx *ctx);
 rule_check_fn check_services;
 /* collector.c */
 rule_check_fn check_collector;
+/*
+ * The one entry of list (NULL-terminated) that s spells with other
+ * letter case, or NULL: a fix is certain only when there is one.
+ */
+const char *spelling_fix(const char *s, const char *const *list);
 /* types.c */
 rule_check_fn check_types;
 

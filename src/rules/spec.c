@@ -139,6 +139,8 @@ void check_counts(const struct rule_ctx *ctx, struct diag_list *out)
 
 void check_objective(const struct rule_ctx *ctx, struct diag_list *out)
 {
+	static const char *const objective_types[] = { "minimize", "maximize",
+						       NULL };
 	const struct experiment *e = ctx->exp;
 	const struct doc_node *o = e->objective, *type, *name, *extra, *c;
 	const char *metric;
@@ -171,6 +173,9 @@ void check_objective(const struct rule_ctx *ctx, struct diag_list *out)
 		    (!strcmp(type->text, "Minimize") || !strcmp(type->text, "Maximize") ||
 		     !strcmp(type->text, "MINIMIZE") || !strcmp(type->text, "MAXIMIZE")))
 			diag_hint(out, d, "the value is case-sensitive: write it in lower case");
+		if (type && doc_str(type))
+			diag_fix(out, d, FIX_SET_VALUE, type, NULL, NULL,
+				 spelling_fix(type->text, objective_types));
 	}
 	name = doc_get(o, "objectiveMetricName");
 	metric = doc_str(name);
@@ -189,6 +194,19 @@ void check_objective(const struct rule_ctx *ctx, struct diag_list *out)
 							"additionalMetricNames repeats the objective metric '%s'",
 							metric),
 					  "remove it from additionalMetricNames: the objective metric is always collected");
+}
+
+const char *spelling_fix(const char *s, const char *const *list)
+{
+	const char *found = NULL;
+
+	for (; s && *list; list++)
+		if (!strcasecmp(s, *list) && strcmp(s, *list)) {
+			if (found)
+				return NULL;	/* two spellings: not certain */
+			found = *list;
+		}
+	return found;
 }
 
 void check_algorithm(const struct rule_ctx *ctx, struct diag_list *out)
@@ -226,6 +244,8 @@ void check_algorithm(const struct rule_ctx *ctx, struct diag_list *out)
 			     name->text, ctx->config->source, ctx->config->version);
 		diag_hint(out, d, "choose one of: %s",
 			  katib_config_join(ctx->config->algorithms));
+		diag_fix(out, d, FIX_SET_VALUE, name, NULL, NULL,
+			 spelling_fix(name->text, ctx->config->algorithms));
 	} else if (!*katib_config_image(ctx->config->algorithms,
 					ctx->config->algorithm_images, name->text)) {
 		diag_hint(out, diag_add(out, rule_get("algorithm-unknown"), name,
@@ -263,6 +283,8 @@ void check_early_stopping(const struct rule_ctx *ctx, struct diag_list *out)
 			     name->text, ctx->config->source, ctx->config->version);
 		diag_hint(out, d, "use one of: %s",
 			  katib_config_join(ctx->config->early_stoppings));
+		diag_fix(out, d, FIX_SET_VALUE, name, NULL, NULL,
+			 spelling_fix(name->text, ctx->config->early_stoppings));
 	}
 }
 
@@ -274,10 +296,11 @@ void check_resume_policy(const struct rule_ctx *ctx, struct diag_list *out)
 
 	if (!doc_str(n) || katib_config_has(ok, n->text))
 		return;
-	diag_hint(out, diag_add(out, rule_get("resume-policy-invalid"), n,
-				"resumePolicy '%s' is not a resume policy",
-				n->text),
-		  "use Never (the default), LongRunning or FromVolume");
+	diag_fix(out, diag_hint(out, diag_add(out, rule_get("resume-policy-invalid"), n,
+						  "resumePolicy '%s' is not a resume policy",
+						  n->text),
+				    "use Never (the default), LongRunning or FromVolume"),
+		 FIX_SET_VALUE, n, NULL, NULL, spelling_fix(n->text, ok + 1));
 }
 
 void check_search_space(const struct rule_ctx *ctx, struct diag_list *out)
@@ -338,11 +361,14 @@ static void check_parameter(const struct rule_ctx *ctx,
 			d = diag_add(out, rule_get("parameter-type-invalid"), type,
 				     "parameterType '%s' is not supported", t ? t : "");
 		diag_hint(out, d, "use int, double, categorical or discrete");
+		diag_fix(out, d, FIX_SET_VALUE, type, NULL, NULL,
+			 spelling_fix(t, types));
 	}
 	if (doc_str(dist) && dist->len && !is_one_of(dist->text, dists))
-		diag_hint(out, diag_add(out, rule_get("parameter-distribution-invalid"), dist,
-					"distribution '%s' is not supported", dist->text),
-			  "use uniform, logUniform, normal or logNormal (case-sensitive)");
+		diag_fix(out, diag_hint(out, diag_add(out, rule_get("parameter-distribution-invalid"), dist,
+							  "distribution '%s' is not supported", dist->text),
+					    "use uniform, logUniform, normal or logNormal (case-sensitive)"),
+			 FIX_SET_VALUE, dist, NULL, NULL, spelling_fix(dist->text, dists));
 	if (is_one_of(t, numeric)) {
 		const struct doc_node *list = doc_get_kind(fs, "list", DOC_SEQ);
 
