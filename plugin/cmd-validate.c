@@ -14,16 +14,20 @@
 #include "cluster.h"
 #include "doc.h"
 #include "experiment.h"
+#include "fix.h"
 #include "http.h"
 #include "kube.h"
 #include "output.h"
 #include "re.h"
 #include "rule.h"
 #include "suggestion-request.h"
+#include "textdiff.h"
 #include "validate.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -44,6 +48,9 @@ struct validate_run {
 	unsigned files, documents, experiments;
 	unsigned errors, warnings, infos;
 	int unreadable;
+	/* --fix and --diff */
+	int fix, diff;
+	unsigned fixes, fixed_files;
 	struct {
 		dev_t dev;
 		ino_t ino;
@@ -203,6 +210,126 @@ static int fetch_katib_config(struct validate_run *run, const char *katib_ns)
 	return 0;
 }
 
+/* The whole of the regular file fp, up to max bytes. */
+static int read_all(FILE *fp, uint64_t max, struct buf *out)
+{
+	char chunk[65536];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		if (max && out->len + n > max) {
+			errno = EFBIG;
+			return -1;
+		}
+		buf_add(out, chunk, n);
+	}
+	return ferror(fp) ? -1 : 0;
+}
+
+/*
+ * Replaces the file at path (a resolved path, not a symlink) with text:
+ * a temporary file in the same directory renamed over it, so that a
+ * reader sees the old file or the new one, never half of one.  The file
+ * keeps its permissions.
+ */
+static int write_atomically(const char *path, const struct stat *st,
+			    const char *text, size_t len)
+{
+	struct buf tmp = BUF_INIT;
+	int fd, ok;
+	size_t done = 0;
+
+	buf_addf(&tmp, "%s.katib-fix-XXXXXX", path);
+	fd = mkstemp(tmp.buf);
+	if (fd < 0) {
+		buf_release(&tmp);
+		return -1;
+	}
+	ok = !fchmod(fd, st->st_mode & 07777);
+	while (ok && done < len) {
+		ssize_t w = write(fd, text + done, len - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		ok = w > 0;
+		if (ok)
+			done += (size_t)w;
+	}
+	ok = ok && !fsync(fd);
+	ok = !close(fd) && ok;
+	ok = ok && !rename(tmp.buf, path);
+	if (!ok) {
+		int e = errno;
+
+		unlink(tmp.buf);
+		errno = e;
+	}
+	buf_release(&tmp);
+	return ok ? 0 : -1;
+}
+
+/* --fix: applies the certain fixes to path, or with --diff shows them. */
+static void fix_file(struct validate_run *run, const char *path)
+{
+	struct buf in = BUF_INIT, fixed = BUF_INIT, diff = BUF_INIT;
+	struct fix_run fr = FIX_RUN_INIT;
+	char real[PATH_MAX];
+	struct stat st;
+	FILE *fp;
+	size_t i;
+
+	/* A symlink stays one: the file it names is what changes. */
+	if (!realpath(path, real) || !(fp = fopen(real, "rb"))) {
+		error_msg("cannot read '%s': %s", path, strerror(errno));
+		run->unreadable = 1;
+		return;
+	}
+	if (fstat(fileno(fp), &st) || !S_ISREG(st.st_mode) ||
+	    read_all(fp, run->limits.max_file_bytes, &in)) {
+		error_msg("cannot read '%s': %s", path,
+			  S_ISREG(st.st_mode) ? strerror(errno) : "not a regular file");
+		fclose(fp);
+		run->unreadable = 1;
+		buf_release(&in);
+		return;
+	}
+	fclose(fp);
+	fix_text(path, in.buf, in.len, &run->config, &run->limits, &run->diags,
+		 &fixed, &fr);
+	if (fr.nr && run->diff) {
+		struct buf a = BUF_INIT, b = BUF_INIT;
+
+		buf_addf(&a, "a/%s", path);
+		buf_addf(&b, "b/%s", path);
+		textdiff_unified(in.buf, in.len, fixed.buf, fixed.len, a.buf,
+				 b.buf, &diff);
+		fwrite(diff.buf, 1, diff.len, stdout);
+		buf_release(&a);
+		buf_release(&b);
+	} else if (fr.nr) {
+		if (write_atomically(real, &st, fixed.buf, fixed.len)) {
+			error_msg("cannot write '%s': %s", path, strerror(errno));
+			run->unreadable = 1;
+			goto out;
+		}
+		for (i = 0; i < fr.nr; i++) {
+			printf("%s:%u:%u: fixed [%s]: ", path, fr.done[i].at.line,
+			       fr.done[i].at.col, fr.done[i].rule_id);
+			puts_safe(stdout, fr.done[i].what);
+			putchar('\n');
+		}
+	}
+	if (fr.nr) {
+		run->fixes += fr.nr;
+		run->fixed_files++;
+	}
+out:
+	fix_run_release(&fr);
+	buf_release(&in);
+	buf_release(&fixed);
+	buf_release(&diff);
+}
+
 static int validate_stream(struct validate_run *run, const char *path,
 			   const char *name, int named)
 {
@@ -213,6 +340,11 @@ static int validate_stream(struct validate_run *run, const char *path,
 	struct doc *d;
 	int ret;
 
+	if (run->fix) {
+		fix_file(run, path);
+		if (run->diff)
+			return 0;
+	}
 	if (doc_reader_open(&r, path, name, &run->limits, &f)) {
 		error_msg("%s", f.msg);
 		run->unreadable = 1;
@@ -419,6 +551,7 @@ enum {
 	OPT_MAX_ALIAS, OPT_MAX_SCALAR, OPT_MAX_DOCS, OPT_STRICT, OPT_ISTIO,
 	OPT_KATIB_CONFIG, OPT_KATIB_VERSION, OPT_CONFIG, OPT_NO_CONFIG,
 	OPT_CLUSTER_FACTS, OPT_KATIB_NS, OPT_ADMISSION, OPT_SUGGESTION,
+	OPT_FIX, OPT_DIFF,
 };
 
 static const char *const colors[] = { "auto", "always", "never", NULL };
@@ -509,6 +642,13 @@ const struct cmd_option validate_options[] = {
 		  "answer an AdmissionReview request ('-': stdin)"),
 	OPT_VALUE("suggestion-request", 0, OPT_SUGGESTION, COMPLETE_MANIFEST, "FILE",
 		  "predict a suggestion service's validation reply"),
+	OPT_FLAG("fix", 0, OPT_FIX,
+		 "apply the fixes whose result is certain to the files,\n"
+		 "keeping comments, quoting and indentation, and print\n"
+		 "each; then report what is left"),
+	OPT_FLAG("diff", 0, OPT_DIFF,
+		 "with --fix: print the changes as a unified diff and\n"
+		 "change nothing (exit 1 when there are any)"),
 	OPT_FLAG("help", 'h', 'h', "show this help"),
 	CLUSTER_OPTIONS,
 	OPT_END,
@@ -516,6 +656,8 @@ const struct cmd_option validate_options[] = {
 
 static const struct help_item validate_main_items[] = {
 	HELP_ITEM("filename"),
+	HELP_ITEM("fix"),
+	HELP_ITEM("diff"),
 	HELP_ITEM("admission-review"),
 	HELP_ITEM("suggestion-request"),
 	HELP_ITEM("output"),
@@ -580,6 +722,7 @@ static const struct help_section validate_sections[] = {
 	{ HELP_EXAMPLES, "Examples:",
 	  "kubectl katib validate experiment.yaml\n"
 	  "kubectl katib validate -o json manifests/\n"
+	  "kubectl katib validate --fix --diff experiment.yaml\n"
 	  "helm template . | kubectl katib validate -\n"
 	  "kubectl katib validate --admission-review review.json\n"
 	  "kubectl katib validate --suggestion-request request.json -o json", NULL },
@@ -589,6 +732,7 @@ static const struct help_section validate_sections[] = {
 const struct cmd_help validate_help = {
 	.name = "validate",
 	.synopsis = "validate [options] [-f] FILE|DIR|- ...\n"
+		    "validate --fix [--diff] [options] FILE|DIR ...\n"
 		    "validate [options] --admission-review FILE|-\n"
 		    "validate [options] --suggestion-request FILE|-",
 	.options = validate_options,
@@ -684,6 +828,12 @@ int cmd_validate(int argc, char **argv)
 		case OPT_SUGGESTION:
 			request_path = optarg;
 			break;
+		case OPT_FIX:
+			run.fix = 1;
+			break;
+		case OPT_DIFF:
+			run.diff = 1;
+			break;
 		case OPT_KATIB_VERSION:
 			version = optarg;
 			break;
@@ -763,6 +913,19 @@ int cmd_validate(int argc, char **argv)
 				     review_path ? "admission-review" : "suggestion-request");
 		goto out;
 	}
+	if (run.diff && !run.fix) {
+		status = usage_error("validate", "--diff shows what --fix would change: give both");
+		goto out;
+	}
+	if (run.fix && (review_path || request_path)) {
+		status = usage_error("validate", "--fix edits Experiment files, not requests");
+		goto out;
+	}
+	for (i = 0; run.fix && i < nr_paths; i++)
+		if (!strcmp(paths[i], "-")) {
+			status = usage_error("validate", "--fix edits files; it cannot fix standard input");
+			goto out;
+		}
 	if (!nr_paths && !review_path && !request_path) {
 		status = usage_error("validate", "no input: give a file, a directory or '-'");
 		goto out;
@@ -849,11 +1012,22 @@ int cmd_validate(int argc, char **argv)
 		status = answer_suggestion_request(&run, request_path);
 		goto out;
 	}
+	if (run.diff) {
+		for (i = 0; i < nr_paths; i++)
+			validate_path(&run, paths[i], 1);
+		status = run.unreadable ? STATUS_USAGE
+			 : run.fixes ? STATUS_FINDINGS : STATUS_OK;
+		goto out;
+	}
 	output_begin(&run.out);
 	for (i = 0; i < nr_paths; i++)
 		validate_path(&run, paths[i], 1);
 	output_end(&run.out, run.files, run.documents, run.experiments,
 		   run.errors, run.warnings, run.infos);
+	if (!quiet && run.fix)
+		fprintf(stderr, "%u %s in %u %s\n", run.fixes,
+			run.fixes == 1 ? "fix" : "fixes", run.fixed_files,
+			run.fixed_files == 1 ? "file" : "files");
 	if (!quiet)
 		fprintf(stderr, "%u %s, %u %s, %u %s: %u %s, %u %s\n",
 			run.files, run.files == 1 ? "file" : "files",

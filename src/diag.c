@@ -132,6 +132,23 @@ struct diag *diag_add_at(struct diag_list *list, const struct rule *rule,
 	return d;
 }
 
+struct diag *diag_fix(struct diag_list *list, struct diag *d,
+		      enum fix_kind kind, const struct doc_node *node,
+		      const char *under, const char *key, const char *text)
+{
+	/* A node copied through an alias has the anchor's position: an
+	 * edit there would change every use of the anchor. */
+	if (!d || !node || node->from_alias || !node->span.start.line ||
+	    (!text && kind != FIX_QUOTE && kind != FIX_UNQUOTE))
+		return d;
+	d->fix.kind = kind;
+	d->fix.at = node->span.start;
+	d->fix.text = arena_strdup(&list->arena, text ? text : "");
+	d->fix.key = key ? arena_strdup(&list->arena, key) : NULL;
+	d->fix.under = arena_strdup(&list->arena, under ? under : "");
+	return d;
+}
+
 struct diag *diag_reply(struct diag_list *list, struct diag *d,
 			enum grpc_code code, int early_stopping,
 			const char *details)
@@ -159,15 +176,16 @@ const char *grpc_code_name(enum grpc_code code)
 	return "UNKNOWN";
 }
 
-void diag_hint(struct diag_list *list, struct diag *d, const char *fmt, ...)
+struct diag *diag_hint(struct diag_list *list, struct diag *d, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (!d)
-		return;
+		return NULL;
 	va_start(ap, fmt);
 	d->hint = arena_vprintf(&list->arena, fmt, ap);
 	va_end(ap);
+	return d;
 }
 
 static int cmp_diag(const void *va, const void *vb)

@@ -41,6 +41,33 @@ struct diag_reply {
 	const char *details;
 };
 
+/*
+ * A machine-applicable fix: what a rule is certain the value should be.
+ * The rule says it in terms of the tree; src/fix.c turns it into text
+ * edits that keep the file's comments, quoting and indentation.  A rule
+ * sets one only when the result is certain (the one valid spelling of a
+ * mistyped name, the quotes a type needs), never a guess.
+ */
+enum fix_kind {
+	FIX_NONE,
+	FIX_SET_VALUE,		/* the scalar becomes the string text */
+	FIX_RENAME_KEY,		/* the node's key becomes text */
+	FIX_QUOTE,		/* the plain scalar becomes a quoted string */
+	FIX_UNQUOTE,		/* the quoted scalar becomes plain */
+	FIX_ADD_ENTRY,		/* add key: text to the map at 'under' */
+};
+
+struct diag_fix {
+	enum fix_kind kind;
+	struct pos at;		/* start of the target node's value */
+	const char *text;	/* a value or key as a string, unquoted */
+	const char *key;	/* FIX_ADD_ENTRY: the key to add */
+	/* FIX_ADD_ENTRY: dotted keys of the maps below the target that hold
+	 * the entry, created when missing ("metadata.labels"); "" for the
+	 * target itself. */
+	const char *under;
+};
+
 struct diag {
 	const struct rule *rule;	/* static; never NULL */
 	enum severity severity;		/* after user overrides */
@@ -53,6 +80,7 @@ struct diag {
 	const char *message;		/* one line, no final period */
 	const char *hint;		/* NULL if none */
 	struct diag_reply reply;
+	struct diag_fix fix;		/* kind FIX_NONE when none is certain */
 	size_t seq;			/* insertion order, for a stable sort */
 };
 
@@ -95,9 +123,18 @@ struct diag *diag_add_at(struct diag_list *list, const struct rule *rule,
 			 struct span span, const char *path,
 			 const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
-/* Sets the hint of d (which may be NULL: then nothing happens). */
-void diag_hint(struct diag_list *list, struct diag *d, const char *fmt, ...)
+/* Sets the hint of d (which may be NULL: then nothing happens); returns d. */
+struct diag *diag_hint(struct diag_list *list, struct diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * Attaches a fix of kind at node to d (which may be NULL, as may node,
+ * and text unless the kind is FIX_QUOTE or FIX_UNQUOTE: then nothing
+ * happens).  under and key serve FIX_ADD_ENTRY only (NULL
+ * otherwise); text is copied.  Returns d.
+ */
+struct diag *diag_fix(struct diag_list *list, struct diag *d,
+		      enum fix_kind kind, const struct doc_node *node,
+		      const char *under, const char *key, const char *text);
 /*
  * Records what the service answers (code, details) in d, which may be NULL.
  * Returns d.

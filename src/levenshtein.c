@@ -38,8 +38,13 @@ size_t levenshtein(const char *a, size_t la, const char *b, size_t lb,
 
 const char *case_only_match(const char *s, const char *const *list)
 {
+	const char *found = NULL;
+
 	for (; s && list && *list; list++)
-		if (strcmp(s, *list) && !strcasecmp(s, *list))
-			return *list;
-	return NULL;
+		if (strcmp(s, *list) && !strcasecmp(s, *list)) {
+			if (found)
+				return NULL;	/* two spellings: not certain */
+			found = *list;
+		}
+	return found;
 }

@@ -17,7 +17,8 @@ size_t levenshtein(const char *a, size_t la, const char *b, size_t lb,
 /*
  * The word of the NULL-terminated list that s differs from only in letter
  * case ("TPE" for "tpe"), or NULL: an enumerated value the API compares
- * exactly is then one "did you mean" away.
+ * exactly is then one "did you mean" away, and one certain fix.  NULL too
+ * when two words of the list match, since then neither is certain.
  */
 const char *case_only_match(const char *s, const char *const *list);
 

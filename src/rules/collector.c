@@ -8,6 +8,7 @@
 #include "doc.h"
 #include "experiment.h"
 #include "katib-config.h"
+#include "levenshtein.h"
 #include "re.h"
 
 static const char *const known_kinds[] = {
@@ -54,6 +55,7 @@ static int is_abs(const char *p)
 
 void check_collector(const struct rule_ctx *ctx, struct diag_list *out)
 {
+	static const char *const file_formats[] = { "TEXT", "JSON", NULL };
 	const struct experiment *e = ctx->exp;
 	const char *kind = e->collector_kind;
 	const struct doc_node *mc = e->collector_spec;
@@ -82,6 +84,12 @@ void check_collector(const struct rule_ctx *ctx, struct diag_list *out)
 			diag_hint(out, d, "Katib %s calls this kind None; Push arrived in v0.18", ctx->config->version);
 		else
 			diag_hint(out, d, "use one of: StdOut, File, TensorFlowEvent, PrometheusMetric, Custom, Push");
+		if (!strcmp(kind, "None") && ctx->config->minor >= 18)
+			diag_fix(out, d, FIX_SET_VALUE, kind_node, NULL, NULL, "Push");
+		else if (ctx->config->minor >= 18 ||
+			 strcasecmp(kind, "Push"))
+			diag_fix(out, d, FIX_SET_VALUE, kind_node, NULL, NULL,
+				 case_only_match(kind, known_kinds));
 		return;
 	}
 	if (katib_config_has(injected_kinds, kind) &&
@@ -111,10 +119,12 @@ void check_collector(const struct rule_ctx *ctx, struct diag_list *out)
 		}
 		if (format && *format && strcmp(format, "TEXT") &&
 		    strcmp(format, "JSON"))
-			diag_hint(out, diag_add(out, rule_get("file-collector-format-invalid"),
-						doc_get(fsp, "format"),
-						"metrics file format '%s' is not TEXT or JSON", format),
-				  "use TEXT (the default) or JSON, in upper case");
+			diag_fix(out, diag_hint(out, diag_add(out, rule_get("file-collector-format-invalid"),
+							      doc_get(fsp, "format"),
+							      "metrics file format '%s' is not TEXT or JSON", format),
+						"use TEXT (the default) or JSON, in upper case"),
+				 FIX_SET_VALUE, doc_get(fsp, "format"), NULL, NULL,
+				 case_only_match(format, file_formats));
 		if (format && !strcmp(format, "JSON") && doc_get(source, "filter") &&
 		    doc_get(source, "filter")->kind != DOC_NULL)
 			diag_hint(out, diag_add_key(out, rule_get("file-collector-json-filter"),

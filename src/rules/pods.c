@@ -379,6 +379,15 @@ static void check_commands(const struct rule_ctx *ctx,
 	}
 }
 
+/* The PodTemplateSpec holding pod's spec, where its labels go. */
+static const struct doc_node *pod_template_of(const struct trial_pod *pod)
+{
+	const struct doc_node *t = pod->pod_spec ? pod->pod_spec->parent : NULL;
+
+	return t && t->kind == DOC_MAP && doc_get(t, "spec") == pod->pod_spec
+		       ? t : NULL;
+}
+
 static void check_istio(const struct rule_ctx *ctx,
 			const struct trial_pods *pods, struct diag_list *out)
 {
@@ -402,16 +411,23 @@ static void check_istio(const struct rule_ctx *ctx,
 			d->severity = SEV_ERROR;
 			out->count[SEV_ERROR]++;
 		}
-		if (label && label->kind == DOC_BOOL)
+		if (label && label->kind == DOC_BOOL) {
 			diag_hint(out, d, "quote the value: %s: \"false\" (labels are strings)", ISTIO_LABEL);
-		else if (label_is(pod->annotations, ISTIO_LABEL, "false"))
+			if (!strcmp(label->text, "false"))
+				diag_fix(out, d, FIX_QUOTE, label, NULL, NULL, NULL);
+		} else if (label_is(pod->annotations, ISTIO_LABEL, "false"))
 			diag_hint(out, d, "only the annotation is set; since Katib v0.19 the label is the opt-out that works: add %s: \"false\" to the pod template's labels", ISTIO_LABEL);
 		else if (pods->kind == TRIAL_PODS_TEKTON)
 			diag_hint(out, d, "add the label %s: \"false\" to the PipelineRun's metadata.labels (Tekton copies them to its pods)", ISTIO_LABEL);
 		else if (pods->kind == TRIAL_PODS_ARGO)
 			diag_hint(out, d, "add the label %s: \"false\" under the Workflow's spec.podMetadata.labels", ISTIO_LABEL);
-		else
+		else {
 			diag_hint(out, d, "add the label %s: \"false\" to the pod template's metadata.labels", ISTIO_LABEL);
+			/* A label set to something else was set on purpose. */
+			if (!label && pod_template_of(pod))
+				diag_fix(out, d, FIX_ADD_ENTRY, pod_template_of(pod),
+					 "metadata.labels", ISTIO_LABEL, "false");
+		}
 	}
 }
 
@@ -599,6 +615,11 @@ static void check_restart_policy(const struct trial_pods *pods,
 				     "restartPolicy",
 				     "the Job's pod template has no restartPolicy; it defaults to Always, which the API server refuses for a Job, so the Trials stay Created");
 	diag_hint(out, d, "set restartPolicy: Never (or OnFailure)");
+	/* Never: Katib retries by running more trials, not the pod. */
+	if (rp && rp->kind != DOC_NULL)
+		diag_fix(out, d, FIX_SET_VALUE, rp, NULL, NULL, "Never");
+	else if (!rp)
+		diag_fix(out, d, FIX_ADD_ENTRY, spec, NULL, "restartPolicy", "Never");
 }
 
 static void check_trial_kind_watched(const struct rule_ctx *ctx,

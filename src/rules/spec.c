@@ -142,6 +142,8 @@ void check_counts(const struct rule_ctx *ctx, struct diag_list *out)
 
 void check_objective(const struct rule_ctx *ctx, struct diag_list *out)
 {
+	static const char *const objective_types[] = { "minimize", "maximize",
+						       NULL };
 	const struct experiment *e = ctx->exp;
 	const struct doc_node *o = e->objective, *type, *name, *extra, *c;
 	const char *metric;
@@ -174,6 +176,9 @@ void check_objective(const struct rule_ctx *ctx, struct diag_list *out)
 		    (!strcmp(type->text, "Minimize") || !strcmp(type->text, "Maximize") ||
 		     !strcmp(type->text, "MINIMIZE") || !strcmp(type->text, "MAXIMIZE")))
 			diag_hint(out, d, "the value is case-sensitive: write it in lower case");
+		if (type && doc_str(type))
+			diag_fix(out, d, FIX_SET_VALUE, type, NULL, NULL,
+				 case_only_match(type->text, objective_types));
 	}
 	name = doc_get(o, "objectiveMetricName");
 	metric = doc_str(name);
@@ -233,6 +238,8 @@ void check_algorithm(const struct rule_ctx *ctx, struct diag_list *out)
 		else
 			diag_hint(out, d, "choose one of: %s",
 				  katib_config_join(ctx->config->algorithms));
+		diag_fix(out, d, FIX_SET_VALUE, name, NULL, NULL,
+			 case_only_match(name->text, ctx->config->algorithms));
 	} else if (!*katib_config_image(ctx->config->algorithms,
 					ctx->config->algorithm_images, name->text)) {
 		diag_hint(out, diag_add(out, rule_get("algorithm-unknown"), name,
@@ -270,6 +277,8 @@ void check_early_stopping(const struct rule_ctx *ctx, struct diag_list *out)
 			     name->text, ctx->config->source, ctx->config->version);
 		diag_hint(out, d, "use one of: %s",
 			  katib_config_join(ctx->config->early_stoppings));
+		diag_fix(out, d, FIX_SET_VALUE, name, NULL, NULL,
+			 case_only_match(name->text, ctx->config->early_stoppings));
 	}
 }
 
@@ -281,10 +290,11 @@ void check_resume_policy(const struct rule_ctx *ctx, struct diag_list *out)
 
 	if (!doc_str(n) || katib_config_has(ok, n->text))
 		return;
-	diag_hint(out, diag_add(out, rule_get("resume-policy-invalid"), n,
-				"resumePolicy '%s' is not a resume policy",
-				n->text),
-		  "use Never (the default), LongRunning or FromVolume");
+	diag_fix(out, diag_hint(out, diag_add(out, rule_get("resume-policy-invalid"), n,
+						  "resumePolicy '%s' is not a resume policy",
+						  n->text),
+				    "use Never (the default), LongRunning or FromVolume"),
+		 FIX_SET_VALUE, n, NULL, NULL, case_only_match(n->text, ok + 1));
 }
 
 void check_search_space(const struct rule_ctx *ctx, struct diag_list *out)
@@ -352,6 +362,8 @@ static void check_parameter(const struct rule_ctx *ctx,
 			diag_hint(out, d, "did you mean 'int'?");
 		else
 			diag_hint(out, d, "use int, double, categorical or discrete");
+		diag_fix(out, d, FIX_SET_VALUE, type, NULL, NULL,
+			 case_only_match(t, types));
 	}
 	if (doc_str(dist) && dist->len && !is_one_of(dist->text, dists)) {
 		d = diag_add(out, rule_get("parameter-distribution-invalid"), dist,
@@ -361,6 +373,8 @@ static void check_parameter(const struct rule_ctx *ctx,
 				  case_only_match(dist->text, dists));
 		else
 			diag_hint(out, d, "use uniform, logUniform, normal or logNormal (case-sensitive)");
+		diag_fix(out, d, FIX_SET_VALUE, dist, NULL, NULL,
+			 case_only_match(dist->text, dists));
 	}
 	if (is_one_of(t, numeric)) {
 		const struct doc_node *list = doc_get_kind(fs, "list", DOC_SEQ);

@@ -312,6 +312,30 @@ static void report_unknown_placeholders(const struct placeholders *ph,
 	}
 }
 
+/*
+ * A trial parameter called name with no reference can only mean the
+ * search parameter of that name, when no trial parameter references it.
+ */
+static int sole_reference(const struct experiment *e, const char *name)
+{
+	const struct doc_node *c;
+	int found = 0;
+
+	for (c = e->parameters ? e->parameters->child : NULL; c; c = c->next) {
+		const char *pn = doc_get_str(c, "name");
+
+		if (pn && !strcmp(pn, name))
+			found = 1;
+	}
+	for (c = e->trial_parameters ? e->trial_parameters->child : NULL; c; c = c->next) {
+		const char *ref = doc_get_str(c, "reference");
+
+		if (ref && !strcmp(ref, name))
+			return 0;
+	}
+	return found;
+}
+
 void check_trial_parameters(const struct rule_ctx *ctx, struct diag_list *out)
 {
 	const struct experiment *e = ctx->exp;
@@ -371,6 +395,11 @@ void check_trial_parameters(const struct rule_ctx *ctx, struct diag_list *out)
 							       "trial parameter '%s' has no reference",
 							       name);
 			diag_hint(out, d, "each trial parameter needs a name (used as ${trialParameters.NAME}) and a reference (a spec.parameters name)");
+			if (name && *name && !strchr(name, '{') &&
+			    !strchr(name, '}') && !doc_get(p, "reference") &&
+			    sole_reference(e, name))
+				diag_fix(out, d, FIX_ADD_ENTRY, p, NULL,
+					 "reference", name);
 			continue;
 		}
 		for (i = 0; i < nr; i++)

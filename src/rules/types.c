@@ -8,6 +8,7 @@
 #include "compat.h"
 #include "rules/rules.h"
 #include "doc.h"
+#include "doc-yaml.h"
 #include "experiment.h"
 #include "schema.h"
 
@@ -130,9 +131,13 @@ void report_schema_problem(void *data, enum schema_problem problem,
 				 "unknown field '%.*s' in %s%s; %s",
 				 (int)node->key_len, node->key, struct_name,
 				 rep->where, rep->unknown_effect);
-		if (better)
+		if (better) {
 			diag_hint(out, d, "did you mean '%s'?", better);
-		else if (!hint_move(out, d, rep, node, want))
+			/* A key the map already has would then repeat. */
+			if (!doc_get(node->parent, better))
+				diag_fix(out, d, FIX_RENAME_KEY, node, NULL,
+					 NULL, better);
+		} else if (!hint_move(out, d, rep, node, want))
 			diag_hint(out, d, "remove it: the API has no such field here");
 		return;
 	}
@@ -157,15 +162,24 @@ void report_schema_problem(void *data, enum schema_problem problem,
 		     article, doc_kind_name(node->kind), rep->type_effect);
 	if (want->kind == SCHEMA_STRING &&
 	    (node->kind == DOC_INT || node->kind == DOC_FLOAT ||
-	     node->kind == DOC_BOOL))
+	     node->kind == DOC_BOOL)) {
 		diag_hint(out, d, "quote the value: \"%s\" (YAML reads it as %s %s)",
 			  node->text, article, doc_kind_name(node->kind));
-	else if (node->kind == DOC_STR && strstr(node->text, "${trialParameters."))
+		diag_fix(out, d, FIX_QUOTE, node, NULL, NULL, NULL);
+	} else if (node->kind == DOC_STR && strstr(node->text, "${trialParameters."))
 		diag_hint(out, d, "Katib checks the template with every placeholder replaced by 'test-value', so a trial parameter cannot fill a field of this type");
 	else if (node->kind == DOC_STR &&
 		 (want->kind == SCHEMA_INT32 || want->kind == SCHEMA_INT64 ||
-		  want->kind == SCHEMA_NUMBER || want->kind == SCHEMA_BOOL))
+		  want->kind == SCHEMA_NUMBER || want->kind == SCHEMA_BOOL)) {
+		enum doc_kind plain = doc_yaml_plain_kind(node->text, node->len);
+
 		diag_hint(out, d, "remove the quotes around the value");
+		/* Certain only when the bare value has the kind wanted. */
+		if (want->kind == SCHEMA_BOOL ? plain == DOC_BOOL
+		    : want->kind == SCHEMA_NUMBER ? plain == DOC_INT || plain == DOC_FLOAT
+						  : plain == DOC_INT)
+			diag_fix(out, d, FIX_UNQUOTE, node, NULL, NULL, NULL);
+	}
 }
 
 void check_types(const struct rule_ctx *ctx, struct diag_list *out)

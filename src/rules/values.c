@@ -9,6 +9,7 @@
 #include "doc.h"
 #include "experiment.h"
 #include "numparse.h"
+#include "levenshtein.h"
 #include "re.h"
 
 #include <math.h>
@@ -144,6 +145,7 @@ static void check_semicolon(const struct doc_node *n, const char *what,
 
 void check_metrics(const struct rule_ctx *ctx, struct diag_list *out)
 {
+	static const char *const strategies_ok[] = { "min", "max", "latest", NULL };
 	const struct experiment *e = ctx->exp;
 	const struct doc_node *o = e->objective, *c;
 	const struct doc_node *strategies = doc_get_kind(o, "metricStrategies", DOC_SEQ);
@@ -163,10 +165,12 @@ void check_metrics(const struct rule_ctx *ctx, struct diag_list *out)
 
 		if (doc_str(value) && strcmp(value->text, "min") &&
 		    strcmp(value->text, "max") && strcmp(value->text, "latest"))
-			diag_hint(out, diag_add(out, rule_get("metric-strategy-invalid"), value,
-						"metric strategy '%s' is not min, max or latest; Katib then sends empty metric values to the suggestion service",
-						value->text),
-				  "use min, max or latest");
+			diag_fix(out, diag_hint(out, diag_add(out, rule_get("metric-strategy-invalid"), value,
+							      "metric strategy '%s' is not min, max or latest; Katib then sends empty metric values to the suggestion service",
+							      value->text),
+						"use min, max or latest"),
+				 FIX_SET_VALUE, value, NULL, NULL,
+				 case_only_match(value->text, strategies_ok));
 		if (doc_str(name) && !is_metric(o, name->text))
 			diag_hint(out, diag_add(out, rule_get("metric-strategy-invalid"), name,
 						"metric strategy for '%s', which is neither the objective metric nor an additional metric",

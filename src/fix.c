@@ -1,0 +1,543 @@
+/*
+ * fix.c: text edits for the fixes findings carry (see fix.h).
+ */
+#include "compat.h"
+#include "fix.h"
+#include "alloc.h"
+#include "buf.h"
+#include "diag.h"
+#include "doc.h"
+#include "doc-yaml.h"
+#include "rule.h"
+#include "validate.h"
+
+/* Indentation a new nested map gets when none is there to copy. */
+#define DEFAULT_STEP 2
+
+void fix_list_release(struct fix_list *list)
+{
+	arena_release(&list->arena);
+	free(list->edit);
+	list->edit = NULL;
+	list->nr = list->alloc = list->groups = 0;
+}
+
+/* The source of doc, as offsets of the stream. */
+struct source {
+	const char *text;
+	uint64_t base;		/* stream offset of text[0] */
+	uint64_t end;		/* stream offset after the last byte */
+};
+
+static int source_byte(const struct source *s, uint64_t off)
+{
+	if (off < s->base || off >= s->end)
+		return -1;
+	return (unsigned char)s->text[off - s->base];
+}
+
+/*
+ * The stream offset of position to, walking from from (which has an
+ * offset): columns count code points, as pos.h says.  Returns -1 when the
+ * walk leaves the source.
+ */
+static int64_t offset_of(const struct source *s, struct pos from, struct pos to)
+{
+	uint64_t off = from.off;
+	uint32_t line = from.line, col = from.col;
+
+	while (line < to.line || (line == to.line && col < to.col)) {
+		int c = source_byte(s, off);
+
+		if (c < 0)
+			return -1;
+		off++;
+		if (c == '\n') {
+			line++;
+			col = 1;
+			continue;
+		}
+		while (source_byte(s, off) >= 0 &&
+		       (source_byte(s, off) & 0xc0) == 0x80)
+			off++;
+		col++;
+	}
+	if (line != to.line || col != to.col)
+		return -1;
+	return (int64_t)off;
+}
+
+static uint64_t line_start(const struct source *s, uint64_t off)
+{
+	while (off > s->base && source_byte(s, off - 1) != '\n')
+		off--;
+	return off;
+}
+
+/* The node of the tree whose value starts at at (not a copy of an alias). */
+static const struct doc_node *find_node(const struct doc_node *n, struct pos at)
+{
+	const struct doc_node *c, *found;
+
+	if (!n->from_alias && n->span.start.line == at.line &&
+	    n->span.start.col == at.col && n->span.start.off == at.off)
+		return n;
+	for (c = n->child; c; c = c->next) {
+		/* Only a subtree that spans at can hold it. */
+		if (c->span.start.line > at.line)
+			continue;
+		found = find_node(c, at);
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+/* Whether text written plain would read back as the string text. */
+static int plain_ok(const char *text)
+{
+	size_t n = strlen(text);
+
+	if (!n || doc_yaml_plain_kind(text, n) != DOC_STR)
+		return 0;
+	if (strchr("-?:,[]{}#&*!|>'\"%@` ", text[0]) || text[n - 1] == ' ')
+		return 0;
+	return !strstr(text, ": ") && !strstr(text, " #") &&
+	       text[n - 1] != ':' && !strpbrk(text, "\t\n\r");
+}
+
+/* text as a YAML scalar that reads back as the string text. */
+static void add_scalar(struct buf *out, const char *text, int quote)
+{
+	const char *p;
+
+	if (!quote && plain_ok(text)) {
+		buf_adds(out, text);
+		return;
+	}
+	if (quote == '\'' && !strpbrk(text, "'\n")) {
+		buf_addf(out, "'%s'", text);
+		return;
+	}
+	buf_addch(out, '"');
+	for (p = text; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			buf_addch(out, '\\');
+		buf_addch(out, *p);
+	}
+	buf_addch(out, '"');
+}
+
+static void add_edit(struct fix_list *list, uint64_t off, size_t len,
+		     const char *text, size_t n)
+{
+	struct fix_edit *e;
+
+	ALLOC_GROW(list->edit, list->nr + 1, list->alloc);
+	e = &list->edit[list->nr++];
+	e->off = off;
+	e->len = len;
+	e->text = arena_strndup(&list->arena, text, n);
+	e->group = list->groups;
+}
+
+/*
+ * The byte range of a single-line scalar (with its quotes): the only kind
+ * of value a fix rewrites.  Returns the quote character (0 when plain) or
+ * -1 when the value is not such a scalar.
+ */
+static int scalar_range(const struct source *s, const struct doc_node *n,
+			struct span span, uint64_t *start, uint64_t *end)
+{
+	int64_t e;
+	int c;
+
+	if (n->kind == DOC_MAP || n->kind == DOC_SEQ ||
+	    span.start.line != span.end.line || span.start.off == POS_NO_OFFSET)
+		return -1;
+	e = offset_of(s, span.start, span.end);
+	c = source_byte(s, span.start.off);
+	if (e < 0 || c < 0 || c == '|' || c == '>' || c == '&' || c == '*' ||
+	    c == '!')
+		return -1;
+	*start = span.start.off;
+	*end = (uint64_t)e;
+	if (c == '"' || c == '\'')
+		return source_byte(s, *end - 1) == c && *end - *start >= 2 ? c : -1;
+	return 0;
+}
+
+static size_t fix_scalar(struct fix_list *list, const struct source *s,
+			 const struct doc_node *n, struct span span,
+			 const char *text)
+{
+	uint64_t start, end;
+	int q = scalar_range(s, n, span, &start, &end);
+	struct buf b = BUF_INIT;
+
+	if (q < 0)
+		return 0;
+	add_scalar(&b, text, q);
+	add_edit(list, start, end - start, b.buf, b.len);
+	buf_release(&b);
+	return 1;
+}
+
+/* The map's children are in block style, one key a line. */
+static int block_map(const struct source *s, const struct doc_node *map)
+{
+	return map && map->kind == DOC_MAP && map->child &&
+	       source_byte(s, map->span.start.off) != '{' &&
+	       map->child->key_span.start.off != POS_NO_OFFSET;
+}
+
+static void add_spaces(struct buf *b, size_t n)
+{
+	while (n--)
+		buf_addch(b, ' ');
+}
+
+/*
+ * FIX_ADD_ENTRY: key: text in the map under the target, the maps named
+ * by under created where missing.  The lines go before the map's first
+ * entry when that starts its line, else after the first entry's line,
+ * at the first entry's indentation.
+ */
+static size_t fix_add_entry(struct fix_list *list, const struct source *s,
+			    const struct doc_node *map, const char *under,
+			    const char *key, const char *text)
+{
+	const char *missing = NULL;
+	const struct doc_node *first, *c;
+	struct buf b = BUF_INIT;
+	uint64_t at, ls, off;
+	size_t indent, step = DEFAULT_STEP, depth = 0;
+	char name[256];
+
+	while (*under) {
+		const char *dot = strchr(under, '.');
+		size_t n = dot ? (size_t)(dot - under) : strlen(under);
+		const struct doc_node *next;
+
+		if (n >= sizeof(name))
+			return 0;
+		memcpy(name, under, n);
+		name[n] = '\0';
+		if (!block_map(s, map))
+			return 0;
+		next = doc_get(map, name);
+		if (!next) {
+			missing = under;
+			break;
+		}
+		/* An empty or scalar value there: not certain what was meant. */
+		if (next->kind != DOC_MAP)
+			return 0;
+		if (map->child->kind == DOC_MAP && block_map(s, next) &&
+		    next->child->key_span.start.col > map->child->key_span.start.col)
+			step = next->child->key_span.start.col -
+			       map->child->key_span.start.col;
+		map = next;
+		under += n + !!dot;
+	}
+	if (!block_map(s, map) || (!missing && doc_get(map, key)))
+		return 0;
+	first = map->child;
+	for (c = first; c; c = c->next)
+		if (c->kind == DOC_MAP && block_map(s, c) &&
+		    c->child->key_span.start.col > c->key_span.start.col) {
+			step = c->child->key_span.start.col - c->key_span.start.col;
+			break;
+		}
+	indent = first->key_span.start.col - 1;
+	ls = line_start(s, first->key_span.start.off);
+	for (off = ls; off < first->key_span.start.off; off++)
+		if (source_byte(s, off) != ' ')
+			break;
+	if (off == first->key_span.start.off) {
+		at = ls;
+	} else {
+		int64_t e;
+
+		/* "- name: x": the entry shares its line; go after it. */
+		if (first->span.start.line != first->key_span.start.line ||
+		    first->span.end.line != first->span.start.line ||
+		    first->kind == DOC_MAP || first->kind == DOC_SEQ)
+			return 0;
+		e = offset_of(s, first->span.start, first->span.end);
+		if (e < 0)
+			return 0;
+		at = (uint64_t)e;
+		while (source_byte(s, at) >= 0 && source_byte(s, at) != '\n')
+			at++;
+		if (source_byte(s, at) < 0)
+			buf_addch(&b, '\n');	/* the last line had no break */
+		else
+			at++;
+	}
+	while (missing && *missing) {
+		const char *dot = strchr(missing, '.');
+		size_t n = dot ? (size_t)(dot - missing) : strlen(missing);
+
+		add_spaces(&b, indent + depth * step);
+		buf_add(&b, missing, n);
+		buf_adds(&b, ":\n");
+		depth++;
+		missing += n + !!dot;
+	}
+	add_spaces(&b, indent + depth * step);
+	add_scalar(&b, key, 0);
+	buf_adds(&b, ": ");
+	add_scalar(&b, text, 0);
+	buf_addch(&b, '\n');
+	if (source_byte(s, at) < 0 && b.buf[0] == '\n')
+		b.len--, b.buf[b.len] = '\0';	/* keep the file's last line as it ended */
+	add_edit(list, at, 0, b.buf, b.len);
+	buf_release(&b);
+	return 1;
+}
+
+size_t fix_diag(struct fix_list *list, const struct doc *doc,
+		const struct diag *d)
+{
+	struct source s;
+	const struct doc_node *n;
+	uint64_t start, end;
+	size_t added = 0;
+	int q;
+
+	if (d->fix.kind == FIX_NONE || !doc->root || !doc->text)
+		return 0;
+	s.text = doc->text;
+	s.base = doc->text_off;
+	s.end = doc->text_off + doc->len;
+	n = find_node(doc->root, d->fix.at);
+	if (!n)
+		return 0;
+	switch (d->fix.kind) {
+	case FIX_NONE:
+		break;
+	case FIX_SET_VALUE:
+		if (n->kind == DOC_STR || n->kind == DOC_NULL ||
+		    n->kind == DOC_BOOL || n->kind == DOC_INT ||
+		    n->kind == DOC_FLOAT)
+			added = fix_scalar(list, &s, n, n->span, d->fix.text);
+		break;
+	case FIX_RENAME_KEY:
+		if (n->key && n->key_span.start.line)
+			added = fix_scalar(list, &s, n, n->key_span, d->fix.text);
+		break;
+	case FIX_QUOTE:
+		q = scalar_range(&s, n, n->span, &start, &end);
+		if (q != 0 || n->kind == DOC_STR || n->kind == DOC_NULL ||
+		    strchr(n->text, '"') || strchr(n->text, '\\'))
+			break;
+		add_edit(list, start, 0, "\"", 1);
+		add_edit(list, end, 0, "\"", 1);
+		added = 2;
+		break;
+	case FIX_UNQUOTE:
+		q = scalar_range(&s, n, n->span, &start, &end);
+		if (q <= 0 || n->kind != DOC_STR ||
+		    doc_yaml_plain_kind(n->text, n->len) == DOC_STR)
+			break;
+		add_edit(list, start, end - start, n->text, n->len);
+		added = 1;
+		break;
+	case FIX_ADD_ENTRY:
+		added = fix_add_entry(list, &s, n, d->fix.under, d->fix.key,
+				      d->fix.text);
+		break;
+	}
+	if (added)
+		list->groups++;
+	return added;
+}
+
+void fix_describe(const struct diag *d, struct buf *out)
+{
+	switch (d->fix.kind) {
+	case FIX_NONE:
+		break;
+	case FIX_SET_VALUE:
+		buf_addf(out, "wrote '%s'", d->fix.text);
+		break;
+	case FIX_RENAME_KEY:
+		buf_addf(out, "renamed the field to '%s'", d->fix.text);
+		break;
+	case FIX_QUOTE:
+		buf_adds(out, "quoted the value");
+		break;
+	case FIX_UNQUOTE:
+		buf_adds(out, "removed the quotes");
+		break;
+	case FIX_ADD_ENTRY:
+		buf_addf(out, "added %s: ", d->fix.key);
+		add_scalar(out, d->fix.text, 0);
+		if (*d->fix.under)
+			buf_addf(out, " under %s", d->fix.under);
+		break;
+	}
+}
+
+/* Two edits touch the same bytes, or insert at the same place. */
+static int edits_clash(const struct fix_edit *a, const struct fix_edit *b)
+{
+	if (a->off == b->off)
+		return 1;
+	return a->off < b->off + b->len && b->off < a->off + a->len;
+}
+
+static int cmp_edit(const void *pa, const void *pb)
+{
+	const struct fix_edit *a = *(const struct fix_edit *const *)pa;
+	const struct fix_edit *b = *(const struct fix_edit *const *)pb;
+
+	if (a->off != b->off)
+		return a->off < b->off ? -1 : 1;
+	return a->group < b->group ? -1 : a->group > b->group;
+}
+
+size_t fix_apply(const struct fix_list *list, const char *text, size_t len,
+		 struct buf *out, unsigned char *applied)
+{
+	const struct fix_edit **take = xcalloc(list->nr + 1, sizeof(*take));
+	unsigned char *ok = xcalloc(list->groups + 1, 1);
+	size_t nr = 0, i, j, k, groups = 0;
+	uint64_t pos = 0;
+
+	for (i = 0; i < list->nr; i = j) {
+		int clash = 0;
+
+		for (j = i; j < list->nr && list->edit[j].group == list->edit[i].group; j++) {
+			if (list->edit[j].off + list->edit[j].len > len)
+				clash = 1;
+			for (k = 0; k < nr && !clash; k++)
+				clash = edits_clash(&list->edit[j], take[k]);
+		}
+		if (clash)
+			continue;
+		for (k = i; k < j; k++)
+			take[nr++] = &list->edit[k];
+		ok[list->edit[i].group] = 1;
+		groups++;
+	}
+	qsort(take, nr, sizeof(*take), cmp_edit);
+	for (i = 0; i < nr; i++) {
+		buf_add(out, text + pos, take[i]->off - pos);
+		buf_adds(out, take[i]->text);
+		pos = take[i]->off + take[i]->len;
+	}
+	buf_add(out, text + pos, len - pos);
+	if (applied)
+		memcpy(applied, ok, list->groups);
+	free(ok);
+	free(take);
+	return groups;
+}
+
+void fix_run_release(struct fix_run *run)
+{
+	arena_release(&run->arena);
+	free(run->done);
+	run->done = NULL;
+	run->nr = run->alloc = 0;
+	run->passes = 0;
+}
+
+/* No loop of fixes runs forever, even if two fixes undid each other. */
+#define MAX_PASSES 8
+
+static int cmp_done(const void *pa, const void *pb)
+{
+	const struct fix_done *a = pa, *b = pb;
+
+	if (a->at.line != b->at.line)
+		return a->at.line < b->at.line ? -1 : 1;
+	if (a->at.col != b->at.col)
+		return a->at.col < b->at.col ? -1 : 1;
+	return a->group < b->group ? -1 : a->group > b->group;
+}
+
+/* One pass: fixes what the findings of text say; returns fixes made. */
+static size_t fix_pass(const char *name, const char *text, size_t len,
+		       const struct katib_config *config,
+		       const struct doc_limits *limits,
+		       struct diag_list *diags, struct buf *out,
+		       struct fix_run *run)
+{
+	struct fix_list edits = FIX_LIST_INIT;
+	struct fix_done *pending = NULL;
+	size_t nr_pending = 0, alloc_pending = 0, i, made;
+	struct doc_reader *r;
+	struct fail f = FAIL_INIT;
+	struct doc *d;
+	unsigned char *applied;
+
+	doc_reader_open_mem(&r, name, text, len, limits);
+	while (doc_reader_next(r, &d, &f) > 0) {
+		diags->file = name;
+		diags->document = d->index;
+		if (validate_doc(d, config, NULL, diags) == VALIDATE_CHECKED)
+			for (i = 0; i < diags->nr; i++) {
+				const struct diag *g = &diags->item[i];
+				struct buf what = BUF_INIT;
+
+				if (!fix_diag(&edits, d, g))
+					continue;
+				fix_describe(g, &what);
+				ALLOC_GROW(pending, nr_pending + 1, alloc_pending);
+				pending[nr_pending].rule_id = g->rule->id;
+				pending[nr_pending].group = nr_pending;
+				pending[nr_pending].at = g->span.start;
+				pending[nr_pending].what =
+					arena_strndup(&run->arena, what.buf, what.len);
+				nr_pending++;
+				buf_release(&what);
+			}
+		diag_list_clear(diags);
+		doc_free(d);
+	}
+	doc_reader_free(r);
+	applied = xcalloc(edits.groups + 1, 1);
+	made = fix_apply(&edits, text, len, out, applied);
+	/* In the order of the file, as findings are reported. */
+	qsort(pending, nr_pending, sizeof(*pending), cmp_done);
+	for (i = 0; i < nr_pending; i++)
+		if (applied[pending[i].group]) {
+			ALLOC_GROW(run->done, run->nr + 1, run->alloc);
+			run->done[run->nr++] = pending[i];
+		}
+	free(applied);
+	free(pending);
+	fix_list_release(&edits);
+	return made;
+}
+
+size_t fix_text(const char *name, const char *text, size_t len,
+		const struct katib_config *config,
+		const struct doc_limits *limits, struct diag_list *diags,
+		struct buf *out, struct fix_run *run)
+{
+	struct buf cur = BUF_INIT, next = BUF_INIT;
+	size_t total = 0, made;
+	unsigned pass;
+
+	buf_add(&cur, text, len);
+	for (pass = 0; pass < MAX_PASSES; pass++) {
+		buf_reset(&next);
+		made = fix_pass(name, cur.buf, cur.len, config, limits, diags,
+				&next, run);
+		if (!made)
+			break;
+		total += made;
+		run->passes++;
+		buf_release(&cur);
+		cur = next;
+		buf_init(&next, 0);
+	}
+	buf_add(out, cur.buf, cur.len);
+	buf_release(&cur);
+	buf_release(&next);
+	return total;
+}
