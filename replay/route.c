@@ -148,7 +148,7 @@ void handle(void *data, const struct httpd_request *req,
 		return;
 	}
 	path = xstrdup(url);
-	if (!strcmp(method, "GET") && !strcmp(url, "/version")) {
+	if (!strcmp(method, "GET") && (!strcmp(url, "/version") || !strcmp(url, "/version/"))) {
 		static const char version_json[] =
 			"{\"major\":\"1\",\"minor\":\"34\",\"gitVersion\":\"v1.34.0-katib-replay\","
 			"\"platform\":\"linux/amd64\"}";
