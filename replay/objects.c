@@ -1,0 +1,156 @@
+/*
+ * GET of one object, LIST of a resource, and POST: what kubectl and the
+ * API clients read and create.
+ */
+#include "compat.h"
+#include "replay.h"
+
+void serve_list(struct server *s, struct conn *c, const char *group,
+		       const char *version, const char *resource,
+		       const char *ns)
+{
+	const char *sel = httpd_arg(c->req, "labelSelector");
+	const char *fsel = httpd_arg(c->req, "fieldSelector");
+	const char *limit_s = httpd_arg(c->req, "limit");
+	const char *cont = httpd_arg(c->req, "continue");
+	unsigned long limit = limit_s ? strtoul(limit_s, NULL, 10) : 0;
+	unsigned long skip = cont ? strtoul(cont, NULL, 10) : 0, seen = 0, sent = 0;
+	const char *kind = NULL;
+	struct buf items = BUF_INIT, b = BUF_INIT;
+	size_t i;
+	int more = 0;
+
+	for (i = 0; i < s->nr; i++) {
+		const struct object *o = &s->obj[i];
+
+		if (strcmp(o->group, group) || strcmp(o->version, version) ||
+		    strcmp(o->resource, resource))
+			continue;
+		kind = o->kind;
+		if (ns && (!o->namespace || strcmp(o->namespace, ns)))
+			continue;
+		if (!selector_matches(o, sel) || !field_selector_matches(o, fsel))
+			continue;
+		if (seen++ < skip)
+			continue;
+		if (limit && sent == limit) {
+			more = 1;
+			break;
+		}
+		if (sent++)
+			buf_addch(&items, ',');
+		object_json(o, &items);
+	}
+	if (!kind) {
+		for (i = 0; i < nr_builtin_kinds; i++)
+			if (!strcmp(builtin_kinds[i].resource, resource) &&
+			    !strcmp(builtin_kinds[i].group, group))
+				kind = builtin_kinds[i].kind;
+		if (!kind) {
+			buf_release(&items);
+			respond_status(c, 404, "NotFound", "the server could not find the requested resource");
+			return;
+		}
+	}
+	buf_addf(&b, "{\"kind\":\"%sList\",\"apiVersion\":\"%s%s%s\",\"metadata\":{\"resourceVersion\":\"1\"",
+		 kind, group, *group ? "/" : "", version);
+	if (more)
+		buf_addf(&b, ",\"continue\":\"%lu\"", skip + sent);
+	buf_adds(&b, "},\"items\":[");
+	buf_add(&b, items.buf, items.len);
+	buf_adds(&b, "]}");
+	respond_json(c, 200, &b);
+	buf_release(&b);
+	buf_release(&items);
+}
+
+void serve_get(struct server *s, struct conn *c, const char *group,
+		      const char *version, const char *resource, const char *ns,
+		      const char *name)
+{
+	const struct object *o = find_object(s, group, version, resource, ns, name);
+	struct buf b = BUF_INIT, msg = BUF_INIT;
+
+	if (!o) {
+		buf_addf(&msg, "%s%s%s \"%s\" not found", resource, *group ? "." : "",
+			 group, name);
+		respond_status(c, 404, "NotFound", msg.buf);
+		buf_release(&msg);
+		return;
+	}
+	object_json(o, &b);
+	respond_json(c, 200, &b);
+	buf_release(&b);
+}
+
+void serve_create(struct server *s, struct conn *c,
+			 const struct route *rt, const char *body, size_t len)
+{
+	const char *ns = rt->ns;
+	const char *dry = httpd_arg(c->req, "dryRun");
+	struct doc_reader *r;
+	struct fail f = FAIL_INIT;
+	struct doc *d = NULL;
+	struct buf b = BUF_INIT;
+	char *json;
+
+	doc_reader_open_mem(&r, "request", body, len, NULL);
+	if (doc_reader_next(r, &d, &f) <= 0 || d->error || !d->root ||
+	    d->root->kind != DOC_MAP || !doc_lookup(d->root, "metadata.name")) {
+		doc_free(d);
+		doc_reader_free(r);
+		respond_status(c, 400, "BadRequest", "the request body is not an object with metadata.name");
+		return;
+	}
+	doc_reader_free(r);
+	/* Admission comes first; only then does the store see the name is taken. */
+	{
+		const struct doc_node *resp = matching_review(s, d->root, ns);
+		const struct doc_node *allowed = doc_get(resp, "allowed");
+
+		if (resp && allowed && allowed->kind == DOC_BOOL &&
+		    strchr("fFnN", allowed->text[0])) {
+			const char *msg = doc_str(doc_lookup(resp, "status.message"));
+			int64_t code = 400;
+			struct buf m = BUF_INIT;
+
+			doc_int(doc_lookup(resp, "status.code"), &code);
+			buf_addf(&m, "admission webhook \"validator.experiment.katib.kubeflow.org\" denied the request: %s",
+				 msg ? msg : "");
+			doc_free(d);
+			respond_status(c, code >= 400 && code < 600 ? (unsigned)code : 400,
+				       code == 403 ? "Forbidden" : "BadRequest", m.buf);
+			buf_release(&m);
+			return;
+		}
+	}
+	if (find_object(s, rt->group, rt->version, rt->resource, ns,
+			doc_str(doc_lookup(d->root, "metadata.name")) ?
+			doc_str(doc_lookup(d->root, "metadata.name")) : "")) {
+		struct buf m = BUF_INIT;
+
+		buf_addf(&m, "%s%s%s \"%s\" already exists", rt->resource,
+			 *rt->group ? "." : "", rt->group,
+			 doc_str(doc_lookup(d->root, "metadata.name")));
+		doc_free(d);
+		respond_status(c, 409, "AlreadyExists", m.buf);
+		buf_release(&m);
+		return;
+	}
+	json = doc_to_json(d->root);
+	if (!dry || strcmp(dry, "All")) {
+		ALLOC_GROW(s->docs, s->nr_docs + 1, s->alloc_docs);
+		s->docs[s->nr_docs++] = d;
+		add_object(s, d->root, json);
+		if (ns && s->obj[s->nr - 1].namespace)
+			s->obj[s->nr - 1].namespace = arena_strdup(&s->arena, ns);
+		s->created++;
+	} else {
+		doc_free(d);
+	}
+	buf_adds(&b, json);
+	free(json);
+	respond_json(c, 201, &b);
+	buf_release(&b);
+}
+

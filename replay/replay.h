@@ -1,0 +1,147 @@
+/*
+ * replay.h: the parts of katib-replay and how a request flows through
+ * them (HACKING.md, "The replay server"):
+ *
+ *   route.c      the handler: faults, authentication, then the route
+ *   faults.c     injected faults (--fault)
+ *   discovery.c  /api, /apis and each group version's resources
+ *   objects.c    GET, LIST and POST over the store
+ *   select.c     label and field selectors
+ *   admission.c  recorded AdmissionReviews answering for Katib's webhook
+ *   logs.c       pod logs
+ *   respond.c    bodies and Status objects
+ *   store.c      the objects, from the recording and from the API
+ */
+#ifndef KATIB_REPLAY_REPLAY_H
+#define KATIB_REPLAY_REPLAY_H
+
+#include "alloc.h"
+#include "arena.h"
+#include "buf.h"
+#include "doc.h"
+#include "doc-json.h"
+#include "doc-yaml.h"
+#include "httpd.h"
+#include "recorded.h"
+
+#include <stdio.h>
+
+struct object {
+	const char *group;		/* "" for the core group */
+	const char *version;
+	const char *kind;
+	const char *resource;		/* plural, lower case */
+	const char *namespace;		/* NULL for cluster-scoped */
+	const char *name;
+	const struct doc_node *node;	/* in a doc of the server's */
+	const char *json;		/* for objects created over the API */
+};
+
+struct resource_kind {
+	const char *group, *version, *kind, *resource, *singular;
+	int namespaced;
+	const char *short_name;
+};
+
+/* Kinds every cluster serves, and Katib's, so discovery finds them. */
+extern const struct resource_kind builtin_kinds[];
+extern const size_t nr_builtin_kinds;
+
+/*
+ * An injected fault: "path=SUBSTRING" or "nth=N" (the Nth request), then
+ * one action: "status=CODE", "delay=MS", "reset" or "truncate"; and
+ * "times=K" to fire only K times.  Several are separated by commas.
+ */
+struct fault {
+	const char *path;
+	unsigned long nth;
+	unsigned status;
+	unsigned long delay_ms;
+	int reset, truncate;
+	long times;			/* -1: always */
+};
+
+struct server {
+	const char *dir;
+	struct doc **docs;
+	size_t nr_docs, alloc_docs;
+	struct object *obj;
+	size_t nr, alloc;
+	FILE *log;
+	const char *token;		/* when set, requests need this bearer */
+	struct recorded rec;		/* the recording; owns its objects */
+	int client_ca;			/* TLS: require a verified client cert */
+	struct fault *faults;
+	size_t nr_faults, alloc_faults;
+	unsigned long requests;
+	struct arena arena;
+	unsigned long created;		/* objects created over the API */
+};
+
+/* A request being answered: what httpd passed to the handler. */
+struct conn {
+	const struct httpd_request *req;
+	struct httpd_reply *reply;
+};
+
+/* A request path split into its parts by parse_route(). */
+struct route {
+	const char *group, *version, *ns, *resource, *name, *sub;
+	int discovery;
+};
+
+/* store.c */
+void add_object(struct server *s, const struct doc_node *n, const char *json);
+int load_recording(struct server *s);
+void add_namespaces(struct server *s);
+void object_json(const struct object *o, struct buf *b);
+const struct object *find_object(const struct server *s, const char *group,
+				 const char *version, const char *resource,
+				 const char *ns, const char *name);
+
+/* faults.c */
+int parse_fault(struct server *s, const char *spec);
+struct fault *matching_fault(struct server *s, const char *url);
+void respond_fault_status(struct conn *c, unsigned code);
+
+/* respond.c: type is static; the body is copied. */
+void respond(struct conn *c, unsigned status, const char *type,
+	     const char *body, size_t len);
+void respond_json(struct conn *c, unsigned status, const struct buf *b);
+void respond_status(struct conn *c, unsigned code, const char *reason,
+		    const char *message);
+
+/* discovery.c */
+void serve_discovery(struct server *s, struct conn *c, const char *group,
+		     const char *version);
+
+/* select.c */
+int selector_matches(const struct object *o, const char *selector);
+int field_selector_matches(const struct object *o, const char *sel);
+
+/* objects.c */
+void serve_list(struct server *s, struct conn *c, const char *group,
+		const char *version, const char *resource, const char *ns);
+void serve_get(struct server *s, struct conn *c, const char *group,
+	       const char *version, const char *resource, const char *ns,
+	       const char *name);
+void serve_create(struct server *s, struct conn *c, const struct route *rt,
+		  const char *body, size_t len);
+
+/* admission.c */
+const struct doc_node *matching_review(const struct server *s,
+				       const struct doc_node *obj,
+				       const char *ns);
+void serve_webhook(struct server *s, struct conn *c, const char *body,
+		   size_t len);
+
+/* logs.c */
+void serve_log(struct server *s, struct conn *c, const char *ns,
+	       const char *pod);
+
+/* route.c */
+int parse_route(char *url, struct route *rt);
+void handle(void *data, const struct httpd_request *req,
+	    struct httpd_reply *reply);
+
+#endif

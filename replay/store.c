@@ -1,0 +1,161 @@
+/*
+ * The object store: what a recording holds, indexed by group, version,
+ * resource, namespace and name, and the objects created over the API.
+ */
+#include "compat.h"
+#include "replay.h"
+#include "experiment.h"
+
+#include <ctype.h>
+
+static const char *const cluster_scoped[] = {
+	"Namespace", "PersistentVolume", "Node", "ClusterRole",
+	"ClusterRoleBinding", "CustomResourceDefinition", "StorageClass",
+	"PriorityClass", "ClusterTrainingRuntime", NULL,
+};
+
+static char *lower_plural(struct arena *a, const char *kind)
+{
+	size_t n = strlen(kind), i;
+	char *p = arena_alloc(a, n + 3);
+
+	for (i = 0; i < n; i++)
+		p[i] = (char)tolower((unsigned char)kind[i]);
+	if (n && p[n - 1] == 'y' && n > 1 && !strchr("aeiou", p[n - 2])) {
+		p[n - 1] = 'i';
+		memcpy(p + n, "es", 3);
+	} else if (n && (p[n - 1] == 's' || p[n - 1] == 'x')) {
+		memcpy(p + n, "es", 3);
+	} else {
+		memcpy(p + n, "s", 2);
+	}
+	return p;
+}
+
+static int is_cluster_scoped(const char *kind)
+{
+	const char *const *k;
+
+	for (k = cluster_scoped; *k; k++)
+		if (!strcmp(*k, kind))
+			return 1;
+	return 0;
+}
+
+void add_object(struct server *s, const struct doc_node *n,
+		       const char *json)
+{
+	const char *api = doc_get_str(n, "apiVersion");
+	const char *kind = doc_get_str(n, "kind");
+	const struct doc_node *meta = doc_get_kind(n, "metadata", DOC_MAP);
+	const char *name = doc_get_str(meta, "name");
+	const char *ns = doc_get_str(meta, "namespace");
+	const char *slash;
+	struct object *o;
+	size_t i;
+
+	if (!api || !kind || !name)
+		return;
+	ALLOC_GROW(s->obj, s->nr + 1, s->alloc);
+	o = &s->obj[s->nr++];
+	memset(o, 0, sizeof(*o));
+	slash = strchr(api, '/');
+	o->group = arena_strndup(&s->arena, api, slash ? (size_t)(slash - api) : 0);
+	o->version = arena_strdup(&s->arena, slash ? slash + 1 : api);
+	o->kind = arena_strdup(&s->arena, kind);
+	o->resource = NULL;
+	for (i = 0; i < nr_builtin_kinds; i++)
+		if (!strcmp(builtin_kinds[i].kind, kind) &&
+		    !strcmp(builtin_kinds[i].group, o->group))
+			o->resource = arena_strdup(&s->arena, builtin_kinds[i].resource);
+	if (!o->resource)
+		o->resource = lower_plural(&s->arena, kind);
+	o->namespace = is_cluster_scoped(kind) ? NULL
+		     : arena_strdup(&s->arena, ns ? ns : "default");
+	o->name = arena_strdup(&s->arena, name);
+	o->node = n;
+	o->json = json ? arena_strdup(&s->arena, json) : NULL;
+}
+
+/* The recording's objects become served objects. */
+int load_recording(struct server *s)
+{
+	struct fail f = FAIL_INIT;
+	size_t i;
+
+	if (recorded_load(&s->rec, s->dir, &f)) {
+		fprintf(stderr, "katib-replay: %s\n", f.msg);
+		return -1;
+	}
+	for (i = 0; i < s->rec.nr; i++)
+		add_object(s, s->rec.object[i], NULL);
+	return 0;
+}
+
+/*
+ * Every namespace an object lives in exists, as in a real cluster, even
+ * when the recording did not capture the Namespace object: kubectl looks
+ * it up to phrase its NotFound messages.
+ */
+void add_namespaces(struct server *s)
+{
+	size_t i, j, nr = s->nr;
+
+	for (i = 0; i < nr; i++) {
+		const char *ns = s->obj[i].namespace;
+		struct buf json = BUF_INIT;
+		struct object *o;
+
+		if (!ns)
+			continue;
+		for (j = 0; j < s->nr; j++)
+			if (!s->obj[j].namespace && !strcmp(s->obj[j].kind, "Namespace") &&
+			    !strcmp(s->obj[j].name, ns))
+				break;
+		if (j < s->nr)
+			continue;
+		buf_adds(&json, "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":");
+		buf_add_json_str(&json, ns, strlen(ns));
+		buf_adds(&json, "},\"status\":{\"phase\":\"Active\"}}");
+		ALLOC_GROW(s->obj, s->nr + 1, s->alloc);
+		o = &s->obj[s->nr++];
+		memset(o, 0, sizeof(*o));
+		o->group = "";
+		o->version = "v1";
+		o->kind = "Namespace";
+		o->resource = "namespaces";
+		o->name = arena_strdup(&s->arena, ns);
+		o->json = arena_strndup(&s->arena, json.buf, json.len);
+		buf_release(&json);
+	}
+}
+
+void object_json(const struct object *o, struct buf *b)
+{
+	char *json;
+
+	if (o->json) {
+		buf_adds(b, o->json);
+		return;
+	}
+	json = doc_to_json(o->node);
+	buf_adds(b, json);
+	free(json);
+}
+
+const struct object *find_object(const struct server *s, const char *group,
+					const char *version, const char *resource,
+					const char *ns, const char *name)
+{
+	size_t i = s->nr;
+
+	while (i--) {	/* a created object shadows a recorded one */
+		const struct object *o = &s->obj[i];
+
+		if (!strcmp(o->group, group) && !strcmp(o->version, version) &&
+		    !strcmp(o->resource, resource) && !strcmp(o->name, name) &&
+		    ((!ns && !o->namespace) || (ns && o->namespace && !strcmp(o->namespace, ns))))
+			return o;
+	}
+	return NULL;
+}
