@@ -17,8 +17,8 @@ load lib/common
 	done > "$chunk"
 	for i in $(seq 20); do echo "$chunk"; done | xargs cat > "$BATS_TEST_TMPDIR/x1.yaml"
 	for i in $(seq 10); do echo "$BATS_TEST_TMPDIR/x1.yaml"; done | xargs cat > "$BATS_TEST_TMPDIR/x10.yaml"
-	small=$("$KATIB_TEST_TOOL" rss "$KATIB_BIN" validate -q "$BATS_TEST_TMPDIR/x1.yaml")
-	large=$("$KATIB_TEST_TOOL" rss "$KATIB_BIN" validate -q "$BATS_TEST_TMPDIR/x10.yaml")
+	small=$("$KATIB_TEST_TOOL" rss --expect 0 "$KATIB_BIN" validate -q "$BATS_TEST_TMPDIR/x1.yaml")
+	large=$("$KATIB_TEST_TOOL" rss --expect 0 "$KATIB_BIN" validate -q "$BATS_TEST_TMPDIR/x10.yaml")
 	echo "1000 documents: $small KiB; 10000 documents: $large KiB"
 	[ $((large - small)) -lt 2048 ]
 }

@@ -116,18 +116,25 @@ static int cmd_to_json(int argc, const char **argv)
 }
 
 /*
- * rss COMMAND ARGS...: runs the command with its output discarded and
- * prints its peak resident set size in KiB, so tests can compare memory
- * use without a timing dependency.
+ * rss [--expect STATUS] COMMAND ARGS...: runs the command with its output
+ * discarded and prints its peak resident set size in KiB, so tests can
+ * compare memory use without a timing dependency.  It fails when the
+ * command crashed or, with --expect, exited otherwise: the memory of a
+ * run that did not do its work means nothing.
  */
 static int cmd_rss(int argc, const char **argv)
 {
 	struct rusage ru;
-	int status;
+	int status, expect = -1;
 	pid_t pid;
 
+	if (argc >= 3 && !strcmp(argv[1], "--expect")) {
+		expect = (int)strtol(argv[2], NULL, 10);
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: katib-test-tool rss COMMAND ARGS...\n");
+		fprintf(stderr, "usage: katib-test-tool rss [--expect STATUS] COMMAND ARGS...\n");
 		return 2;
 	}
 	fflush(stdout);
@@ -147,7 +154,16 @@ static int cmd_rss(int argc, const char **argv)
 		return 3;
 	}
 	printf("%ld\n", ru.ru_maxrss);
-	return WIFEXITED(status) && WEXITSTATUS(status) < 126 ? 0 : 1;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) >= 126) {
+		fprintf(stderr, "katib-test-tool: %s did not finish (status %d)\n", argv[1], status);
+		return 1;
+	}
+	if (expect >= 0 && WEXITSTATUS(status) != expect) {
+		fprintf(stderr, "katib-test-tool: %s exited with status %d, expected %d\n",
+			argv[1], WEXITSTATUS(status), expect);
+		return 1;
+	}
+	return 0;
 }
 
 /* Options shared by the kube-* commands; returns the index of PATH. */

@@ -1,0 +1,48 @@
+#!/usr/bin/env bats
+# make bench must not time a validate that did not do its work: a crash
+# or a wrong exit status ends the benchmark loudly instead of reading as
+# a fast run.  (Only the failing paths run here; a real benchmark takes
+# minutes and belongs to `make bench`.)
+
+bats_require_minimum_version 1.5.0
+load lib/common
+
+# fake_build STATUS-SCRIPT: a build directory whose kubectl-katib runs the
+# given shell body instead of validating.
+fake_build() {
+	local o="$BATS_TEST_TMPDIR/o"
+	mkdir -p "$o" || return 1
+	printf '#!/bin/sh\n%s\n' "$1" > "$o/kubectl-katib" || return 1
+	chmod +x "$o/kubectl-katib" || return 1
+	ln -sf "$KATIB_TEST_TOOL" "$o/katib-test-tool" || return 1
+	echo "$o"
+}
+
+@test "bench: a validate that crashes fails the benchmark" {
+	o=$(fake_build 'kill -SEGV $$')
+	O=$o run -1 "$REPO_DIR/scripts/bench/run"
+	assert_output --partial "validate -q $o/bench/stream-1x.yaml' exited with status 139, expected 1"
+	refute_output --partial 'ratio validate/floor'
+}
+
+@test "bench: a validate that finds nothing in the broken stream fails the benchmark" {
+	o=$(fake_build 'exit 0')
+	O=$o run -1 "$REPO_DIR/scripts/bench/run"
+	assert_output --partial "exited with status 0, expected 1"
+	refute_output --partial 'ratio validate/floor'
+}
+
+@test "bench: a single-file validate with findings fails the benchmark" {
+	# The stream answers as expected; the one good file does not.
+	o=$(fake_build 'for a; do case $a in *good-experiment.yaml) exit 1;; esac; done; exit 1')
+	O=$o RUNS=1 run -1 "$REPO_DIR/scripts/bench/run"
+	assert_output --partial "good-experiment.yaml' exited with status 1, expected 0"
+	refute_output --partial 'single file wall time'
+}
+
+@test "katib-test-tool rss --expect fails on another exit status" {
+	run -1 "$KATIB_TEST_TOOL" rss --expect 0 "$KATIB_BIN" validate -q "$REPO_DIR/examples/broken-experiment.yaml"
+	assert_output --partial "exited with status 1, expected 0"
+	run -0 "$KATIB_TEST_TOOL" rss --expect 1 "$KATIB_BIN" validate -q "$REPO_DIR/examples/broken-experiment.yaml"
+	assert_output --regexp '^[0-9]+$'
+}
