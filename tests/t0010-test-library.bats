@@ -125,3 +125,61 @@ fixture() {
 	assert_success
 	assert_output ''
 }
+
+# fake_suite: a bats suite of one passing and one skipped test, a unit
+# test binary of one test, and an empty allow-list of skips.
+fake_suite() {
+	local d="$BATS_TEST_TMPDIR/suite"
+	mkdir -p "$d/tests" || return 1
+	# Written line by line: bats would rewrite a test header in a heredoc.
+	printf '%s\n' "@""test \"needs a tool\" { skip \"no such tool\"; }" \
+		"@""test \"passes\" { true; }" > "$d/tests/t.bats" || return 1
+	printf '#!/bin/sh\necho "ok 1 unit"\n' > "$d/unit" || return 1
+	chmod +x "$d/unit" || return 1
+	: > "$d/allowed"
+	SUITE=$d
+}
+
+# run_tests CI: runs scripts/run-tests on the fake suite, in a clean
+# environment: the bats running this test would leak its own into it,
+# and puts its internal commands (one is called bats) first in PATH.
+run_tests() {
+	local path
+	path=$(tr : '\n' <<< "$PATH" | grep -v bats-core | paste -sd:)
+	env -i PATH="$path" HOME="$BATS_TEST_TMPDIR" CI="$1" \
+		KATIB_UNIT="$SUITE/unit" KATIB_BATS_TESTS="$SUITE/tests" \
+		KATIB_SKIPS_ALLOWED="$SUITE/allowed" "$REPO_DIR/scripts/run-tests"
+}
+
+@test "run-tests: a skip is named, and outside CI it is only counted" {
+	fake_suite
+	run -0 run_tests ""
+	assert_line 'skipped: needs a tool: no such tool'
+	assert_equal "${lines[-1]}" '2 passed, 0 failed, 1 skipped'
+}
+
+@test "run-tests: under CI a skip not in the allow-list fails the run" {
+	fake_suite
+	run -1 run_tests true
+	assert_line 'skipped, not allowed under CI (tests/skips-allowed): needs a tool: no such tool'
+	assert_equal "${lines[-1]}" '2 passed, 1 failed, 0 skipped'
+}
+
+@test "run-tests: under CI an allowed skip passes, and is named" {
+	fake_suite
+	printf 'needs a tool\tthe tool cannot exist here\n' > "$SUITE/allowed"
+	run -0 run_tests true
+	assert_line 'skipped (allowed): needs a tool: no such tool'
+	assert_equal "${lines[-1]}" '2 passed, 0 failed, 1 skipped'
+}
+
+@test "tests/skips-allowed: every entry names a test of the suite and gives a reason" {
+	local name reason n=0
+	while IFS=$'\t' read -r name reason; do
+		case $name in '#'*|'') continue ;; esac
+		n=$((n + 1))
+		[ -n "$reason" ] || { echo "no reason for '$name'"; return 1; }
+		grep -qF "@test \"$name\"" "$TESTS_DIR"/*.bats || { echo "no test named '$name'"; return 1; }
+	done < "$TESTS_DIR/skips-allowed"
+	[ "$n" -gt 0 ]
+}
