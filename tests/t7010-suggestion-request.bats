@@ -17,6 +17,19 @@ predict() {
 Katib: the Suggestion fails with 'Validation failed: ValidateAlgorithmSettings Error: failed to validate random_state(abc): invalid literal for int() with base 10: 'abc'' and the Experiment fails"
 }
 
+@test "suggestion: the service answers with the first setting it fails, in request order" {
+	# hyperopt's _validate_tpe_setting loops over algorithm_settings and
+	# returns at the first failure (pkg/suggestion/v1beta1/hyperopt/service.py,
+	# kubeflow/katib 33c8ff4e5d1814b59abd308e6819e839e9906bc2); the same three
+	# wrong settings in the other order get the other answer.
+	predict hyperopt-two-errors.json -o json
+	assert_equal "$status" 1
+	assert_equal "$(jq -r .details <<< "$output")" "gamma should be in the range of (0, 1)"
+	predict hyperopt-two-errors-reordered.json -o json
+	assert_equal "$status" 1
+	assert_equal "$(jq -r .details <<< "$output")" "failed to validate random_state(abc): invalid literal for int() with base 10: 'abc'"
+}
+
 @test "suggestion: -o json writes the recorded-reply format" {
 	predict hyperopt-random-state.json -o json
 	assert_equal "$status" 1

@@ -550,6 +550,37 @@ static void test_hostile_text(void)
 	redactor_free(r);
 }
 
+/*
+ * A secret seen once in an object is replaced wherever it appears again,
+ * down to MIN_KNOWN_VALUE bytes; a shorter one only where a rule finds
+ * it, since a short string recurs by chance.  Both sides of the bound.
+ */
+static void test_known_value_length(void)
+{
+	struct redactor *r = new_redactor();
+	static const char pod[] =
+		"kind: Pod\n"
+		"metadata: {name: p, namespace: ns}\n"
+		"spec:\n"
+		"  containers:\n"
+		"  - name: c\n"
+		"    env:\n"
+		"    - {name: DB_PASSWORD, value: pw-12345}\n"
+		"    - {name: API_TOKEN, value: tk-1234}\n";
+	char *y = redact_yaml(r, pod, "pod.yaml", NULL);
+	char *log = redact_str(r, "connect with pw-12345 then pw-12345\nsent tk-1234\n",
+			       "trial.log");
+
+	OK(!strstr(y, "pw-12345") && !strstr(y, "tk-1234"),
+	   "both are redacted where a rule finds them: %s", y);
+	STR_EQ(log, "connect with REDACTED-1 then REDACTED-1\nsent tk-1234\n",
+	       "an 8-byte secret is replaced at each later sight, a 7-byte one is not");
+	expect_entry(r, "line 1", "known secret value", "REDACTED-1");
+	free(y);
+	free(log);
+	redactor_free(r);
+}
+
 void test_redact(void)
 {
 	test_keys();
@@ -557,6 +588,7 @@ void test_redact(void)
 	test_env_and_args();
 	test_string_shapes();
 	test_last_applied_and_stability();
+	test_known_value_length();
 	test_secrets_dropped();
 	test_text();
 	test_user_patterns();
