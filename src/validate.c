@@ -81,8 +81,10 @@ static void validate_experiment(const struct doc *d,
 	if (!e.spec) {
 		/* A spec of the wrong type is the type rule's finding. */
 		if (!spec || spec->kind == DOC_NULL)
-			diag_hint(out, diag_add_missing(out, rule_get("spec-missing"), root,
-							"spec", "the Experiment has no spec"),
+			diag_hint(out, spec ? diag_add(out, rule_get("spec-missing"), spec,
+						       "the Experiment's spec is null")
+					    : diag_add_missing(out, rule_get("spec-missing"), root,
+							       "spec", "the Experiment has no spec"),
 				  "an Experiment needs spec.objective, spec.algorithm, spec.parameters and spec.trialTemplate");
 		check_types(&ctx, out);
 		check_name(&ctx, out);

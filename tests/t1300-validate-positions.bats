@@ -74,3 +74,32 @@ good() { cat "$REPO_DIR/examples/good-experiment.yaml"; }
 	run --separate-stderr -1 katib validate -q --no-excerpt "$BATS_TEST_TMPDIR/dup.yaml"
 	assert_output --partial "dup.yaml:19:3: error: key 'maxTrialCount' appears more than once"
 }
+
+# Every finding of every Experiment the suite holds, and of the corpus, is
+# where its path points (the rule fixtures are checked by check_rule).
+@test "every finding's line:column is the node its path names, or its nearest ancestor" {
+	local -a files
+	mapfile -t files < <(find "$TESTS_DIR/data" "$REPO_DIR/examples" \
+		-name '*.yaml' -size -1024k | sort)
+	if [ -d "$SHARED_DIR/corpus" ]; then
+		mapfile -t -O "${#files[@]}" files < <(find "$SHARED_DIR/corpus" -name '*.yaml' | sort)
+	fi
+	[ "${#files[@]}" -gt 100 ]
+	run --separate-stderr katib validate -o json "${files[@]}"
+	refute_crash
+	[ "$(jq '.findings | length' <<< "$output")" -gt 100 ]
+	run -0 python3 "$TESTS_DIR/helper/check-positions.py" "$KATIB_TEST_TOOL" <<< "$output"
+	assert_output ''
+}
+
+@test "check-positions: a finding one line off, or with another path, is caught" {
+	cd "$REPO_DIR"
+	run --separate-stderr katib validate -o json examples/broken-experiment.yaml
+	findings=$output
+	moved=$(jq -c '.findings[0].line += 1' <<< "$findings")
+	run -1 python3 "$TESTS_DIR/helper/check-positions.py" "$KATIB_TEST_TOOL" <<< "$moved"
+	assert_output "examples/broken-experiment.yaml:8:9: [name-invalid] at metadata.name: metadata.name is at 7:3, 7:9"
+	renamed=$(jq -c '.findings[2].path = "spec.algorithm.algorithmName"' <<< "$findings")
+	run -1 python3 "$TESTS_DIR/helper/check-positions.py" "$KATIB_TEST_TOOL" <<< "$renamed"
+	assert_output --partial "[objective-type-invalid] at spec.algorithm.algorithmName"
+}

@@ -97,6 +97,9 @@ check_rule_run() {
 	grep -qE "^$id/bad.yaml:[0-9]+:[0-9]+: $severity: .* \[$id\]\$" <<< "$output" ||
 		{ echo "bad.yaml: no $severity [$id] with a position"; echo "$output"; return 1; }
 	assert_golden "$dir/expected.txt" || return 1
+	# Every finding, of this rule or another, is where its path points.
+	run --separate-stderr katib validate -o json "${args[@]}" "$id/bad.yaml"
+	python3 "$TESTS_DIR/helper/check-positions.py" "$KATIB_TEST_TOOL" <<< "$output" || return 1
 	run --separate-stderr katib validate --no-excerpt -q "${args[@]}" "$id/good.yaml"
 	refute_crash || return 1
 	[ "$status" -eq 0 ] || { echo "good.yaml: exit $status"; echo "$output"; return 1; }
