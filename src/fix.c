@@ -501,8 +501,10 @@ static size_t fix_pass(const char *name, const char *text, size_t len,
 	doc_reader_free(r);
 	applied = xcalloc(edits.groups + 1, 1);
 	made = fix_apply(&edits, text, len, out, applied);
-	/* In the order of the file, as findings are reported. */
-	qsort(pending, nr_pending, sizeof(*pending), cmp_done);
+	/* In the order of the file, as findings are reported; qsort() may
+	 * not be given the NULL of a pass that found nothing to fix. */
+	if (nr_pending)
+		qsort(pending, nr_pending, sizeof(*pending), cmp_done);
 	for (i = 0; i < nr_pending; i++)
 		if (applied[pending[i].group]) {
 			ALLOC_GROW(run->done, run->nr + 1, run->alloc);
