@@ -4,35 +4,126 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <strings.h>
 
-#define NUM_MAX 128
+#include "alloc.h"
+#include "buf.h"
 
-/* Copies s without surrounding whitespace and without '_' between digits;
- * returns -1 if an underscore is misplaced or the text is too long. */
-static int py_clean(const char *s, char *out)
+/*
+ * The code points of digit zero of every Unicode decimal digit run (category
+ * Nd) in Unicode 14.0, the database of Python 3.11, which Katib's service
+ * images run: int() and float() read any of them as the ASCII digit.
+ */
+static const uint32_t nd_zeros[] = {
+	0x30, 0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6,
+	0xc66, 0xce6, 0xd66, 0xde6, 0xe50, 0xed0, 0xf20, 0x1040, 0x1090,
+	0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80, 0x1a90, 0x1b50, 0x1bb0,
+	0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50,
+	0xabf0, 0xff10, 0x104a0, 0x10d30, 0x11066, 0x110f0, 0x11136, 0x111d0,
+	0x112f0, 0x11450, 0x114d0, 0x11650, 0x116c0, 0x11730, 0x118e0,
+	0x11950, 0x11c50, 0x11d50, 0x11da0, 0x16a60, 0x16ac0, 0x16b50,
+	0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140, 0x1e2f0,
+	0x1e950, 0x1fbf0,
+};
+
+/* What int() and float() strip: Python's str.isspace() but for the
+ * ASCII separators 0x1c-0x1f, which they keep (and then refuse). */
+static int py_space(uint32_t c)
 {
-	size_t n = 0;
-	const char *end;
+	return (c >= 0x9 && c <= 0xd) || c == 0x20 || c == 0x85 ||
+	       c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+	       c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f ||
+	       c == 0x3000;
+}
 
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
+static int py_digit(uint32_t c)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(nd_zeros) / sizeof(*nd_zeros); i++)
+		if (c >= nd_zeros[i] && c < nd_zeros[i] + 10)
+			return (int)(c - nd_zeros[i]);
+	return -1;
+}
+
+/* Decodes one UTF-8 sequence at *s; returns 0xFFFFFFFF when malformed. */
+static uint32_t utf8_next(const unsigned char **s)
+{
+	const unsigned char *p = *s;
+	uint32_t c = *p++;
+	int n = c < 0x80 ? 0 : (c & 0xe0) == 0xc0 ? 1 : (c & 0xf0) == 0xe0 ? 2
+		: (c & 0xf8) == 0xf0 ? 3 : -1;
+
+	if (n < 0) {
+		*s = p;
+		return 0xFFFFFFFF;
+	}
+	c &= n ? 0x3f >> n : 0x7f;
+	while (n--) {
+		if ((*p & 0xc0) != 0x80) {
+			*s = p;
+			return 0xFFFFFFFF;
+		}
+		c = c << 6 | (*p++ & 0x3f);
+	}
+	*s = p;
+	return c;
+}
+
+/*
+ * As Python's int() and float() first do: every Unicode decimal digit
+ * becomes its ASCII digit and every space a ' ' (any other non-ASCII
+ * character makes the text invalid), surrounding spaces go, and '_'
+ * between two digits goes.  Returns the text (caller frees) or NULL.
+ */
+static char *py_clean(const char *s)
+{
+	size_t len = strlen(s), n = 0, i, start, end;
+	const unsigned char *p = (const unsigned char *)s;
+	char *t = xmalloc(len + 1), *out;
+
+	while (*p) {
+		uint32_t c = utf8_next(&p);
+		int d;
+
+		if (c < 0x80 && !py_space(c))
+			t[n++] = (char)c;
+		else if (py_space(c))
+			t[n++] = ' ';
+		else if ((d = py_digit(c)) >= 0)
+			t[n++] = (char)('0' + d);
+		else {
+			free(t);
+			return NULL;
+		}
+	}
+	start = 0;
+	end = n;
+	while (start < end && t[start] == ' ')
+		start++;
+	while (end > start && t[end - 1] == ' ')
 		end--;
-	for (; s < end; s++) {
-		if (*s == '_') {
-			if (s == end - 1 || !n || !isdigit((unsigned char)out[n - 1]) ||
-			    !isdigit((unsigned char)s[1]))
-				return -1;
+	out = xmalloc(end - start + 1);
+	for (n = 0, i = start; i < end; i++) {
+		if (t[i] == '_') {
+			if (i == end - 1 || !n || !isdigit((unsigned char)out[n - 1]) ||
+			    !isdigit((unsigned char)t[i + 1])) {
+				free(t);
+				free(out);
+				return NULL;
+			}
 			continue;
 		}
-		if (n + 1 >= NUM_MAX)
-			return -1;
-		out[n++] = *s;
+		out[n++] = t[i];
 	}
 	out[n] = '\0';
-	return n ? 0 : -1;
+	free(t);
+	if (!n) {
+		free(out);
+		return NULL;
+	}
+	return out;
 }
 
 static int decimal_int(const char *p, int64_t *out)
@@ -50,24 +141,28 @@ static int decimal_int(const char *p, int64_t *out)
 			return -1;
 	errno = 0;
 	v = strtoll(p, &end, 10);
-	if (errno || *end)
+	if (*end)
 		return -1;
 	*out = v;
-	return 0;
+	return errno == ERANGE ? 1 : 0;
 }
 
 int num_py_int(const char *s, int64_t *out)
 {
-	char buf[NUM_MAX];
+	char *t = py_clean(s);
+	int r;
 
-	if (py_clean(s, buf))
+	if (!t)
 		return -1;
-	return decimal_int(buf, out);
+	/* A Python int has no size limit: beyond int64, the nearest one. */
+	r = decimal_int(t, out);
+	free(t);
+	return r < 0 ? -1 : 0;
 }
 
 int num_go_int(const char *s, int64_t *out)
 {
-	return decimal_int(s, out);
+	return decimal_int(s, out) ? -1 : 0;
 }
 
 static int special_float(const char *p, double *out)
@@ -126,20 +221,65 @@ static int decimal_float(const char *p, double *out)
 
 int num_py_float(const char *s, double *out)
 {
-	char buf[NUM_MAX];
+	char *t = py_clean(s);
+	int r;
 
-	if (py_clean(s, buf))
+	if (!t)
 		return -1;
-	if (!special_float(buf, out))
-		return 0;
-	return decimal_float(buf, out);
+	r = special_float(t, out) ? decimal_float(t, out) : 0;
+	free(t);
+	return r;
 }
 
 int num_go_float(const char *s, double *out)
 {
-	if (strlen(s) >= NUM_MAX)
-		return -1;
 	if (!special_float(s, out))
 		return 0;
 	return decimal_float(s, out);
+}
+
+/* Python's str.isprintable(), for the characters repr() escapes in texts
+ * a user writes: controls, and the spaces and format characters. */
+static int py_printable(uint32_t c)
+{
+	if (c < 0x20 || (c >= 0x7f && c <= 0xa0) || c == 0xad)
+		return 0;
+	if (c > 0xa0 && (py_space(c) || (c >= 0x200b && c <= 0x200f) ||
+			 (c >= 0x202a && c <= 0x202e) ||
+			 (c >= 0x2060 && c <= 0x206f) || c == 0xfeff ||
+			 (c >= 0xd800 && c <= 0xdfff) || (c >= 0xfff9 && c <= 0xfffb)))
+		return 0;
+	return 1;
+}
+
+void num_py_repr(struct buf *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char q = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
+
+	buf_addch(out, q);
+	while (*p) {
+		const unsigned char *from = p;
+		uint32_t c = utf8_next(&p);
+
+		if (c == 0xFFFFFFFF)	/* never in a JSON or YAML text */
+			buf_addf(out, "\\x%02x", *from);
+		else if (c == (uint32_t)q || c == '\\')
+			buf_addf(out, "\\%c", (int)c);
+		else if (c == '\t')
+			buf_adds(out, "\\t");
+		else if (c == '\n')
+			buf_adds(out, "\\n");
+		else if (c == '\r')
+			buf_adds(out, "\\r");
+		else if (py_printable(c))
+			buf_add(out, from, (size_t)(p - from));
+		else if (c < 0x100)
+			buf_addf(out, "\\x%02x", (unsigned)c);
+		else if (c < 0x10000)
+			buf_addf(out, "\\u%04x", (unsigned)c);
+		else
+			buf_addf(out, "\\U%08x", (unsigned)c);
+	}
+	buf_addch(out, q);
 }

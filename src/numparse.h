@@ -9,10 +9,18 @@
 
 #include <stdint.h>
 
-/* Python int(s): whitespace around, a sign, digits with single '_'. */
+struct buf;
+
+/*
+ * Python int(s): whitespace around (Unicode's too), a sign, digits (any
+ * Unicode decimal digits) with single '_' between them, of any length:
+ * beyond int64 *out is the nearest int64.
+ */
 int num_py_int(const char *s, int64_t *out);
 /* Python float(s): also exponents, "inf", "infinity", "nan" in any case. */
 int num_py_float(const char *s, double *out);
+/* Python's repr(s) of a str, as its error messages quote a text. */
+void num_py_repr(struct buf *out, const char *s);
 /* Go strconv.Atoi: an optional sign and digits, nothing else. */
 int num_go_int(const char *s, int64_t *out);
 /* Go strconv.ParseFloat(s, 64), decimal forms and Inf/NaN. */

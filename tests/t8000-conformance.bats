@@ -84,6 +84,44 @@ rows() {
 	assert_line --partial "rules: ours job-restart-policy-invalid, expected name-invalid"
 }
 
+# The answers of Katib's real optuna service (scripts/oracle/record),
+# each reproduced by validate and validate --suggestion-request.
+@test "oracle: every recorded answer of Katib's optuna service is reproduced" {
+	run jq -r '"\(.katib) optuna \(.libraries.optuna) pinned \(."katib-pins".optuna) \(.cases | length)"' "$TESTS_DIR/data/oracle/optuna.json"
+	assert_output "33c8ff4e5d1814b59abd308e6819e839e9906bc2 optuna 3.1.0 pinned ==3.3.0 372"
+	run python3 "$CONF/oracle.py" "$KATIB_BIN" "$TESTS_DIR/data/oracle/optuna.json"
+	echo "$output"
+	assert_success
+	assert_line "372 cases, 0 disagree"
+}
+
+@test "oracle: the recording covers every algorithm, refusals and failures at GetSuggestions" {
+	run jq -r '[.cases[] | "\(.name | split("/")[0]) \(.validate.code) \(."get-suggestions".code // "-")"] | group_by(.) | map("\(.[0]) \(length)") | .[]' "$TESTS_DIR/data/oracle/optuna.json"
+	for a in tpe multivariate-tpe cmaes random grid; do
+		assert_line --regexp "^$a OK OK [0-9]+$"
+		assert_line --regexp "^$a INVALID_ARGUMENT - [0-9]+$"
+		assert_line --regexp "^$a OK UNKNOWN [0-9]+$"
+	done
+}
+
+@test "oracle: an answer we no longer reproduce fails, naming the case" {
+	jq '.cases |= map(if .name == "cmaes/sigma='"'"'٣.٥'"'"'" then .validate = {"code": "INVALID_ARGUMENT", "details": "x"} elif .name == "tpe/random_state='"'"'4294967296'"'"'" then ."get-suggestions".details = "Exception calling application: other" else . end)' \
+		"$TESTS_DIR/data/oracle/optuna.json" > "$BATS_TEST_TMPDIR/optuna.json"
+	run python3 "$CONF/oracle.py" "$KATIB_BIN" "$BATS_TEST_TMPDIR/optuna.json" "cmaes/sigma='٣.٥'" "tpe/random_state='4294967296'"
+	assert_failure
+	assert_line --partial "cmaes/sigma='٣.٥': ValidateAlgorithmSettings: code OK, the service answers INVALID_ARGUMENT"
+	assert_line --partial "tpe/random_state='4294967296': validate: GetSuggestions raises ValueError('other') at call 1; we report algorithm-setting-hangs"
+	assert_line "2 cases, 2 disagree"
+}
+
+@test "oracle: a note naming no recorded case fails" {
+	cp "$TESTS_DIR/data/oracle/optuna.json" "$BATS_TEST_TMPDIR/optuna.json"
+	printf 'tpe/none\tstricter\tname-invalid\twhy\n' > "$BATS_TEST_TMPDIR/optuna.notes"
+	run python3 "$CONF/oracle.py" "$KATIB_BIN" "$BATS_TEST_TMPDIR/optuna.json" "tpe/unknown"
+	assert_failure
+	assert_line "tpe/none: a note names no recorded case"
+}
+
 @test "conformance: docs/conformance.md is what the rows say (scripts/gen-conformance-doc.py)" {
 	run python3 "$REPO_DIR/scripts/gen-conformance-doc.py" "$CONF"
 	assert_success

@@ -74,14 +74,16 @@ static struct diag *svc_hang(struct svc *s, const char *rule,
 static const char *py_int_error(struct buf *b, const char *v)
 {
 	buf_reset(b);
-	buf_addf(b, "invalid literal for int() with base 10: '%s'", v);
+	buf_adds(b, "invalid literal for int() with base 10: ");
+	num_py_repr(b, v);
 	return b->buf;
 }
 
 static const char *py_float_error(struct buf *b, const char *v)
 {
 	buf_reset(b);
-	buf_addf(b, "could not convert string to float: '%s'", v);
+	buf_adds(b, "could not convert string to float: ");
+	num_py_repr(b, v);
 	return b->buf;
 }
 
@@ -424,7 +426,8 @@ static int grid_points(const struct param *p, double *out, struct buf *why)
 			const char *bad = num_py_int(p->min, &a) ? p->min
 					: num_py_int(p->max, &b) ? p->max : p->step;
 
-			buf_addf(why, "invalid literal for int() with base 10: '%s'", bad);
+			buf_adds(why, "invalid literal for int() with base 10: ");
+			num_py_repr(why, bad);
 			return -1;
 		}
 		if (!st) {
@@ -447,19 +450,39 @@ static int grid_points(const struct param *p, double *out, struct buf *why)
 			const char *bad = num_py_float(p->min, &lo) ? p->min
 					: num_py_float(p->max, &hi) ? p->max : p->step;
 
-			buf_addf(why, "could not convert string to float: '%s'", bad);
+			buf_adds(why, "could not convert string to float: ");
+			num_py_repr(why, bad);
 			return -1;
 		}
-		if (step == 0 || !isfinite(lo) || !isfinite(hi) || !isfinite(step)) {
+		/* numpy 1.24's arange: its length is ceil((stop - start) / step). */
+		if (step == 0) {
+			buf_adds(why, "float division by zero");
+			return -1;
+		}
+		n = ((hi + step) - lo) / step;
+		if (isnan(n)) {
+			buf_adds(why, "arange: cannot compute length");
+			return -1;
+		}
+		if (n > 9.2e18) {
 			buf_adds(why, "Maximum allowed size exceeded");
 			return -1;
 		}
-		/* numpy.arange(min, max + step, step), the last point trimmed if > max. */
+		/*
+		 * numpy.arange(min, max + step, step), the last point trimmed if
+		 * > max.  arange fills point i with min + i * delta, where delta
+		 * is (min + step) - min, not step: 0.1 + 3 * 0.30000000000000004
+		 * exceeds 1, so min 0.1, max 1, step 0.3 has three points.
+		 */
 		n = ceil(((hi + step) - lo) / step);
-		if (n < 0)
-			n = 0;
-		if (n > 0 && lo + (n - 1) * step > hi)
+		if (n <= 0) {	/* the service looks at the last point */
+			buf_adds(why, "index -1 is out of bounds for axis 0 with size 0");
+			return -1;
+		}
+		if (n > 1 && lo + (n - 1) * ((lo + step) - lo) > hi)
 			n -= 1;
+		else if (n == 1 && lo > hi)
+			n = 0;	/* the one point is trimmed */
 		*out = n;
 		return 0;
 	case P_CATEGORICAL:
@@ -470,6 +493,43 @@ static int grid_points(const struct param *p, double *out, struct buf *why)
 		buf_adds(why, "Unsupported parameter type UNKNOWN_TYPE");
 		return -1;
 	}
+}
+
+/*
+ * Settings the optuna service accepts and its sampler then refuses, at
+ * the first request for trials or once TPE leaves its random start-up
+ * trials (optuna 3.1, recorded in tests/data/oracle/optuna.json).
+ */
+static void optuna_hangs(struct svc *s, const struct setting *set, size_t nr, int tpe)
+{
+	const struct setting *seed = find_setting(set, nr, "random_state");
+	const struct setting *ei = find_setting(set, nr, "n_ei_candidates");
+	const struct setting *startup = find_setting(set, nr, "n_startup_trials");
+	int64_t v, n_startup = 10, max = s->ctx->exp->max_trial_count;
+	int64_t par = s->ctx->exp->parallel_trial_count;
+
+	if (seed && !num_py_int(seed->value, &v) && v > 4294967295LL)
+		diag_hint(s->out, svc_hang(s, "algorithm-setting-hangs", seed->value_node,
+					   "random_state becomes numpy's seed, which is at most 2**32 - 1",
+					   "Seed must be between 0 and 2**32 - 1"),
+			  "use a random_state from 0 to 4294967295");
+	if (!tpe || !ei || num_py_int(ei->value, &v) || v != 0)
+		return;
+	if (startup && (num_py_int(startup->value, &n_startup) || n_startup < 0))
+		return;
+	if (par < 1)
+		par = 1;
+	/*
+	 * Katib asks for parallelTrialCount trials at a time, each batch once
+	 * the one before completed: the model is first used for the batch
+	 * asked with n_startup_trials trials completed.
+	 */
+	if (max > 0 && (max - 1) / par * par < n_startup)
+		return;
+	diag_hint(s->out, svc_hang(s, "algorithm-setting-hangs", ei->value_node,
+				   "with n_ei_candidates 0, TPE has no candidates to choose from once its start-up trials are done",
+				   "The size of 'samples' should be more than 0.But samples.size = 0"),
+		  "use n_ei_candidates of 1 or more (optuna's default is 24)");
 }
 
 static void svc_optuna(struct svc *s, const struct setting *set, size_t nr,
@@ -540,6 +600,7 @@ static void svc_optuna(struct svc *s, const struct setting *set, size_t nr,
 			unknown_setting(s, st, known, 1);
 		}
 	}
+	optuna_hangs(s, set, nr, tpe);
 	if (cmaes && continuous_dims(par, np) < 2)
 		diag_hint(s->out, svc_reject(s, "algorithm-search-space-invalid", s->algorithm_node,
 					     "cmaes needs at least two int or double parameters",
@@ -554,7 +615,15 @@ static void svc_optuna(struct svc *s, const struct setting *set, size_t nr,
 			double n;
 
 			if (grid_points(&par[i], &n, &why)) {
-				buf_addf(&m, "failed to validate parameters([...]): %s", why.buf);
+				size_t k;
+
+				/* The service prints its list of HyperParameter
+				 * objects; their addresses are unknowable. */
+				buf_adds(&m, "failed to validate parameters([");
+				for (k = 0; k < np; k++)
+					buf_addf(&m, "%s<pkg.suggestion.v1beta1.internal.search_space.HyperParameter object at 0x…>",
+						 k ? ", " : "");
+				buf_addf(&m, "]): %s", why.buf);
 				diag_hint(s->out, svc_reject(s, "algorithm-search-space-invalid", par[i].node,
 							     "grid cannot enumerate this parameter", m.buf),
 					  "grid needs a step for every double parameter and whole numbers for int ones");
@@ -590,8 +659,10 @@ static void svc_optuna(struct svc *s, const struct setting *set, size_t nr,
 			else
 				diag_hint(s->out, diag_add(s->out, rule_get("algorithm-search-space-hangs"),
 							   doc_get(p->fs, "distribution"),
-							   "the optuna service does not support distribution '%s': Katib v0.18 and v0.19 silently drop parameter '%s' from the search space, so no trial can be created, and later releases fail with \"Unsupported distribution\"",
-							   p->dist, p->name),
+							   "the optuna service does not support distribution '%s': Katib v0.18 and v0.19 silently drop parameter '%s' from the search space, so no trial can be created, and later releases fail with \"Unsupported distribution %s for parameter %s. The Optuna suggestion service supports only UNIFORM and LOG_UNIFORM for %s parameters.\"",
+							   p->dist, p->name,
+							   strcmp(p->dist, "normal") ? "LOG_NORMAL" : "NORMAL",
+							   p->name, p->type == P_INT ? "int" : "double"),
 					  "use uniform or logUniform with %s, or an algorithm served by hyperopt (random, tpe)", s->algorithm);
 		}
 	}
@@ -650,6 +721,7 @@ static void svc_goptuna(struct svc *s, const struct setting *set, size_t nr,
 			   "unsupported algorithm");
 		return;
 	}
+	optuna_hangs(s, set, nr, tpe);
 	if (cmaes && continuous_dims(par, np) < 2)
 		diag_hint(s->out, svc_reject(s, "algorithm-search-space-invalid", s->algorithm_node,
 					     "cmaes needs at least two int or double parameters",
@@ -853,8 +925,8 @@ static void svc_hyperband(struct svc *s, const struct setting *set, size_t nr,
 		struct buf m = BUF_INIT;
 
 		if (num_py_float(eta_s->value, &eta)) {
-			buf_addf(&m, "Exception calling application: could not convert string to float: '%s'",
-				 eta_s->value);
+			buf_adds(&m, "Exception calling application: could not convert string to float: ");
+			num_py_repr(&m, eta_s->value);
 			svc_reject(s, "algorithm-setting-invalid", eta_s->value_node,
 				   "eta is not a number", m.buf);
 			eta = 3;

@@ -3,6 +3,7 @@
 #include "arena.h"
 #include "buf.h"
 #include "http.h"
+#include "numparse.h"
 
 void test_arena(void)
 {
@@ -81,4 +82,73 @@ void test_http_redact_url(void)
 		STR_EQ(got, cases[i].want, cases[i].url);
 		free(got);
 	}
+}
+
+/*
+ * Python 3.11's int(), float() and repr() on texts a C parser reads
+ * differently (Unicode digits and spaces, underscores, any length); the
+ * expected values are Python's own answers.
+ */
+void test_numparse(void)
+{
+	static const struct {
+		const char *text;
+		int ok;
+		int64_t value;
+	} ints[] = {
+		{ " 7 ", 1, 7 }, { "+3", 1, 3 }, { "1_000", 1, 1000 },
+		{ "1__0", 0, 0 }, { "_1", 0, 0 }, { "1_", 0, 0 },
+		{ "\xd9\xa3", 1, 3 },			/* ARABIC-INDIC 3 */
+		{ "\xef\xbc\x91\xef\xbc\x92", 1, 12 },	/* FULLWIDTH 12 */
+		{ "\xd9\xa3_\xd9\xa4", 1, 34 },
+		{ "\xc2\xa0" "5\xe3\x80\x80", 1, 5 },	/* NBSP, IDEOGRAPHIC SPACE */
+		{ "\xc2\x85" "5", 1, 5 }, { "\x1c" "5", 0, 0 },
+		{ "\xe2\x80\x8b" "1", 0, 0 },		/* ZERO WIDTH SPACE */
+		{ "\xf0\x9d\x9f\x99", 1, 1 },		/* MATHEMATICAL DOUBLE-STRUCK 1 */
+		{ "99999999999999999999", 1, INT64_MAX },
+		{ "-99999999999999999999", 1, INT64_MIN },
+		{ "1.5", 0, 0 }, { "1e3", 0, 0 }, { "", 0, 0 }, { "-0", 1, 0 },
+	};
+	static const struct {
+		const char *text;
+		int ok;
+		double value;
+	} floats[] = {
+		{ "\xd9\xa3.\xd9\xa5", 1, 3.5 }, { "1_0.5", 1, 10.5 },
+		{ "\xef\xbc\x91\xef\xbc\x92.\xef\xbc\x95" "e-1", 1, 1.25 },
+		{ "0x10", 0, 0 }, { "1e", 0, 0 }, { ".5", 1, 0.5 }, { "5.", 1, 5 },
+	};
+	static const struct {
+		const char *text, *repr;
+	} reprs[] = {
+		{ "abc", "'abc'" }, { "it's", "\"it's\"" },
+		{ "a\"b'c", "'a\"b\\'c'" }, { "\t1x", "'\\t1x'" },
+		{ "\xe2\x80\x8b" "1", "'\\u200b1'" }, { "\xd9\xa3", "'\xd9\xa3'" },
+		{ "\xc2\xa0", "'\\xa0'" },
+	};
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(ints) / sizeof(*ints); i++) {
+		int64_t v = 0;
+		int ok = !num_py_int(ints[i].text, &v);
+
+		INT_EQ(ok, ints[i].ok, ints[i].text);
+		if (ok)
+			INT_EQ(v, ints[i].value, ints[i].text);
+	}
+	for (i = 0; i < sizeof(floats) / sizeof(*floats); i++) {
+		double v = 0;
+		int ok = !num_py_float(floats[i].text, &v);
+
+		INT_EQ(ok, floats[i].ok, floats[i].text);
+		if (ok)
+			OK(v == floats[i].value, "float(%s): got %g", floats[i].text, v);
+	}
+	for (i = 0; i < sizeof(reprs) / sizeof(*reprs); i++) {
+		buf_reset(&b);
+		num_py_repr(&b, reprs[i].text);
+		STR_EQ(b.buf, reprs[i].repr, reprs[i].text);
+	}
+	buf_release(&b);
 }

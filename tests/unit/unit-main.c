@@ -27,6 +27,7 @@ static const struct {
 } tests[] = {
 	{ "arena", test_arena },
 	{ "buf", test_buf },
+	{ "numparse", test_numparse },
 	{ "http-redact-url", test_http_redact_url },
 	{ "doc-positions", test_doc_positions },
 	{ "doc-scalars", test_doc_scalars },
