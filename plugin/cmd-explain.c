@@ -453,7 +453,7 @@ static int unknown_topic(const char *arg)
 		if (levenshtein(arg, len, rules[i].id, strlen(rules[i].id), 0) <= 3)
 			hint_msg("did you mean '%s'?", rules[i].id);
 	fputs("see 'kubectl katib validate --list-rules' and 'kubectl katib explain --help'\n",
-	      stderr);
+	      errout());
 	return STATUS_USAGE;
 }
 

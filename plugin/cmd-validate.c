@@ -1025,11 +1025,11 @@ int cmd_validate(int argc, char **argv)
 	output_end(&run.out, run.files, run.documents, run.experiments,
 		   run.errors, run.warnings, run.infos);
 	if (!quiet && run.fix)
-		fprintf(stderr, "%u %s in %u %s\n", run.fixes,
+		fprintf(errout(), "%u %s in %u %s\n", run.fixes,
 			run.fixes == 1 ? "fix" : "fixes", run.fixed_files,
 			run.fixed_files == 1 ? "file" : "files");
 	if (!quiet)
-		fprintf(stderr, "%u %s, %u %s, %u %s: %u %s, %u %s\n",
+		fprintf(errout(), "%u %s, %u %s, %u %s: %u %s, %u %s\n",
 			run.files, run.files == 1 ? "file" : "files",
 			run.documents, run.documents == 1 ? "document" : "documents",
 			run.experiments,

@@ -148,7 +148,7 @@ static void log_line(const char *fmt, ...)
 	va_end(ap);
 	buf_addch(&b, '\n');
 	/* One write per line, so lines of several threads never mix. */
-	fwrite(b.buf, 1, b.len, stderr);
+	fwrite(b.buf, 1, b.len, errout());
 	buf_release(&b);
 }
 
