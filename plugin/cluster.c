@@ -85,13 +85,13 @@ static void print_trace(void *data, const struct kube_trace *t)
 	const struct cluster_opts *o = data;
 
 	if (t->status)
-		fprintf(stderr, "trace: %s %s %ld in %ld ms\n", t->method, t->url,
+		fprintf(errout(), "trace: %s %s %ld in %ld ms\n", t->method, t->url,
 			t->status, t->ms);
 	else
-		fprintf(stderr, "trace: %s %s failed after %ld ms\n", t->method,
+		fprintf(errout(), "trace: %s %s failed after %ld ms\n", t->method,
 			t->url, t->ms);
 	if (o->verbosity >= 8)
-		fprintf(stderr, "trace:   auth: %s; response: %zu bytes\n", t->auth,
+		fprintf(errout(), "trace:   auth: %s; response: %zu bytes\n", t->auth,
 			t->response_bytes);
 }
 

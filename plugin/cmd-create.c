@@ -77,7 +77,7 @@ static unsigned check_doc(const struct doc *d, int *is_experiment)
 	unsigned errors;
 
 	memset(&out, 0, sizeof(out));
-	out.fp = stderr;
+	out.fp = errout();
 	out.excerpts = 1;
 	diags.file = d->name;
 	diags.document = d->index;
@@ -135,8 +135,8 @@ static void explain_stall(struct create_run *run, const char *ns,
 		warning_msg("cannot diagnose it: %s", f.msg);
 		return;
 	}
-	fputc('\n', stderr);
-	explain_diagnosis(stderr, &snap, 0);
+	fputc('\n', errout());
+	explain_diagnosis(errout(), &snap, 0);
 	snapshot_release(&snap);
 }
 
@@ -172,20 +172,20 @@ static int wait_for(struct create_run *run, const char *ns, const char *name)
 			 c && doc_get_str(c, "type") ? doc_get_str(c, "type") : "waiting",
 			 (long long)running);
 		if (tty)
-			fprintf(stderr, "\r\033[K%s", line.buf);
+			fprintf(errout(), "\r\033[K%s", line.buf);
 		else if (!prev || strcmp(prev, line.buf))
-			fprintf(stderr, "%s\n", line.buf);
+			fprintf(errout(), "%s\n", line.buf);
 		free(prev);
 		if ((c = object_condition(d->root, "Succeeded", "True")) || running > 0) {
 			if (tty)
-				fputc('\n', stderr);
+				fputc('\n', errout());
 			doc_free(d);
 			status = STATUS_OK;
 			break;
 		}
 		if ((c = object_condition(d->root, "Failed", "True"))) {
 			if (tty)
-				fputc('\n', stderr);
+				fputc('\n', errout());
 			error_msg("experiment %s failed: %s", name,
 				  doc_get_str(c, "message") ? doc_get_str(c, "message")
 							     : "no reason given");
@@ -196,7 +196,7 @@ static int wait_for(struct create_run *run, const char *ns, const char *name)
 		}
 		if (now_ms() >= deadline) {
 			if (tty)
-				fputc('\n', stderr);
+				fputc('\n', errout());
 			error_msg("experiment %s has no running trial after waiting %.1fs",
 				  name, run->wait_ms / 1000.0);
 			doc_free(d);
@@ -277,7 +277,7 @@ static int create_generated(struct create_run *run)
 		return usage_error("create", "%s", f.msg);
 	}
 	if (guessed)
-		fprintf(stderr, "note: objective %s: %s (pass --%s to change)\n",
+		fprintf(errout(), "note: objective %s: %s (pass --%s to change)\n",
 			run->g.objective, guessed,
 			!strcmp(guessed, "minimize") ? "maximize" : "minimize");
 	doc_emit_yaml(built->root, &yaml);
@@ -291,7 +291,7 @@ static int create_generated(struct create_run *run)
 	if (doc_reader_next(r, &d, &f) <= 0)
 		BUG("generated YAML does not read back: %s", f.msg);
 	if (check_doc(d, &is_experiment)) {
-		fprintf(stderr, "error: experiment %s was not created: fix the errors above\n",
+		fprintf(errout(), "error: experiment %s was not created: fix the errors above\n",
 			run->g.name);
 		status = STATUS_FINDINGS;
 	} else {
@@ -353,7 +353,7 @@ static int create_from_file(struct create_run *run)
 	}
 	doc_reader_free(r);
 	if (status == STATUS_OK && errors) {
-		fprintf(stderr, "error: nothing was created: fix the errors above\n");
+		fprintf(errout(), "error: nothing was created: fix the errors above\n");
 		status = STATUS_FINDINGS;
 	}
 	for (i = 0; i < nr && status == STATUS_OK; i++)
@@ -388,7 +388,7 @@ static int check_algorithm(const char *name)
 		if (levenshtein(name, strlen(name), *a, strlen(*a), 0) <= 3)
 			hint_msg("did you mean '%s'?", *a);
 	hint_msg("Katib serves: %s", katib_config_join(katib_config_default.algorithms));
-	fputs("see 'kubectl katib create --help'\n", stderr);
+	fputs("see 'kubectl katib create --help'\n", errout());
 	return STATUS_USAGE;
 }
 

@@ -4,6 +4,7 @@
  * of `kubectl explain` (which shows nothing for Katib's schemaless CRDs).
  */
 #include "compat.h"
+#include "admission.h"
 #include "buf.h"
 #include "cluster.h"
 #include "cmd.h"
@@ -29,6 +30,58 @@ static const struct resource resources[] = {
 	{ "trial", "trials", "Trial", &schema_trial },
 	{ "suggestion", "suggestions", "Suggestion", &schema_suggestion },
 };
+
+/* ---- diagnoses and admission denials ---- */
+
+/*
+ * The ids `explain experiment NAME` and the webhook show in brackets
+ * besides the rules': a user who sees one asks `explain ID` next.
+ */
+static void explain_diagnosis_kind(const struct diagnosis_kind *k, int after_rule)
+{
+	if (after_rule)
+		printf("\nAlso a diagnosis of 'kubectl katib explain experiment NAME' (%s):\n",
+		       severity_name(k->severity));
+	else
+		printf("%s (%s, a diagnosis of 'kubectl katib explain experiment NAME')\n\n",
+		       k->id, severity_name(k->severity));
+	printf("Means:      %s.\n", k->meaning);
+	if (k->fix)
+		printf("Fix:        %s.\n", k->fix);
+	if (!after_rule)
+		printf("\nIt is diagnosed on a live Experiment (or a recorded one, --from)\n"
+		       "from the objects around it; the evidence quotes them.\n");
+}
+
+static int explain_admission_id(const char *id, const char *meaning)
+{
+	printf("%s (error, a denial of 'kubectl katib webhook serve' and\n"
+	       "'validate --admission-review' for an UPDATE)\n\n", id);
+	printf("Means:      %s.\n", meaning);
+	printf("Why:        Katib's webhook denies the same UPDATE with the same words;\n"
+	       "            the id in brackets is ours.\n");
+	return STATUS_OK;
+}
+
+static int explain_list(void)
+{
+	size_t i;
+
+	printf("Rules (validate, and the webhook's denials):\n");
+	for (i = 0; i < nr_rules; i++)
+		printf("  %-38s %-8s %s\n", rules[i].id,
+		       severity_name(rules[i].severity), rules[i].summary);
+	printf("\nDiagnoses (explain experiment NAME):\n");
+	for (i = 0; i < nr_diagnosis_kinds; i++)
+		printf("  %-38s %-8s %s\n", diagnosis_kinds[i].id,
+		       severity_name(diagnosis_kinds[i].severity),
+		       diagnosis_kinds[i].meaning);
+	printf("\nUpdate denials (the webhook, validate --admission-review):\n");
+	for (i = 0; admission_update_ids[i]; i++)
+		printf("  %-38s %-8s %s\n", admission_update_ids[i], "error",
+		       admission_update_meaning(admission_update_ids[i]));
+	return STATUS_OK;
+}
 
 /* ---- rules ---- */
 
@@ -64,6 +117,8 @@ static int explain_rule(const struct rule *r)
 	}
 	printf("\nTurn it off with 'validate --disable %s', or for one line with\n"
 	       "the comment '# katib:ignore %s <reason>'.\n", r->id, r->id);
+	if (diagnosis_kind_find(r->id))
+		explain_diagnosis_kind(diagnosis_kind_find(r->id), 1);
 	return STATUS_OK;
 }
 
@@ -447,18 +502,23 @@ static int unknown_topic(const char *arg)
 {
 	size_t i, len = strlen(arg);
 
-	error_msg("'%s' is neither a rule nor a field of experiment, trial or suggestion",
+	error_msg("'%s' is neither a rule, a diagnosis nor a field of experiment, trial or suggestion",
 		  arg);
 	for (i = 0; i < nr_rules; i++)
 		if (levenshtein(arg, len, rules[i].id, strlen(rules[i].id), 0) <= 3)
 			hint_msg("did you mean '%s'?", rules[i].id);
-	fputs("see 'kubectl katib validate --list-rules' and 'kubectl katib explain --help'\n",
-	      stderr);
+	for (i = 0; i < nr_diagnosis_kinds; i++)
+		if (levenshtein(arg, len, diagnosis_kinds[i].id,
+				strlen(diagnosis_kinds[i].id), 0) <= 3 &&
+		    !rule_find(diagnosis_kinds[i].id))
+			hint_msg("did you mean '%s'?", diagnosis_kinds[i].id);
+	fputs("see 'kubectl katib explain --list' and 'kubectl katib explain --help'\n",
+	      errout());
 	return STATUS_USAGE;
 }
 
 enum {
-	OPT_RECURSIVE = 256, OPT_FROM,
+	OPT_RECURSIVE = 256, OPT_FROM, OPT_LIST,
 };
 
 static const char *const explain_formats[] = { "text", "json", NULL };
@@ -466,6 +526,9 @@ static const char *const explain_formats[] = { "text", "json", NULL };
 const struct cmd_option explain_options[] = {
 	OPT_FLAG("recursive", 0, OPT_RECURSIVE,
 		 "list every field below, without descriptions"),
+	OPT_FLAG("list", 0, OPT_LIST,
+		 "list every id explain knows: the rules, the diagnoses\n"
+		 "and the webhook's update denials"),
 	OPT_VALUE("from", 0, OPT_FROM, COMPLETE_DIR, "DIR",
 		  "diagnose a recorded cluster instead of a live one"),
 	OPT_WORDS("output", 'o', 'o', explain_formats, "FORMAT",
@@ -476,6 +539,7 @@ const struct cmd_option explain_options[] = {
 };
 
 static const struct help_item explain_items[] = {
+	HELP_ITEM("list"),
 	HELP_ITEM("recursive"),
 	HELP_ITEM("output"),
 	{ "namespace", NULL,
@@ -489,10 +553,11 @@ static const struct help_item explain_items[] = {
 
 static const struct help_section explain_sections[] = {
 	{ HELP_TEXT, NULL,
-	  "Explain a validate rule: what it checks, why Katib fails without it, a\n"
-	  "bad and a fixed example, and the Katib releases it applies to.  Or\n"
-	  "document a field of an Experiment, Trial or Suggestion, with the default\n"
-	  "Katib fills in and the values it accepts.", NULL },
+	  "Explain any id shown in brackets: a validate rule (what it checks, why\n"
+	  "Katib fails without it, a bad and a fixed example, the Katib releases\n"
+	  "it applies to), a diagnosis of a live Experiment, or a denial of the\n"
+	  "webhook.  Or document a field of an Experiment, Trial or Suggestion,\n"
+	  "with the default Katib fills in and the values it accepts.", NULL },
 	{ HELP_TEXT, NULL,
 	  "  kubectl katib explain name-invalid\n"
 	  "  kubectl katib explain experiment.spec.trialTemplate.primaryContainerName\n"
@@ -508,7 +573,7 @@ static const struct help_section explain_sections[] = {
 	  "Exit status for a live Experiment: 0 healthy, succeeded or starting,\n"
 	  "1 a problem was diagnosed, 3 the cluster could not be read.", NULL },
 	{ HELP_TEXT, NULL,
-	  "'kubectl katib validate --list-rules' lists the rules.", NULL },
+	  "'kubectl katib explain --list' lists every id.", NULL },
 	{ HELP_EXAMPLES, "Examples:",
 	  "kubectl katib explain primary-container-not-found\n"
 	  "kubectl katib explain experiment.spec.algorithm --recursive\n"
@@ -520,7 +585,8 @@ static const struct help_section explain_sections[] = {
 
 const struct cmd_help explain_help = {
 	.name = "explain",
-	.synopsis = "explain RULE-ID\n"
+	.synopsis = "explain ID\n"
+		    "explain --list\n"
 		    "explain RESOURCE[.FIELD...] [--recursive]\n"
 		    "explain experiment NAME [-n NS] [--from DIR] [-o text|json]",
 	.options = explain_options,
@@ -580,7 +646,9 @@ int cmd_explain(int argc, char **argv)
 	const struct resource *res;
 	const struct rule *r;
 	const char *arg, *dot, *from = NULL;
-	int c, recursive = 0, json = 0;
+	int c, recursive = 0, json = 0, list = 0;
+	const struct diagnosis_kind *k;
+	const char *meaning;
 	struct cluster_opts copts;
 
 	memset(&copts, 0, sizeof(copts));
@@ -601,6 +669,9 @@ int cmd_explain(int argc, char **argv)
 		case OPT_FROM:
 			from = optarg;
 			break;
+		case OPT_LIST:
+			list = 1;
+			break;
 		case 'o':
 			if (strcmp(optarg, "json") && strcmp(optarg, "text"))
 				return usage_error("explain", "unknown output format '%s' (use text or json)", optarg);
@@ -614,8 +685,13 @@ int cmd_explain(int argc, char **argv)
 						   argv[optind - 1]);
 		}
 	}
+	if (list) {
+		if (optind < argc)
+			return usage_error("explain", "--list takes no argument");
+		return explain_list();
+	}
 	if (optind >= argc)
-		return usage_error("explain", "give a rule id or a field, e.g. experiment.spec");
+		return usage_error("explain", "give an id or a field, e.g. experiment.spec");
 	arg = argv[optind];
 	if (optind + 1 < argc) {
 		res = find_resource(arg, strlen(arg));
@@ -635,6 +711,14 @@ int cmd_explain(int argc, char **argv)
 		if (recursive)
 			return usage_error("explain", "--recursive is for fields, not rules");
 		return explain_rule(r);
+	}
+	if ((k = diagnosis_kind_find(arg)) || (meaning = admission_update_meaning(arg))) {
+		if (recursive)
+			return usage_error("explain", "--recursive is for fields, not ids");
+		if (!k)
+			return explain_admission_id(arg, meaning);
+		explain_diagnosis_kind(k, 0);
+		return STATUS_OK;
 	}
 	dot = strchr(arg, '.');
 	res = find_resource(arg, dot ? (size_t)(dot - arg) : strlen(arg));

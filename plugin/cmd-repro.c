@@ -541,7 +541,7 @@ out:
 int cmd_repro(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		help_print(argc < 2 ? stderr : stdout, &repro_help);
+		help_print(argc < 2 ? errout() : stdout, &repro_help);
 		return argc < 2 ? STATUS_USAGE : STATUS_OK;
 	}
 	if (!strcmp(argv[1], "replay"))

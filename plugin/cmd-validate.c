@@ -47,6 +47,7 @@ struct validate_run {
 	enum severity *severities;
 	unsigned files, documents, experiments;
 	unsigned errors, warnings, infos;
+	unsigned istio_warnings;
 	int unreadable;
 	/* --fix and --diff */
 	int fix, diff;
@@ -126,9 +127,15 @@ static int set_rule(struct validate_run *run, const char *spec, int off,
 
 static void tally(struct validate_run *run)
 {
+	size_t i;
+
 	run->errors += run->diags.count[SEV_ERROR];
 	run->warnings += run->diags.count[SEV_WARNING];
 	run->infos += run->diags.count[SEV_INFO];
+	for (i = 0; i < run->diags.nr; i++)
+		if (run->diags.item[i].severity == SEV_WARNING &&
+		    !strcmp(run->diags.item[i].rule->id, "istio-sidecar-not-disabled"))
+			run->istio_warnings++;
 }
 
 /* Learns what validation needs about namespace ns, once per namespace. */
@@ -549,6 +556,7 @@ enum {
 	OPT_RULE = 256, OPT_DISABLE, OPT_LIST, OPT_NO_EXCERPT, OPT_COLOR,
 	OPT_MAX_FILE, OPT_MAX_DOC, OPT_MAX_DEPTH, OPT_MAX_NODES,
 	OPT_MAX_ALIAS, OPT_MAX_SCALAR, OPT_MAX_DOCS, OPT_STRICT, OPT_ISTIO,
+	OPT_NO_ISTIO,
 	OPT_KATIB_CONFIG, OPT_KATIB_VERSION, OPT_CONFIG, OPT_NO_CONFIG,
 	OPT_CLUSTER_FACTS, OPT_KATIB_NS, OPT_ADMISSION, OPT_SUGGESTION,
 	OPT_FIX, OPT_DIFF,
@@ -622,6 +630,9 @@ const struct cmd_option validate_options[] = {
 	OPT_FLAG("istio", 0, OPT_ISTIO,
 		 "trial pods run where Istio injects sidecars: a\n"
 		 "missing opt-out is an error, not a warning"),
+	OPT_FLAG("no-istio", 0, OPT_NO_ISTIO,
+		 "the cluster has no Istio: no warning about the\n"
+		 "sidecar opt-out (.katib-lint.yaml: istio: false)"),
 	OPT_VALUE("katib-config", 0, OPT_KATIB_CONFIG, COMPLETE_MANIFEST, "FILE",
 		  "the katib-config of the target cluster (a KatibConfig\n"
 		  "or the katib-config ConfigMap) instead of a default\n"
@@ -678,6 +689,7 @@ static const struct help_item validate_main_items[] = {
 	HELP_ITEM("config"),
 	HELP_ITEM("no-config"),
 	HELP_ITEM("istio"),
+	HELP_ITEM("no-istio"),
 	HELP_ITEM("list-rules"),
 	HELP_ITEM("no-excerpt"),
 	HELP_ITEM("color"),
@@ -748,7 +760,8 @@ int cmd_validate(int argc, char **argv)
 	const char **paths = NULL;
 	uint64_t n;
 	size_t nr_paths = 0, alloc_paths = 0, i;
-	int c, quiet = 0, strict = 0, istio = 0, status = STATUS_OK;
+	int c, quiet = 0, strict = 0, status = STATUS_OK;
+	enum istio_setting istio = ISTIO_UNKNOWN;
 	int minor = KATIB_MINOR_LATEST, loaded_config = 0;
 	const char *version = NULL, *config_path = NULL, *lint_path = NULL;
 	int no_lint_config = 0, cluster_facts = 0;
@@ -805,7 +818,10 @@ int cmd_validate(int argc, char **argv)
 			strict = 1;
 			break;
 		case OPT_ISTIO:
-			istio = 1;
+			istio = ISTIO_INJECTS;
+			break;
+		case OPT_NO_ISTIO:
+			istio = ISTIO_ABSENT;
 			break;
 		case OPT_KATIB_CONFIG:
 			config_path = optarg;
@@ -942,7 +958,8 @@ int cmd_validate(int argc, char **argv)
 			explicit_rule[i] = 1;
 		}
 	strict |= lint.strict;
-	istio |= lint.istio;
+	if (istio == ISTIO_UNKNOWN)
+		istio = lint.istio;
 	if (!version)
 		version = lint.katib_version;
 	if (!config_path)
@@ -997,9 +1014,11 @@ int cmd_validate(int argc, char **argv)
 	for (i = 0; i < nr_rules; i++)
 		if (!explicit_rule[i] && rules[i].since > minor)
 			run.severities[i] = SEV_OFF;
-	/* An explicit --rule wins over --istio and --strict. */
-	if (istio && !explicit_rule[rule_index(rule_get("istio-sidecar-not-disabled"))])
-		run.severities[rule_index(rule_get("istio-sidecar-not-disabled"))] = SEV_ERROR;
+	/* An explicit --rule wins over --istio, --no-istio and --strict. */
+	if (istio != ISTIO_UNKNOWN &&
+	    !explicit_rule[rule_index(rule_get("istio-sidecar-not-disabled"))])
+		run.severities[rule_index(rule_get("istio-sidecar-not-disabled"))] =
+			istio == ISTIO_INJECTS ? SEV_ERROR : SEV_OFF;
 	for (i = 0; strict && i < nr_rules; i++)
 		if (!explicit_rule[i] && run.severities[i] == SEV_WARNING)
 			run.severities[i] = SEV_ERROR;
@@ -1025,17 +1044,27 @@ int cmd_validate(int argc, char **argv)
 	output_end(&run.out, run.files, run.documents, run.experiments,
 		   run.errors, run.warnings, run.infos);
 	if (!quiet && run.fix)
-		fprintf(stderr, "%u %s in %u %s\n", run.fixes,
+		fprintf(errout(), "%u %s in %u %s\n", run.fixes,
 			run.fixes == 1 ? "fix" : "fixes", run.fixed_files,
 			run.fixed_files == 1 ? "file" : "files");
-	if (!quiet)
-		fprintf(stderr, "%u %s, %u %s, %u %s: %u %s, %u %s\n",
+	if (!quiet) {
+		fprintf(errout(), "%u %s, %u %s, %u %s: %u %s, %u %s",
 			run.files, run.files == 1 ? "file" : "files",
 			run.documents, run.documents == 1 ? "document" : "documents",
 			run.experiments,
 			run.experiments == 1 ? "Experiment" : "Experiments",
 			run.errors, run.errors == 1 ? "error" : "errors",
 			run.warnings, run.warnings == 1 ? "warning" : "warnings");
+		/*
+		 * Most of what a run says is about Istio: on a cluster
+		 * without it that is noise, and one setting silences it.
+		 */
+		if (run.istio_warnings &&
+		    2 * run.istio_warnings > run.errors + run.warnings)
+			fprintf(stderr, " (%u about the Istio sidecar: if the cluster has no Istio, say so once with --no-istio or 'istio: false' in .katib-lint.yaml)",
+				run.istio_warnings);
+		fputc('\n', stderr);
+	}
 	if (run.cluster_failed)
 		status = STATUS_RUNTIME;
 	else if (run.unreadable)

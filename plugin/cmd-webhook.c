@@ -8,6 +8,7 @@
 #include "compat.h"
 #include "alloc.h"
 #include "buf.h"
+#include "cluster.h"
 #include "cmd.h"
 #include "help.h"
 #include "httpd.h"
@@ -54,8 +55,9 @@ const struct cmd_option webhook_options[] = {
 		  "worker threads (default 4)"),
 	OPT_VALUE("max-request-bytes", 0, OPT_MAX_BYTES, COMPLETE_NOTHING, "N",
 		  "larger request bodies get 413 (default 1048576)"),
-	OPT_VALUE("request-timeout", 0, OPT_TIMEOUT, COMPLETE_NOTHING, "S",
-		  "seconds a request may take (default 10)"),
+	OPT_VALUE("request-timeout", 0, OPT_TIMEOUT, COMPLETE_NOTHING, "T",
+		  "how long a request may take (default 10s; 1m,\n"
+		  "1500ms; a bare number is seconds, as for kubectl)"),
 	OPT_VALUE("reload-interval", 0, OPT_RELOAD, COMPLETE_NOTHING, "S",
 		  "how often to look for changed files (default 10)"),
 	OPT_FLAG("help", 'h', 'h', "show this help"),
@@ -148,7 +150,7 @@ static void log_line(const char *fmt, ...)
 	va_end(ap);
 	buf_addch(&b, '\n');
 	/* One write per line, so lines of several threads never mix. */
-	fwrite(b.buf, 1, b.len, stderr);
+	fwrite(b.buf, 1, b.len, errout());
 	buf_release(&b);
 }
 
@@ -401,12 +403,18 @@ static int serve(int argc, char **argv)
 					 (unsigned long)1 << 30, &max_bytes))
 				return STATUS_USAGE;
 			break;
-		case OPT_TIMEOUT:
-			if (parse_number("webhook", "request-timeout", optarg, 3600, &timeout) ||
-			    !timeout)
-				return timeout ? STATUS_USAGE :
-					usage_error("webhook", "--request-timeout must be at least 1");
+		case OPT_TIMEOUT: {
+			/* A duration as for every other command; the server counts seconds. */
+			long ms = cluster_parse_timeout(optarg);
+
+			if (ms < 0 || ms > 3600000L)
+				return usage_error("webhook", "--request-timeout '%s' is not a duration up to 1h (10s, 1m, 1500ms)",
+						   optarg);
+			if (!ms)
+				return usage_error("webhook", "--request-timeout must be more than 0");
+			timeout = (unsigned long)((ms + 999) / 1000);
 			break;
+		}
 		case OPT_RELOAD:
 			if (parse_number("webhook", "reload-interval", optarg, 86400, &interval) ||
 			    !interval)

@@ -65,6 +65,8 @@ struct snapshot;
 int explain_diagnosis(FILE *fp, const struct snapshot *s, int json);
 
 /* report.c */
+/* stderr, once stdout's buffered bytes are out: messages keep their order. */
+FILE *errout(void);
 /*
  * Writes text from outside (files, clusters, plugins) with each control
  * character as '?', so that it cannot drive the terminal.

@@ -66,12 +66,17 @@ static int read_root(struct lint_config *cfg, const struct doc_node *root)
 				cfg->severities[rule_index(rule)] = sev;
 			}
 		} else if (doc_is_key(c, "strict") || doc_is_key(c, "istio")) {
+			int on;
+
 			if (c->kind != DOC_BOOL)
 				return bad(cfg, c, "expected true or false");
-			*(doc_is_key(c, "strict") ? &cfg->strict : &cfg->istio) =
-				c->text[0] == 't' || c->text[0] == 'T' || c->text[0] == 'y' ||
-				c->text[0] == 'Y' || !strcmp(c->text, "on") || !strcmp(c->text, "On") ||
-				!strcmp(c->text, "ON");
+			on = c->text[0] == 't' || c->text[0] == 'T' || c->text[0] == 'y' ||
+			     c->text[0] == 'Y' || !strcmp(c->text, "on") || !strcmp(c->text, "On") ||
+			     !strcmp(c->text, "ON");
+			if (doc_is_key(c, "strict"))
+				cfg->strict = on;
+			else
+				cfg->istio = on ? ISTIO_INJECTS : ISTIO_ABSENT;
 		} else if (doc_is_key(c, "katibVersion")) {
 			if (!doc_str(c) && c->kind != DOC_FLOAT)
 				return bad(cfg, c, "katibVersion must be a release such as v0.18");

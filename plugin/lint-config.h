@@ -5,7 +5,7 @@
  *	  istio-sidecar-not-disabled: error
  *	  max-trial-count-missing: off
  *	strict: false
- *	istio: false
+ *	istio: false		# the cluster has no Istio; true: it injects
  *	katibVersion: v0.18
  *	katibConfig: deploy/katib-config.yaml	# relative to this file
  *
@@ -16,10 +16,18 @@
 
 #include "diag.h"
 
+/* What is known of Istio where trials run (--istio, --no-istio, istio:). */
+enum istio_setting {
+	ISTIO_UNKNOWN,		/* a missing opt-out is a warning */
+	ISTIO_INJECTS,		/* ... an error: the trial hangs */
+	ISTIO_ABSENT,		/* ... nothing: no sidecar to keep pods running */
+};
+
 struct lint_config {
 	char *path;			/* the file read, NULL if none */
 	enum severity *severities;	/* per rule; -1 where not set */
-	int strict, istio;
+	int strict;
+	enum istio_setting istio;
 	char *katib_version;
 	char *katib_config;		/* resolved against the file's dir */
 };

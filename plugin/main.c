@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 	const char *name;
 
 	if (argc < 2) {
-		help_print(stderr, &main_help);
+		help_print(errout(), &main_help);
 		return STATUS_USAGE;
 	}
 	name = argv[1];
@@ -131,6 +131,6 @@ int main(int argc, char **argv)
 		if (levenshtein(name, strlen(name), commands[i].name,
 				strlen(commands[i].name), 0) <= 2)
 			hint_msg("did you mean '%s'?", commands[i].name);
-	fputs("see 'kubectl katib --help'\n", stderr);
+	fputs("see 'kubectl katib --help'\n", errout());
 	return STATUS_USAGE;
 }

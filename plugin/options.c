@@ -85,7 +85,7 @@ int options_usage_error(const char *cmd, const struct cmd_option *opts,
 	}
 	if (best)
 		hint_msg("did you mean '--%s'?", best->name);
-	fprintf(stderr, "see 'kubectl katib %s%s--help'\n", cmd ? cmd : "",
+	fprintf(errout(), "see 'kubectl katib %s%s--help'\n", cmd ? cmd : "",
 		cmd ? " " : "");
 	return STATUS_USAGE;
 }

@@ -34,15 +34,27 @@ void puts_safe(FILE *fp, const char *s)
 	put_safe(fp, s, strlen(s));
 }
 
+/*
+ * stderr for a message, after stdout's pending bytes: stdout is buffered
+ * and stderr is not, so without the flush a summary or an error reaches
+ * a pipe both share (2>&1 | head) before the findings written earlier.
+ */
+FILE *errout(void)
+{
+	fflush(stdout);
+	return stderr;
+}
+
 /* Messages quote files, clusters and plugins: each is put_safe(). */
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
 	struct buf b = BUF_INIT;
+	FILE *err = errout();
 
 	buf_vaddf(&b, fmt, ap);
-	fputs(prefix, stderr);
-	put_safe(stderr, b.buf, b.len);
-	fputc('\n', stderr);
+	fputs(prefix, err);
+	put_safe(err, b.buf, b.len);
+	fputc('\n', err);
 	buf_release(&b);
 }
 
@@ -80,7 +92,7 @@ int usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport("error: ", fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "see 'kubectl katib%s%s --help'\n", cmd ? " " : "",
+	fprintf(errout(), "see 'kubectl katib%s%s --help'\n", cmd ? " " : "",
 		cmd ? cmd : "");
 	return STATUS_USAGE;
 }
@@ -88,7 +100,7 @@ int usage_error(const char *cmd, const char *fmt, ...)
 int api_failure(const struct fail *f)
 {
 	if (f->kind == FAIL_HTTP)
-		fprintf(stderr, "%s\n", f->msg);
+		fprintf(errout(), "%s\n", f->msg);
 	else
 		error_msg("%s", f->msg);
 	if (f->hint[0])

@@ -226,6 +226,24 @@ const char *const admission_update_ids[] = {
 	NULL,
 };
 
+const char *admission_update_meaning(const char *id)
+{
+	if (!strcmp(id, ADMISSION_NOT_EDITABLE_ID))
+		return "an UPDATE changes a field of the spec that Katib "
+		       "does not let change after creation; only "
+		       "parallelTrialCount, maxTrialCount and "
+		       "maxFailedTrialCount are editable";
+	if (!strcmp(id, ADMISSION_NOT_RESTARTABLE_ID))
+		return "an UPDATE restarts a completed Experiment that cannot "
+		       "be resumed: it must have succeeded by reaching "
+		       "maxTrialCount, with resumePolicy LongRunning or "
+		       "FromVolume";
+	if (!strcmp(id, ADMISSION_TRIALS_REACHED_ID))
+		return "an UPDATE restarts an Experiment with a maxTrialCount "
+		       "that is not above the number of trials already run";
+	return NULL;
+}
+
 struct denials {
 	size_t alloc_errors, alloc_rules;
 };

@@ -57,6 +57,8 @@ struct admission_verdict {
  * metrics), NULL-terminated.
  */
 extern const char *const admission_update_ids[];
+/* What the denial with one of admission_update_ids means, or NULL. */
+const char *admission_update_meaning(const char *id);
 
 
 /*

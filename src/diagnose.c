@@ -434,6 +434,97 @@ struct ctx {
 	struct arena *a;
 };
 
+/* ---- the ids a diagnosis may have ---- */
+
+/* Sorted by id; add() refuses an id that is not here. */
+const struct diagnosis_kind diagnosis_kinds[] = {
+	{ "algorithm-settings-rejected", SEV_ERROR,
+	  "the suggestion service rejected the algorithm's or early stopping's "
+	  "settings, and the Experiment failed with it",
+	  "correct the settings the message names and recreate the Experiment; "
+	  "`kubectl katib validate` runs the same checks offline" },
+	{ "healthy", SEV_INFO,
+	  "the Experiment is Running and nothing wrong was found", NULL },
+	{ "invalid-derived-name", SEV_ERROR,
+	  "the Experiment's name makes an invalid name for its suggestion "
+	  "Service and Deployment ('<name>-<algorithm>'), so they are never "
+	  "created and no trial is suggested",
+	  "recreate the Experiment under a name of lower case letters, digits "
+	  "and '-', starting with a letter, at most 40 characters" },
+	{ "istio-sidecar-blocks-completion", SEV_ERROR,
+	  "training finished, but the istio-proxy sidecar keeps the trial "
+	  "pods, and so the trials, running",
+	  "add the label sidecar.istio.io/inject: \"false\" to every pod "
+	  "template of the trialSpec, or use a namespace without Istio "
+	  "injection" },
+	{ "max-failed-trials-reached", SEV_ERROR,
+	  "the Experiment failed because maxFailedTrialCount trials failed; "
+	  "the trials' own reasons are diagnosed with it",
+	  "fix what makes the trials fail, or raise spec.maxFailedTrialCount" },
+	{ "metrics-unavailable", SEV_ERROR,
+	  "trial jobs finish, but no metrics collector reports, so the Trials "
+	  "stay Running",
+	  "make primaryPodLabels match the pod that trains, and label the "
+	  "namespace katib.kubeflow.org/metrics-collector-injection=enabled" },
+	{ "namespace-not-enabled", SEV_ERROR,
+	  "the namespace lacks katib.kubeflow.org/metrics-collector-injection="
+	  "enabled: no metrics collector is injected, so trials never report",
+	  "label the namespace, then recreate the Experiment" },
+	{ "primary-container-not-found", SEV_ERROR,
+	  "Katib's pod webhook refuses every trial pod: no container has the "
+	  "name in spec.trialTemplate.primaryContainerName",
+	  "set primaryContainerName to the training container's name, or "
+	  "rename that container in every replica" },
+	{ "spec-invalid", SEV_ERROR,
+	  "the Experiment on the cluster breaks rules that `kubectl katib "
+	  "validate` checks (each rule is named in the evidence)",
+	  "run `kubectl katib explain RULE` for each rule, fix the spec and "
+	  "recreate the Experiment" },
+	{ "starting", SEV_INFO,
+	  "no trial yet and nothing wrong found: Katib may still be starting "
+	  "the suggestion service",
+	  "look again in a minute; an Experiment that stays like this has its "
+	  "reason on the Suggestion" },
+	{ "succeeded", SEV_INFO, "the Experiment finished successfully", NULL },
+	{ "suggestion-error", SEV_ERROR,
+	  "the suggestion service keeps failing to produce trials, or the "
+	  "katib-config no longer serves the Experiment's algorithm",
+	  "fix the search space or settings the message names, or have the "
+	  "algorithm restored in the katib-config" },
+	{ "suggestion-not-ready", SEV_ERROR,
+	  "the suggestion Deployment never becomes available (an image pull "
+	  "error, a crash loop, no capacity), so no trial is suggested",
+	  "ask the Katib admins to fix the algorithm's image, resources or "
+	  "service in the katib-config" },
+	{ "trial-generation-failed", SEV_ERROR,
+	  "the controller cannot build trials from the trial template",
+	  "fix the trial template as the message says; `kubectl katib "
+	  "validate` finds these offline" },
+	{ "trial-job-rejected", SEV_ERROR,
+	  "the API server refuses the trials' job objects",
+	  "make the trialSpec a valid object of its kind, and check that its "
+	  "CRD is installed and that Katib may create it (RBAC)" },
+	{ "trial-pods-pending", SEV_ERROR, "trial pods cannot be scheduled",
+	  "lower the trials' resource requests or add capacity; check node "
+	  "selectors and tolerations" },
+	{ "trials-failing", SEV_WARNING,
+	  "training containers exit with errors; the Experiment fails once "
+	  "maxFailedTrialCount trials have failed",
+	  "fix the error the log shows" },
+};
+
+const size_t nr_diagnosis_kinds = ARRAY_SIZE(diagnosis_kinds);
+
+const struct diagnosis_kind *diagnosis_kind_find(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < nr_diagnosis_kinds; i++)
+		if (!strcmp(diagnosis_kinds[i].id, id))
+			return &diagnosis_kinds[i];
+	return NULL;
+}
+
 static struct diagnosis *find(struct ctx *x, const char *id)
 {
 	size_t i;
@@ -452,6 +543,8 @@ static struct diagnosis *add(struct ctx *x, const char *id, enum severity sev,
 
 	if (d)
 		return d;	/* one diagnosis per id, with all its evidence */
+	if (!diagnosis_kind_find(id))
+		BUG("diagnosis '%s' is not in diagnosis_kinds[]: explain cannot explain it", id);
 	ALLOC_GROW(x->out->item, x->out->nr + 1, x->out->alloc);
 	d = &x->out->item[x->out->nr++];
 	memset(d, 0, sizeof(*d));

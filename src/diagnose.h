@@ -92,6 +92,21 @@ struct diagnosis {
 	const char *upstream;	/* the upstream issue, or NULL */
 };
 
+/*
+ * Every id a diagnosis may have, for `explain ID` and `explain --list`:
+ * what it means on any cluster, and what fixes it.
+ */
+struct diagnosis_kind {
+	const char *id;
+	enum severity severity;
+	const char *meaning;
+	const char *fix;	/* NULL: nothing to fix */
+};
+
+extern const struct diagnosis_kind diagnosis_kinds[];
+extern const size_t nr_diagnosis_kinds;
+const struct diagnosis_kind *diagnosis_kind_find(const char *id);
+
 struct diagnosis_list {
 	struct arena arena;
 	struct diagnosis *item;

@@ -128,6 +128,16 @@ teardown() {
 	assert_output ' 00 00 00 00'
 }
 
+@test "--version, the archive's name and the krew manifest say the same version" {
+	local version
+	unpack
+	version=$(sed -n 's/^  version: //p' "$DIST_DIR/krew-manifest.yaml")
+	[ -n "$version" ]
+	[[ "$ARCHIVE" == */kubectl-katib_"${version}"_linux_amd64.tar.gz ]]
+	run -0 "$BATS_TEST_TMPDIR/x/kubectl-katib" --version
+	assert_output "kubectl-katib $version"
+}
+
 @test "the version is krew's: a 'v' and a semantic version" {
 	local bin="$BATS_TEST_TMPDIR/x/kubectl-katib"
 	unpack

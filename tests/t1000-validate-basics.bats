@@ -209,6 +209,25 @@ minified_broken() {
 		"$(printf 'A%.0s' $(seq 91))")"
 }
 
+@test "findings, errors and the summary arrive in order through one pipe (2>&1 | head)" {
+	local broken="$REPO_DIR/examples/broken-experiment.yaml"
+	# stdout is a pipe, so it is buffered; each message on stderr must
+	# still come after every finding written before it.
+	run -0 bash -c '"$0" validate --no-excerpt "$1" no-such.yaml "$1" 2>&1 | head -n 1000' \
+		"$KATIB_BIN" "$broken"
+	local missing summary first last
+	missing=$(grep -n "cannot read 'no-such.yaml'" <<< "$output" | cut -d: -f1)
+	summary=$(grep -n "^2 files, 2 documents, 2 Experiments" <<< "$output" | cut -d: -f1)
+	first=$(grep -n "broken-experiment.yaml:7:9: error: .*\[name-invalid\]" <<< "$output" | head -1 | cut -d: -f1)
+	last=$(grep -n "broken-experiment.yaml:45:17: error: .*\[job-field-unknown\]" <<< "$output" | tail -1 | cut -d: -f1)
+	[ -n "$missing" ] && [ -n "$summary" ] && [ -n "$first" ] && [ -n "$last" ]
+	[ "$first" -lt "$missing" ]
+	# the first file's nine findings (three lines each), then the error
+	[ "$missing" -eq 28 ]
+	[ "$missing" -lt "$last" ]
+	[ "$summary" -eq "${#lines[@]}" ]
+}
+
 @test "colour only with --color=always, never with NO_COLOR or a pipe" {
 	run --separate-stderr -1 katib validate -q --no-excerpt "$REPO_DIR/examples/broken-experiment.yaml"
 	refute_output --partial $'\033['

@@ -113,6 +113,58 @@ experiment() {
 	assert_output --partial "error: pods of this template do not opt out of the Istio sidecar"
 }
 
+# A PyTorchJob of a Master and two Workers without the Istio opt-out.
+pytorch_without_optout() {
+	katib create pt --image ghcr.io/example/train:1.0 --command "python train.py" \
+		--trial-kind PyTorchJob --workers 2 --param lr=double:0.01:0.1 --objective loss \
+		--dry-run=client 2> /dev/null |
+		sed 's|sidecar.istio.io/inject: "false"|app: train|' > "$1" || return 1
+	[ -s "$1" ] || return 1
+}
+
+@test "the Istio opt-out: one warning per Experiment, naming every replica; --fix fixes them all" {
+	cd "$BATS_TEST_TMPDIR"
+	pytorch_without_optout pt.yaml
+	run --separate-stderr -0 katib validate --no-excerpt pt.yaml
+	run -0 grep -c "\[istio-sidecar-not-disabled\]" <<< "$output"
+	assert_output 1
+	run --separate-stderr -0 katib validate --no-excerpt pt.yaml
+	assert_line --partial "warning: pods of Master, Worker do not opt out of the Istio sidecar"
+	assert_line '   hint: add the label sidecar.istio.io/inject: "false" to each of these pod templates'"'"' metadata.labels'
+	run --separate-stderr -0 katib validate --fix pt.yaml
+	run -0 grep -c '^ *sidecar.istio.io/inject: "false"$' pt.yaml
+	assert_output 2
+	run --separate-stderr -0 katib validate pt.yaml
+	refute_output --partial "istio-sidecar-not-disabled"
+}
+
+@test "--no-istio or 'istio: false' says once that the cluster has no Istio; the summary tells of it" {
+	cd "$BATS_TEST_TMPDIR"
+	sed '/sidecar.istio.io\/inject/d' "$REPO_DIR/examples/good-experiment.yaml" > x.yaml
+	pytorch_without_optout pt.yaml
+	local hint="(2 about the Istio sidecar: if the cluster has no Istio, say so once with --no-istio or 'istio: false' in .katib-lint.yaml)"
+	run --separate-stderr -0 katib validate --no-excerpt x.yaml pt.yaml
+	[ "$stderr" = "2 files, 2 documents, 2 Experiments: 0 errors, 2 warnings $hint" ]
+	# not when Istio is a small part of what is wrong
+	run --separate-stderr -1 katib validate --no-excerpt x.yaml "$REPO_DIR/examples/broken-experiment.yaml"
+	[ "$stderr" = "2 files, 2 documents, 2 Experiments: 8 errors, 2 warnings" ]
+	run --separate-stderr -0 katib validate --no-excerpt --no-istio x.yaml pt.yaml
+	[ -z "$output" ]
+	[ "$stderr" = "2 files, 2 documents, 2 Experiments: 0 errors, 0 warnings" ]
+	printf 'istio: false\n' > .katib-lint.yaml
+	run --separate-stderr -0 katib validate --no-excerpt --config .katib-lint.yaml x.yaml pt.yaml
+	[ -z "$output" ]
+	# the command line wins over the file, and an explicit --rule over both
+	run --separate-stderr -1 katib validate -q --no-excerpt --config .katib-lint.yaml --istio x.yaml
+	assert_output --partial "error: pods of this template do not opt out of the Istio sidecar"
+	run --separate-stderr -0 katib validate -q --no-excerpt --no-istio \
+		--rule istio-sidecar-not-disabled=warning x.yaml
+	assert_output --partial "warning: pods of this template do not opt out of the Istio sidecar"
+	printf 'istio: maybe\n' > .katib-lint.yaml
+	run --separate-stderr -2 katib validate -q --config .katib-lint.yaml x.yaml
+	[[ "$stderr" == *".katib-lint.yaml:1: expected true or false"* ]]
+}
+
 @test "an annotation-only Istio opt-out gets a hint to use the label" {
 	sed 's/^            labels:$/            annotations:/' "$REPO_DIR/examples/good-experiment.yaml" > "$BATS_TEST_TMPDIR/x.yaml"
 	run --separate-stderr -0 katib validate -q --no-excerpt "$BATS_TEST_TMPDIR/x.yaml"

@@ -6,9 +6,9 @@ load lib/common
 
 @test "explain --help" {
 	run --separate-stderr -0 katib explain --help
-	assert_output --partial "Usage: kubectl katib explain RULE-ID"
+	assert_output --partial "Usage: kubectl katib explain ID"
 	run --separate-stderr -2 katib explain
-	[[ "$stderr" == *"give a rule id or a field"* ]]
+	[[ "$stderr" == *"give an id or a field"* ]]
 }
 
 @test "explain RULE: every rule is documented, with a bad and a fixed example" {
@@ -71,7 +71,7 @@ load lib/common
 	run --separate-stderr -2 katib explain name-invalidd
 	[[ "$stderr" == *"did you mean 'name-invalid'?"* ]]
 	run --separate-stderr -2 katib explain deployment.spec
-	[[ "$stderr" == *"neither a rule nor a field"* ]]
+	[[ "$stderr" == *"neither a rule, a diagnosis nor a field"* ]]
 	run --separate-stderr -2 katib explain name-invalid --recursive
 	run --separate-stderr -2 katib explain a b
 	[ -z "$output" ]

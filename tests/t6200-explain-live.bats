@@ -206,3 +206,55 @@ diagnose() {
 	refute_crash
 	[[ "$output$stderr" != *TOP-SECRET-MARKER* ]]
 }
+
+# explains ID: `explain ID` exits 0 with its page, and `explain --list` has it.
+explains() {
+	run --separate-stderr katib explain "$1"
+	[ "$status" -eq 0 ] || { echo "explain $1: exit $status: $stderr"; return 1; }
+	[[ "${lines[0]}" == "$1 ("* ]] || { echo "explain $1: ${lines[0]}"; return 1; }
+	grep -q "^  $1 " <<< "$LIST" || { echo "explain --list lacks $1"; return 1; }
+}
+
+@test "explain ID and explain --list know every id a diagnosis shows in brackets" {
+	local d name id seen=0
+	LIST=$(katib explain --list)
+	grep -qx 'Diagnoses (explain experiment NAME):' <<< "$LIST"
+	for d in "$TESTS_DIR"/data/explain/*/ "$REPO_DIR"/fixtures/*/cluster/; do
+		[ "$(basename "$d")" = common ] && continue
+		rm -rf "$BATS_TEST_TMPDIR/cluster"
+		mkdir "$BATS_TEST_TMPDIR/cluster"
+		cp -R "$TESTS_DIR/data/explain/common/." "$d." "$BATS_TEST_TMPDIR/cluster/"
+		name=mnist
+		grep -rqx '  name: mnist.v2' "$d" && name=mnist.v2
+		run --separate-stderr katib explain experiment "$name" -n team-a --from "$BATS_TEST_TMPDIR/cluster"
+		[ "$status" -le 1 ] || { echo "$d: exit $status: $stderr"; return 1; }
+		for id in $(sed -n 's/^\(error\|warning\|info\): .* \[\([a-z0-9-]*\)\]$/\2/p' <<< "$output"); do
+			explains "$id"
+			seen=$((seen + 1))
+		done
+	done
+	[ "$seen" -ge 15 ]
+	# ids no recording reaches: each one src/diagnose.c can report
+	for id in $(grep -ho 'add(&\?x, "[a-z0-9-]*"' "$REPO_DIR/src/diagnose.c" | cut -d'"' -f2 | sort -u); do
+		explains "$id"
+	done
+	# and the webhook's denials of an UPDATE, besides the rules
+	for id in spec-not-editable experiment-not-restartable max-trial-count-not-above-trials; do
+		explains "$id"
+	done
+	run --separate-stderr -0 katib explain experiment-not-restartable
+	assert_output --partial "resumePolicy LongRunning or FromVolume"
+}
+
+@test "explain: a rule that is also a diagnosis says both; a misspelt diagnosis is suggested" {
+	run --separate-stderr -0 katib explain primary-container-not-found
+	assert_line --index 0 'primary-container-not-found (error)'
+	assert_output --partial "Also a diagnosis of 'kubectl katib explain experiment NAME' (error):"
+	run --separate-stderr -0 katib explain trials-failing
+	assert_line --index 0 "trials-failing (warning, a diagnosis of 'kubectl katib explain experiment NAME')"
+	assert_output --partial 'Fix:        fix the error the log shows.'
+	run --separate-stderr -2 katib explain trails-failing
+	[[ "$stderr" == *"hint: did you mean 'trials-failing'?"* ]]
+	run --separate-stderr -2 katib explain --list name-invalid
+	run --separate-stderr -2 katib explain trials-failing --recursive
+}

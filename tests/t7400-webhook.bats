@@ -118,6 +118,14 @@ update() {
 	assert_equal "$status" 2
 	run --separate-stderr katib webhook frobnicate
 	assert_equal "$status" 2
+	# --request-timeout is a duration, as for every other command
+	run --separate-stderr katib webhook serve --tls-cert "$T/server.crt" --tls-key "$T/server.key" \
+		--port 0 --request-timeout 10x
+	assert_equal "$status" 2
+	[[ "$stderr" == *"--request-timeout '10x' is not a duration up to 1h (10s, 1m, 1500ms)"* ]]
+	run --separate-stderr katib webhook serve --tls-cert "$T/server.crt" --tls-key "$T/server.key" \
+		--port 0 --request-timeout 0s
+	assert_equal "$status" 2
 }
 
 @test "webhook: without a usable libmicrohttpd, serve says what to install and validate still works" {
@@ -234,7 +242,7 @@ update() {
 }
 
 @test "webhook: a client that stalls halfway through its body is cut off; others are served" {
-	start
+	start --request-timeout 1500ms
 	# Half a body, then silence: the server gives up after --request-timeout.
 	(printf 'POST /validate-experiment HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"apiVersion":'
 	 sleep 30) | timeout 60 openssl s_client -connect "127.0.0.1:$PORT" -CAfile "$T/ca.crt" \

@@ -388,46 +388,66 @@ static const struct doc_node *pod_template_of(const struct trial_pod *pod)
 		       ? t : NULL;
 }
 
+/*
+ * One finding per Experiment, however many replicas lack the opt-out:
+ * the fix is the same everywhere, and a PyTorchJob of Master and Worker
+ * said it twice for each file.  The finding is at the first such pod
+ * and names every role; --fix adds the label to one template a pass, and
+ * passes run until none is left.
+ */
 static void check_istio(const struct rule_ctx *ctx,
 			const struct trial_pods *pods, struct diag_list *out)
 {
 	const struct namespace_fact *ns = experiment_namespace(ctx);
-	size_t i;
+	const struct trial_pod *pod = NULL;
+	const struct doc_node *label;
+	struct buf roles = BUF_INIT;
+	size_t i, nr = 0;
+	struct diag *d;
 
 	for (i = 0; i < pods->nr; i++) {
-		const struct trial_pod *pod = &pods->pod[i];
-		const struct doc_node *label = doc_get(pod->labels, ISTIO_LABEL);
-		struct diag *d;
-
-		if (label_is(pod->labels, ISTIO_LABEL, "false"))
+		if (label_is(pods->pod[i].labels, ISTIO_LABEL, "false"))
 			continue;
-		d = diag_add_key(out, rule_get("istio-sidecar-not-disabled"),
-				 label ? label : pod->at,
-				 "pods of %s%s do not opt out of the Istio sidecar; in a namespace with Istio injection the sidecar keeps each pod running after training ends, and the Trial never finishes",
-				 *pod->role ? "" : "this template", pod->role);
-		/* In a namespace Istio injects, the hang is certain. */
-		if (d && ns && ns->istio && d->severity != SEV_ERROR) {
-			out->count[d->severity]--;
-			d->severity = SEV_ERROR;
-			out->count[SEV_ERROR]++;
+		if (!pod)
+			pod = &pods->pod[i];
+		if (*pods->pod[i].role) {
+			if (nr)
+				buf_adds(&roles, ", ");
+			buf_adds(&roles, pods->pod[i].role);
 		}
-		if (label && label->kind == DOC_BOOL) {
-			diag_hint(out, d, "quote the value: %s: \"false\" (labels are strings)", ISTIO_LABEL);
-			if (!strcmp(label->text, "false"))
-				diag_fix(out, d, FIX_QUOTE, label, NULL, NULL, NULL);
-		} else if (label_is(pod->annotations, ISTIO_LABEL, "false"))
-			diag_hint(out, d, "only the annotation is set; since Katib v0.19 the label is the opt-out that works: add %s: \"false\" to the pod template's labels", ISTIO_LABEL);
-		else if (pods->kind == TRIAL_PODS_TEKTON)
-			diag_hint(out, d, "add the label %s: \"false\" to the PipelineRun's metadata.labels (Tekton copies them to its pods)", ISTIO_LABEL);
-		else if (pods->kind == TRIAL_PODS_ARGO)
-			diag_hint(out, d, "add the label %s: \"false\" under the Workflow's spec.podMetadata.labels", ISTIO_LABEL);
-		else {
-			diag_hint(out, d, "add the label %s: \"false\" to the pod template's metadata.labels", ISTIO_LABEL);
-			/* A label set to something else was set on purpose. */
-			if (!label && pod_template_of(pod))
-				diag_fix(out, d, FIX_ADD_ENTRY, pod_template_of(pod),
-					 "metadata.labels", ISTIO_LABEL, "false");
-		}
+		nr++;
+	}
+	if (!pod)
+		return;
+	label = doc_get(pod->labels, ISTIO_LABEL);
+	d = diag_add_key(out, rule_get("istio-sidecar-not-disabled"),
+			 label ? label : pod->at,
+			 "pods of %s do not opt out of the Istio sidecar; in a namespace with Istio injection the sidecar keeps each pod running after training ends, and the Trial never finishes",
+			 roles.len ? roles.buf : "this template");
+	buf_release(&roles);
+	/* In a namespace Istio injects, the hang is certain. */
+	if (d && ns && ns->istio && d->severity != SEV_ERROR) {
+		out->count[d->severity]--;
+		d->severity = SEV_ERROR;
+		out->count[SEV_ERROR]++;
+	}
+	if (label && label->kind == DOC_BOOL) {
+		diag_hint(out, d, "quote the value: %s: \"false\" (labels are strings)", ISTIO_LABEL);
+		if (!strcmp(label->text, "false"))
+			diag_fix(out, d, FIX_QUOTE, label, NULL, NULL, NULL);
+	} else if (label_is(pod->annotations, ISTIO_LABEL, "false"))
+		diag_hint(out, d, "only the annotation is set; since Katib v0.19 the label is the opt-out that works: add %s: \"false\" to the pod template's labels", ISTIO_LABEL);
+	else if (pods->kind == TRIAL_PODS_TEKTON)
+		diag_hint(out, d, "add the label %s: \"false\" to the PipelineRun's metadata.labels (Tekton copies them to its pods)", ISTIO_LABEL);
+	else if (pods->kind == TRIAL_PODS_ARGO)
+		diag_hint(out, d, "add the label %s: \"false\" under the Workflow's spec.podMetadata.labels", ISTIO_LABEL);
+	else {
+		diag_hint(out, d, "add the label %s: \"false\" to %s metadata.labels", ISTIO_LABEL,
+			  nr > 1 ? "each of these pod templates'" : "the pod template's");
+		/* A label set to something else was set on purpose. */
+		if (!label && pod_template_of(pod))
+			diag_fix(out, d, FIX_ADD_ENTRY, pod_template_of(pod),
+				 "metadata.labels", ISTIO_LABEL, "false");
 	}
 }
 
