@@ -788,6 +788,54 @@ const struct rule_doc rule_docs[] = {
 	  "  21 |         port: 8080\n"
 	  "  22 |         path: /metrics\n"
 	  "  23 |     collector:\n" },
+	{ "resource-limit-mismatch",
+	  NULL,
+	  "  53 |                 resources:\n"
+	  "  54 |                   limits:\n"
+	  "  55 |                     cpu: \"1\"\n"
+	  "  56 |                     nvidia.com/gpu: 2\n"
+	  "  57 |                   requests:\n"
+	  "  58 |                     cpu: 1500m\n"
+	  "  59 |                     nvidia.com/gpu: 1\n"
+	  "  60 |                     amd.com/gpu: 1\n"
+	  "  61 |             restartPolicy: Never\n",
+	  "  53 |                 resources:\n"
+	  "  54 |                   limits:\n"
+	  "  55 |                     cpu: \"2\"\n"
+	  "  56 |                     nvidia.com/gpu: 2\n"
+	  "  57 |                     amd.com/gpu: 1\n"
+	  "  58 |                   requests:\n"
+	  "  59 |                     cpu: 1500m\n"
+	  "  60 |                     nvidia.com/gpu: \"2\"\n"
+	  "  61 |             restartPolicy: Never\n" },
+	{ "resource-name-invalid",
+	  NULL,
+	  "  53 |                 resources:\n"
+	  "  54 |                   limits:\n"
+	  "  55 |                     CPU: \"2\"\n"
+	  "  56 |                     gpu: 1\n"
+	  "  57 |             restartPolicy: Never\n",
+	  "  53 |                 resources:\n"
+	  "  54 |                   limits:\n"
+	  "  55 |                     cpu: \"2\"\n"
+	  "  56 |                     nvidia.com/gpu: 1\n"
+	  "  57 |             restartPolicy: Never\n" },
+	{ "resource-quantity-invalid",
+	  NULL,
+	  "  53 |                 resources:\n"
+	  "  54 |                   limits:\n"
+	  "  55 |                     memory: 4GB\n"
+	  "  56 |                     nvidia.com/gpu: \"0.5\"\n"
+	  "  57 |                   requests:\n"
+	  "  58 |                     cpu: -1\n"
+	  "  59 |             restartPolicy: Never\n",
+	  "  53 |                 resources:\n"
+	  "  54 |                   limits:\n"
+	  "  55 |                     memory: 4Gi\n"
+	  "  56 |                     nvidia.com/gpu: 1\n"
+	  "  57 |                   requests:\n"
+	  "  58 |                     cpu: 500m\n"
+	  "  59 |             restartPolicy: Never\n" },
 	{ "resume-policy-invalid",
 	  NULL,
 	  "  13 |   algorithm:\n"
@@ -1169,4 +1217,4 @@ const struct rule_doc rule_docs[] = {
 	  "  29 |     primaryContainerName: training-container\n" },
 };
 
-const size_t nr_rule_docs = 96;
+const size_t nr_rule_docs = 99;

@@ -72,6 +72,9 @@ load lib/common
 @test "rule primary-pod-labels-unmatched" { check_rule primary-pod-labels-unmatched; }
 @test "rule prometheus-collector-path-invalid" { check_rule prometheus-collector-path-invalid; }
 @test "rule prometheus-collector-port-invalid" { check_rule prometheus-collector-port-invalid; }
+@test "rule resource-limit-mismatch" { check_rule resource-limit-mismatch; }
+@test "rule resource-name-invalid" { check_rule resource-name-invalid; }
+@test "rule resource-quantity-invalid" { check_rule resource-quantity-invalid; }
 @test "rule resume-policy-invalid" { check_rule resume-policy-invalid; }
 @test "rule search-parameter-unreferenced" { check_rule search-parameter-unreferenced; }
 @test "rule search-space-conflict" { check_rule search-space-conflict; }

@@ -667,6 +667,7 @@ void check_pods(const struct rule_ctx *ctx, struct diag_list *out)
 	check_istio(ctx, &pods, out);
 	check_images(&pods, out);
 	check_restart_policy(&pods, out);
+	check_workload(ctx, &pods, out);
 	check_trial_kind_watched(ctx, out);
 	trial_pods_release(&pods);
 }
