@@ -23,6 +23,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 
 #define QUANTITY_REGEXP "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$"
@@ -373,11 +374,296 @@ static void check_resources(const struct rule_ctx *ctx,
 	free(re);
 }
 
+/* ---- enumerated values (validatePullPolicy, validateDNSPolicy, ...) ---- */
+
+static const char *const pull_policies[] = { "Always", "IfNotPresent", "Never", NULL };
+static const char *const message_policies[] = { "File", "FallbackToLogsOnError", NULL };
+static const char *const dns_policies[] = {
+	"ClusterFirstWithHostNet", "ClusterFirst", "Default", "None", NULL
+};
+static const char *const restart_policies[] = { "Always", "OnFailure", "Never", NULL };
+static const char *const protocols[] = { "TCP", "UDP", "SCTP", NULL };
+
+static void check_enum(const struct trial_pods *pods, const struct doc_node *map,
+		       const char *key, const char *const *values,
+		       struct diag_list *out)
+{
+	const struct doc_node *n = doc_get(map, key);
+	const char *v = doc_str(n), *fix;
+	struct buf list = BUF_INIT;
+	struct diag *d;
+	size_t i;
+
+	if (!v || strstr(v, "${") || strstr(v, "$("))
+		return;	/* absent (defaulted), or the type rule's */
+	for (i = 0; values[i]; i++) {
+		if (!strcmp(v, values[i]))
+			return;
+		buf_addf(&list, "%s\"%s\"", i ? ", " : "", values[i]);
+	}
+	d = diag_add(out, rule_get("pod-value-unsupported"), n,
+		     "%s: Unsupported value: \"%s\": supported values: %s; %s",
+		     key, v, list.buf, refused_effect(pods));
+	fix = case_only_match(v, values);
+	if (fix) {
+		diag_hint(out, d, "did you mean '%s'? (the API server compares exactly)", fix);
+		diag_fix(out, d, FIX_SET_VALUE, n, NULL, NULL, fix);
+	} else {
+		diag_hint(out, d, "use one of %s", list.buf);
+	}
+	buf_release(&list);
+}
+
+/* ---- names (k8s.io/apimachinery/pkg/util/validation) ---- */
+
+/* IsDNS1123Label; NULL or what is wrong. */
+static const char *dns_label_problem(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n > 63)
+		return "must be no more than 63 characters";
+	for (i = 0; i < n; i++)
+		if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) &&
+		    s[i] != '-')
+			break;
+	if (!n || i < n || s[0] == '-' || s[n - 1] == '-')
+		return "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+	return NULL;
+}
+
+/* IsValidPortName (IANA_SVC_NAME); NULL or what is wrong. */
+static const char *port_name_problem(const char *s)
+{
+	size_t n = strlen(s), i;
+	int letter = 0;
+
+	if (n > 15)
+		return "must be no more than 15 characters";
+	for (i = 0; i < n; i++) {
+		if (islower((unsigned char)s[i]))
+			letter = 1;
+		else if (!isdigit((unsigned char)s[i]) && s[i] != '-')
+			return "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)";
+	}
+	if (strstr(s, "--"))
+		return "must not contain consecutive hyphens";
+	if (!letter)
+		return "must contain at least one letter (a-z)";
+	if (s[0] == '-' || s[n - 1] == '-')
+		return "must not begin or end with a hyphen";
+	return NULL;
+}
+
+static int has_placeholder(const char *s)
+{
+	return strstr(s, "${") || strstr(s, "$(");
+}
+
+/* Is there an earlier item of list before `item` whose key equals its? */
+static const struct doc_node *earlier_with(const struct doc_node *first,
+					   const struct doc_node *item,
+					   const char *key, const char *value)
+{
+	const struct doc_node *c;
+
+	for (c = first; c && c != item; c = c->next) {
+		const char *v = doc_get_str(c, key);
+
+		if (v && !strcmp(v, value))
+			return c;
+	}
+	return NULL;
+}
+
+static void check_container_name(const struct trial_pods *pods,
+				 const struct doc_node *c,
+				 const struct doc_node *const *lists,
+				 struct diag_list *out)
+{
+	const struct doc_node *n = doc_get(c, "name");
+	const char *name = doc_str(n), *why;
+	size_t l;
+
+	if (!n) {
+		diag_hint(out, diag_add_missing(out, rule_get("container-name-invalid"), c, "name",
+						"name: Required value; %s", refused_effect(pods)),
+			  "give every container a name");
+		return;
+	}
+	if (!name || has_placeholder(name))
+		return;
+	if ((why = dns_label_problem(name))) {
+		diag_hint(out, diag_add(out, rule_get("container-name-invalid"), n,
+					"name: Invalid value: \"%s\": %s; %s",
+					name, why, refused_effect(pods)),
+			  "container names are lower case letters, digits and '-'");
+		return;
+	}
+	/* Names are unique across init and regular containers. */
+	for (l = 0; lists[l]; l++) {
+		if (earlier_with(lists[l]->child, c, "name", name)) {
+			diag_hint(out, diag_add(out, rule_get("container-name-invalid"), n,
+						"name: Duplicate value: \"%s\"; %s",
+						name, refused_effect(pods)),
+				  "give each container of a pod its own name");
+			return;
+		}
+		if (c->parent == lists[l])
+			return;
+	}
+}
+
+static void check_ports(const struct trial_pods *pods,
+			const struct doc_node *c, struct diag_list *out)
+{
+	const struct doc_node *ports = doc_get_kind(c, "ports", DOC_SEQ), *p;
+
+	for (p = ports ? ports->child : NULL; p; p = p->next) {
+		const struct doc_node *cp = doc_get(p, "containerPort");
+		const struct doc_node *nn = doc_get(p, "name");
+		const char *name = doc_str(nn), *why;
+		int64_t v;
+
+		if (!cp)
+			diag_add_missing(out, rule_get("container-port-invalid"), p, "containerPort",
+					 "containerPort: Required value; %s", refused_effect(pods));
+		else if (!doc_int(cp, &v) && (v < 1 || v > 65535))
+			diag_add(out, rule_get("container-port-invalid"), cp,
+				 "containerPort: Invalid value: %" PRId64 ": must be between 1 and 65535, inclusive; %s",
+				 v, refused_effect(pods));
+		check_enum(pods, p, "protocol", protocols, out);
+		if (!name || has_placeholder(name))
+			continue;
+		if ((why = port_name_problem(name)))
+			diag_add(out, rule_get("container-port-invalid"), nn,
+				 "name: Invalid value: \"%s\": %s; %s", name, why,
+				 refused_effect(pods));
+		else if (earlier_with(ports->child, p, "name", name))
+			diag_add(out, rule_get("container-port-invalid"), nn,
+				 "name: Duplicate value: \"%s\"; %s", name,
+				 refused_effect(pods));
+	}
+}
+
+/*
+ * A 'volumes' list one level off (in the pod template or the container)
+ * that declares name: the mount is right, the list misplaced.
+ */
+static const struct doc_node *misplaced_volumes(const struct doc_node *pod_spec,
+						const struct doc_node *c,
+						const char *name)
+{
+	const struct doc_node *where[2], *v;
+	size_t i;
+
+	where[0] = doc_get_kind(pod_spec->parent, "volumes", DOC_SEQ);
+	where[1] = doc_get_kind(c, "volumes", DOC_SEQ);
+	for (i = 0; i < 2; i++)
+		if ((v = where[i]) && earlier_with(v->child, NULL, "name", name))
+			return v;
+	return NULL;
+}
+
+/* Every volumeMount names a volume of the pod (validateVolumeMounts). */
+static void check_mounts(const struct trial_pods *pods,
+			 const struct doc_node *pod_spec,
+			 const struct doc_node *c, struct diag_list *out)
+{
+	const struct doc_node *mounts = doc_get_kind(c, "volumeMounts", DOC_SEQ), *m;
+	const struct doc_node *volumes = doc_get(pod_spec, "volumes");
+
+	if (volumes && volumes->kind != DOC_SEQ)
+		return;	/* the type rule reports it */
+	for (m = mounts ? mounts->child : NULL; m; m = m->next) {
+		const struct doc_node *nn = doc_get(m, "name");
+		const char *name = doc_str(nn);
+		const struct doc_node *elsewhere;
+		struct diag *d;
+
+		if (!name || has_placeholder(name) ||
+		    (volumes && earlier_with(volumes->child, NULL, "name", name)))
+			continue;
+		d = diag_add(out, rule_get("volume-mount-unknown"), nn,
+			     "name: Not found: \"%s\": no volume of the pod has that name; %s",
+			     name, refused_effect(pods));
+		if ((elsewhere = misplaced_volumes(pod_spec, c, name)))
+			diag_hint(out, d, "'%s' is declared in the 'volumes' at line %u, where the API server does not look: move that list into the pod spec, beside 'containers'",
+				  name, (unsigned)elsewhere->key_span.start.line);
+		else
+			diag_hint(out, d, "declare the volume under the pod spec's volumes (beside containers), or mount one that is declared");
+	}
+}
+
+/* The fields of core/v1 VolumeSource: each is one kind of volume. */
+static const char *const volume_sources[] = {
+	"awsElasticBlockStore", "azureDisk", "azureFile", "cephfs", "cinder",
+	"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "fc",
+	"flexVolume", "flocker", "gcePersistentDisk", "gitRepo", "glusterfs",
+	"hostPath", "image", "iscsi", "nfs", "persistentVolumeClaim",
+	"photonPersistentDisk", "portworxVolume", "projected", "quobyte", "rbd",
+	"scaleIO", "secret", "storageos", "vsphereVolume", NULL
+};
+
+static int is_volume_source(const struct doc_node *k)
+{
+	size_t i;
+
+	for (i = 0; volume_sources[i]; i++)
+		if (doc_is_key(k, volume_sources[i]))
+			return 1;
+	return 0;
+}
+
+/* validateVolumes: names are DNS labels, unique, and each has one source. */
+static void check_volumes(const struct trial_pods *pods,
+			  const struct doc_node *pod_spec, struct diag_list *out)
+{
+	const struct doc_node *volumes = doc_get_kind(pod_spec, "volumes", DOC_SEQ), *v, *k;
+
+	for (v = volumes ? volumes->child : NULL; v; v = v->next) {
+		const struct doc_node *nn = doc_get(v, "name");
+		const char *name = doc_str(nn), *why;
+		size_t sources = 0;
+
+		if (v->kind != DOC_MAP)
+			continue;
+		for (k = v->child; k; k = k->next)
+			if (!k->shadowed && is_volume_source(k))
+				sources++;
+		if (!nn)
+			diag_add_missing(out, rule_get("volume-invalid"), v, "name",
+					 "name: Required value; %s", refused_effect(pods));
+		else if (name && !has_placeholder(name) && (why = dns_label_problem(name)))
+			diag_add(out, rule_get("volume-invalid"), nn,
+				 "name: Invalid value: \"%s\": %s; %s", name, why,
+				 refused_effect(pods));
+		else if (name && earlier_with(volumes->child, v, "name", name))
+			diag_add(out, rule_get("volume-invalid"), nn,
+				 "name: Duplicate value: \"%s\"; %s", name,
+				 refused_effect(pods));
+		if (!sources)
+			diag_hint(out, diag_add_key(out, rule_get("volume-invalid"), v,
+						    "Required value: must specify a volume type; %s",
+						    refused_effect(pods)),
+				  "give the volume one source: emptyDir: {}, persistentVolumeClaim, configMap, secret, ...");
+		else if (sources > 1)
+			diag_hint(out, diag_add_key(out, rule_get("volume-invalid"), v,
+						    "Forbidden: may not specify more than 1 volume type; %s",
+						    refused_effect(pods)),
+				  "split it into one volume per source, or indent the extra field under the source it belongs to");
+	}
+}
+
 static void check_container(const struct rule_ctx *ctx,
 			    const struct trial_pods *pods,
 			    const struct doc_node *c, struct diag_list *out)
 {
 	const struct doc_node *res = doc_get_kind(c, "resources", DOC_MAP);
+
+	check_enum(pods, c, "imagePullPolicy", pull_policies, out);
+	check_enum(pods, c, "terminationMessagePolicy", message_policies, out);
+	check_ports(pods, c, out);
 
 	/* Tekton v1 steps call it computeResources. */
 	if (!res && pods->kind == TRIAL_PODS_TEKTON)
@@ -402,10 +688,35 @@ void check_workload(const struct rule_ctx *ctx, const struct trial_pods *pods,
 		const struct trial_pod *pod = &pods->pod[i];
 		const struct doc_node *inits = init_containers(pod);
 
-		for (j = 0; j < pod->nr_containers; j++)
-			check_container(ctx, pods, pod->containers[j].node, out);
-		for (c = inits ? inits->child : NULL; c; c = c->next)
-			if (c->kind == DOC_MAP)
-				check_container(ctx, pods, c, out);
+		const struct doc_node *lists[3] = { inits, NULL, NULL };
+		/* Argo and Tekton name the containers themselves. */
+		int named = pods->kind != TRIAL_PODS_ARGO && pods->kind != TRIAL_PODS_TEKTON;
+
+		lists[inits ? 1 : 0] = doc_get_kind(pod->pod_spec, "containers", DOC_SEQ);
+		for (j = 0; j < pod->nr_containers; j++) {
+			c = pod->containers[j].node;
+			check_container(ctx, pods, c, out);
+			if (named && pod->pod_spec)
+				check_container_name(pods, c, lists, out);
+			if (pod->pod_spec)
+				check_mounts(pods, pod->pod_spec, c, out);
+		}
+		for (c = inits ? inits->child : NULL; c; c = c->next) {
+			if (c->kind != DOC_MAP)
+				continue;
+			check_container(ctx, pods, c, out);
+			check_container_name(pods, c, lists, out);
+			check_mounts(pods, pod->pod_spec, c, out);
+		}
+		if (!pod->pod_spec)
+			continue;
+		check_volumes(pods, pod->pod_spec, out);
+		check_enum(pods, pod->pod_spec, "dnsPolicy", dns_policies, out);
+		/*
+		 * A Job's is job-restart-policy-invalid's; the training
+		 * operator sets its replicas' from the replica spec.
+		 */
+		if (pods->kind == TRIAL_PODS_OTHER)
+			check_enum(pods, pod->pod_spec, "restartPolicy", restart_policies, out);
 	}
 }
