@@ -161,6 +161,44 @@ const struct rule_doc rule_docs[] = {
 	  "  47 |                 image: docker.io/kubeflowkatib/pytorch-mnist-cpu:latest\n"
 	  "  48 |                 command:\n"
 	  "  49 |                   - python3\n" },
+	{ "container-name-invalid",
+	  NULL,
+	  "  51 |                   - --lr=${trialParameters.learningRate}\n"
+	  "  52 |                   - --optimizer=${trialParameters.optimizer}\n"
+	  "  53 |               - name: Log_Shipper\n"
+	  "  54 |                 image: docker.io/library/busybox:1.36\n"
+	  "  55 |               - name: training-container\n"
+	  "  56 |                 image: docker.io/library/busybox:1.36\n"
+	  "  57 |             initContainers:\n"
+	  "  58 |               - image: docker.io/library/busybox:1.36\n"
+	  "  59 |             restartPolicy: Never\n",
+	  "  51 |                   - --lr=${trialParameters.learningRate}\n"
+	  "  52 |                   - --optimizer=${trialParameters.optimizer}\n"
+	  "  53 |               - name: log-shipper\n"
+	  "  54 |                 image: docker.io/library/busybox:1.36\n"
+	  "  55 |             initContainers:\n"
+	  "  56 |               - name: fetch-data\n"
+	  "  57 |                 image: docker.io/library/busybox:1.36\n"
+	  "  58 |             restartPolicy: Never\n" },
+	{ "container-port-invalid",
+	  NULL,
+	  "  52 |                   - --optimizer=${trialParameters.optimizer}\n"
+	  "  53 |                 ports:\n"
+	  "  54 |                   - containerPort: 70000\n"
+	  "  55 |                     name: tensorboard-http\n"
+	  "  56 |                   - containerPort: 8080\n"
+	  "  57 |                     name: metrics\n"
+	  "  58 |                   - containerPort: 8081\n"
+	  "  59 |                     name: metrics\n"
+	  "  60 |             restartPolicy: Never\n",
+	  "  52 |                   - --optimizer=${trialParameters.optimizer}\n"
+	  "  53 |                 ports:\n"
+	  "  54 |                   - containerPort: 6006\n"
+	  "  55 |                     name: tensorboard\n"
+	  "  56 |                   - containerPort: 8080\n"
+	  "  57 |                     name: metrics\n"
+	  "  58 |                     protocol: TCP\n"
+	  "  59 |             restartPolicy: Never\n" },
 	{ "custom-collector-missing",
 	  NULL,
 	  "  19 |     collector:\n"
@@ -679,6 +717,20 @@ const struct rule_doc rule_docs[] = {
 	  "  22 |   resumePolicy: FromVolume\n"
 	  "  23 |   parallelTrialCount: 2\n"
 	  "  24 |   maxTrialCount: 6\n" },
+	{ "pod-value-unsupported",
+	  NULL,
+	  "  51 |                   - --lr=${trialParameters.learningRate}\n"
+	  "  52 |                   - --optimizer=${trialParameters.optimizer}\n"
+	  "  53 |                 imagePullPolicy: always\n"
+	  "  54 |                 terminationMessagePolicy: fallbackToLogsOnError\n"
+	  "  55 |             dnsPolicy: clusterFirst\n"
+	  "  56 |             restartPolicy: Never\n",
+	  "  51 |                   - --lr=${trialParameters.learningRate}\n"
+	  "  52 |                   - --optimizer=${trialParameters.optimizer}\n"
+	  "  53 |                 imagePullPolicy: Always\n"
+	  "  54 |                 terminationMessagePolicy: FallbackToLogsOnError\n"
+	  "  55 |             dnsPolicy: ClusterFirst\n"
+	  "  56 |             restartPolicy: Never\n" },
 	{ "primary-container-command-missing",
 	  NULL,
 	  "  46 |               - name: training-container\n"
@@ -788,6 +840,54 @@ const struct rule_doc rule_docs[] = {
 	  "  21 |         port: 8080\n"
 	  "  22 |         path: /metrics\n"
 	  "  23 |     collector:\n" },
+	{ "resource-limit-mismatch",
+	  NULL,
+	  "  53 |                 resources:\n"
+	  "  54 |                   limits:\n"
+	  "  55 |                     cpu: \"1\"\n"
+	  "  56 |                     nvidia.com/gpu: 2\n"
+	  "  57 |                   requests:\n"
+	  "  58 |                     cpu: 1500m\n"
+	  "  59 |                     nvidia.com/gpu: 1\n"
+	  "  60 |                     amd.com/gpu: 1\n"
+	  "  61 |             restartPolicy: Never\n",
+	  "  53 |                 resources:\n"
+	  "  54 |                   limits:\n"
+	  "  55 |                     cpu: \"2\"\n"
+	  "  56 |                     nvidia.com/gpu: 2\n"
+	  "  57 |                     amd.com/gpu: 1\n"
+	  "  58 |                   requests:\n"
+	  "  59 |                     cpu: 1500m\n"
+	  "  60 |                     nvidia.com/gpu: \"2\"\n"
+	  "  61 |             restartPolicy: Never\n" },
+	{ "resource-name-invalid",
+	  NULL,
+	  "  53 |                 resources:\n"
+	  "  54 |                   limits:\n"
+	  "  55 |                     CPU: \"2\"\n"
+	  "  56 |                     gpu: 1\n"
+	  "  57 |             restartPolicy: Never\n",
+	  "  53 |                 resources:\n"
+	  "  54 |                   limits:\n"
+	  "  55 |                     cpu: \"2\"\n"
+	  "  56 |                     nvidia.com/gpu: 1\n"
+	  "  57 |             restartPolicy: Never\n" },
+	{ "resource-quantity-invalid",
+	  NULL,
+	  "  53 |                 resources:\n"
+	  "  54 |                   limits:\n"
+	  "  55 |                     memory: 4GB\n"
+	  "  56 |                     nvidia.com/gpu: \"0.5\"\n"
+	  "  57 |                   requests:\n"
+	  "  58 |                     cpu: -1\n"
+	  "  59 |             restartPolicy: Never\n",
+	  "  53 |                 resources:\n"
+	  "  54 |                   limits:\n"
+	  "  55 |                     memory: 4Gi\n"
+	  "  56 |                     nvidia.com/gpu: 1\n"
+	  "  57 |                   requests:\n"
+	  "  58 |                     cpu: 500m\n"
+	  "  59 |             restartPolicy: Never\n" },
 	{ "resume-policy-invalid",
 	  NULL,
 	  "  13 |   algorithm:\n"
@@ -1155,6 +1255,38 @@ const struct rule_doc rule_docs[] = {
 	  "  15 |   parallelTrialCount: 2\n"
 	  "  16 |   maxTrialCount: 6\n"
 	  "  17 |   maxFailedTrialCount: 2\n" },
+	{ "volume-invalid",
+	  NULL,
+	  "  57 |               - name: scratch\n"
+	  "  58 |                 emptyDir: {}\n"
+	  "  59 |                 persistentVolumeClaim:\n"
+	  "  60 |                   claimName: mnist\n"
+	  "  61 |               - name: scratch\n"
+	  "  62 |                 emptyDir: {}\n"
+	  "  63 |               - name: Cache\n"
+	  "  64 |             restartPolicy: Never\n",
+	  "  57 |               - name: scratch\n"
+	  "  58 |                 emptyDir: {}\n"
+	  "  59 |               - name: data\n"
+	  "  60 |                 persistentVolumeClaim:\n"
+	  "  61 |                   claimName: mnist\n"
+	  "  62 |             restartPolicy: Never\n" },
+	{ "volume-mount-unknown",
+	  NULL,
+	  "  54 |                   - name: dataset\n"
+	  "  55 |                     mountPath: /data\n"
+	  "  56 |                 volumes:\n"
+	  "  57 |                   - name: dataset\n"
+	  "  58 |                     persistentVolumeClaim:\n"
+	  "  59 |                       claimName: mnist\n"
+	  "  60 |             restartPolicy: Never\n",
+	  "  54 |                   - name: dataset\n"
+	  "  55 |                     mountPath: /data\n"
+	  "  56 |             volumes:\n"
+	  "  57 |               - name: dataset\n"
+	  "  58 |                 persistentVolumeClaim:\n"
+	  "  59 |                   claimName: mnist\n"
+	  "  60 |             restartPolicy: Never\n" },
 	{ "yaml-syntax",
 	  NULL,
 	  "  25 |       parameterType: categorical\n"
@@ -1169,4 +1301,4 @@ const struct rule_doc rule_docs[] = {
 	  "  29 |     primaryContainerName: training-container\n" },
 };
 
-const size_t nr_rule_docs = 96;
+const size_t nr_rule_docs = 104;

@@ -110,6 +110,8 @@ static void find_argo(struct trial_pods *p, const struct doc_node *spec)
 		pod->labels = doc_get_kind(meta, "labels", DOC_MAP);
 		if (!pod->labels)
 			pod->labels = doc_get_kind(pod_meta, "labels", DOC_MAP);
+		else	/* Argo merges both into the pod's labels */
+			pod->more_labels = doc_get_kind(pod_meta, "labels", DOC_MAP);
 		pod->annotations = doc_get_kind(meta, "annotations", DOC_MAP);
 		if (single) {
 			/* Argo always names the user's container "main". */
@@ -124,7 +126,8 @@ static void find_argo(struct trial_pods *p, const struct doc_node *spec)
 }
 
 static void find_tekton_tasks(struct trial_pods *p, const struct doc_node *tasks,
-			      const struct doc_node *run_labels)
+			      const struct doc_node *run_labels,
+			      const char *member_of)
 {
 	const struct doc_node *t;
 
@@ -139,6 +142,10 @@ static void find_tekton_tasks(struct trial_pods *p, const struct doc_node *tasks
 		pod->role = arena_printf(&p->arena, "task '%s'", name ? name : "");
 		/* Tekton copies the PipelineRun's labels onto every pod. */
 		pod->labels = run_labels;
+		pod->more_labels = doc_get_kind(doc_get_kind(ts, "metadata", DOC_MAP),
+						"labels", DOC_MAP);
+		pod->task = name ? arena_strdup(&p->arena, name) : NULL;
+		pod->member_of = member_of;
 		/* Tekton names a step's container "step-<step name>". */
 		set_containers(p, pod, doc_get(ts, "steps"), "step-");
 	}
@@ -208,9 +215,9 @@ void trial_pods_find(struct trial_pods *p, const struct doc_node *ts)
 
 		p->kind = TRIAL_PODS_TEKTON;
 		find_tekton_tasks(p, doc_get_kind(ps, "tasks", DOC_SEQ),
-				  doc_get_kind(meta, "labels", DOC_MAP));
+				  doc_get_kind(meta, "labels", DOC_MAP), "tasks");
 		find_tekton_tasks(p, doc_get_kind(ps, "finally", DOC_SEQ),
-				  doc_get_kind(meta, "labels", DOC_MAP));
+				  doc_get_kind(meta, "labels", DOC_MAP), "finally");
 		return;
 	}
 	if (spec)

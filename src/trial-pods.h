@@ -34,6 +34,13 @@ struct trial_pod {
 	const char *role;		/* "Worker", "template 'train'", "" */
 	const struct doc_node *at;	/* where findings about it point */
 	const struct doc_node *labels;	/* its template's labels, or NULL */
+	/*
+	 * Labels the pod also gets, for primaryPodLabels: an Argo
+	 * Workflow's spec.podMetadata, a Tekton taskSpec's metadata.
+	 */
+	const struct doc_node *more_labels;
+	const char *task;		/* Tekton: the pipeline task's name */
+	const char *member_of;		/* Tekton: "tasks" or "finally" */
 	const struct doc_node *annotations;
 	const struct doc_node *pod_spec;	/* map with containers, or NULL */
 	const char *role_label;		/* operator's job-role label value */

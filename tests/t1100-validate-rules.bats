@@ -19,6 +19,8 @@ load lib/common
 @test "rule collector-kind-unavailable" { check_rule collector-kind-unavailable; }
 @test "rule config-map-source-incomplete" { check_rule config-map-source-incomplete; }
 @test "rule container-image-invalid" { check_rule container-image-invalid; }
+@test "rule container-name-invalid" { check_rule container-name-invalid; }
+@test "rule container-port-invalid" { check_rule container-port-invalid; }
 @test "rule custom-collector-missing" { check_rule custom-collector-missing; }
 @test "rule custom-collector-source-invalid" { check_rule custom-collector-source-invalid; }
 @test "rule duplicate-key" { check_rule duplicate-key; }
@@ -63,6 +65,7 @@ load lib/common
 @test "rule parameter-value-invalid" { check_rule parameter-value-invalid; }
 @test "rule pbt-name-too-long" { check_rule pbt-name-too-long; }
 @test "rule pbt-resume-policy" { check_rule pbt-resume-policy; }
+@test "rule pod-value-unsupported" { check_rule pod-value-unsupported; }
 @test "rule primary-container-command-missing" { check_rule primary-container-command-missing; }
 @test "rule primary-container-command-unsafe" { check_rule primary-container-command-unsafe; }
 @test "rule primary-container-missing-in-replica" { check_rule primary-container-missing-in-replica; }
@@ -72,6 +75,9 @@ load lib/common
 @test "rule primary-pod-labels-unmatched" { check_rule primary-pod-labels-unmatched; }
 @test "rule prometheus-collector-path-invalid" { check_rule prometheus-collector-path-invalid; }
 @test "rule prometheus-collector-port-invalid" { check_rule prometheus-collector-port-invalid; }
+@test "rule resource-limit-mismatch" { check_rule resource-limit-mismatch; }
+@test "rule resource-name-invalid" { check_rule resource-name-invalid; }
+@test "rule resource-quantity-invalid" { check_rule resource-quantity-invalid; }
 @test "rule resume-policy-invalid" { check_rule resume-policy-invalid; }
 @test "rule search-parameter-unreferenced" { check_rule search-parameter-unreferenced; }
 @test "rule search-space-conflict" { check_rule search-space-conflict; }
@@ -100,6 +106,8 @@ load lib/common
 @test "rule trial-template-placeholder-unknown" { check_rule trial-template-placeholder-unknown; }
 @test "rule type-mismatch" { check_rule type-mismatch; }
 @test "rule unknown-field" { check_rule unknown-field; }
+@test "rule volume-invalid" { check_rule volume-invalid; }
+@test "rule volume-mount-unknown" { check_rule volume-mount-unknown; }
 @test "rule yaml-syntax" { check_rule yaml-syntax; }
 
 @test "every rule has a fixture directory, and every directory a rule" {

@@ -9,7 +9,8 @@ load lib/common
 FIXABLE="collector-kind-invalid file-collector-format-invalid
 istio-sidecar-not-disabled job-field-type job-field-unknown
 job-restart-policy-invalid objective-type-invalid
-parameter-distribution-invalid trial-parameter-invalid type-mismatch
+parameter-distribution-invalid pod-value-unsupported trial-parameter-invalid
+type-mismatch
 unknown-field"
 
 # fix_fixture ID: --fix over the rule's bad.yaml.  A fixable rule is then

@@ -186,3 +186,76 @@ pytorch_without_optout() {
 		"$SHARED_DIR/corpus/katib-examples/kubeflow-trainer/trainjob-pytorch.yaml"
 	assert_output --partial "info: a TrainJob's containers are defined by its training runtime"
 }
+
+# with_labels FILE LABELS: the Experiment with primaryPodLabels LABELS.
+with_labels() {
+	sed "s|^\(  *\)primaryContainerName: .*|&\n\1primaryPodLabels: $2|" "$1"
+}
+
+@test "Argo: primaryPodLabels must match a template's or podMetadata's labels" {
+	cat > "$BATS_TEST_TMPDIR/argo.yaml" <<-'EOF'
+	apiVersion: argoproj.io/v1alpha1
+	kind: Workflow
+	spec:
+	  entrypoint: train
+	  podMetadata:
+	    labels:
+	      sidecar.istio.io/inject: "false"
+	  templates:
+	    - name: train
+	      metadata:
+	        labels:
+	          role: model-training
+	      container:
+	        image: docker.io/library/python:3.12
+	        command: [python, train.py, "--lr=${trialParameters.lr}"]
+	EOF
+	experiment main "$BATS_TEST_TMPDIR/argo.yaml" > "$BATS_TEST_TMPDIR/exp.yaml"
+	for ok in '{role: model-training}' '{sidecar.istio.io/inject: "false"}' \
+		  '{workflows.argoproj.io/workflow: anything}'; do
+		with_labels "$BATS_TEST_TMPDIR/exp.yaml" "$ok" > "$BATS_TEST_TMPDIR/good.yaml"
+		run --separate-stderr -0 katib validate -q --no-excerpt --disable trial-kind-not-watched "$BATS_TEST_TMPDIR/good.yaml"
+		[ -z "$output" ] || { echo "$ok: $output"; return 1; }
+	done
+	with_labels "$BATS_TEST_TMPDIR/exp.yaml" '{role: training}' > "$BATS_TEST_TMPDIR/bad.yaml"
+	run --separate-stderr -0 katib validate -q --no-excerpt --disable trial-kind-not-watched "$BATS_TEST_TMPDIR/bad.yaml"
+	assert_line "$BATS_TEST_TMPDIR/bad.yaml:14:5: warning: primaryPodLabels match no pod of the Workflow; no pod gets the metrics collector and the Trial never reports metrics [primary-pod-labels-unmatched]"
+	assert_line --partial "hint: put the same label under the training template's metadata.labels"
+}
+
+@test "Tekton: primaryPodLabels may name the pipeline task, a run label or a taskSpec label" {
+	cat > "$BATS_TEST_TMPDIR/tekton.yaml" <<-'EOF'
+	apiVersion: tekton.dev/v1beta1
+	kind: PipelineRun
+	metadata:
+	  labels:
+	    sidecar.istio.io/inject: "false"
+	spec:
+	  pipelineSpec:
+	    tasks:
+	      - name: model-training
+	        taskSpec:
+	          metadata:
+	            labels:
+	              stage: fit
+	          steps:
+	            - name: fit
+	              image: docker.io/library/python:3.12
+	              command: [python, train.py, "--lr=${trialParameters.lr}"]
+	EOF
+	experiment step-fit "$BATS_TEST_TMPDIR/tekton.yaml" > "$BATS_TEST_TMPDIR/exp.yaml"
+	for ok in '{tekton.dev/pipelineTask: model-training}' '{stage: fit}' \
+		  '{tekton.dev/memberOf: tasks}' '{tekton.dev/taskRun: anything}' \
+		  '{sidecar.istio.io/inject: "false"}'; do
+		with_labels "$BATS_TEST_TMPDIR/exp.yaml" "$ok" > "$BATS_TEST_TMPDIR/good.yaml"
+		run --separate-stderr -0 katib validate -q --no-excerpt --disable trial-kind-not-watched "$BATS_TEST_TMPDIR/good.yaml"
+		[ -z "$output" ] || { echo "$ok: $output"; return 1; }
+	done
+	with_labels "$BATS_TEST_TMPDIR/exp.yaml" '{tekton.dev/pipelineTask: model-trainng}' > "$BATS_TEST_TMPDIR/bad.yaml"
+	run --separate-stderr -0 katib validate -q --no-excerpt --disable trial-kind-not-watched "$BATS_TEST_TMPDIR/bad.yaml"
+	assert_line "$BATS_TEST_TMPDIR/bad.yaml:14:5: warning: primaryPodLabels match no pod of the PipelineRun; no pod gets the metrics collector and the Trial never reports metrics [primary-pod-labels-unmatched]"
+	assert_line --partial "hint: did you mean tekton.dev/pipelineTask: model-training?"
+	with_labels "$BATS_TEST_TMPDIR/exp.yaml" '{tekton.dev/memberOf: finally}' > "$BATS_TEST_TMPDIR/bad.yaml"
+	run --separate-stderr -0 katib validate -q --no-excerpt --disable trial-kind-not-watched "$BATS_TEST_TMPDIR/bad.yaml"
+	assert_output --partial "[primary-pod-labels-unmatched]"
+}

@@ -128,10 +128,37 @@ static int label_is(const struct doc_node *labels, const char *key,
 	return v && !strcmp(v, value);
 }
 
+/*
+ * An Argo or Tekton pod's labels are those of its templates and the ones
+ * the controller adds (workflows.argoproj.io/..., tekton.dev/..., from
+ * Argo's workflow/common and Tekton's pod builder): all known offline
+ * but the generated names.
+ */
+static int workflow_pod_has_label(const struct trial_pods *pods,
+				  const struct trial_pod *pod, const char *key,
+				  const char *value)
+{
+	if (label_is(pod->labels, key, value) || label_is(pod->more_labels, key, value))
+		return 1;
+	if (pods->kind == TRIAL_PODS_ARGO)
+		return strncmp(key, "workflows.argoproj.io/", 22) ? 0 : -1;
+	if (!strcmp(key, "tekton.dev/pipelineTask"))
+		return !pod->task || strchr(pod->task, '$') ? -1 :
+		       !strcmp(pod->task, value);
+	if (!strcmp(key, "tekton.dev/memberOf"))
+		return !strcmp(pod->member_of, value);
+	if (!strcmp(key, "app.kubernetes.io/managed-by"))
+		return !strcmp(value, "tekton-pipelines");
+	return strncmp(key, "tekton.dev/", 11) ? 0 : -1;
+}
+
 /* Could a pod of this replica carry label key=value?  -1: cannot tell. */
-static int pod_has_label(const struct trial_pod *pod, const char *key,
+static int pod_has_label(const struct trial_pods *pods,
+			 const struct trial_pod *pod, const char *key,
 			 const char *value)
 {
+	if (pods->kind == TRIAL_PODS_ARGO || pods->kind == TRIAL_PODS_TEKTON)
+		return workflow_pod_has_label(pods, pod, key, value);
 	if (label_is(pod->labels, key, value))
 		return 1;
 	if (!strcmp(key, "training.kubeflow.org/job-role"))
@@ -141,6 +168,45 @@ static int pod_has_label(const struct trial_pod *pod, const char *key,
 	if (!strncmp(key, "training.kubeflow.org/", 22))
 		return -1;
 	return doc_get(pod->labels, key) ? 0 : -1;
+}
+
+/* Does a step call a WorkflowTemplate, whose pods we cannot see? */
+static int has_template_ref(const struct doc_node *n)
+{
+	const struct doc_node *c;
+
+	if (n->kind == DOC_MAP && doc_get(n, "templateRef"))
+		return 1;
+	for (c = n->child; c; c = c->next)
+		if (has_template_ref(c))
+			return 1;
+	return 0;
+}
+
+/* How to label the training pod of a Workflow or PipelineRun. */
+static void workflow_labels_hint(const struct trial_pods *pods,
+				 const struct doc_node *labels,
+				 struct diag_list *out, struct diag *d)
+{
+	const char *task = doc_get_str(labels, "tekton.dev/pipelineTask");
+	const char *best = NULL;
+	size_t i, best_d = 3;
+
+	for (i = 0; task && i < pods->nr; i++) {
+		const char *t = pods->pod[i].task;
+		size_t dist = t ? levenshtein(task, strlen(task), t, strlen(t), 1) : SIZE_MAX;
+
+		if (dist < best_d) {
+			best_d = dist;
+			best = t;
+		}
+	}
+	if (best)
+		diag_hint(out, d, "did you mean tekton.dev/pipelineTask: %s? (the pipeline tasks are named by spec.pipelineSpec.tasks[].name)", best);
+	else if (pods->kind == TRIAL_PODS_TEKTON)
+		diag_hint(out, d, "match the training task's pod with tekton.dev/pipelineTask: <task name>, or a label of the PipelineRun's metadata.labels");
+	else
+		diag_hint(out, d, "put the same label under the training template's metadata.labels (Argo copies it, and spec.podMetadata.labels, to the pod)");
 }
 
 static void check_primary_pod_labels(const struct rule_ctx *ctx,
@@ -153,24 +219,38 @@ static void check_primary_pod_labels(const struct rule_ctx *ctx,
 	size_t i;
 	struct diag *d;
 
-	if (pods->kind != TRIAL_PODS_KUBEFLOW || !pods->nr)
+	int workflow = pods->kind == TRIAL_PODS_ARGO || pods->kind == TRIAL_PODS_TEKTON;
+
+	if ((pods->kind != TRIAL_PODS_KUBEFLOW && !workflow) || !pods->nr)
+		return;
+	/* Without primaryPodLabels every pod of a workflow is primary. */
+	if (workflow && (!explicit_labels || !explicit_labels->nr_children))
+		return;
+	if (pods->kind == TRIAL_PODS_ARGO && has_template_ref(ctx->exp->trial_spec))
 		return;
 	for (i = 0; i < pods->nr; i++) {
 		int match = 1;
 
 		if (!explicit_labels || !explicit_labels->nr_children) {
-			match = pod_has_label(&pods->pod[i],
+			match = pod_has_label(pods, &pods->pod[i],
 					      "training.kubeflow.org/job-role", "master");
 		} else {
 			for (l = explicit_labels->child; l && match == 1; l = l->next) {
 				char *key = xstrndup(l->key, l->key_len);
 
-				match = doc_str(l) ? pod_has_label(&pods->pod[i], key, l->text) : -1;
+				match = doc_str(l) ? pod_has_label(pods, &pods->pod[i], key, l->text) : -1;
 				free(key);
 			}
 		}
 		if (match)
 			return;	/* matches, or might */
+	}
+	if (workflow) {
+		d = diag_add_key(out, rule_get("primary-pod-labels-unmatched"), explicit_labels,
+				 "primaryPodLabels match no pod of the %s; no pod gets the metrics collector and the Trial never reports metrics",
+				 pods->kind_name);
+		workflow_labels_hint(pods, explicit_labels, out, d);
+		return;
 	}
 	if (explicit_labels && explicit_labels->nr_children)
 		d = diag_add_key(out, rule_get("primary-pod-labels-unmatched"), explicit_labels,
@@ -406,7 +486,8 @@ static void check_istio(const struct rule_ctx *ctx,
 	struct diag *d;
 
 	for (i = 0; i < pods->nr; i++) {
-		if (label_is(pods->pod[i].labels, ISTIO_LABEL, "false"))
+		if (label_is(pods->pod[i].labels, ISTIO_LABEL, "false") ||
+		    label_is(pods->pod[i].more_labels, ISTIO_LABEL, "false"))
 			continue;
 		if (!pod)
 			pod = &pods->pod[i];
@@ -687,6 +768,7 @@ void check_pods(const struct rule_ctx *ctx, struct diag_list *out)
 	check_istio(ctx, &pods, out);
 	check_images(&pods, out);
 	check_restart_policy(&pods, out);
+	check_workload(ctx, &pods, out);
 	check_trial_kind_watched(ctx, out);
 	trial_pods_release(&pods);
 }

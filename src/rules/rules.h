@@ -23,6 +23,10 @@ rule_check_fn check_trial_parameters;
 rule_check_fn check_job;
 /* pods.c */
 rule_check_fn check_pods;
+/* workload.c: the API server's checks of the trial's pods. */
+struct trial_pods;
+void check_workload(const struct rule_ctx *ctx, const struct trial_pods *pods,
+		    struct diag_list *out);
 /* values.c */
 rule_check_fn check_parameter_values;
 rule_check_fn check_metrics;

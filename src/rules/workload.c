@@ -1,0 +1,722 @@
+/*
+ * rules/workload.c: what the API server refuses in the pods a trial
+ * template describes.  Katib passes the trialSpec to the API server
+ * untouched (only a batch/v1 Job is decoded by its webhook), so a pod
+ * template the API server refuses makes every trial fail the same way;
+ * these checks say so before the Experiment is created, worded as the
+ * API server words it.
+ *
+ * Translated from Kubernetes pkg/apis/core/validation/validation.go
+ * (ValidateResourceRequirements, validateContainers, validatePullPolicy,
+ * validateDNSPolicy) and staging/src/k8s.io/apimachinery/pkg/api/resource
+ * (the quantity grammar), commit a7264f95ffc8b56377da16e83461aa59467ebb3e.
+ */
+#include "compat.h"
+#include "rules/rules.h"
+#include "alloc.h"
+#include "buf.h"
+#include "doc.h"
+#include "experiment.h"
+#include "katib-config.h"
+#include "levenshtein.h"
+#include "trial-pods.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+
+#define QUANTITY_REGEXP "^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$"
+
+/* What a pod template the API server refuses does to the trials. */
+static const char *refused_effect(const struct trial_pods *pods)
+{
+	switch (pods->kind) {
+	case TRIAL_PODS_JOB:
+		return "the API server refuses every trial Job and the Trials stay Created";
+	case TRIAL_PODS_KUBEFLOW:
+		return "the API server refuses the pods the training operator creates, so no trial ever runs";
+	case TRIAL_PODS_ARGO:
+		return "Argo cannot create the step's pod and every Workflow fails, so every Trial fails";
+	case TRIAL_PODS_TEKTON:
+		return "Tekton cannot create the task's pod and every PipelineRun fails, so every Trial fails";
+	default:
+		return "the API server refuses the trial's pods, so no trial ever runs";
+	}
+}
+
+/* ---- quantities (resource.ParseQuantity) ---- */
+
+/*
+ * The value of a quantity as the API server parses it.  Returns 0 and
+ * sets *out, or -1 when the text is not a quantity.  A long double holds
+ * every value users write exactly enough for requests and limits to
+ * compare as the API server compares them: each value is rounded once.
+ */
+static int parse_quantity(const char *s, long double *out)
+{
+	static const char binary[] = "KMGTPE";
+	static const char decimal[] = "numkMGTPE";
+	static const int decimal_exp[] = { -9, -6, -3, 3, 6, 9, 12, 15, 18 };
+	long double mant = 0;
+	int neg = 0, digits = 0, frac = 0, exp10 = 0, exp2 = 0, seen_dot = 0;
+	const char *p = s, *q;
+
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	for (; isdigit((unsigned char)*p) || (*p == '.' && !seen_dot); p++) {
+		if (*p == '.') {
+			seen_dot = 1;
+			continue;
+		}
+		mant = mant * 10 + (*p - '0');
+		digits++;
+		frac += seen_dot;
+	}
+	if (!digits)
+		return -1;
+	exp10 = -frac;
+	if (!*p) {
+		/* no suffix */
+	} else if (p[1] == 'i' && !p[2] && (q = strchr(binary, p[0]))) {
+		exp2 = 10 * (int)(q - binary + 1);
+	} else if (!p[1] && (q = strchr(decimal, p[0]))) {
+		exp10 += decimal_exp[q - decimal];
+	} else if (*p == 'e' || *p == 'E') {
+		char *end;
+		long e;
+
+		p++;
+		if (!*p || (!isdigit((unsigned char)*p) && !(*p == '+' || *p == '-')))
+			return -1;
+		errno = 0;
+		e = strtol(p, &end, 10);
+		if (*end || end == p || errno || e > 1000 || e < -1000)
+			return -1;
+		exp10 += (int)e;
+	} else {
+		return -1;
+	}
+	if (exp10 >= 0)
+		mant *= powl(10, exp10);
+	else
+		mant /= powl(10, -exp10);
+	mant = ldexpl(mant, exp2);
+	*out = neg ? -mant : mant;
+	return 0;
+}
+
+/* The quantity a YAML scalar decodes to; -1 when it is not one. */
+static int node_quantity(const struct doc_node *n, long double *out)
+{
+	int64_t i;
+	double f;
+
+	/* A YAML number reaches the API server as a JSON number. */
+	if (n->kind == DOC_INT && !doc_int(n, &i)) {
+		*out = (long double)i;
+		return 0;
+	}
+	if (n->kind == DOC_FLOAT && !doc_float(n, &f) && isfinite(f)) {
+		*out = f;
+		return 0;
+	}
+	return n->kind == DOC_STR ? parse_quantity(n->text, out) : -1;
+}
+
+/* "4GB" -> "4G or 4Gi": the suffixes people write for bytes. */
+static void suggest_suffix(const char *s, struct buf *out)
+{
+	const char *p = s;
+	char c;
+
+	while (*p == '+' || *p == '-' || *p == '.' || isdigit((unsigned char)*p))
+		p++;
+	c = (char)toupper((unsigned char)*p);
+	if (p == s || !strchr("KMGTPE", c))
+		return;
+	if (c == 'K')
+		buf_addf(out, "write %.*sk (10^3) or %.*sKi (2^10)",
+			 (int)(p - s), s, (int)(p - s), s);
+	else
+		buf_addf(out, "write %.*s%c (10^n) or %.*s%ci (2^n): the API server knows no other suffix",
+			 (int)(p - s), s, c, (int)(p - s), s, c);
+}
+
+static int is_hugepages(const char *name)
+{
+	return !strncmp(name, "hugepages-", 10);
+}
+
+/* IsNativeResource: no domain, or a kubernetes.io one. */
+static int is_native(const char *name)
+{
+	return !strchr(name, '/') || strstr(name, "kubernetes.io/");
+}
+
+/* Resources whose request must equal their limit (IsOvercommitAllowed). */
+static int no_overcommit(const char *name)
+{
+	return !is_native(name) || is_hugepages(name);
+}
+
+static int is_extended(const char *name)
+{
+	return !is_native(name) && strncmp(name, "requests.", 9);
+}
+
+/* A qualified name's prefix: a DNS-1123 subdomain. */
+static int dns_subdomain(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n || n > 253 || !isalnum((unsigned char)s[0]) ||
+	    !isalnum((unsigned char)s[n - 1]))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) ||
+		      s[i] == '-' || s[i] == '.'))
+			return 0;
+	return 1;
+}
+
+/* The name part of a qualified name. */
+static int qualified_part(const char *s, size_t n)
+{
+	size_t i;
+
+	if (!n || n > 63 || !isalnum((unsigned char)s[0]) ||
+	    !isalnum((unsigned char)s[n - 1]))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && !strchr("-_.", s[i]))
+			return 0;
+	return 1;
+}
+
+static int qualified_name(const char *s)
+{
+	const char *slash = strchr(s, '/');
+
+	if (!slash)
+		return qualified_part(s, strlen(s));
+	return dns_subdomain(s, (size_t)(slash - s)) &&
+	       qualified_part(slash + 1, strlen(slash + 1));
+}
+
+static const char *const standard_resources[] = {
+	"cpu", "memory", "ephemeral-storage", NULL
+};
+
+/* validateContainerResourceName */
+static void check_resource_name(const struct trial_pods *pods,
+				const struct doc_node *q, struct diag_list *out)
+{
+	char *name = xstrndup(q->key, q->key_len);
+	const char *fix = NULL;
+	struct diag *d = NULL;
+
+	if (!strchr(name, '/')) {
+		if (is_hugepages(name) ||
+		    !strcmp(name, "cpu") || !strcmp(name, "memory") ||
+		    !strcmp(name, "ephemeral-storage"))
+			goto done;
+		d = diag_add_key(out, rule_get("resource-name-invalid"), q,
+				 "Invalid value: \"%s\": must be a standard resource for containers; %s",
+				 name, refused_effect(pods));
+		fix = case_only_match(name, standard_resources);
+		if (fix)
+			diag_hint(out, d, "did you mean '%s'?", fix);
+		else if (strstr(name, "gpu"))
+			diag_hint(out, d, "a GPU is an extended resource named by its vendor's device plugin, e.g. nvidia.com/gpu or amd.com/gpu");
+		else
+			diag_hint(out, d, "use cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource such as nvidia.com/gpu");
+	} else if (!qualified_name(name) || (!is_native(name) && !is_extended(name))) {
+		d = diag_add_key(out, rule_get("resource-name-invalid"), q,
+				 "Invalid value: \"%s\": doesn't follow extended resource name standard; %s",
+				 name, refused_effect(pods));
+		diag_hint(out, d, "an extended resource is DOMAIN/NAME in lower case, e.g. nvidia.com/gpu");
+	}
+done:
+	free(name);
+}
+
+struct resource_entry {
+	const struct doc_node *node;
+	long double value;
+	int ok;
+};
+
+/* The quantities of one map (limits or requests), checked one by one. */
+static size_t read_quantities(const struct rule_ctx *ctx,
+			      const struct trial_pods *pods,
+			      const struct doc_node *map,
+			      struct resource_entry *e, struct diag_list *out)
+{
+	const struct doc_node *q;
+	size_t nr = 0;
+
+	for (q = map->child; q; q = q->next) {
+		struct resource_entry *r = &e[nr++];
+		char *name;
+
+		r->node = q;
+		r->ok = 0;
+		check_resource_name(pods, q, out);
+		if (q->kind == DOC_NULL || q->kind == DOC_MAP || q->kind == DOC_SEQ ||
+		    q->kind == DOC_BOOL || strstr(q->text, "${") || strstr(q->text, "$("))
+			continue;	/* type-mismatch or a placeholder */
+		if (node_quantity(q, &r->value)) {
+			struct buf hint = BUF_INIT;
+			struct diag *d;
+
+			d = diag_add(out, rule_get("resource-quantity-invalid"), q,
+				     "'%s' is not a quantity: quantities must match the regular expression '%s'; %s",
+				     q->text, QUANTITY_REGEXP,
+				     /* validateTrialJob decodes the Job since v0.15. */
+				     pods->kind == TRIAL_PODS_JOB && ctx->config->minor >= 15
+					     ? "Katib cannot decode the trial Job and refuses the Experiment"
+					     : refused_effect(pods));
+			suggest_suffix(q->text, &hint);
+			diag_hint(out, d, "%s", hint.len ? hint.buf
+					: "a quantity is a number with an optional suffix: m, k, M, G, T, Ki, Mi, Gi, Ti or an exponent (e.g. 500m, 4Gi, 1e3)");
+			buf_release(&hint);
+			continue;
+		}
+		name = xstrndup(q->key, q->key_len);
+		if (r->value < 0) {
+			diag_hint(out, diag_add(out, rule_get("resource-quantity-invalid"), q,
+						"Invalid value: \"%s\": must be greater than or equal to 0; %s",
+						q->text, refused_effect(pods)),
+				  "resources are amounts: remove the sign");
+		} else if (is_extended(name) && floorl(r->value) != r->value) {
+			diag_hint(out, diag_add(out, rule_get("resource-quantity-invalid"), q,
+						"Invalid value: \"%s\": must be an integer (%s is an extended resource, allocated in whole devices); %s",
+						q->text, name, refused_effect(pods)),
+				  "ask for whole devices; sharing a GPU is set up in its device plugin (time-slicing, MIG), which then advertises more devices");
+		} else {
+			r->ok = 1;
+		}
+		free(name);
+	}
+	return nr;
+}
+
+static const struct resource_entry *entry_named(const struct resource_entry *e,
+						size_t nr, const struct doc_node *like)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (e[i].node->key_len == like->key_len &&
+		    !memcmp(e[i].node->key, like->key, like->key_len))
+			return &e[i];
+	return NULL;
+}
+
+/* ValidateResourceRequirements, for one container's resources. */
+static void check_resources(const struct rule_ctx *ctx,
+			    const struct trial_pods *pods,
+			    const struct doc_node *res, struct diag_list *out)
+{
+	const struct doc_node *lim = doc_get_kind(res, "limits", DOC_MAP);
+	const struct doc_node *req = doc_get_kind(res, "requests", DOC_MAP);
+	struct resource_entry *le, *re;
+	size_t nl = 0, nq = 0, i;
+	int cpu_or_memory = 0, hugepages = 0;
+
+	if (!lim && !req)
+		return;
+	le = xcalloc((lim ? lim->nr_children : 0) + 1, sizeof(*le));
+	re = xcalloc((req ? req->nr_children : 0) + 1, sizeof(*re));
+	if (lim)
+		nl = read_quantities(ctx, pods, lim, le, out);
+	if (req)
+		nq = read_quantities(ctx, pods, req, re, out);
+	for (i = 0; i < nl + nq; i++) {
+		const struct doc_node *n = i < nl ? le[i].node : re[i - nl].node;
+
+		if ((n->key_len == 3 && !memcmp(n->key, "cpu", 3)) ||
+		    (n->key_len == 6 && !memcmp(n->key, "memory", 6)))
+			cpu_or_memory = 1;
+		if (n->key_len > 10 && !memcmp(n->key, "hugepages-", 10))
+			hugepages = 1;
+	}
+	for (i = 0; i < nq; i++) {
+		const struct resource_entry *r = &re[i], *l = entry_named(le, nl, r->node);
+		char *name = xstrndup(r->node->key, r->node->key_len);
+		struct diag *d;
+
+		if (!l && no_overcommit(name)) {
+			d = diag_add_key(out, rule_get("resource-limit-mismatch"), r->node,
+					 "Required value: Limit must be set for non overcommitable resources (%s has a request and no limit); %s",
+					 name, refused_effect(pods));
+			diag_hint(out, d, "put %s under limits: the request then defaults to the limit", name);
+		} else if (l && r->ok && l->ok && r->value != l->value && no_overcommit(name)) {
+			d = diag_add(out, rule_get("resource-limit-mismatch"), r->node,
+				     "Invalid value: \"%s\": must be equal to %s limit of %s; %s",
+				     r->node->text, name, l->node->text, refused_effect(pods));
+			diag_hint(out, d, "%s cannot be overcommitted: give the same amount in requests and limits, or only a limit", name);
+		} else if (l && r->ok && l->ok && r->value > l->value) {
+			d = diag_add(out, rule_get("resource-limit-mismatch"), r->node,
+				     "Invalid value: \"%s\": must be less than or equal to %s limit of %s; %s",
+				     r->node->text, name, l->node->text, refused_effect(pods));
+			diag_hint(out, d, "raise the limit or lower the request");
+		}
+		free(name);
+	}
+	if (hugepages && !cpu_or_memory)
+		diag_hint(out, diag_add_key(out, rule_get("resource-limit-mismatch"), res,
+					    "Forbidden: HugePages require cpu or memory; %s",
+					    refused_effect(pods)),
+			  "add a memory limit beside the hugepages");
+	free(le);
+	free(re);
+}
+
+/* ---- enumerated values (validatePullPolicy, validateDNSPolicy, ...) ---- */
+
+static const char *const pull_policies[] = { "Always", "IfNotPresent", "Never", NULL };
+static const char *const message_policies[] = { "File", "FallbackToLogsOnError", NULL };
+static const char *const dns_policies[] = {
+	"ClusterFirstWithHostNet", "ClusterFirst", "Default", "None", NULL
+};
+static const char *const restart_policies[] = { "Always", "OnFailure", "Never", NULL };
+static const char *const protocols[] = { "TCP", "UDP", "SCTP", NULL };
+
+static void check_enum(const struct trial_pods *pods, const struct doc_node *map,
+		       const char *key, const char *const *values,
+		       struct diag_list *out)
+{
+	const struct doc_node *n = doc_get(map, key);
+	const char *v = doc_str(n), *fix;
+	struct buf list = BUF_INIT;
+	struct diag *d;
+	size_t i;
+
+	if (!v || strstr(v, "${") || strstr(v, "$("))
+		return;	/* absent (defaulted), or the type rule's */
+	for (i = 0; values[i]; i++) {
+		if (!strcmp(v, values[i]))
+			return;
+		buf_addf(&list, "%s\"%s\"", i ? ", " : "", values[i]);
+	}
+	d = diag_add(out, rule_get("pod-value-unsupported"), n,
+		     "%s: Unsupported value: \"%s\": supported values: %s; %s",
+		     key, v, list.buf, refused_effect(pods));
+	fix = case_only_match(v, values);
+	if (fix) {
+		diag_hint(out, d, "did you mean '%s'? (the API server compares exactly)", fix);
+		diag_fix(out, d, FIX_SET_VALUE, n, NULL, NULL, fix);
+	} else {
+		diag_hint(out, d, "use one of %s", list.buf);
+	}
+	buf_release(&list);
+}
+
+/* ---- names (k8s.io/apimachinery/pkg/util/validation) ---- */
+
+/* IsDNS1123Label; NULL or what is wrong. */
+static const char *dns_label_problem(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n > 63)
+		return "must be no more than 63 characters";
+	for (i = 0; i < n; i++)
+		if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) &&
+		    s[i] != '-')
+			break;
+	if (!n || i < n || s[0] == '-' || s[n - 1] == '-')
+		return "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+	return NULL;
+}
+
+/* IsValidPortName (IANA_SVC_NAME); NULL or what is wrong. */
+static const char *port_name_problem(const char *s)
+{
+	size_t n = strlen(s), i;
+	int letter = 0;
+
+	if (n > 15)
+		return "must be no more than 15 characters";
+	for (i = 0; i < n; i++) {
+		if (islower((unsigned char)s[i]))
+			letter = 1;
+		else if (!isdigit((unsigned char)s[i]) && s[i] != '-')
+			return "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)";
+	}
+	if (strstr(s, "--"))
+		return "must not contain consecutive hyphens";
+	if (!letter)
+		return "must contain at least one letter (a-z)";
+	if (s[0] == '-' || s[n - 1] == '-')
+		return "must not begin or end with a hyphen";
+	return NULL;
+}
+
+static int has_placeholder(const char *s)
+{
+	return strstr(s, "${") || strstr(s, "$(");
+}
+
+/* Is there an earlier item of list before `item` whose key equals its? */
+static const struct doc_node *earlier_with(const struct doc_node *first,
+					   const struct doc_node *item,
+					   const char *key, const char *value)
+{
+	const struct doc_node *c;
+
+	for (c = first; c && c != item; c = c->next) {
+		const char *v = doc_get_str(c, key);
+
+		if (v && !strcmp(v, value))
+			return c;
+	}
+	return NULL;
+}
+
+static void check_container_name(const struct trial_pods *pods,
+				 const struct doc_node *c,
+				 const struct doc_node *const *lists,
+				 struct diag_list *out)
+{
+	const struct doc_node *n = doc_get(c, "name");
+	const char *name = doc_str(n), *why;
+	size_t l;
+
+	if (!n) {
+		diag_hint(out, diag_add_missing(out, rule_get("container-name-invalid"), c, "name",
+						"name: Required value; %s", refused_effect(pods)),
+			  "give every container a name");
+		return;
+	}
+	if (!name || has_placeholder(name))
+		return;
+	if ((why = dns_label_problem(name))) {
+		diag_hint(out, diag_add(out, rule_get("container-name-invalid"), n,
+					"name: Invalid value: \"%s\": %s; %s",
+					name, why, refused_effect(pods)),
+			  "container names are lower case letters, digits and '-'");
+		return;
+	}
+	/* Names are unique across init and regular containers. */
+	for (l = 0; lists[l]; l++) {
+		if (earlier_with(lists[l]->child, c, "name", name)) {
+			diag_hint(out, diag_add(out, rule_get("container-name-invalid"), n,
+						"name: Duplicate value: \"%s\"; %s",
+						name, refused_effect(pods)),
+				  "give each container of a pod its own name");
+			return;
+		}
+		if (c->parent == lists[l])
+			return;
+	}
+}
+
+static void check_ports(const struct trial_pods *pods,
+			const struct doc_node *c, struct diag_list *out)
+{
+	const struct doc_node *ports = doc_get_kind(c, "ports", DOC_SEQ), *p;
+
+	for (p = ports ? ports->child : NULL; p; p = p->next) {
+		const struct doc_node *cp = doc_get(p, "containerPort");
+		const struct doc_node *nn = doc_get(p, "name");
+		const char *name = doc_str(nn), *why;
+		int64_t v;
+
+		if (!cp)
+			diag_add_missing(out, rule_get("container-port-invalid"), p, "containerPort",
+					 "containerPort: Required value; %s", refused_effect(pods));
+		else if (!doc_int(cp, &v) && (v < 1 || v > 65535))
+			diag_add(out, rule_get("container-port-invalid"), cp,
+				 "containerPort: Invalid value: %" PRId64 ": must be between 1 and 65535, inclusive; %s",
+				 v, refused_effect(pods));
+		check_enum(pods, p, "protocol", protocols, out);
+		if (!name || has_placeholder(name))
+			continue;
+		if ((why = port_name_problem(name)))
+			diag_add(out, rule_get("container-port-invalid"), nn,
+				 "name: Invalid value: \"%s\": %s; %s", name, why,
+				 refused_effect(pods));
+		else if (earlier_with(ports->child, p, "name", name))
+			diag_add(out, rule_get("container-port-invalid"), nn,
+				 "name: Duplicate value: \"%s\"; %s", name,
+				 refused_effect(pods));
+	}
+}
+
+/*
+ * A 'volumes' list one level off (in the pod template or the container)
+ * that declares name: the mount is right, the list misplaced.
+ */
+static const struct doc_node *misplaced_volumes(const struct doc_node *pod_spec,
+						const struct doc_node *c,
+						const char *name)
+{
+	const struct doc_node *where[2], *v;
+	size_t i;
+
+	where[0] = doc_get_kind(pod_spec->parent, "volumes", DOC_SEQ);
+	where[1] = doc_get_kind(c, "volumes", DOC_SEQ);
+	for (i = 0; i < 2; i++)
+		if ((v = where[i]) && earlier_with(v->child, NULL, "name", name))
+			return v;
+	return NULL;
+}
+
+/* Every volumeMount names a volume of the pod (validateVolumeMounts). */
+static void check_mounts(const struct trial_pods *pods,
+			 const struct doc_node *pod_spec,
+			 const struct doc_node *c, struct diag_list *out)
+{
+	const struct doc_node *mounts = doc_get_kind(c, "volumeMounts", DOC_SEQ), *m;
+	const struct doc_node *volumes = doc_get(pod_spec, "volumes");
+
+	if (volumes && volumes->kind != DOC_SEQ)
+		return;	/* the type rule reports it */
+	for (m = mounts ? mounts->child : NULL; m; m = m->next) {
+		const struct doc_node *nn = doc_get(m, "name");
+		const char *name = doc_str(nn);
+		const struct doc_node *elsewhere;
+		struct diag *d;
+
+		if (!name || has_placeholder(name) ||
+		    (volumes && earlier_with(volumes->child, NULL, "name", name)))
+			continue;
+		d = diag_add(out, rule_get("volume-mount-unknown"), nn,
+			     "name: Not found: \"%s\": no volume of the pod has that name; %s",
+			     name, refused_effect(pods));
+		if ((elsewhere = misplaced_volumes(pod_spec, c, name)))
+			diag_hint(out, d, "'%s' is declared in the 'volumes' at line %u, where the API server does not look: move that list into the pod spec, beside 'containers'",
+				  name, (unsigned)elsewhere->key_span.start.line);
+		else
+			diag_hint(out, d, "declare the volume under the pod spec's volumes (beside containers), or mount one that is declared");
+	}
+}
+
+/* The fields of core/v1 VolumeSource: each is one kind of volume. */
+static const char *const volume_sources[] = {
+	"awsElasticBlockStore", "azureDisk", "azureFile", "cephfs", "cinder",
+	"configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "fc",
+	"flexVolume", "flocker", "gcePersistentDisk", "gitRepo", "glusterfs",
+	"hostPath", "image", "iscsi", "nfs", "persistentVolumeClaim",
+	"photonPersistentDisk", "portworxVolume", "projected", "quobyte", "rbd",
+	"scaleIO", "secret", "storageos", "vsphereVolume", NULL
+};
+
+static int is_volume_source(const struct doc_node *k)
+{
+	size_t i;
+
+	for (i = 0; volume_sources[i]; i++)
+		if (doc_is_key(k, volume_sources[i]))
+			return 1;
+	return 0;
+}
+
+/* validateVolumes: names are DNS labels, unique, and each has one source. */
+static void check_volumes(const struct trial_pods *pods,
+			  const struct doc_node *pod_spec, struct diag_list *out)
+{
+	const struct doc_node *volumes = doc_get_kind(pod_spec, "volumes", DOC_SEQ), *v, *k;
+
+	for (v = volumes ? volumes->child : NULL; v; v = v->next) {
+		const struct doc_node *nn = doc_get(v, "name");
+		const char *name = doc_str(nn), *why;
+		size_t sources = 0;
+
+		if (v->kind != DOC_MAP)
+			continue;
+		for (k = v->child; k; k = k->next)
+			if (!k->shadowed && is_volume_source(k))
+				sources++;
+		if (!nn)
+			diag_add_missing(out, rule_get("volume-invalid"), v, "name",
+					 "name: Required value; %s", refused_effect(pods));
+		else if (name && !has_placeholder(name) && (why = dns_label_problem(name)))
+			diag_add(out, rule_get("volume-invalid"), nn,
+				 "name: Invalid value: \"%s\": %s; %s", name, why,
+				 refused_effect(pods));
+		else if (name && earlier_with(volumes->child, v, "name", name))
+			diag_add(out, rule_get("volume-invalid"), nn,
+				 "name: Duplicate value: \"%s\"; %s", name,
+				 refused_effect(pods));
+		if (!sources)
+			diag_hint(out, diag_add_key(out, rule_get("volume-invalid"), v,
+						    "Required value: must specify a volume type; %s",
+						    refused_effect(pods)),
+				  "give the volume one source: emptyDir: {}, persistentVolumeClaim, configMap, secret, ...");
+		else if (sources > 1)
+			diag_hint(out, diag_add_key(out, rule_get("volume-invalid"), v,
+						    "Forbidden: may not specify more than 1 volume type; %s",
+						    refused_effect(pods)),
+				  "split it into one volume per source, or indent the extra field under the source it belongs to");
+	}
+}
+
+static void check_container(const struct rule_ctx *ctx,
+			    const struct trial_pods *pods,
+			    const struct doc_node *c, struct diag_list *out)
+{
+	const struct doc_node *res = doc_get_kind(c, "resources", DOC_MAP);
+
+	check_enum(pods, c, "imagePullPolicy", pull_policies, out);
+	check_enum(pods, c, "terminationMessagePolicy", message_policies, out);
+	check_ports(pods, c, out);
+
+	/* Tekton v1 steps call it computeResources. */
+	if (!res && pods->kind == TRIAL_PODS_TEKTON)
+		res = doc_get_kind(c, "computeResources", DOC_MAP);
+	if (res)
+		check_resources(ctx, pods, res, out);
+}
+
+/* The init containers of pod, which trial_pods does not list. */
+static const struct doc_node *init_containers(const struct trial_pod *pod)
+{
+	return doc_get_kind(pod->pod_spec, "initContainers", DOC_SEQ);
+}
+
+void check_workload(const struct rule_ctx *ctx, const struct trial_pods *pods,
+		    struct diag_list *out)
+{
+	size_t i, j;
+	const struct doc_node *c;
+
+	for (i = 0; i < pods->nr; i++) {
+		const struct trial_pod *pod = &pods->pod[i];
+		const struct doc_node *inits = init_containers(pod);
+
+		const struct doc_node *lists[3] = { inits, NULL, NULL };
+		/* Argo and Tekton name the containers themselves. */
+		int named = pods->kind != TRIAL_PODS_ARGO && pods->kind != TRIAL_PODS_TEKTON;
+
+		lists[inits ? 1 : 0] = doc_get_kind(pod->pod_spec, "containers", DOC_SEQ);
+		for (j = 0; j < pod->nr_containers; j++) {
+			c = pod->containers[j].node;
+			check_container(ctx, pods, c, out);
+			if (named && pod->pod_spec)
+				check_container_name(pods, c, lists, out);
+			if (pod->pod_spec)
+				check_mounts(pods, pod->pod_spec, c, out);
+		}
+		for (c = inits ? inits->child : NULL; c; c = c->next) {
+			if (c->kind != DOC_MAP)
+				continue;
+			check_container(ctx, pods, c, out);
+			check_container_name(pods, c, lists, out);
+			check_mounts(pods, pod->pod_spec, c, out);
+		}
+		if (!pod->pod_spec)
+			continue;
+		check_volumes(pods, pod->pod_spec, out);
+		check_enum(pods, pod->pod_spec, "dnsPolicy", dns_policies, out);
+		/*
+		 * A Job's is job-restart-policy-invalid's; the training
+		 * operator sets its replicas' from the replica spec.
+		 */
+		if (pods->kind == TRIAL_PODS_OTHER)
+			check_enum(pods, pod->pod_spec, "restartPolicy", restart_policies, out);
+	}
+}
