@@ -124,45 +124,6 @@ static int explain_rule(const struct rule *r)
 
 /* ---- fields ---- */
 
-static void type_label(const struct schema_type *t, struct buf *out)
-{
-	switch (t->kind) {
-	case SCHEMA_ARRAY:
-		buf_adds(out, "[]");
-		type_label(t->elem, out);
-		return;
-	case SCHEMA_MAP:
-		buf_adds(out, "map[string]");
-		type_label(t->elem, out);
-		return;
-	case SCHEMA_OBJECT:
-		buf_adds(out, t->name && *t->name ? t->name : "Object");
-		return;
-	case SCHEMA_ANY:
-		buf_adds(out, "Object");
-		return;
-	case SCHEMA_STRING:
-		buf_adds(out, "string");
-		return;
-	case SCHEMA_INT32:
-	case SCHEMA_INT64:
-		buf_adds(out, "integer");
-		return;
-	case SCHEMA_NUMBER:
-		buf_adds(out, "number");
-		return;
-	case SCHEMA_BOOL:
-		buf_adds(out, "boolean");
-		return;
-	case SCHEMA_INT_OR_STRING:
-		buf_adds(out, "IntOrString");
-		return;
-	case SCHEMA_QUANTITY:
-		buf_adds(out, "Quantity");
-		return;
-	}
-}
-
 /* Words of text wrapped at 80 columns, each line indented. */
 static void print_wrapped(const char *text, unsigned indent)
 {
@@ -219,7 +180,7 @@ static void print_fields_recursive(const struct schema_type *t, unsigned depth,
 	for (i = 0; i < t->nr_fields; i++) {
 		struct buf label = BUF_INIT;
 
-		type_label(t->fields[i].type, &label);
+		schema_type_label(t->fields[i].type, &label);
 		printf("%*s%s\t<%s>\n", 2 + 2 * depth, "", t->fields[i].name, label.buf);
 		buf_release(&label);
 		print_fields_recursive(t->fields[i].type, depth + 1, stack);
@@ -284,7 +245,7 @@ static int explain_field(const struct resource *res, const char *path,
 
 	printf("GROUP:      kubeflow.org\nKIND:       %s\nVERSION:    v1beta1\n\n",
 	       res->kind);
-	type_label(t, &label);
+	schema_type_label(t, &label);
 	if (field)
 		printf("FIELD: %s <%s>\n\n", field->name, label.buf);
 	printf("DESCRIPTION:\n");
@@ -311,7 +272,7 @@ static int explain_field(const struct resource *res, const char *path,
 		} else {
 			for (i = 0; i < t->nr_fields; i++) {
 				buf_reset(&label);
-				type_label(t->fields[i].type, &label);
+				schema_type_label(t->fields[i].type, &label);
 				printf("  %s\t<%s>\n", t->fields[i].name, label.buf);
 				if (t->fields[i].doc)
 					print_wrapped(t->fields[i].doc, 4);

@@ -584,7 +584,7 @@ static int complete_disable(const char *word)
 	return complete_rule_ids(word, "");
 }
 
-static int complete_katib_version(const char *word)
+int complete_katib_version(const char *word)
 {
 	int minor;
 

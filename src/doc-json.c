@@ -85,3 +85,57 @@ char *doc_to_json_pretty(const struct doc_node *node)
 {
 	return print_json(node, 1);
 }
+
+static struct doc_node *from_cjson(struct doc *d, struct doc_node *parent,
+				   const char *key, const cJSON *j)
+{
+	struct doc_node *n;
+	const cJSON *c;
+	char num[64];
+
+	if (cJSON_IsObject(j) || cJSON_IsArray(j)) {
+		n = doc_add(d, parent, key, cJSON_IsObject(j) ? DOC_MAP : DOC_SEQ,
+			    NULL);
+		for (c = j->child; c; c = c->next)
+			from_cjson(d, n, cJSON_IsObject(j) ? c->string : NULL, c);
+		return n;
+	}
+	if (cJSON_IsString(j))
+		return doc_add(d, parent, key, DOC_STR, j->valuestring);
+	if (cJSON_IsBool(j))
+		return doc_add(d, parent, key, DOC_BOOL,
+			       cJSON_IsTrue(j) ? "true" : "false");
+	if (cJSON_IsNumber(j)) {
+		double v = j->valuedouble;
+
+		if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+			snprintf(num, sizeof(num), "%.0f", v);
+			return doc_add(d, parent, key, DOC_INT, num);
+		}
+		snprintf(num, sizeof(num), "%.17g", v);
+		return doc_add(d, parent, key, DOC_FLOAT, num);
+	}
+	return doc_add(d, parent, key, DOC_NULL, "null");
+}
+
+struct doc *doc_from_json(const char *text, size_t len)
+{
+	const char *end = NULL;
+	cJSON *j = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	struct doc *d;
+
+	if (!j)
+		return NULL;
+	/* Only white space may follow the value. */
+	while (end && end < text + len &&
+	       (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n'))
+		end++;
+	if (end && end < text + len && *end) {
+		cJSON_Delete(j);
+		return NULL;
+	}
+	d = doc_new("json", 0);
+	d->root = from_cjson(d, NULL, NULL, j);
+	cJSON_Delete(j);
+	return d;
+}

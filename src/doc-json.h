@@ -1,10 +1,13 @@
 /*
  * doc-json.h: documents as JSON text, the only file that knows cJSON.
- * Reading JSON needs no second parser: JSON is YAML, and doc-yaml.c keeps
- * positions.  Writing uses cJSON, as Kubernetes objects go to API clients.
+ * Reading JSON files needs no second parser: JSON is YAML, and doc-yaml.c
+ * keeps positions.  Writing uses cJSON, as Kubernetes objects go to API
+ * clients, and so does reading the language server's messages, which
+ * need no positions and must be read fast and strictly.
  */
 #ifndef KATIB_SRC_DOC_JSON_H
 #define KATIB_SRC_DOC_JSON_H
+#include <stddef.h>
 
 struct doc_node;
 
@@ -15,5 +18,13 @@ struct doc_node;
 char *doc_to_json(const struct doc_node *node);
 /* The same, indented for people. */
 char *doc_to_json_pretty(const struct doc_node *node);
+
+/*
+ * Parses len bytes of JSON text (a protocol message, not a file: its
+ * nodes carry no positions) into a new document; free with doc_free().
+ * Integral numbers become DOC_INT, others DOC_FLOAT, both with their
+ * text.  Returns NULL when the text is not one JSON value.
+ */
+struct doc *doc_from_json(const char *text, size_t len);
 
 #endif

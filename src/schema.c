@@ -1,5 +1,6 @@
 #include "compat.h"
 #include "schema.h"
+#include "buf.h"
 #include "doc.h"
 #include "levenshtein.h"
 
@@ -197,4 +198,43 @@ const char *schema_kind_phrase(const struct schema_type *t)
 		return "a quantity such as \"500m\" or \"1Gi\"";
 	}
 	return "a value";
+}
+
+void schema_type_label(const struct schema_type *t, struct buf *out)
+{
+	switch (t->kind) {
+	case SCHEMA_ARRAY:
+		buf_adds(out, "[]");
+		schema_type_label(t->elem, out);
+		return;
+	case SCHEMA_MAP:
+		buf_adds(out, "map[string]");
+		schema_type_label(t->elem, out);
+		return;
+	case SCHEMA_OBJECT:
+		buf_adds(out, t->name && *t->name ? t->name : "Object");
+		return;
+	case SCHEMA_ANY:
+		buf_adds(out, "Object");
+		return;
+	case SCHEMA_STRING:
+		buf_adds(out, "string");
+		return;
+	case SCHEMA_INT32:
+	case SCHEMA_INT64:
+		buf_adds(out, "integer");
+		return;
+	case SCHEMA_NUMBER:
+		buf_adds(out, "number");
+		return;
+	case SCHEMA_BOOL:
+		buf_adds(out, "boolean");
+		return;
+	case SCHEMA_INT_OR_STRING:
+		buf_adds(out, "IntOrString");
+		return;
+	case SCHEMA_QUANTITY:
+		buf_adds(out, "Quantity");
+		return;
+	}
 }

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+struct buf;
 struct doc_node;
 
 enum schema_kind {
@@ -91,6 +92,8 @@ const struct schema_type *schema_object_of(const struct schema_type *t);
 const char *schema_suggest(const struct schema_type *t, const char *name,
 			   size_t len);
 
+/* How `explain` labels t: "[]ParameterSpec", "integer", "Quantity". */
+void schema_type_label(const struct schema_type *t, struct buf *out);
 /* How a message names what t accepts: "an integer (int32)". */
 const char *schema_kind_phrase(const struct schema_type *t);
 

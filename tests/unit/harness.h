@@ -40,5 +40,7 @@ void test_gen_param(void);
 void test_diag(void);
 void test_redact(void);
 void test_archive(void);
+void test_lsp_framing(void);
+void test_lsp_positions(void);
 
 #endif

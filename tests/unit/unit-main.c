@@ -42,6 +42,8 @@ static const struct {
 	{ "gen-param", test_gen_param },
 	{ "redact", test_redact },
 	{ "archive", test_archive },
+	{ "lsp-framing", test_lsp_framing },
+	{ "lsp-positions", test_lsp_positions },
 };
 
 int main(int argc, char **argv)
