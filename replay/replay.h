@@ -93,7 +93,6 @@ struct route {
 /* store.c */
 void add_object(struct server *s, const struct doc_node *n, const char *json);
 int load_recording(struct server *s);
-void add_namespaces(struct server *s);
 void object_json(const struct object *o, struct buf *b);
 const struct object *find_object(const struct server *s, const char *group,
 				 const char *version, const char *resource,

@@ -154,11 +154,24 @@ static int serve(int argc, char **argv)
 		goto out;
 	}
 	s.client_ca = client_ca != NULL;
+	{
+		/*
+		 * A scenario folder (fixtures/README, section 4) holds its
+		 * cluster in cluster/, beside the submitted Experiment: serving
+		 * the whole folder would serve that Experiment twice.
+		 */
+		struct buf cluster = BUF_INIT;
+		struct stat st;
+
+		buf_addf(&cluster, "%s/cluster", s.dir);
+		if (!stat(cluster.buf, &st) && S_ISDIR(st.st_mode))
+			s.dir = arena_strdup(&s.arena, cluster.buf);
+		buf_release(&cluster);
+	}
 	if (load_recording(&s)) {
 		status = 2;
 		goto out;
 	}
-	add_namespaces(&s);
 	if (log_path && !(s.log = fopen(log_path, "a"))) {
 		fprintf(stderr, "katib-replay: cannot open '%s': %s\n", log_path, strerror(errno));
 		status = 2;

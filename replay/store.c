@@ -92,44 +92,6 @@ int load_recording(struct server *s)
 	return 0;
 }
 
-/*
- * Every namespace an object lives in exists, as in a real cluster, even
- * when the recording did not capture the Namespace object: kubectl looks
- * it up to phrase its NotFound messages.
- */
-void add_namespaces(struct server *s)
-{
-	size_t i, j, nr = s->nr;
-
-	for (i = 0; i < nr; i++) {
-		const char *ns = s->obj[i].namespace;
-		struct buf json = BUF_INIT;
-		struct object *o;
-
-		if (!ns)
-			continue;
-		for (j = 0; j < s->nr; j++)
-			if (!s->obj[j].namespace && !strcmp(s->obj[j].kind, "Namespace") &&
-			    !strcmp(s->obj[j].name, ns))
-				break;
-		if (j < s->nr)
-			continue;
-		buf_adds(&json, "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":");
-		buf_add_json_str(&json, ns, strlen(ns));
-		buf_adds(&json, "},\"status\":{\"phase\":\"Active\"}}");
-		ALLOC_GROW(s->obj, s->nr + 1, s->alloc);
-		o = &s->obj[s->nr++];
-		memset(o, 0, sizeof(*o));
-		o->group = "";
-		o->version = "v1";
-		o->kind = "Namespace";
-		o->resource = "namespaces";
-		o->name = arena_strdup(&s->arena, ns);
-		o->json = arena_strndup(&s->arena, json.buf, json.len);
-		buf_release(&json);
-	}
-}
-
 void object_json(const struct object *o, struct buf *b)
 {
 	char *json;
