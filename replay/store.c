@@ -42,9 +42,42 @@ static int is_cluster_scoped(const char *kind)
 	return 0;
 }
 
-void add_object(struct server *s, const struct doc_node *n,
-		       const char *json)
+/*
+ * Gives the object the store's next resourceVersion, in its metadata as
+ * the API server writes it, and logs it ADDED for watches.
+ */
+static void stamp(struct server *s, struct doc *d, size_t idx)
 {
+	struct doc_node *meta = doc_get(d->root, "metadata");
+	struct doc_node *rv = doc_get(meta, "resourceVersion");
+	struct change *ch;
+	char text[32];
+	char *json;
+
+	s->obj[idx].rv = ++s->rv;
+	snprintf(text, sizeof(text), "%lu", s->rv);
+	if (rv)
+		doc_set_text(d, rv, text, strlen(text));
+	else
+		doc_add(d, meta, "resourceVersion", DOC_STR, text);
+	json = doc_to_json(d->root);
+	ALLOC_GROW(s->changes, s->nr_changes + 1, s->alloc_changes);
+	ch = &s->changes[s->nr_changes++];
+	ch->type = "ADDED";
+	ch->obj = idx;
+	ch->rv = s->rv;
+	ch->json = arena_strdup(&s->arena, json);
+	free(json);
+	pthread_cond_broadcast(&s->changed);
+}
+
+/*
+ * Adds an object the server now owns (d is freed with the server), or
+ * returns -1, leaving d to the caller, when it is no object.
+ */
+int add_object(struct server *s, struct doc *d)
+{
+	const struct doc_node *n = d->root;
 	const char *api = doc_get_str(n, "apiVersion");
 	const char *kind = doc_get_str(n, "kind");
 	const struct doc_node *meta = doc_get_kind(n, "metadata", DOC_MAP);
@@ -55,7 +88,9 @@ void add_object(struct server *s, const struct doc_node *n,
 	size_t i;
 
 	if (!api || !kind || !name)
-		return;
+		return -1;
+	ALLOC_GROW(s->docs, s->nr_docs + 1, s->alloc_docs);
+	s->docs[s->nr_docs++] = d;
 	ALLOC_GROW(s->obj, s->nr + 1, s->alloc);
 	o = &s->obj[s->nr++];
 	memset(o, 0, sizeof(*o));
@@ -74,10 +109,14 @@ void add_object(struct server *s, const struct doc_node *n,
 		     : arena_strdup(&s->arena, ns ? ns : "default");
 	o->name = arena_strdup(&s->arena, name);
 	o->node = n;
-	o->json = json ? arena_strdup(&s->arena, json) : NULL;
+	stamp(s, d, s->nr - 1);
+	return 0;
 }
 
-/* The recording's objects become served objects. */
+/*
+ * The recording's objects become served objects, each a copy the store
+ * owns, so that it can carry the store's resourceVersion.
+ */
 int load_recording(struct server *s)
 {
 	struct fail f = FAIL_INIT;
@@ -87,9 +126,40 @@ int load_recording(struct server *s)
 		fprintf(stderr, "katib-replay: %s\n", f.msg);
 		return -1;
 	}
-	for (i = 0; i < s->rec.nr; i++)
-		add_object(s, s->rec.object[i], NULL);
+	for (i = 0; i < s->rec.nr; i++) {
+		char *json = doc_to_json(s->rec.object[i]);
+		struct doc_reader *r;
+		struct doc *d = NULL;
+
+		doc_reader_open_mem(&r, "recording", json, strlen(json), NULL);
+		if (doc_reader_next(r, &d, &f) > 0 && !d->error && d->root &&
+		    d->root->kind == DOC_MAP && doc_get_kind(d->root, "metadata", DOC_MAP)) {
+			if (add_object(s, d))
+				doc_free(d);
+		} else {
+			doc_free(d);
+			fail_clear(&f);
+		}
+		doc_reader_free(r);
+		free(json);
+	}
 	return 0;
+}
+
+/* The kind a resource lists, from the store or the built-in table. */
+const char *kind_of_resource(const struct server *s, const char *group,
+			     const char *resource)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr; i++)
+		if (!strcmp(s->obj[i].group, group) && !strcmp(s->obj[i].resource, resource))
+			return s->obj[i].kind;
+	for (i = 0; i < nr_builtin_kinds; i++)
+		if (!strcmp(builtin_kinds[i].resource, resource) &&
+		    !strcmp(builtin_kinds[i].group, group))
+			return builtin_kinds[i].kind;
+	return NULL;
 }
 
 void object_json(const struct object *o, struct buf *b)
