@@ -23,7 +23,7 @@ void serve_list(struct server *s, struct conn *c, const char *group,
 	for (i = 0; i < s->nr; i++) {
 		const struct object *o = &s->obj[i];
 
-		if (strcmp(o->group, group) || strcmp(o->version, version) ||
+		if (o->deleted || strcmp(o->group, group) || strcmp(o->version, version) ||
 		    strcmp(o->resource, resource))
 			continue;
 		if (ns && (!o->namespace || strcmp(o->namespace, ns)))

@@ -9,6 +9,7 @@
  *   select.c     label and field selectors
  *   admission.c  recorded AdmissionReviews answering for Katib's webhook
  *   logs.c       pod logs
+ *   patch.c      PATCH and DELETE
  *   watch.c      watch streams of the store's changes
  *   respond.c    bodies and Status objects
  *   store.c      the objects, from the recording and from the API
@@ -38,6 +39,8 @@ struct object {
 	const struct doc_node *node;	/* in a doc of the server's */
 	const char *json;		/* for objects created over the API */
 	unsigned long rv;		/* its metadata.resourceVersion */
+	struct doc *doc;		/* the server's, holding node */
+	int deleted;			/* over the API; kept for watches */
 };
 
 /*
@@ -46,7 +49,7 @@ struct object {
  * resourceVersion finds what came after it.
  */
 struct change {
-	const char *type;		/* "ADDED" */
+	const char *type;		/* "ADDED", "MODIFIED", "DELETED" */
 	size_t obj;			/* index into server.obj */
 	unsigned long rv;
 	const char *json;		/* the object as it was then */
@@ -122,6 +125,7 @@ struct route {
 int add_object(struct server *s, struct doc *d);
 int load_recording(struct server *s);
 void object_json(const struct object *o, struct buf *b);
+void store_changed(struct server *s, size_t idx, const char *type);
 const char *kind_of_resource(const struct server *s, const char *group,
 			     const char *resource);
 const struct object *find_object(const struct server *s, const char *group,
@@ -167,6 +171,11 @@ void serve_webhook(struct server *s, struct conn *c, const char *body,
 /* logs.c */
 void serve_log(struct server *s, struct conn *c, const char *ns,
 	       const char *pod);
+
+/* patch.c */
+void serve_patch(struct server *s, struct conn *c, const struct route *rt,
+		 const char *body, size_t len);
+void serve_delete(struct server *s, struct conn *c, const struct route *rt);
 
 /* watch.c */
 void serve_watch(struct server *s, struct conn *c, const struct route *rt);

@@ -192,6 +192,10 @@ static void handle_locked(struct server *s, const struct httpd_request *req,
 		serve_list(s, c, rt.group, rt.version, rt.resource, rt.ns);
 	} else if (!strcmp(method, "POST") && !rt.name) {
 		serve_create(s, c, &rt, req->body, req->body_len);
+	} else if (!strcmp(method, "PATCH") && rt.name && !rt.sub) {
+		serve_patch(s, c, &rt, req->body, req->body_len);
+	} else if (!strcmp(method, "DELETE") && rt.name && !rt.sub) {
+		serve_delete(s, c, &rt);
 	} else {
 		respond_status(c, 405, "MethodNotAllowed", "the replay server does not support this request");
 	}

@@ -43,11 +43,12 @@ static int is_cluster_scoped(const char *kind)
 }
 
 /*
- * Gives the object the store's next resourceVersion, in its metadata as
- * the API server writes it, and logs it ADDED for watches.
+ * Gives the object at idx the store's next resourceVersion, in its
+ * metadata as the API server writes it, and logs the change for watches.
  */
-static void stamp(struct server *s, struct doc *d, size_t idx)
+void store_changed(struct server *s, size_t idx, const char *type)
 {
+	struct doc *d = s->obj[idx].doc;
 	struct doc_node *meta = doc_get(d->root, "metadata");
 	struct doc_node *rv = doc_get(meta, "resourceVersion");
 	struct change *ch;
@@ -58,12 +59,12 @@ static void stamp(struct server *s, struct doc *d, size_t idx)
 	snprintf(text, sizeof(text), "%lu", s->rv);
 	if (rv)
 		doc_set_text(d, rv, text, strlen(text));
-	else
+	else if (meta)
 		doc_add(d, meta, "resourceVersion", DOC_STR, text);
 	json = doc_to_json(d->root);
 	ALLOC_GROW(s->changes, s->nr_changes + 1, s->alloc_changes);
 	ch = &s->changes[s->nr_changes++];
-	ch->type = "ADDED";
+	ch->type = type;
 	ch->obj = idx;
 	ch->rv = s->rv;
 	ch->json = arena_strdup(&s->arena, json);
@@ -109,7 +110,8 @@ int add_object(struct server *s, struct doc *d)
 		     : arena_strdup(&s->arena, ns ? ns : "default");
 	o->name = arena_strdup(&s->arena, name);
 	o->node = n;
-	stamp(s, d, s->nr - 1);
+	o->doc = d;
+	store_changed(s, s->nr - 1, "ADDED");
 	return 0;
 }
 
@@ -184,7 +186,7 @@ const struct object *find_object(const struct server *s, const char *group,
 	while (i--) {	/* a created object shadows a recorded one */
 		const struct object *o = &s->obj[i];
 
-		if (!strcmp(o->group, group) && !strcmp(o->version, version) &&
+		if (!o->deleted && !strcmp(o->group, group) && !strcmp(o->version, version) &&
 		    !strcmp(o->resource, resource) && !strcmp(o->name, name) &&
 		    ((!ns && !o->namespace) || (ns && o->namespace && !strcmp(o->namespace, ns))))
 			return o;

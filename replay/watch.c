@@ -248,7 +248,7 @@ void serve_watch(struct server *s, struct conn *c, const struct route *rt)
 			const struct object *o = &s->obj[i];
 
 			/* A created object shadows a recorded one of its name. */
-			if (matches(w, o) &&
+			if (!o->deleted && matches(w, o) &&
 			    find_object(s, o->group, o->version, o->resource, o->namespace, o->name) == o) {
 				struct buf json = BUF_INIT;
 
