@@ -102,7 +102,7 @@ void serve_discovery(struct server *s, struct conn *c, const char *group,
 				singular[m] = (char)tolower((unsigned char)k[i].kind[m]);
 			singular[m] = '\0';
 			buf_addf(&b, "%s{\"name\":\"%s\",\"singularName\":\"%s\",\"namespaced\":%s,\"kind\":\"%s\","
-				     "\"verbs\":[\"create\",\"get\",\"list\"]",
+				     "\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"watch\"]",
 				 found++ ? "," : "", k[i].resource, singular,
 				 k[i].namespaced ? "true" : "false", k[i].kind);
 			if (k[i].short_name)

@@ -40,6 +40,19 @@ int parse_fault(struct server *s, const char *spec)
 	return 0;
 }
 
+/*
+ * A path contained in the URL; one ending in '$' must end it, so that a
+ * fault can hit a namespace and not everything under it.
+ */
+static int path_matches(const char *url, const char *path)
+{
+	size_t ul = strlen(url), pl = strlen(path);
+
+	if (pl && path[pl - 1] == '$')
+		return ul >= pl - 1 && !strncmp(url + ul - (pl - 1), path, pl - 1);
+	return strstr(url, path) != NULL;
+}
+
 struct fault *matching_fault(struct server *s, const char *url)
 {
 	size_t i;
@@ -49,7 +62,7 @@ struct fault *matching_fault(struct server *s, const char *url)
 
 		if (!f->times)
 			continue;
-		if (f->path && !strstr(url, f->path))
+		if (f->path && !path_matches(url, f->path))
 			continue;
 		if (f->nth && f->nth != s->requests)
 			continue;

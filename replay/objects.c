@@ -15,7 +15,7 @@ void serve_list(struct server *s, struct conn *c, const char *group,
 	const char *cont = httpd_arg(c->req, "continue");
 	unsigned long limit = limit_s ? strtoul(limit_s, NULL, 10) : 0;
 	unsigned long skip = cont ? strtoul(cont, NULL, 10) : 0, seen = 0, sent = 0;
-	const char *kind = NULL;
+	const char *kind = kind_of_resource(s, group, resource);
 	struct buf items = BUF_INIT, b = BUF_INIT;
 	size_t i;
 	int more = 0;
@@ -23,10 +23,9 @@ void serve_list(struct server *s, struct conn *c, const char *group,
 	for (i = 0; i < s->nr; i++) {
 		const struct object *o = &s->obj[i];
 
-		if (strcmp(o->group, group) || strcmp(o->version, version) ||
+		if (o->deleted || strcmp(o->group, group) || strcmp(o->version, version) ||
 		    strcmp(o->resource, resource))
 			continue;
-		kind = o->kind;
 		if (ns && (!o->namespace || strcmp(o->namespace, ns)))
 			continue;
 		if (!selector_matches(o, sel) || !field_selector_matches(o, fsel))
@@ -42,18 +41,13 @@ void serve_list(struct server *s, struct conn *c, const char *group,
 		object_json(o, &items);
 	}
 	if (!kind) {
-		for (i = 0; i < nr_builtin_kinds; i++)
-			if (!strcmp(builtin_kinds[i].resource, resource) &&
-			    !strcmp(builtin_kinds[i].group, group))
-				kind = builtin_kinds[i].kind;
-		if (!kind) {
-			buf_release(&items);
-			respond_status(c, 404, "NotFound", "the server could not find the requested resource");
-			return;
-		}
+		buf_release(&items);
+		respond_status(c, 404, "NotFound", "the server could not find the requested resource");
+		return;
 	}
-	buf_addf(&b, "{\"kind\":\"%sList\",\"apiVersion\":\"%s%s%s\",\"metadata\":{\"resourceVersion\":\"1\"",
-		 kind, group, *group ? "/" : "", version);
+	/* The store's resourceVersion: a watch from it sees what comes next. */
+	buf_addf(&b, "{\"kind\":\"%sList\",\"apiVersion\":\"%s%s%s\",\"metadata\":{\"resourceVersion\":\"%lu\"",
+		 kind, group, *group ? "/" : "", version, s->rv);
 	if (more)
 		buf_addf(&b, ",\"continue\":\"%lu\"", skip + sent);
 	buf_adds(&b, "},\"items\":[");
@@ -137,15 +131,14 @@ void serve_create(struct server *s, struct conn *c,
 		buf_release(&m);
 		return;
 	}
-	json = doc_to_json(d->root);
-	if (!dry || strcmp(dry, "All")) {
-		ALLOC_GROW(s->docs, s->nr_docs + 1, s->alloc_docs);
-		s->docs[s->nr_docs++] = d;
-		add_object(s, d->root, json);
-		if (ns && s->obj[s->nr - 1].namespace)
-			s->obj[s->nr - 1].namespace = arena_strdup(&s->arena, ns);
+	/* The API server writes the namespace of the path into the object. */
+	if (ns && !doc_get_str(doc_get(d->root, "metadata"), "namespace"))
+		doc_add(d, doc_get(d->root, "metadata"), "namespace", DOC_STR, ns);
+	if ((!dry || strcmp(dry, "All")) && !add_object(s, d)) {
+		json = doc_to_json(d->root);
 		s->created++;
 	} else {
+		json = doc_to_json(d->root);
 		doc_free(d);
 	}
 	buf_adds(&b, json);

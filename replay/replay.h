@@ -9,6 +9,8 @@
  *   select.c     label and field selectors
  *   admission.c  recorded AdmissionReviews answering for Katib's webhook
  *   logs.c       pod logs
+ *   patch.c      PATCH and DELETE
+ *   watch.c      watch streams of the store's changes
  *   respond.c    bodies and Status objects
  *   store.c      the objects, from the recording and from the API
  */
@@ -24,6 +26,7 @@
 #include "httpd.h"
 #include "recorded.h"
 
+#include <pthread.h>
 #include <stdio.h>
 
 struct object {
@@ -35,6 +38,21 @@ struct object {
 	const char *name;
 	const struct doc_node *node;	/* in a doc of the server's */
 	const char *json;		/* for objects created over the API */
+	unsigned long rv;		/* its metadata.resourceVersion */
+	struct doc *doc;		/* the server's, holding node */
+	int deleted;			/* over the API; kept for watches */
+};
+
+/*
+ * A change to the store, as a watch sends it: every object the store
+ * holds was ADDED once, in resourceVersion order, so a watch from any
+ * resourceVersion finds what came after it.
+ */
+struct change {
+	const char *type;		/* "ADDED", "MODIFIED", "DELETED" */
+	size_t obj;			/* index into server.obj */
+	unsigned long rv;
+	const char *json;		/* the object as it was then */
 };
 
 struct resource_kind {
@@ -76,6 +94,18 @@ struct server {
 	unsigned long requests;
 	struct arena arena;
 	unsigned long created;		/* objects created over the API */
+	/*
+	 * A thread serves each connection, so that a watch waits without
+	 * holding up other requests: lock guards everything above and
+	 * below, and changed is signalled when the store changes or the
+	 * server stops.
+	 */
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	int stopping;
+	unsigned long rv;		/* the store's last write */
+	struct change *changes;
+	size_t nr_changes, alloc_changes;
 };
 
 /* A request being answered: what httpd passed to the handler. */
@@ -88,13 +118,16 @@ struct conn {
 struct route {
 	const char *group, *version, *ns, *resource, *name, *sub;
 	int discovery;
+	int watch;			/* a /watch/ path */
 };
 
 /* store.c */
-void add_object(struct server *s, const struct doc_node *n, const char *json);
+int add_object(struct server *s, struct doc *d);
 int load_recording(struct server *s);
-void add_namespaces(struct server *s);
 void object_json(const struct object *o, struct buf *b);
+void store_changed(struct server *s, size_t idx, const char *type);
+const char *kind_of_resource(const struct server *s, const char *group,
+			     const char *resource);
 const struct object *find_object(const struct server *s, const char *group,
 				 const char *version, const char *resource,
 				 const char *ns, const char *name);
@@ -138,6 +171,14 @@ void serve_webhook(struct server *s, struct conn *c, const char *body,
 /* logs.c */
 void serve_log(struct server *s, struct conn *c, const char *ns,
 	       const char *pod);
+
+/* patch.c */
+void serve_patch(struct server *s, struct conn *c, const struct route *rt,
+		 const char *body, size_t len);
+void serve_delete(struct server *s, struct conn *c, const struct route *rt);
+
+/* watch.c */
+void serve_watch(struct server *s, struct conn *c, const struct route *rt);
 
 /* route.c */
 int parse_route(char *url, struct route *rt);

@@ -113,6 +113,8 @@ static int serve(int argc, char **argv)
 	size_t k;
 
 	memset(&s, 0, sizeof(s));
+	pthread_mutex_init(&s.lock, NULL);
+	pthread_cond_init(&s.changed, NULL);
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--port") && i + 1 < argc)
 			port = (unsigned)strtoul(argv[++i], NULL, 10);
@@ -154,11 +156,24 @@ static int serve(int argc, char **argv)
 		goto out;
 	}
 	s.client_ca = client_ca != NULL;
+	{
+		/*
+		 * A scenario folder (fixtures/README, section 4) holds its
+		 * cluster in cluster/, beside the submitted Experiment: serving
+		 * the whole folder would serve that Experiment twice.
+		 */
+		struct buf cluster = BUF_INIT;
+		struct stat st;
+
+		buf_addf(&cluster, "%s/cluster", s.dir);
+		if (!stat(cluster.buf, &st) && S_ISDIR(st.st_mode))
+			s.dir = arena_strdup(&s.arena, cluster.buf);
+		buf_release(&cluster);
+	}
 	if (load_recording(&s)) {
 		status = 2;
 		goto out;
 	}
-	add_namespaces(&s);
 	if (log_path && !(s.log = fopen(log_path, "a"))) {
 		fprintf(stderr, "katib-replay: cannot open '%s': %s\n", log_path, strerror(errno));
 		status = 2;
@@ -174,9 +189,11 @@ static int serve(int argc, char **argv)
 	o.address = "127.0.0.1";
 	o.port = port;
 	/*
-	 * One worker: requests are answered one at a time, so the handler
-	 * needs no lock around the objects that creates add.
+	 * A thread per connection: a watch holds its own while it waits.
+	 * The handler takes the server's lock, so requests are still
+	 * answered one at a time.
 	 */
+	o.thread_per_connection = 1;
 	o.threads = 1;
 	o.max_body = MAX_BODY;
 	o.timeout = 30;
@@ -203,7 +220,12 @@ static int serve(int argc, char **argv)
 	       s.nr, s.dir, tls_cert ? "https" : "http", port);
 	fflush(stdout);
 	sigwait(&set, &sig);
-	httpd_stop(h, 0);
+	/* Watches end now, rather than at their timeouts. */
+	pthread_mutex_lock(&s.lock);
+	s.stopping = 1;
+	pthread_cond_broadcast(&s.changed);
+	pthread_mutex_unlock(&s.lock);
+	httpd_stop(h, 2);
 out:
 	/* Unloaded last, so that a leak checker sees everything freed. */
 	httpd_release();
@@ -218,6 +240,9 @@ out:
 		doc_free(s.docs[k]);
 	free(s.docs);
 	free(s.obj);
+	free(s.changes);
+	pthread_cond_destroy(&s.changed);
+	pthread_mutex_destroy(&s.lock);
 	arena_release(&s.arena);
 	arena_drop_spare();
 	return status;

@@ -49,6 +49,11 @@ int parse_route(char *url, struct route *rt)
 	} else {
 		return -1;
 	}
+	/* The deprecated /watch/ paths kube-apiserver still serves. */
+	if (i < n && !strcmp(part[i], "watch") && n - i >= 2) {
+		rt->watch = 1;
+		i++;
+	}
 	if (i == n) {
 		rt->discovery = 1;
 		return 0;
@@ -85,10 +90,23 @@ static void log_request(struct server *s, const char *method, const char *url,
 	fflush(s->log);
 }
 
+static void handle_locked(struct server *s, const struct httpd_request *req,
+			  struct httpd_reply *reply);
+
+/* Requests are answered one at a time; a watch waits outside the lock. */
 void handle(void *data, const struct httpd_request *req,
-		   struct httpd_reply *reply)
+	    struct httpd_reply *reply)
 {
 	struct server *s = data;
+
+	pthread_mutex_lock(&s->lock);
+	handle_locked(s, req, reply);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void handle_locked(struct server *s, const struct httpd_request *req,
+			  struct httpd_reply *reply)
+{
 	struct conn conn = { req, reply }, *c = &conn;
 	const char *url = req->path, *method = req->method;
 	struct route rt;
@@ -163,12 +181,21 @@ void handle(void *data, const struct httpd_request *req,
 	} else if (!strcmp(method, "GET") && rt.sub && !strcmp(rt.resource, "pods") &&
 		   !strcmp(rt.sub, "log") && rt.ns) {
 		serve_log(s, c, rt.ns, rt.name);
+	} else if (!strcmp(method, "GET") && !rt.sub &&
+		   (rt.watch || (!rt.name && httpd_arg(req, "watch") &&
+				 (!strcmp(httpd_arg(req, "watch"), "true") ||
+				  !strcmp(httpd_arg(req, "watch"), "1"))))) {
+		serve_watch(s, c, &rt);
 	} else if (!strcmp(method, "GET") && rt.name && !rt.sub) {
 		serve_get(s, c, rt.group, rt.version, rt.resource, rt.ns, rt.name);
 	} else if (!strcmp(method, "GET") && !rt.name) {
 		serve_list(s, c, rt.group, rt.version, rt.resource, rt.ns);
 	} else if (!strcmp(method, "POST") && !rt.name) {
 		serve_create(s, c, &rt, req->body, req->body_len);
+	} else if (!strcmp(method, "PATCH") && rt.name && !rt.sub) {
+		serve_patch(s, c, &rt, req->body, req->body_len);
+	} else if (!strcmp(method, "DELETE") && rt.name && !rt.sub) {
+		serve_delete(s, c, &rt);
 	} else {
 		respond_status(c, 405, "MethodNotAllowed", "the replay server does not support this request");
 	}

@@ -42,9 +42,43 @@ static int is_cluster_scoped(const char *kind)
 	return 0;
 }
 
-void add_object(struct server *s, const struct doc_node *n,
-		       const char *json)
+/*
+ * Gives the object at idx the store's next resourceVersion, in its
+ * metadata as the API server writes it, and logs the change for watches.
+ */
+void store_changed(struct server *s, size_t idx, const char *type)
 {
+	struct doc *d = s->obj[idx].doc;
+	struct doc_node *meta = doc_get(d->root, "metadata");
+	struct doc_node *rv = doc_get(meta, "resourceVersion");
+	struct change *ch;
+	char text[32];
+	char *json;
+
+	s->obj[idx].rv = ++s->rv;
+	snprintf(text, sizeof(text), "%lu", s->rv);
+	if (rv)
+		doc_set_text(d, rv, text, strlen(text));
+	else if (meta)
+		doc_add(d, meta, "resourceVersion", DOC_STR, text);
+	json = doc_to_json(d->root);
+	ALLOC_GROW(s->changes, s->nr_changes + 1, s->alloc_changes);
+	ch = &s->changes[s->nr_changes++];
+	ch->type = type;
+	ch->obj = idx;
+	ch->rv = s->rv;
+	ch->json = arena_strdup(&s->arena, json);
+	free(json);
+	pthread_cond_broadcast(&s->changed);
+}
+
+/*
+ * Adds an object the server now owns (d is freed with the server), or
+ * returns -1, leaving d to the caller, when it is no object.
+ */
+int add_object(struct server *s, struct doc *d)
+{
+	const struct doc_node *n = d->root;
 	const char *api = doc_get_str(n, "apiVersion");
 	const char *kind = doc_get_str(n, "kind");
 	const struct doc_node *meta = doc_get_kind(n, "metadata", DOC_MAP);
@@ -55,7 +89,9 @@ void add_object(struct server *s, const struct doc_node *n,
 	size_t i;
 
 	if (!api || !kind || !name)
-		return;
+		return -1;
+	ALLOC_GROW(s->docs, s->nr_docs + 1, s->alloc_docs);
+	s->docs[s->nr_docs++] = d;
 	ALLOC_GROW(s->obj, s->nr + 1, s->alloc);
 	o = &s->obj[s->nr++];
 	memset(o, 0, sizeof(*o));
@@ -74,10 +110,15 @@ void add_object(struct server *s, const struct doc_node *n,
 		     : arena_strdup(&s->arena, ns ? ns : "default");
 	o->name = arena_strdup(&s->arena, name);
 	o->node = n;
-	o->json = json ? arena_strdup(&s->arena, json) : NULL;
+	o->doc = d;
+	store_changed(s, s->nr - 1, "ADDED");
+	return 0;
 }
 
-/* The recording's objects become served objects. */
+/*
+ * The recording's objects become served objects, each a copy the store
+ * owns, so that it can carry the store's resourceVersion.
+ */
 int load_recording(struct server *s)
 {
 	struct fail f = FAIL_INIT;
@@ -87,47 +128,40 @@ int load_recording(struct server *s)
 		fprintf(stderr, "katib-replay: %s\n", f.msg);
 		return -1;
 	}
-	for (i = 0; i < s->rec.nr; i++)
-		add_object(s, s->rec.object[i], NULL);
+	for (i = 0; i < s->rec.nr; i++) {
+		char *json = doc_to_json(s->rec.object[i]);
+		struct doc_reader *r;
+		struct doc *d = NULL;
+
+		doc_reader_open_mem(&r, "recording", json, strlen(json), NULL);
+		if (doc_reader_next(r, &d, &f) > 0 && !d->error && d->root &&
+		    d->root->kind == DOC_MAP && doc_get_kind(d->root, "metadata", DOC_MAP)) {
+			if (add_object(s, d))
+				doc_free(d);
+		} else {
+			doc_free(d);
+			fail_clear(&f);
+		}
+		doc_reader_free(r);
+		free(json);
+	}
 	return 0;
 }
 
-/*
- * Every namespace an object lives in exists, as in a real cluster, even
- * when the recording did not capture the Namespace object: kubectl looks
- * it up to phrase its NotFound messages.
- */
-void add_namespaces(struct server *s)
+/* The kind a resource lists, from the store or the built-in table. */
+const char *kind_of_resource(const struct server *s, const char *group,
+			     const char *resource)
 {
-	size_t i, j, nr = s->nr;
+	size_t i;
 
-	for (i = 0; i < nr; i++) {
-		const char *ns = s->obj[i].namespace;
-		struct buf json = BUF_INIT;
-		struct object *o;
-
-		if (!ns)
-			continue;
-		for (j = 0; j < s->nr; j++)
-			if (!s->obj[j].namespace && !strcmp(s->obj[j].kind, "Namespace") &&
-			    !strcmp(s->obj[j].name, ns))
-				break;
-		if (j < s->nr)
-			continue;
-		buf_adds(&json, "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":");
-		buf_add_json_str(&json, ns, strlen(ns));
-		buf_adds(&json, "},\"status\":{\"phase\":\"Active\"}}");
-		ALLOC_GROW(s->obj, s->nr + 1, s->alloc);
-		o = &s->obj[s->nr++];
-		memset(o, 0, sizeof(*o));
-		o->group = "";
-		o->version = "v1";
-		o->kind = "Namespace";
-		o->resource = "namespaces";
-		o->name = arena_strdup(&s->arena, ns);
-		o->json = arena_strndup(&s->arena, json.buf, json.len);
-		buf_release(&json);
-	}
+	for (i = 0; i < s->nr; i++)
+		if (!strcmp(s->obj[i].group, group) && !strcmp(s->obj[i].resource, resource))
+			return s->obj[i].kind;
+	for (i = 0; i < nr_builtin_kinds; i++)
+		if (!strcmp(builtin_kinds[i].resource, resource) &&
+		    !strcmp(builtin_kinds[i].group, group))
+			return builtin_kinds[i].kind;
+	return NULL;
 }
 
 void object_json(const struct object *o, struct buf *b)
@@ -152,7 +186,7 @@ const struct object *find_object(const struct server *s, const char *group,
 	while (i--) {	/* a created object shadows a recorded one */
 		const struct object *o = &s->obj[i];
 
-		if (!strcmp(o->group, group) && !strcmp(o->version, version) &&
+		if (!o->deleted && !strcmp(o->group, group) && !strcmp(o->version, version) &&
 		    !strcmp(o->resource, resource) && !strcmp(o->name, name) &&
 		    ((!ns && !o->namespace) || (ns && o->namespace && !strcmp(o->namespace, ns))))
 			return o;

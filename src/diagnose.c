@@ -196,9 +196,16 @@ int snapshot_fetch(struct kube_client *c, const char *ns, const char *name,
 
 		/* A namespace the user may not read is no reason to give up. */
 		buf_addf(&path, "/api/v1/namespaces/%s", ns);
-		if (!get(c, &path, &nsdoc, 1, f) && nsdoc) {
+		if (get(c, &path, &nsdoc, 1, f)) {
+			out->namespace_status = f->http_status;
+		} else if (!nsdoc) {
+			out->namespace_status = 404;
+		} else {
 			own(out, nsdoc);
-			out->namespace = nsdoc->root;
+			/* Only a Namespace has its labels: a proxy's 200 page has none. */
+			if (doc_get_str(nsdoc->root, "kind") &&
+			    !strcmp(doc_get_str(nsdoc->root, "kind"), "Namespace"))
+				out->namespace = nsdoc->root;
 		}
 		fail_clear(f);
 		buf_addf(&path, "/apis/apps/v1/namespaces/%s/deployments/%s-%s", ns, name,

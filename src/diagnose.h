@@ -46,6 +46,12 @@ struct snapshot {
 	struct node_list pods;		/* of its trials */
 	struct node_list events;	/* of the namespace */
 	const struct doc_node *namespace;	/* NULL: not readable */
+	/*
+	 * Why the namespace is NULL: the HTTP status that refused it (404, or
+	 * 403 for a user without cluster rights), or 0 when no answer came.
+	 * Unknown is not unlabelled: nothing is diagnosed from it.
+	 */
+	long namespace_status;
 	const struct doc_node *deployment;	/* the suggestion's, or NULL */
 	struct node_list jobs;		/* the trials' job objects */
 	struct pod_log *logs;		/* tails of failing training containers */

@@ -42,6 +42,8 @@
 	X(mhd, MHD_get_connection_info) \
 	X(mhd, MHD_lookup_connection_value) \
 	X(mhd, MHD_create_response_from_buffer) \
+	X(mhd, MHD_create_response_from_callback) \
+	X(mhd, MHD_set_connection_option) \
 	X(mhd, MHD_add_response_header) \
 	X(mhd, MHD_queue_response) \
 	X(mhd, MHD_destroy_response) \
@@ -343,6 +345,71 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, struct request *req,
 	return ret;
 }
 
+/* A streamed reply: the handler's body first, then its stream. */
+struct stream {
+	char *body;
+	size_t len, sent;
+	long (*more)(void *data, char *buf, size_t max);
+	void (*free)(void *data);
+	void *data;
+};
+
+static ssize_t stream_read(void *cls, uint64_t pos UNUSED, char *buf, size_t max)
+{
+	struct stream *st = cls;
+	long n;
+
+	if (st->sent < st->len) {
+		size_t k = st->len - st->sent < max ? st->len - st->sent : max;
+
+		memcpy(buf, st->body + st->sent, k);
+		st->sent += k;
+		return (ssize_t)k;
+	}
+	n = st->more(st->data, buf, max);
+	return n < 0 ? MHD_CONTENT_READER_END_OF_STREAM : (ssize_t)n;
+}
+
+static void stream_done(void *cls)
+{
+	struct stream *st = cls;
+
+	if (st->free)
+		st->free(st->data);
+	free(st->body);
+	free(st);
+}
+
+static enum MHD_Result send_stream(struct MHD_Connection *c, struct request *req,
+				   struct httpd_reply *reply)
+{
+	struct stream *st = xcalloc(1, sizeof(*st));
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	unsigned status = reply->status ? reply->status : 200;
+
+	st->body = reply->body;
+	st->len = reply->body ? reply->len : 0;
+	st->more = reply->stream;
+	st->free = reply->stream_free;
+	st->data = reply->stream_data;
+	r = dl.MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_read,
+						 st, stream_done);
+	if (!r) {
+		stream_done(st);
+		return MHD_NO;
+	}
+	dl.MHD_add_response_header(r, "Content-Type",
+				   reply->content_type ? reply->content_type : "text/plain");
+	/* The stream ends when it decides; an idle minute is no reason to cut it. */
+	dl.MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, 0U);
+	ret = dl.MHD_queue_response(c, status, r);
+	dl.MHD_destroy_response(r);
+	if (ret == MHD_YES)
+		req->status = status;
+	return ret;
+}
+
 /* An answer httpd gives on its own: a one-line text body. */
 static enum MHD_Result refuse(struct MHD_Connection *c, struct request *req,
 			      unsigned status, const char *why)
@@ -461,8 +528,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	req->note = reply.note;
 	if (reply.drop) {
 		free(reply.body);
+		if (reply.stream_free)
+			reply.stream_free(reply.stream_data);
 		return MHD_NO;	/* MHD closes the connection unanswered */
 	}
+	if (reply.stream)
+		return send_stream(c, req, &reply);
 	if (!reply.body)
 		reply.body = xstrdup("");
 	return send_reply(c, req, reply.status ? reply.status : 500,
@@ -582,7 +653,9 @@ int httpd_start(struct httpd **out, const struct httpd_options *o,
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_TRUST, 0,
 						     (void *)o->client_ca_pem };
 	}
-	if (o->threads > 1)
+	if (o->thread_per_connection)
+		flags |= MHD_USE_THREAD_PER_CONNECTION;
+	else if (o->threads > 1)
 		opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE,
 						     (intptr_t)o->threads, NULL };
 	opts[n++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };

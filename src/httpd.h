@@ -52,6 +52,20 @@ struct httpd_reply {
 	 * ignored): how a server that fails mid-request looks to a client.
 	 */
 	int drop;
+	/*
+	 * A reply of unknown length, sent chunked after body (which may be
+	 * empty), as a watch is: httpd calls stream(stream_data, buf, max)
+	 * whenever the client can take more; it returns the bytes it wrote
+	 * into buf, 0 when it has none yet (after waiting a little: it is
+	 * called again at once), or -1 to end the reply.  stream_free(
+	 * stream_data), if set, when the reply is over however it ended.
+	 * The connection's idle timeout does not apply: the stream decides
+	 * when it ends.  Needs httpd_options.thread_per_connection, since a
+	 * stream holds its thread while it waits.
+	 */
+	long (*stream)(void *data, char *buf, size_t max);
+	void (*stream_free)(void *data);
+	void *stream_data;
 };
 
 /*
@@ -75,6 +89,11 @@ struct httpd_options {
 	const char *address;	/* IPv4 address to listen on */
 	unsigned port;		/* 0: any free port (see httpd_port()) */
 	unsigned threads;	/* worker threads, at least 1 */
+	/*
+	 * 1: a thread for each connection instead (threads is ignored), so
+	 * that a long streamed reply holds up no other request.
+	 */
+	int thread_per_connection;
 	size_t max_body;	/* larger bodies get 413 */
 	unsigned timeout;	/* seconds a request (or idle connection) may take */
 	/* PEM certificate chain and key: HTTPS; NULL: plain HTTP. */

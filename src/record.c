@@ -505,9 +505,9 @@ static struct doc_node *add_str(struct doc *d, struct doc_node *map,
 	return doc_add(d, map, key, DOC_STR, value);
 }
 
-static int write_expect(struct recorder *rc, const struct doc *sub,
-			const struct doc *review, const struct diagnosis_list *diag,
-			const char *version)
+static int write_expect(struct recorder *rc, const struct snapshot *snap,
+			const struct doc *sub, const struct doc *review,
+			const struct diagnosis_list *diag, const char *version)
 {
 	struct doc *d = doc_new("expect.yaml", 0);
 	struct doc_node *root, *m, *seq, *k;
@@ -528,6 +528,21 @@ static int write_expect(struct recorder *rc, const struct doc *sub,
 		add_str(d, root, "katibVersion", version);
 	add_str(d, root, "namespace", rc->o->ns);
 	add_str(d, root, "experiment", rc->o->name);
+	if (!snap->namespace) {
+		/*
+		 * Without it the replay cannot know the namespace's labels:
+		 * say so, rather than let a reader take its absence for a
+		 * namespace without Katib's label.
+		 */
+		char status[32];
+
+		m = doc_add(d, root, "unrecorded", DOC_SEQ, NULL);
+		k = doc_add(d, m, NULL, DOC_MAP, NULL);
+		add_str(d, k, "object", "Namespace");
+		add_str(d, k, "name", rc->o->ns);
+		snprintf(status, sizeof(status), "%ld", snap->namespace_status);
+		doc_add(d, k, "status", DOC_INT, status);
+	}
 	validate_doc(sub, &rc->config, NULL, &diags);
 	m = doc_add(d, root, "validate", DOC_MAP, NULL);
 	for (i = 0; i < diags.nr; i++)
@@ -743,7 +758,7 @@ int record_scenario(struct kube_client *c, const struct record_opts *o,
 			goto fail_snap;
 	}
 	if (write_suggestion(&rc, &snap, sub) ||
-	    write_expect(&rc, sub, review, &diag, version))
+	    write_expect(&rc, &snap, sub, review, &diag, version))
 		goto fail_snap;
 	redactor_report(o->redactor, &report);
 	{

@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# PATCH and DELETE on the replay server, kept in memory as creates are:
+# kubectl label, annotate, patch and delete are the check that a real
+# client gets what kube-apiserver would answer
+# (staging/src/k8s.io/apiserver/pkg/endpoints/handlers/patch.go and
+# delete.go, in kubernetes), and a watch sees MODIFIED and DELETED.
+
+bats_require_minimum_version 1.5.0
+load lib/common
+
+: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
+
+setup() {
+	REPLAY_CFG="$BATS_TEST_TMPDIR/kubeconfig"
+	"$KATIB_REPLAY" serve "$TESTS_DIR/data/cluster-small" --kubeconfig-out "$REPLAY_CFG" \
+		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
+	REPLAY_PID=$!
+	for _ in $(seq 100); do [ -s "$REPLAY_CFG" ] && break; sleep 0.05; done
+	[ -s "$REPLAY_CFG" ] || { cat "$BATS_TEST_TMPDIR/replay.out"; return 1; }
+	URL=$(sed -n 's/^ *server: //p' "$REPLAY_CFG")
+}
+
+teardown() {
+	[ -n "${WATCH_PID:-}" ] && kill "$WATCH_PID" 2>/dev/null && wait "$WATCH_PID" 2>/dev/null
+	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
+	true
+}
+
+need_kubectl() {
+	command -v kubectl >/dev/null && return 0
+	[ "${CI:-}" = true ] && { echo "kubectl is missing under CI" >&2; return 1; }
+	skip "kubectl is not installed"
+}
+
+k() {
+	HOME="$BATS_TEST_TMPDIR" kubectl --kubeconfig "$REPLAY_CFG" "$@"
+}
+
+@test "patch: kubectl label (strategic merge) and a JSON patch, kept" {
+	need_kubectl
+	run --separate-stderr -0 k label pod -n other unrelated tier=web
+	assert_output "pod/unrelated labeled"
+	run --separate-stderr -0 k get pod -n other unrelated -o jsonpath='{.metadata.labels.tier} {.metadata.resourceVersion}'
+	assert_output "web 7"
+	run --separate-stderr -0 k patch pod -n other unrelated --type=json \
+		-p '[{"op":"add","path":"/metadata/labels/z","value":"1"},{"op":"remove","path":"/metadata/labels/tier"},{"op":"replace","path":"/spec/containers/0/image","value":"busybox:1"}]'
+	run --separate-stderr -0 k get pod -n other unrelated -o json
+	[ "$(jq -c '.metadata.labels' <<< "$output")" = '{"z":"1"}' ]
+	[ "$(jq -r '.spec.containers[0].image' <<< "$output")" = busybox:1 ]
+}
+
+@test "patch: the SDK's budget edit, a merge patch on an Experiment" {
+	need_kubectl
+	run --separate-stderr -0 k patch experiments.kubeflow.org -n team-a mnist-random --type=merge \
+		-p '{"spec":{"maxTrialCount":7,"parallelTrialCount":null}}'
+	run --separate-stderr -0 k get experiments.kubeflow.org -n team-a mnist-random -o json
+	[ "$(jq -r '.spec.maxTrialCount' <<< "$output")" = 7 ]
+	[ "$(jq -r '.spec | has("parallelTrialCount")' <<< "$output")" = false ]
+	# The rest of the spec is untouched.
+	[ "$(jq -r '.spec.algorithm.algorithmName' <<< "$output")" = random ]
+}
+
+@test "patch: dryRun=All answers and keeps nothing" {
+	need_kubectl
+	run --separate-stderr -0 k label pod -n other unrelated tier=web --dry-run=server -o jsonpath='{.metadata.labels.tier}'
+	assert_output web
+	run --separate-stderr -0 k get pod -n other unrelated -o jsonpath='{.metadata.labels.tier}'
+	assert_output ""
+}
+
+@test "patch: what kube-apiserver refuses" {
+	run curl -s -X PATCH -H 'Content-Type: application/json-patch+json' \
+		--data '[{"op":"test","path":"/metadata/name","value":"other-name"}]' "$URL/api/v1/namespaces/other/pods/unrelated"
+	[ "$(jq -r .code <<< "$output")" = 422 ]
+	run curl -s -X PATCH -H 'Content-Type: application/merge-patch+json' \
+		--data '{"metadata":{"name":"renamed"}}' "$URL/api/v1/namespaces/other/pods/unrelated"
+	[ "$(jq -r .code <<< "$output")" = 422 ]
+	run curl -s -X PATCH -H 'Content-Type: application/apply-patch+yaml' --data '{}' "$URL/api/v1/namespaces/other/pods/unrelated"
+	[ "$(jq -r .code <<< "$output")" = 415 ]
+	run curl -s -X PATCH -H 'Content-Type: application/merge-patch+json' --data '{' "$URL/api/v1/namespaces/other/pods/unrelated"
+	[ "$(jq -r .code <<< "$output")" = 400 ]
+	run curl -s -X PATCH -H 'Content-Type: application/merge-patch+json' --data '{}' "$URL/api/v1/namespaces/other/pods/nope"
+	[ "$(jq -r .message <<< "$output")" = 'pods "nope" not found' ]
+	# and the object is as it was
+	run curl -s "$URL/api/v1/namespaces/other/pods/unrelated"
+	[ "$(jq -r .metadata.resourceVersion <<< "$output")" = 6 ]
+}
+
+@test "delete: kubectl delete, then NotFound, and gone from lists" {
+	need_kubectl
+	run --separate-stderr -0 k delete pod -n other unrelated
+	assert_output 'pod "unrelated" deleted'
+	run --separate-stderr -1 k get pod -n other unrelated
+	[[ "$stderr" == *'pods "unrelated" not found'* ]]
+	run --separate-stderr -0 k get pods -A -o name
+	[ "${#lines[@]}" -eq 2 ]
+	run --separate-stderr -1 k delete pod -n other unrelated
+	[[ "$stderr" == *'pods "unrelated" not found'* ]]
+	run curl -s -X DELETE "$URL/api/v1/namespaces/team-a/pods/mnist-random-abc12345-x7k2p?dryRun=All"
+	[ "$(jq -r .status <<< "$output")" = Success ]
+	run --separate-stderr -0 k get pod -n team-a mnist-random-abc12345-x7k2p -o name
+}
+
+@test "patch and delete: a watch sees MODIFIED, then DELETED" {
+	local rv
+	rv=$(curl -sf "$URL/api/v1/namespaces/other/pods" | jq -r .metadata.resourceVersion)
+	curl -sfN "$URL/api/v1/namespaces/other/pods?watch=true&resourceVersion=$rv&timeoutSeconds=3" \
+		> "$BATS_TEST_TMPDIR/events" &
+	WATCH_PID=$!
+	sleep 0.5
+	curl -sf -X PATCH -H 'Content-Type: application/merge-patch+json' \
+		--data '{"metadata":{"labels":{"seen":"yes"}}}' "$URL/api/v1/namespaces/other/pods/unrelated" > /dev/null
+	curl -sf -X DELETE "$URL/api/v1/namespaces/other/pods/unrelated" > /dev/null
+	wait "$WATCH_PID"
+	WATCH_PID=
+	run jq -r '.type + " " + .object.metadata.name + " " + (.object.metadata.labels.seen // "-") + " " + .object.metadata.resourceVersion' "$BATS_TEST_TMPDIR/events"
+	assert_output "$(printf 'MODIFIED unrelated yes %d\nDELETED unrelated yes %d' $((rv + 1)) $((rv + 2)))"
+}
