@@ -181,6 +181,7 @@ static void test_false_positives(void)
 		"              args: [--learning-rate=0.01, '--tokenizer=${trialParameters.tokenizer}', --token-file, /var/run/token, --batch-size, '32']\n"
 		"              env:\n"
 		"              - {name: TOKENIZERS_PARALLELISM, value: 'false'}\n"
+		"              - {name: USE_AUTH_TOKEN, value: 'true'}\n"
 		"              - {name: PASSWORD_FILE, value: /etc/db/password}\n"
 		"              - name: DB_PASSWORD\n"
 		"                valueFrom: {secretKeyRef: {name: db, key: password}}\n"
