@@ -98,7 +98,7 @@ def judge_request(binary, row, e):
     p = subprocess.run(PREFIX + [binary, "validate", "--no-config"] + args +
                        ["--suggestion-request", os.path.join(row, "request.json"),
                         "-o", "json"], capture_output=True, text=True, env=env)
-    if p.returncode not in (0, 1) or (PREFIX and p.stderr):
+    if p.returncode not in (0, 1):  # 126: Valgrind found an error
         return e, None, ["exit %d: %s" % (p.returncode, p.stderr.strip())]
     reply = json.loads(p.stdout)
     got = [(reply.get("code"), reply.get("details", ""))]
@@ -126,7 +126,7 @@ def judge(binary, row, cfgdir):
     p = subprocess.run(PREFIX + [binary, "validate", "--no-config", "--katib-config", cfg,
                         "--admission-review", os.path.join(row, "review.yaml")],
                        capture_output=True, text=True, env=env)
-    if p.returncode not in (0, 1) or (PREFIX and p.stderr):
+    if p.returncode not in (0, 1):  # 126: Valgrind found an error
         return e, None, ["exit %d: %s" % (p.returncode, p.stderr.strip())]
     resp = json.loads(p.stdout)["response"]
     got = errors_of((resp.get("status") or {}).get("message"))
