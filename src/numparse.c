@@ -4,7 +4,9 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 #include "alloc.h"
@@ -160,6 +162,26 @@ int num_py_int(const char *s, int64_t *out)
 	return r < 0 ? -1 : 0;
 }
 
+int num_py_int_str(struct buf *out, const char *s)
+{
+	char *t = py_clean(s);
+	const char *d;
+	int64_t ignored;
+
+	if (!t || decimal_int(t, &ignored) < 0) {
+		free(t);
+		return -1;
+	}
+	d = t + (*t == '+' || *t == '-');
+	while (*d == '0' && d[1])
+		d++;
+	if (*t == '-' && strcmp(d, "0"))
+		buf_addch(out, '-');
+	buf_adds(out, d);
+	free(t);
+	return 0;
+}
+
 int num_go_int(const char *s, int64_t *out)
 {
 	return decimal_int(s, out) ? -1 : 0;
@@ -229,6 +251,59 @@ int num_py_float(const char *s, double *out)
 	r = special_float(t, out) ? decimal_float(t, out) : 0;
 	free(t);
 	return r;
+}
+
+void num_py_float_repr(struct buf *out, double v)
+{
+	char e[32], digits[20];
+	int p, exp, n = 0, point, i;
+	const char *c;
+
+	if (isnan(v)) {
+		buf_adds(out, "nan");
+		return;
+	}
+	if (isinf(v)) {
+		buf_adds(out, v < 0 ? "-inf" : "inf");
+		return;
+	}
+	if (v == 0) {
+		buf_adds(out, signbit(v) ? "-0.0" : "0.0");
+		return;
+	}
+	/* The fewest significant digits that read back as v, as repr() keeps. */
+	for (p = 1; p <= 17; p++) {
+		snprintf(e, sizeof(e), "%.*e", p - 1, v);
+		if (strtod(e, NULL) == v)
+			break;
+	}
+	for (c = e; *c != 'e'; c++)
+		if (isdigit((unsigned char)*c))
+			digits[n++] = *c;
+	while (n > 1 && digits[n - 1] == '0')
+		n--;
+	digits[n] = '\0';
+	exp = (int)strtol(c + 1, NULL, 10);
+	point = exp + 1;	/* digits before the decimal point */
+	if (v < 0)
+		buf_addch(out, '-');
+	/* repr() switches to an exponent below 1e-4 and from 1e16 on. */
+	if (point <= -4 || point > 16) {
+		buf_addch(out, digits[0]);
+		if (n > 1)
+			buf_addf(out, ".%s", digits + 1);
+		buf_addf(out, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+	} else if (point <= 0) {
+		buf_adds(out, "0.");
+		for (i = point; i < 0; i++)
+			buf_addch(out, '0');
+		buf_adds(out, digits);
+	} else {
+		for (i = 0; i < point; i++)
+			buf_addch(out, i < n ? digits[i] : '0');
+		buf_addch(out, '.');
+		buf_adds(out, point < n ? digits + point : "0");
+	}
 }
 
 int num_go_float(const char *s, double *out)

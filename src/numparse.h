@@ -17,8 +17,13 @@ struct buf;
  * beyond int64 *out is the nearest int64.
  */
 int num_py_int(const char *s, int64_t *out);
+/* str(int(s)): the digits Python keeps, whatever the size; -1 when int()
+ * refuses s. */
+int num_py_int_str(struct buf *out, const char *s);
 /* Python float(s): also exponents, "inf", "infinity", "nan" in any case. */
 int num_py_float(const char *s, double *out);
+/* Python's repr() of a float: the shortest text that reads back as v. */
+void num_py_float_repr(struct buf *out, double v);
 /* Python's repr(s) of a str, as its error messages quote a text. */
 void num_py_repr(struct buf *out, const char *s);
 /* Go strconv.Atoi: an optional sign and digits, nothing else. */

@@ -334,7 +334,7 @@ DARTS_OK='num_epoch=10,w_lr=0.01,w_lr_min=0.01,alpha_lr=0.01,w_weight_decay=0.25
 		"" "{numLayers: 4, inputSizes: [32, 32, 8], outputSizes: [10]}"
 }
 @test "enas: graphConfig without inputSizes" { nas_case enas "" "$OP_OK" nas-operation-invalid "Missing InputSizes in GraphConfig" "{numLayers: 4, outputSizes: [10]}"; }
-@test "enas: float setting out of (0, 1]" { nas_case enas "controller_learning_rate=1.5" "$OP_OK" algorithm-setting-invalid "controller_learning_rate: 1.5 with float type must be in range (0, 1)" "{numLayers: 4, inputSizes: [32], outputSizes: [10]}"; }
+@test "enas: float setting out of (0, 1]" { nas_case enas "controller_learning_rate=1.5" "$OP_OK" algorithm-setting-invalid "controller_learning_rate: 1.5 with float type must be in range (0.0, 1.0)" "{numLayers: 4, inputSizes: [32], outputSizes: [10]}"; }
 
 @test "T-MS-1 medianstop: valid" { case_ hyperopt random "" "" - ok "" "medianstop|min_trials_required=2,start_step=5"; }
 @test "T-MS-2 medianstop: unknown algorithm" { case_ hyperopt random "" "" - early-stopping-setting-invalid "unknown algorithm name unknown" "unknown|"; }

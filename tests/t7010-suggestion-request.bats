@@ -100,3 +100,62 @@ Katib: the Suggestion fails with 'Validation failed: ValidateAlgorithmSettings E
 	assert_equal "$status" 2
 	[[ "$stderr" == *"names no algorithm"* ]]
 }
+
+# enas_details SETTINGS NAS: the details of the enas service's answer to a
+# request with these algorithm settings and nas_config (JSON texts), as a
+# JSON string: a trailing newline of the service's details shows.
+enas_details() {
+	jq -n --argjson s "$1" --argjson n "$2" \
+		'{experiment: {name: "e", spec: {algorithm: {algorithm_name: "enas", algorithm_settings: $s}, nas_config: $n}}}' \
+		> "$BATS_TEST_TMPDIR/enas.json" || return 1
+	run --separate-stderr katib validate --suggestion-request "$BATS_TEST_TMPDIR/enas.json" -o json
+	refute_crash || return 1
+	jq .details <<< "$output"
+}
+
+# The graph and one operation the enas service accepts.
+ENAS_NAS='{"graph_config": {"num_layers": 4, "input_sizes": [32, 32, 8], "output_sizes": [10]}, "operations": {"operation": [{"operation_type": "convolution", "parameter_specs": {"parameters": [{"name": "filter_size", "parameter_type": "CATEGORICAL", "feasible_space": {"list": ["3"]}}]}}]}}'
+
+@test "suggestion: enas quotes the exception int() or float() raised" {
+	# ValidateAlgorithmSettings formats "must be {type} type: exception {e}"
+	# (pkg/suggestion/v1beta1/nas/enas/service.py, kubeflow/katib
+	# 33c8ff4e5d1814b59abd308e6819e839e9906bc2).
+	run enas_details '[{"name": "controller_hidden_size", "value": "abc"}]' "$ENAS_NAS"
+	assert_output "\"Algorithm Setting controller_hidden_size must be int type: exception invalid literal for int() with base 10: 'abc'\""
+	run enas_details '[{"name": "controller_temperature", "value": "1,5"}]' "$ENAS_NAS"
+	assert_output "\"Algorithm Setting controller_temperature must be float type: exception could not convert string to float: '1,5'\""
+}
+
+@test "suggestion: enas prints the converted value and its table's bounds, as Python prints them" {
+	# The value is the int or float the service read, and the bounds are
+	# AlgorithmSettings.py's: (0, inf) for temperature, (0.0, inf) for
+	# entropy weight, (0.0, 1.0) for the decay.
+	run enas_details '[{"name": "controller_baseline_decay", "value": "2"}]' "$ENAS_NAS"
+	assert_output '"Algorithm Setting controller_baseline_decay: 2.0 with float type must be in range (0.0, 1.0)"'
+	run enas_details '[{"name": "controller_temperature", "value": "-1e20"}]' "$ENAS_NAS"
+	assert_output '"Algorithm Setting controller_temperature: -1e+20 with float type must be in range (0, inf)"'
+	run enas_details '[{"name": "controller_skip_weight", "value": "٠"}]' "$ENAS_NAS"
+	assert_output '"Algorithm Setting controller_skip_weight: 0.0 with float type must be in range (0.0, inf)"'
+	run enas_details '[{"name": "controller_learning_rate", "value": "Infinity"}]' "$ENAS_NAS"
+	assert_output '"Algorithm Setting controller_learning_rate: inf with float type must be in range (0.0, 1.0)"'
+	run enas_details '[{"name": "controller_skip_target", "value": "-0.000012"}]' "$ENAS_NAS"
+	assert_output '"Algorithm Setting controller_skip_target: -1.2e-05 with float type must be in range (0.0, 1.0)"'
+	run enas_details '[{"name": "controller_train_steps", "value": " -00_5 "}]' "$ENAS_NAS"
+	assert_output '"Algorithm Setting controller_train_steps: -5 with int type must be in range [1, inf)"'
+	run enas_details '[{"name": "controller_log_every_steps", "value": "-123456789012345678901234567890"}]' "$ENAS_NAS"
+	assert_output '"Algorithm Setting controller_log_every_steps: -123456789012345678901234567890 with int type must be in range [1, inf)"'
+	# NaN passes both comparisons, and None the settings that take it.
+	run enas_details '[{"name": "controller_learning_rate", "value": "nan"}, {"name": "controller_temperature", "value": "None"}]' "$ENAS_NAS"
+	assert_output '""'
+}
+
+@test "suggestion: enas prints the graph config it found incomplete, whether or not there is a nasConfig" {
+	run enas_details '[]' 'null'
+	assert_output '"Missing InputSizes in GraphConfig:\n"'
+	run enas_details '[]' '{"graph_config": {"num_layers": 4, "output_sizes": [10]}}'
+	assert_output '"Missing InputSizes in GraphConfig:\nnum_layers: 4\noutput_sizes: 10\n"'
+	run enas_details '[]' '{"graph_config": {"num_layers": 4, "input_sizes": [32, 32, 8]}}'
+	assert_output '"Missing OutputSizes in GraphConfig:\nnum_layers: 4\ninput_sizes: 32\ninput_sizes: 32\ninput_sizes: 8\n"'
+	run enas_details '[]' '{"graph_config": {"input_sizes": [3], "output_sizes": [10]}}'
+	assert_output '"Missing NumLayers in GraphConfig:\ninput_sizes: 3\noutput_sizes: 10\n"'
+}

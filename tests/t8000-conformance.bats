@@ -61,6 +61,35 @@ rows() {
 	rows services/test_medianstop_service 5
 }
 
+@test "conformance: test_enas_service.py test_get_suggestion (its experiment's validation)" {
+	rows services/test_enas_service 1
+}
+
+@test "conformance: test_hyperband_service.py test_get_suggestion (refused by the service's own validation)" {
+	rows services/test_hyperband_service 1
+}
+
+@test "conformance: goptuna service_test.go TestSuggestionService_GetSuggestions" {
+	rows services/goptuna_service_test 3
+}
+
+@test "conformance: goptuna converter_test.go Test_toGoptunaSearchSpace" {
+	rows services/goptuna_converter_test 6
+}
+
+@test "conformance: a GetSuggestions row the service's validation refuses must be answered exactly so" {
+	cp -r "$CONF/services/test_hyperband_service/test_get_suggestion/01" "$BATS_TEST_TMPDIR/row"
+	sed -i 's/not less than 9\./not less than 8./' "$BATS_TEST_TMPDIR/row/expect"
+	run python3 "$CONF/check.py" "$KATIB_BIN" "$BATS_TEST_TMPDIR/row"
+	assert_failure
+	assert_line --partial "INVALID_ARGUMENT 'parallelTrialCount must be not less than 9.', the service's validation answers INVALID_ARGUMENT 'parallelTrialCount must be not less than 8.'"
+	# Only a test that skips validation may be answered by a refusal.
+	sed -i 's/not less than 8\./not less than 9./; /^upstream-method/d' "$BATS_TEST_TMPDIR/row/expect"
+	run python3 "$CONF/check.py" "$KATIB_BIN" "$BATS_TEST_TMPDIR/row"
+	assert_failure
+	assert_line --partial "service-refuses needs a test that skips validation"
+}
+
 @test "conformance: a service row whose reply changes fails, naming the row" {
 	cp -r "$CONF/services/test_hyperopt_service/test_validate_algorithm_settings/04" "$BATS_TEST_TMPDIR/row"
 	sed -i 's/(0, 1)/[0, 1]/' "$BATS_TEST_TMPDIR/row/expect"
@@ -123,15 +152,21 @@ rows() {
 }
 
 @test "conformance: docs/conformance.md is what the rows say (scripts/gen-conformance-doc.py)" {
-	run python3 "$REPO_DIR/scripts/gen-conformance-doc.py" "$CONF"
+	# The oracle test above checks memory; this run only counts.
+	KATIB_VALGRIND= run python3 "$REPO_DIR/scripts/gen-conformance-doc.py" "$CONF" "$KATIB_BIN" "$TESTS_DIR/data/oracle/optuna.json"
 	assert_success
 	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/conformance.md"
 	diff -u "$REPO_DIR/docs/conformance.md" "$BATS_TEST_TMPDIR/conformance.md" ||
-		{ echo "docs/conformance.md is stale: run scripts/gen-conformance-doc.py tests/conformance > docs/conformance.md"; return 1; }
+		{ echo "docs/conformance.md is stale: run scripts/gen-conformance-doc.py tests/conformance build/kubectl-katib tests/data/oracle/optuna.json > docs/conformance.md"; return 1; }
 	# The counts are the rows': one more gap shows.
 	cp -r "$CONF" "$BATS_TEST_TMPDIR/conf"
 	echo "gap: a test of the test" >> "$BATS_TEST_TMPDIR/conf/webhook/TestValidateExperiment/03/expect"
-	run python3 "$REPO_DIR/scripts/gen-conformance-doc.py" "$BATS_TEST_TMPDIR/conf"
-	assert_line --partial "| **total** | | 125 | 109 |"
+	KATIB_VALGRIND= run python3 "$REPO_DIR/scripts/gen-conformance-doc.py" "$BATS_TEST_TMPDIR/conf" "$KATIB_BIN"
+	assert_line --partial "| **total** | | 136 | 119 |"
 	assert_line --partial "TestValidateExperiment row 3, Objective is nil: a test of the test"
+	# The oracle's counts are the binary's: a case it no longer reproduces shows.
+	jq '.cases |= map(if .name == "cmaes/sigma='"'"'٣.٥'"'"'" then .validate = {"code": "INVALID_ARGUMENT", "details": "x"} else . end)' \
+		"$TESTS_DIR/data/oracle/optuna.json" > "$BATS_TEST_TMPDIR/optuna.json"
+	KATIB_VALGRIND= run python3 "$REPO_DIR/scripts/gen-conformance-doc.py" "$BATS_TEST_TMPDIR/conf" "$KATIB_BIN" "$BATS_TEST_TMPDIR/optuna.json"
+	assert_line "| cmaes | 63 | 20 | 6 | 37 | 0 | 62 | 1 |"
 }

@@ -19,6 +19,7 @@
 #include "levenshtein.h"
 #include "numparse.h"
 
+#include <inttypes.h>
 #include <math.h>
 
 struct svc {
@@ -1093,22 +1094,59 @@ struct enas_setting {
 	const char *name;
 	int is_int;
 	double low, high;		/* float: (low, high]; int: [low, inf) */
+	const char *range;		/* as the service prints its bounds */
 	int none_ok;
 };
 
+/* GraphConfig as Python's str() of the message prints it: each field set,
+ * in the proto's order, a repeated one a line per element. */
+static void enas_graph_text(struct buf *b, const struct doc_node *gc)
+{
+	static const char *const fields[][2] = {
+		{ "numLayers", "num_layers" }, { "inputSizes", "input_sizes" },
+		{ "outputSizes", "output_sizes" },
+	};
+	const struct doc_node *f, *e;
+	int64_t v;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
+		f = doc_get(gc, fields[i][0]);
+		if (f && f->kind == DOC_SEQ) {
+			for (e = f->child; e; e = e->next)
+				buf_addf(b, "%s: %s\n", fields[i][1], e->text ? e->text : "");
+		} else if (f && !doc_int(f, &v) && v) {
+			buf_addf(b, "%s: %" PRId64 "\n", fields[i][1], v);
+		}
+	}
+}
+
+static void enas_graph_missing(struct svc *s, const struct doc_node *where,
+			       const struct doc_node *gc, const char *what,
+			       const char *field)
+{
+	struct buf m = BUF_INIT;
+
+	buf_addf(&m, "Missing %s in GraphConfig:\n", field);
+	enas_graph_text(&m, gc);
+	svc_reject(s, "nas-operation-invalid", where, what, m.buf);
+	buf_release(&m);
+}
+
 static void svc_enas(struct svc *s, const struct setting *set, size_t nr)
 {
+	/* pkg/suggestion/v1beta1/nas/enas/AlgorithmSettings.py */
 	static const struct enas_setting table[] = {
-		{ "controller_hidden_size", 1, 1, INFINITY, 0 },
-		{ "controller_temperature", 0, 0, INFINITY, 1 },
-		{ "controller_tanh_const", 0, 0, INFINITY, 1 },
-		{ "controller_entropy_weight", 0, 0.0, INFINITY, 1 },
-		{ "controller_baseline_decay", 0, 0.0, 1.0, 0 },
-		{ "controller_learning_rate", 0, 0.0, 1.0, 0 },
-		{ "controller_skip_target", 0, 0.0, 1.0, 0 },
-		{ "controller_skip_weight", 0, 0.0, INFINITY, 1 },
-		{ "controller_train_steps", 1, 1, INFINITY, 0 },
-		{ "controller_log_every_steps", 1, 1, INFINITY, 0 },
+		{ "controller_hidden_size", 1, 1, INFINITY, "[1, inf)", 0 },
+		{ "controller_temperature", 0, 0, INFINITY, "(0, inf)", 1 },
+		{ "controller_tanh_const", 0, 0, INFINITY, "(0, inf)", 1 },
+		{ "controller_entropy_weight", 0, 0.0, INFINITY, "(0.0, inf)", 1 },
+		{ "controller_baseline_decay", 0, 0.0, 1.0, "(0.0, 1.0)", 0 },
+		{ "controller_learning_rate", 0, 0.0, 1.0, "(0.0, 1.0)", 0 },
+		{ "controller_skip_target", 0, 0.0, 1.0, "(0.0, 1.0)", 0 },
+		{ "controller_skip_weight", 0, 0.0, INFINITY, "(0.0, inf)", 1 },
+		{ "controller_train_steps", 1, 1, INFINITY, "[1, inf)", 0 },
+		{ "controller_log_every_steps", 1, 1, INFINITY, "[1, inf)", 0 },
 	};
 	static const char *const keys[] = {
 		"controller_hidden_size", "controller_temperature",
@@ -1124,18 +1162,15 @@ static void svc_enas(struct svc *s, const struct setting *set, size_t nr)
 	const struct doc_node *in = doc_get_kind(gc, "inputSizes", DOC_SEQ);
 	const struct doc_node *outs = doc_get_kind(gc, "outputSizes", DOC_SEQ);
 	int64_t layers = 0;
-	struct buf m = BUF_INIT;
+	struct buf m = BUF_INIT, why = BUF_INIT;
 	size_t i, k;
 
 	if (!in || !in->nr_children)
-		svc_reject(s, "nas-operation-invalid", where,
-			   "enas needs graphConfig.inputSizes", "Missing InputSizes in GraphConfig");
+		enas_graph_missing(s, where, gc, "enas needs graphConfig.inputSizes", "InputSizes");
 	if (!outs || !outs->nr_children)
-		svc_reject(s, "nas-operation-invalid", where,
-			   "enas needs graphConfig.outputSizes", "Missing OutputSizes in GraphConfig");
+		enas_graph_missing(s, where, gc, "enas needs graphConfig.outputSizes", "OutputSizes");
 	if (doc_int(doc_get(gc, "numLayers"), &layers) || !layers)
-		svc_reject(s, "nas-operation-invalid", where,
-			   "enas needs graphConfig.numLayers", "Missing NumLayers in GraphConfig");
+		enas_graph_missing(s, where, gc, "enas needs graphConfig.numLayers", "NumLayers");
 	nas_operations(s);
 	for (i = 0; i < nr; i++) {
 		const struct setting *st = &set[i];
@@ -1159,23 +1194,29 @@ static void svc_enas(struct svc *s, const struct setting *set, size_t nr)
 		if (t->none_ok && !strcmp(st->value, "None"))
 			continue;
 		if (t->is_int ? num_py_int(st->value, &iv) : num_py_float(st->value, &v)) {
-			buf_addf(&m, "Algorithm Setting %s must be %s type: exception ...", st->name,
-				 t->is_int ? "int" : "float");
+			buf_addf(&m, "Algorithm Setting %s must be %s type: exception %s", st->name,
+				 t->is_int ? "int" : "float",
+				 t->is_int ? py_int_error(&why, st->value)
+					   : py_float_error(&why, st->value));
 			svc_reject(s, "algorithm-setting-invalid", st->value_node,
 				   t->is_int ? "the value is not an integer" : "the value is not a number", m.buf);
 			continue;
 		}
-		if (t->is_int && (double)iv < t->low) {
-			buf_addf(&m, "Algorithm Setting %s: %s with int type must be in range [%.0f, inf)",
-				 st->name, st->value, t->low);
-			svc_reject(s, "algorithm-setting-invalid", st->value_node, "the value is out of range", m.buf);
-		} else if (!t->is_int && (v <= t->low || (isfinite(t->high) && v > t->high))) {
-			buf_addf(&m, "Algorithm Setting %s: %s with float type must be in range (%g, %g)",
-				 st->name, st->value, t->low, t->high);
+		/* NaN fails neither comparison, as in the service. */
+		if (t->is_int ? (double)iv < t->low
+			      : (v <= t->low || (isfinite(t->high) && v > t->high))) {
+			buf_addf(&m, "Algorithm Setting %s: ", st->name);
+			if (t->is_int)
+				num_py_int_str(&m, st->value);
+			else
+				num_py_float_repr(&m, v);
+			buf_addf(&m, " with %s type must be in range %s",
+				 t->is_int ? "int" : "float", t->range);
 			svc_reject(s, "algorithm-setting-invalid", st->value_node, "the value is out of range", m.buf);
 		}
 	}
 	buf_release(&m);
+	buf_release(&why);
 }
 
 static void svc_darts(struct svc *s, const struct setting *set, size_t nr)

@@ -29,6 +29,16 @@ For a request, `expect` has instead:
   upstream-code CODE             the gRPC code the service's test expects
   upstream-details TEXT          ... and its details, exactly,
   upstream-details-prefix TEXT   ... or as far as the test looks
+  upstream-method GetSuggestions the test asserts what GetSuggestions
+                                 answers, not ValidateAlgorithmSettings:
+                                 the row is the validation request of the
+                                 same experiment, which Katib's controller
+                                 sends first
+  service-refuses CODE DETAILS — WHY
+                                 the test skips validation, and the
+                                 service's own ValidateAlgorithmSettings
+                                 refuses its experiment (read from the
+                                 source): we must answer exactly that
 Exit 1 when a row disagrees, naming it and why.
 """
 import json, os, re, subprocess, sys
@@ -103,6 +113,15 @@ def judge_request(binary, row, e):
     reply = json.loads(p.stdout)
     got = [(reply.get("code"), reply.get("details", ""))]
     problems = []
+    if "service-refuses" in e:
+        refused = e["service-refuses"].partition(" — ")[0]
+        code, _, details = refused.partition(" ")
+        if e.get("upstream-method") != "GetSuggestions":
+            problems.append("service-refuses needs a test that skips validation")
+        if (reply.get("code"), reply.get("details")) != (code, details):
+            problems.append("%s %r, the service's validation answers %s %r" % (
+                reply.get("code"), reply.get("details"), code, details))
+        return e, got, problems
     if reply.get("code") != e.get("upstream-code"):
         problems.append("code %s, Katib's test expects %s" % (
             reply.get("code"), e.get("upstream-code")))

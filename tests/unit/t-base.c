@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "http.h"
 #include "numparse.h"
+#include <math.h>
 
 void test_arena(void)
 {
@@ -126,9 +127,42 @@ void test_numparse(void)
 		{ "\xe2\x80\x8b" "1", "'\\u200b1'" }, { "\xd9\xa3", "'\xd9\xa3'" },
 		{ "\xc2\xa0", "'\\xa0'" },
 	};
+	static const struct {
+		double value;
+		const char *repr;
+	} float_reprs[] = {
+		{ 2.0, "2.0" }, { -1e20, "-1e+20" }, { 0.1, "0.1" }, { 1e16, "1e+16" },
+		{ 1e15, "1000000000000000.0" }, { 1234567890123456.7, "1234567890123456.8" },
+		{ 0.0001, "0.0001" }, { 0.00001, "1e-05" }, { -0.0, "-0.0" },
+		{ 5e-324, "5e-324" }, { 1.7976931348623157e308, "1.7976931348623157e+308" },
+		{ 123.456, "123.456" }, { 1.0 / 3, "0.3333333333333333" },
+		{ INFINITY, "inf" }, { -INFINITY, "-inf" }, { NAN, "nan" },
+	};
+	static const struct {
+		const char *text, *str;
+	} int_strs[] = {
+		{ "-00_5", "-5" }, { "+0", "0" }, { "-0", "0" }, { "007", "7" },
+		{ "  \xd9\xa3\xd9\xa4 ", "34" },
+		{ "-123456789012345678901234567890", "-123456789012345678901234567890" },
+		{ "1.5", NULL }, { "", NULL },
+	};
 	struct buf b = BUF_INIT;
 	size_t i;
 
+	for (i = 0; i < sizeof(float_reprs) / sizeof(*float_reprs); i++) {
+		buf_reset(&b);
+		num_py_float_repr(&b, float_reprs[i].value);
+		STR_EQ(b.buf, float_reprs[i].repr, float_reprs[i].repr);
+	}
+	for (i = 0; i < sizeof(int_strs) / sizeof(*int_strs); i++) {
+		int ok;
+
+		buf_reset(&b);
+		ok = !num_py_int_str(&b, int_strs[i].text);
+		INT_EQ(ok, int_strs[i].str != NULL, int_strs[i].text);
+		if (ok && int_strs[i].str)
+			STR_EQ(b.buf, int_strs[i].str, int_strs[i].text);
+	}
 	for (i = 0; i < sizeof(ints) / sizeof(*ints); i++) {
 		int64_t v = 0;
 		int ok = !num_py_int(ints[i].text, &v);
