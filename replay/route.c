@@ -172,6 +172,8 @@ static void handle_locked(struct server *s, const struct httpd_request *req,
 			"\"platform\":\"linux/amd64\"}";
 
 		respond(c, 200, "application/json", version_json, sizeof(version_json) - 1);
+	} else if (!strcmp(method, "POST") && !strcmp(url, "/katib-replay/step")) {
+		serve_step(s, c);
 	} else if (!strcmp(method, "POST") && !strcmp(url, "/validate-experiment")) {
 		serve_webhook(s, c, req->body, req->body_len);
 	} else if (parse_route(path, &rt)) {
