@@ -203,6 +203,7 @@ void serve_step(struct server *s, struct conn *c);
 void timeline_release(struct server *s);
 
 /* route.c */
+int query_true(const char *v);
 int parse_route(char *url, struct route *rt);
 void handle(void *data, const struct httpd_request *req,
 	    struct httpd_reply *reply);
