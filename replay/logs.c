@@ -164,7 +164,7 @@ void serve_log(struct server *s, struct conn *c, const char *ns,
 {
 	const char *container = httpd_arg(c->req, "container");
 	const char *prev = httpd_arg(c->req, "previous");
-	int previous = prev && !strcmp(prev, "true");
+	int previous = query_true(prev);
 	const struct object *o;
 	struct buf path = BUF_INIT, body = BUF_INIT, msg = BUF_INIT;
 	long long tail, limit;

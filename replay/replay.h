@@ -11,6 +11,7 @@
  *   logs.c       pod logs
  *   patch.c      PATCH and DELETE
  *   watch.c      watch streams of the store's changes
+ *   timeline.c   later states of the recording, stepped on a clock
  *   respond.c    bodies and Status objects
  *   store.c      the objects, from the recording and from the API
  */
@@ -79,6 +80,14 @@ struct fault {
 	long times;			/* -1: always */
 };
 
+/* One step of a timeline: timeline/<offset>/ (fixtures/README, section 5). */
+struct timeline_step {
+	const char *name;		/* its folder's name */
+	long offset_ms;			/* from the start */
+	struct recorded put;		/* objects stored: MODIFIED or ADDED */
+	struct recorded gone;		/* its deleted/: DELETED */
+};
+
 struct server {
 	const char *dir;
 	struct doc **docs;
@@ -104,6 +113,10 @@ struct server {
 	pthread_cond_t changed;
 	int stopping;
 	unsigned long rv;		/* the store's last write */
+	struct timeline_step *steps;	/* in offset order */
+	size_t nr_steps, alloc_steps;
+	size_t next_step;		/* the next to apply */
+	int step_mode;			/* --step: steps only when asked */
 	struct change *changes;
 	size_t nr_changes, alloc_changes;
 };
@@ -123,6 +136,9 @@ struct route {
 
 /* store.c */
 int add_object(struct server *s, struct doc *d);
+int store_put(struct server *s, struct doc *d);
+int store_remove(struct server *s, struct doc *d);
+struct doc *store_copy(const struct doc_node *n);
 int load_recording(struct server *s);
 void object_json(const struct object *o, struct buf *b);
 void store_changed(struct server *s, size_t idx, const char *type);
@@ -180,7 +196,14 @@ void serve_delete(struct server *s, struct conn *c, const struct route *rt);
 /* watch.c */
 void serve_watch(struct server *s, struct conn *c, const struct route *rt);
 
+/* timeline.c */
+int load_timeline(struct server *s, const char *dir);
+const struct timeline_step *timeline_advance(struct server *s);
+void serve_step(struct server *s, struct conn *c);
+void timeline_release(struct server *s);
+
 /* route.c */
+int query_true(const char *v);
 int parse_route(char *url, struct route *rt);
 void handle(void *data, const struct httpd_request *req,
 	    struct httpd_reply *reply);

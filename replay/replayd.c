@@ -5,11 +5,13 @@
  * that only src/httpd.c knows libmicrohttpd and GnuTLS.
  *
  *	katib-replay serve DIR [--port N] [--kubeconfig-out FILE] [--log FILE]
+ *			       [--speed N | --step]
  *
  * A recorded cluster is a directory tree: every *.yaml, *.yml and *.json
  * file holds Kubernetes objects as `kubectl get -o yaml|json` writes them
  * (one object, a kind: List, or a stream); pod logs are plain files at
  * logs/<namespace>/<pod>/<container>.log (fixtures/README has the format).
+ * DIR/timeline/ holds later states, which the clock below applies.
  *
  * It uses only the document layer of src/, never the rules or the API
  * client, so that it stays an independent oracle for them.  This file
@@ -24,6 +26,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAX_BODY ((size_t)4 << 20)
@@ -96,7 +99,68 @@ static char *slurp(const char *path)
 static const char usage[] =
 	"usage: katib-replay serve DIR [--port N] [--kubeconfig-out FILE] [--log FILE]\n"
 	"                          [--token T] [--tls-cert F --tls-key F [--tls-ca F]\n"
-	"                          [--client-ca F]] [--fault RULE]...\n";
+	"                          [--client-ca F]] [--fault RULE]...\n"
+	"                          [--speed N | --step]\n";
+
+/* now + ms, on CLOCK_MONOTONIC. */
+static struct timespec after_ms(const struct timespec *from, double ms)
+{
+	struct timespec t = *from;
+	double ns = (double)t.tv_nsec + ms * 1e6;
+
+	t.tv_sec += (time_t)(ns / 1e9);
+	t.tv_nsec = (long)(ns - (double)(time_t)(ns / 1e9) * 1e9);
+	return t;
+}
+
+/*
+ * Waits for a signal, applying the timeline's steps as their time comes
+ * (their offsets divided by speed); with --step only SIGUSR1 (or a POST
+ * to /katib-replay/step) applies one.  Returns at SIGTERM or SIGINT.
+ */
+static void run_clock(struct server *s, const sigset_t *set, double speed)
+{
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		int sig;
+
+		pthread_mutex_lock(&s->lock);
+		if (!s->step_mode && s->next_step < s->nr_steps) {
+			struct timespec due = after_ms(&start, (double)s->steps[s->next_step].offset_ms / speed);
+			struct timespec wait;
+
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (now.tv_sec > due.tv_sec ||
+			    (now.tv_sec == due.tv_sec && now.tv_nsec >= due.tv_nsec)) {
+				timeline_advance(s);
+				pthread_mutex_unlock(&s->lock);
+				continue;
+			}
+			pthread_mutex_unlock(&s->lock);
+			wait.tv_sec = due.tv_sec - now.tv_sec;
+			wait.tv_nsec = due.tv_nsec - now.tv_nsec;
+			if (wait.tv_nsec < 0) {
+				wait.tv_nsec += 1000000000L;
+				wait.tv_sec--;
+			}
+			sig = sigtimedwait(set, NULL, &wait);
+			if (sig < 0)
+				continue;	/* its time has come, or EINTR */
+		} else {
+			pthread_mutex_unlock(&s->lock);
+			if (sigwait(set, &sig))
+				continue;
+		}
+		if (sig != SIGUSR1)
+			return;
+		pthread_mutex_lock(&s->lock);
+		if (s->step_mode)
+			timeline_advance(s);
+		pthread_mutex_unlock(&s->lock);
+	}
+}
 
 static int serve(int argc, char **argv)
 {
@@ -104,12 +168,13 @@ static int serve(int argc, char **argv)
 	struct httpd *h = NULL;
 	struct httpd_options o;
 	struct fail f = FAIL_INIT;
-	const char *kubeconfig = NULL, *log_path = NULL;
+	const char *kubeconfig = NULL, *log_path = NULL, *timeline = NULL;
 	const char *tls_cert = NULL, *tls_key = NULL, *tls_ca = NULL, *client_ca = NULL;
 	char *cert_pem = NULL, *key_pem = NULL, *client_ca_pem = NULL;
 	unsigned port = 0;
+	double speed = 1;
 	sigset_t set;
-	int i, sig, status = 0;
+	int i, status = 0, speed_given = 0;
 	size_t k;
 
 	memset(&s, 0, sizeof(s));
@@ -132,6 +197,20 @@ static int serve(int argc, char **argv)
 			tls_ca = argv[++i];
 		else if (!strcmp(argv[i], "--client-ca") && i + 1 < argc)
 			client_ca = argv[++i];
+		else if (!strcmp(argv[i], "--step"))
+			s.step_mode = 1;
+		else if (!strcmp(argv[i], "--speed") && i + 1 < argc) {
+			char *end;
+
+			speed = strtod(argv[++i], &end);
+			speed_given = 1;
+			if (*end || end == argv[i] || !(speed > 0 && speed <= 1e6)) {
+				fprintf(stderr, "katib-replay: --speed takes a factor of real time above 0, such as 1, 10 or 0.5, not '%s'\n",
+					argv[i]);
+				status = 2;
+				goto out;
+			}
+		}
 		else if (!strcmp(argv[i], "--fault") && i + 1 < argc) {
 			if (parse_fault(&s, argv[++i])) {
 				fprintf(stderr, "katib-replay: bad --fault '%s'\n", argv[i]);
@@ -146,7 +225,8 @@ static int serve(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!s.dir || port > 65535 || !tls_cert != !tls_key || (client_ca && !tls_cert)) {
+	if (!s.dir || port > 65535 || !tls_cert != !tls_key || (client_ca && !tls_cert) ||
+	    (speed_given && s.step_mode)) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -165,12 +245,15 @@ static int serve(int argc, char **argv)
 		struct buf cluster = BUF_INIT;
 		struct stat st;
 
+		buf_addf(&cluster, "%s/timeline", s.dir);
+		timeline = arena_strdup(&s.arena, cluster.buf);
+		buf_reset(&cluster);
 		buf_addf(&cluster, "%s/cluster", s.dir);
 		if (!stat(cluster.buf, &st) && S_ISDIR(st.st_mode))
 			s.dir = arena_strdup(&s.arena, cluster.buf);
 		buf_release(&cluster);
 	}
-	if (load_recording(&s)) {
+	if (load_recording(&s) || load_timeline(&s, timeline)) {
 		status = 2;
 		goto out;
 	}
@@ -183,6 +266,7 @@ static int serve(int argc, char **argv)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 
 	memset(&o, 0, sizeof(o));
@@ -218,8 +302,11 @@ static int serve(int argc, char **argv)
 	}
 	printf("katib-replay: serving %zu objects from %s at %s://127.0.0.1:%u\n",
 	       s.nr, s.dir, tls_cert ? "https" : "http", port);
+	if (s.nr_steps)
+		printf("katib-replay: a timeline of %zu steps, %s\n", s.nr_steps,
+		       s.step_mode ? "each on SIGUSR1 or POST /katib-replay/step" : "on the clock");
 	fflush(stdout);
-	sigwait(&set, &sig);
+	run_clock(&s, &set, speed);
 	/* Watches end now, rather than at their timeouts. */
 	pthread_mutex_lock(&s.lock);
 	s.stopping = 1;
@@ -241,6 +328,7 @@ out:
 	free(s.docs);
 	free(s.obj);
 	free(s.changes);
+	timeline_release(&s);
 	pthread_cond_destroy(&s.changed);
 	pthread_mutex_destroy(&s.lock);
 	arena_release(&s.arena);

@@ -70,6 +70,17 @@ int parse_route(char *url, struct route *rt)
 	return i == n ? 0 : -1;
 }
 
+/*
+ * A boolean query parameter as kube-apiserver reads it: present and not
+ * "0" or "false" in any case, so the Python client's "watch=True" is a
+ * watch (Convert_Slice_string_To_bool, staging/src/k8s.io/apimachinery/
+ * pkg/runtime/conversion.go, in kubernetes).
+ */
+int query_true(const char *v)
+{
+	return v && strcmp(v, "0") && strcasecmp(v, "false");
+}
+
 static void log_request(struct server *s, const char *method, const char *url,
 			struct conn *c)
 {
@@ -172,6 +183,8 @@ static void handle_locked(struct server *s, const struct httpd_request *req,
 			"\"platform\":\"linux/amd64\"}";
 
 		respond(c, 200, "application/json", version_json, sizeof(version_json) - 1);
+	} else if (!strcmp(method, "POST") && !strcmp(url, "/katib-replay/step")) {
+		serve_step(s, c);
 	} else if (!strcmp(method, "POST") && !strcmp(url, "/validate-experiment")) {
 		serve_webhook(s, c, req->body, req->body_len);
 	} else if (parse_route(path, &rt)) {
@@ -182,9 +195,7 @@ static void handle_locked(struct server *s, const struct httpd_request *req,
 		   !strcmp(rt.sub, "log") && rt.ns) {
 		serve_log(s, c, rt.ns, rt.name);
 	} else if (!strcmp(method, "GET") && !rt.sub &&
-		   (rt.watch || (!rt.name && httpd_arg(req, "watch") &&
-				 (!strcmp(httpd_arg(req, "watch"), "true") ||
-				  !strcmp(httpd_arg(req, "watch"), "1"))))) {
+		   (rt.watch || (!rt.name && query_true(httpd_arg(req, "watch"))))) {
 		serve_watch(s, c, &rt);
 	} else if (!strcmp(method, "GET") && rt.name && !rt.sub) {
 		serve_get(s, c, rt.group, rt.version, rt.resource, rt.ns, rt.name);

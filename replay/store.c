@@ -73,10 +73,10 @@ void store_changed(struct server *s, size_t idx, const char *type)
 }
 
 /*
- * Adds an object the server now owns (d is freed with the server), or
- * returns -1, leaving d to the caller, when it is no object.
+ * Fills o with what d's apiVersion, kind and metadata say (strings in the
+ * server's arena), or returns -1 when d is no object.
  */
-int add_object(struct server *s, struct doc *d)
+static int object_of(struct server *s, struct doc *d, struct object *o)
 {
 	const struct doc_node *n = d->root;
 	const char *api = doc_get_str(n, "apiVersion");
@@ -85,15 +85,10 @@ int add_object(struct server *s, struct doc *d)
 	const char *name = doc_get_str(meta, "name");
 	const char *ns = doc_get_str(meta, "namespace");
 	const char *slash;
-	struct object *o;
 	size_t i;
 
 	if (!api || !kind || !name)
 		return -1;
-	ALLOC_GROW(s->docs, s->nr_docs + 1, s->alloc_docs);
-	s->docs[s->nr_docs++] = d;
-	ALLOC_GROW(s->obj, s->nr + 1, s->alloc);
-	o = &s->obj[s->nr++];
 	memset(o, 0, sizeof(*o));
 	slash = strchr(api, '/');
 	o->group = arena_strndup(&s->arena, api, slash ? (size_t)(slash - api) : 0);
@@ -111,8 +106,98 @@ int add_object(struct server *s, struct doc *d)
 	o->name = arena_strdup(&s->arena, name);
 	o->node = n;
 	o->doc = d;
+	return 0;
+}
+
+/* The stored object that o names, in any version, or NULL. */
+static struct object *stored(struct server *s, const struct object *o)
+{
+	size_t i = s->nr;
+
+	while (i--) {
+		struct object *x = &s->obj[i];
+
+		if (!x->deleted && !strcmp(x->group, o->group) &&
+		    !strcmp(x->resource, o->resource) && !strcmp(x->name, o->name) &&
+		    (!x->namespace) == (!o->namespace) &&
+		    (!o->namespace || !strcmp(x->namespace, o->namespace)))
+			return x;
+	}
+	return NULL;
+}
+
+/*
+ * Adds an object the server now owns (d is freed with the server), or
+ * returns -1, leaving d to the caller, when it is no object.
+ */
+int add_object(struct server *s, struct doc *d)
+{
+	struct object o;
+
+	if (object_of(s, d, &o))
+		return -1;
+	ALLOC_GROW(s->docs, s->nr_docs + 1, s->alloc_docs);
+	s->docs[s->nr_docs++] = d;
+	ALLOC_GROW(s->obj, s->nr + 1, s->alloc);
+	s->obj[s->nr++] = o;
 	store_changed(s, s->nr - 1, "ADDED");
 	return 0;
+}
+
+/*
+ * Stores d (which the server now owns) as a new state of the object it
+ * names, MODIFIED, or as a new object, ADDED; -1 when d is no object.
+ */
+int store_put(struct server *s, struct doc *d)
+{
+	struct object o, *x;
+
+	if (object_of(s, d, &o))
+		return -1;
+	x = stored(s, &o);
+	if (!x)
+		return add_object(s, d);
+	ALLOC_GROW(s->docs, s->nr_docs + 1, s->alloc_docs);
+	s->docs[s->nr_docs++] = d;
+	x->doc = d;
+	x->node = d->root;
+	store_changed(s, (size_t)(x - s->obj), "MODIFIED");
+	return 0;
+}
+
+/*
+ * Deletes the stored object that d names (d stays the caller's): -1 when
+ * there is none.
+ */
+int store_remove(struct server *s, struct doc *d)
+{
+	struct object o, *x;
+
+	if (object_of(s, d, &o) || !(x = stored(s, &o)))
+		return -1;
+	store_changed(s, (size_t)(x - s->obj), "DELETED");
+	x->deleted = 1;
+	return 0;
+}
+
+/* A copy of n in a doc of its own, for the store to own; NULL if no map. */
+struct doc *store_copy(const struct doc_node *n)
+{
+	char *json = doc_to_json(n);
+	struct doc_reader *r;
+	struct doc *d = NULL;
+	struct fail f = FAIL_INIT;
+
+	doc_reader_open_mem(&r, "recording", json, strlen(json), NULL);
+	if (doc_reader_next(r, &d, &f) <= 0 || d->error || !d->root ||
+	    d->root->kind != DOC_MAP || !doc_get_kind(d->root, "metadata", DOC_MAP)) {
+		doc_free(d);
+		d = NULL;
+		fail_clear(&f);
+	}
+	doc_reader_free(r);
+	free(json);
+	return d;
 }
 
 /*
@@ -129,21 +214,10 @@ int load_recording(struct server *s)
 		return -1;
 	}
 	for (i = 0; i < s->rec.nr; i++) {
-		char *json = doc_to_json(s->rec.object[i]);
-		struct doc_reader *r;
-		struct doc *d = NULL;
+		struct doc *d = store_copy(s->rec.object[i]);
 
-		doc_reader_open_mem(&r, "recording", json, strlen(json), NULL);
-		if (doc_reader_next(r, &d, &f) > 0 && !d->error && d->root &&
-		    d->root->kind == DOC_MAP && doc_get_kind(d->root, "metadata", DOC_MAP)) {
-			if (add_object(s, d))
-				doc_free(d);
-		} else {
+		if (d && add_object(s, d))
 			doc_free(d);
-			fail_clear(&f);
-		}
-		doc_reader_free(r);
-		free(json);
 	}
 	return 0;
 }

@@ -224,7 +224,7 @@ void serve_watch(struct server *s, struct conn *c, const struct route *rt)
 		if (*end || !*timeout_s)
 			timeout = DEFAULT_TIMEOUT;
 	}
-	send_initial = initial ? !strcmp(initial, "true") : !rv;
+	send_initial = initial ? query_true(initial) : !rv;
 	from_now = send_initial || !rv;
 
 	w = xcalloc(1, sizeof(*w));
@@ -237,7 +237,7 @@ void serve_watch(struct server *s, struct conn *c, const struct route *rt)
 	w->sel = dup_or_null(httpd_arg(c->req, "labelSelector"));
 	w->fsel = dup_or_null(httpd_arg(c->req, "fieldSelector"));
 	w->kind = kind;
-	w->bookmarks = bm && !strcmp(bm, "true");
+	w->bookmarks = query_true(bm);
 	/* nextBookmarkTime schedules none when that time has already passed. */
 	w->bookmarked = timeout <= 2;
 	buf_init(&w->out, 0);

@@ -77,7 +77,7 @@ static int wanted(const char *name)
 }
 
 static int load_dir(struct recorded *r, const char *dir, int depth,
-		    struct fail *f)
+		    const char *skip, struct fail *f)
 {
 	struct dirent **list;
 	int n, i, ret = 0;
@@ -94,9 +94,10 @@ static int load_dir(struct recorded *r, const char *dir, int depth,
 
 		buf_addf(&path, "%s/%s", dir, list[i]->d_name);
 		if (list[i]->d_name[0] != '.' && strcmp(list[i]->d_name, "logs") &&
+		    (depth || strcmp(list[i]->d_name, skip)) &&
 		    !stat(path.buf, &st) && !ret) {
 			if (S_ISDIR(st.st_mode))
-				ret = load_dir(r, path.buf, depth + 1, f);
+				ret = load_dir(r, path.buf, depth + 1, skip, f);
 			/* Only regular files: a FIFO would wait for a writer. */
 			else if (S_ISREG(st.st_mode) && wanted(list[i]->d_name))
 				ret = load_file(r, path.buf, f);
@@ -110,6 +111,13 @@ static int load_dir(struct recorded *r, const char *dir, int depth,
 
 int recorded_load(struct recorded *out, const char *dir, struct fail *f)
 {
+	/* A timeline holds later states, not the cluster as recorded. */
+	return recorded_load_skipping(out, dir, "timeline", f);
+}
+
+int recorded_load_skipping(struct recorded *out, const char *dir,
+			   const char *skip, struct fail *f)
+{
 	struct stat st;
 
 	memset(out, 0, sizeof(*out));
@@ -119,7 +127,7 @@ int recorded_load(struct recorded *out, const char *dir, struct fail *f)
 				"cannot read '%s': %s", dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return fail_set(f, FAIL_USAGE, "'%s' is not a directory", dir);
-	if (load_dir(out, dir, 0, f)) {
+	if (load_dir(out, dir, 0, skip, f)) {
 		recorded_release(out);
 		return -1;
 	}

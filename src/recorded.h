@@ -26,10 +26,14 @@ struct recorded {
 
 /*
  * Reads dir into *out (release it with recorded_release()).  Names that
- * start with '.' and the logs/ folder are skipped.  Returns 0, or -1 with
- * f set naming the file and line of the first unreadable document.
+ * start with '.', the logs/ folder and dir's own timeline/ (later states,
+ * fixtures/README section 5) are skipped.  Returns 0, or -1 with f set
+ * naming the file and line of the first unreadable document.
  */
 int recorded_load(struct recorded *out, const char *dir, struct fail *f);
+/* The same, skipping dir's own entry named skip instead of timeline/. */
+int recorded_load_skipping(struct recorded *out, const char *dir,
+			   const char *skip, struct fail *f);
 void recorded_release(struct recorded *r);
 
 /*

@@ -1,0 +1,292 @@
+#!/usr/bin/env bats
+# Timelines (fixtures/README, section 5): a recording's later states,
+# which the replay server applies on its clock (--speed) or when asked
+# (--step), so that a watch, a list and kubectl get -w see an Experiment
+# go from Created to Running to Succeeded as they would on a cluster.
+# The recording, tests/data/timeline-experiment, is hand-written: its
+# steps are at 2s, 4s and 10s (so that their names do not sort in their
+# order), and the last deletes the suggestion's Deployment.
+#
+# Under KATIB_VALGRIND=1 the server runs under Valgrind, and a memory
+# error or leak makes it exit 126, which stop_replay fails on.
+
+bats_require_minimum_version 1.5.0
+load lib/common
+
+: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
+
+TIMELINE="$TESTS_DIR/data/timeline-experiment"
+EXPERIMENTS=apis/kubeflow.org/v1beta1/namespaces/team-a/experiments
+TRIALS=apis/kubeflow.org/v1beta1/namespaces/team-a/trials
+DEPLOYMENTS=apis/apps/v1/namespaces/team-a/deployments
+
+teardown() {
+	[ -n "${WATCH_PID:-}" ] && kill "$WATCH_PID" 2>/dev/null && wait "$WATCH_PID" 2>/dev/null
+	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
+	true
+}
+
+# start_replay DIR ARGS...: serves DIR; sets URL, REPLAY_PID, REPLAY_CFG.
+start_replay() {
+	local -a pre=()
+	local dir=$1
+	shift
+	if [ -n "${KATIB_VALGRIND:-}" ]; then
+		pre=(valgrind -q --error-exitcode=126 --leak-check=full
+			--errors-for-leak-kinds=definite,indirect
+			--suppressions="$TESTS_DIR/valgrind.supp")
+	fi
+	REPLAY_CFG="$BATS_TEST_TMPDIR/kubeconfig"
+	"${pre[@]}" "$KATIB_REPLAY" serve "$dir" --kubeconfig-out "$REPLAY_CFG" "$@" \
+		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
+	REPLAY_PID=$!
+	for _ in $(seq 400); do [ -s "$REPLAY_CFG" ] && break; sleep 0.05; done
+	[ -s "$REPLAY_CFG" ] || { cat "$BATS_TEST_TMPDIR/replay.out"; return 1; }
+	URL=$(sed -n 's/^ *server: //p' "$REPLAY_CFG")
+}
+
+# stop_replay: stops the server; it must exit 0 (126: Valgrind's finding).
+stop_replay() {
+	local rc=0
+	kill -TERM "$REPLAY_PID" || return 1
+	wait "$REPLAY_PID" || rc=$?
+	REPLAY_PID=
+	[ "$rc" -eq 0 ] || { echo "katib-replay exited $rc"; cat "$BATS_TEST_TMPDIR/replay.out"; return 1; }
+}
+
+step() {
+	curl -sf -X POST "$URL/katib-replay/step" > /dev/null || return 1
+}
+
+# events FILE: "TYPE NAME RESOURCEVERSION" per event of a watch's output.
+events() {
+	jq -r '.type + " " + .object.metadata.name + " " + .object.metadata.resourceVersion' "$1"
+}
+
+need_kubectl() {
+	command -v kubectl >/dev/null && return 0
+	[ "${CI:-}" = true ] && { echo "kubectl is missing under CI" >&2; return 1; }
+	skip "kubectl is not installed"
+}
+
+@test "timeline --step: a watch sees the Experiment go Created, Running, Succeeded, in order" {
+	start_replay "$TIMELINE" --step
+	curl -sfN "$URL/$EXPERIMENTS?watch=true&timeoutSeconds=3" > "$BATS_TEST_TMPDIR/exp" &
+	WATCH_PID=$!
+	sleep 0.3
+	step
+	step
+	step
+	wait "$WATCH_PID"
+	WATCH_PID=
+	run jq -r '.type + " " + ([.object.status.conditions[] | select(.status == "True") | .type] | join(","))' \
+		"$BATS_TEST_TMPDIR/exp"
+	assert_output "ADDED Created
+MODIFIED Created,Running
+MODIFIED Created,Running
+MODIFIED Created,Succeeded"
+	# Each event carries a later resourceVersion than the one before.
+	run jq -s '[.[].object.metadata.resourceVersion | tonumber] | . == (sort | unique) and length == 4' \
+		"$BATS_TEST_TMPDIR/exp"
+	assert_output true
+	stop_replay
+}
+
+@test "timeline --step: Trials appear and finish, and the deleted Deployment is DELETED" {
+	start_replay "$TIMELINE" --step
+	curl -sfN "$URL/$TRIALS?watch=true&timeoutSeconds=3" > "$BATS_TEST_TMPDIR/trials" &
+	WATCH_PID=$!
+	curl -sfN "$URL/$DEPLOYMENTS?watch=true&timeoutSeconds=3" > "$BATS_TEST_TMPDIR/deploy" &
+	local deploy_pid=$!
+	sleep 0.3
+	step
+	step
+	step
+	wait "$WATCH_PID"
+	wait "$deploy_pid"
+	WATCH_PID=
+	run jq -r '.type + " " + .object.metadata.name + " " + ([.object.status.conditions[] | select(.status == "True") | .type] | join(","))' \
+		"$BATS_TEST_TMPDIR/trials"
+	assert_output "ADDED mnist-timeline-aaaa1111 Created,Running
+ADDED mnist-timeline-bbbb2222 Created,Running
+MODIFIED mnist-timeline-aaaa1111 Created,Succeeded
+MODIFIED mnist-timeline-bbbb2222 Created,Succeeded"
+	run jq -r '.type + " " + .object.metadata.name' "$BATS_TEST_TMPDIR/deploy"
+	assert_output "ADDED mnist-timeline-random
+DELETED mnist-timeline-random"
+	stop_replay
+}
+
+@test "timeline --step: GET and list answer each step's state; the step's answer says which" {
+	start_replay "$TIMELINE" --step
+	run curl -sf "$URL/$TRIALS"
+	[ "$(jq '.items | length' <<< "$output")" -eq 0 ]
+	run curl -sf -X POST "$URL/katib-replay/step"
+	assert_success
+	[ "$(jq -r '.step + " " + (.offsetMilliseconds | tostring) + " " + (.remaining | tostring)' <<< "$output")" = "2s 2000 2" ]
+	local rv
+	rv=$(jq -r .resourceVersion <<< "$output")
+	run curl -sf "$URL/$TRIALS"
+	[ "$(jq -r '[.items[].metadata.name] | join(" ")' <<< "$output")" = "mnist-timeline-aaaa1111 mnist-timeline-bbbb2222" ]
+	[ "$(jq -r .metadata.resourceVersion <<< "$output")" = "$rv" ]
+	run curl -sf "$URL/$EXPERIMENTS/mnist-timeline"
+	[ "$(jq -r '.status.trialsRunning' <<< "$output")" = 2 ]
+	step
+	run curl -sf "$URL/$TRIALS/mnist-timeline-aaaa1111"
+	[ "$(jq -r '.status.conditions[-1].type' <<< "$output")" = Succeeded ]
+	run curl -sf -X POST "$URL/katib-replay/step"
+	[ "$(jq -r '.step + " " + (.remaining | tostring)' <<< "$output")" = "10s 0" ]
+	run curl -sf "$URL/$EXPERIMENTS/mnist-timeline"
+	[ "$(jq -r '.status.conditions[-1].type + " " + .status.completionTime' <<< "$output")" = "Succeeded 2026-01-10T09:00:10Z" ]
+	run curl -s -o /dev/null -w '%{http_code}' "$URL/$DEPLOYMENTS/mnist-timeline-random"
+	assert_output 404
+	run curl -sf "$URL/$DEPLOYMENTS"
+	[ "$(jq '.items | length' <<< "$output")" -eq 0 ]
+	# The end of the timeline: the cluster stays, a step is refused.
+	run curl -s -X POST "$URL/katib-replay/step"
+	[ "$(jq -r '(.code|tostring) + " " + .message' <<< "$output")" = "409 the timeline has no more steps" ]
+	run curl -sf "$URL/$EXPERIMENTS/mnist-timeline"
+	[ "$(jq -r '.status.conditions[-1].type' <<< "$output")" = Succeeded ]
+	run grep -c '^katib-replay: step ' "$BATS_TEST_TMPDIR/replay.out"
+	assert_output 3
+	assert_file_contains "$BATS_TEST_TMPDIR/replay.out" "katib-replay: step 10s: 2 stored, 1 deleted, resourceVersion"
+	stop_replay
+}
+
+@test "timeline --step: SIGUSR1 applies the next step" {
+	start_replay "$TIMELINE" --step
+	kill -USR1 "$REPLAY_PID"
+	for _ in $(seq 100); do grep -q '^katib-replay: step 2s' "$BATS_TEST_TMPDIR/replay.out" && break; sleep 0.05; done
+	run curl -sf "$URL/$EXPERIMENTS/mnist-timeline"
+	[ "$(jq -r '.status.conditions[-1].type' <<< "$output")" = Running ]
+	stop_replay
+}
+
+@test "timeline --speed: steps come on the clock, at offset/N, in offset order" {
+	start_replay "$TIMELINE" --speed 2
+	# The first step is due 1s after the start.
+	run curl -sf "$URL/$EXPERIMENTS/mnist-timeline"
+	[ "$(jq -r '.status.conditions[-1].type' <<< "$output")" = Created ]
+	curl -sfN "$URL/$EXPERIMENTS?watch=true&timeoutSeconds=8" > "$BATS_TEST_TMPDIR/exp" &
+	WATCH_PID=$!
+	for _ in $(seq 200); do grep -q '^katib-replay: step 10s' "$BATS_TEST_TMPDIR/replay.out" && break; sleep 0.05; done
+	run grep '^katib-replay: step ' "$BATS_TEST_TMPDIR/replay.out"
+	[ "$(cut -d' ' -f3 <<< "$output" | tr -d : | paste -sd' ')" = "2s 4s 10s" ]
+	run curl -sf "$URL/$EXPERIMENTS/mnist-timeline"
+	[ "$(jq -r '.status.conditions[-1].type' <<< "$output")" = Succeeded ]
+	# Without --step, a request does not step.
+	run curl -s -X POST "$URL/katib-replay/step"
+	[ "$(jq -r .code <<< "$output")" = 409 ]
+	for _ in $(seq 100); do [ "$(wc -l < "$BATS_TEST_TMPDIR/exp")" -ge 4 ] && break; sleep 0.05; done
+	# It may have ended at its timeout already, under load.
+	kill "$WATCH_PID" 2>/dev/null || true
+	wait "$WATCH_PID" || true
+	WATCH_PID=
+	run jq -r .type "$BATS_TEST_TMPDIR/exp"
+	assert_output "ADDED
+MODIFIED
+MODIFIED
+MODIFIED"
+	stop_replay
+}
+
+@test "timeline: kubectl get -w sees each step's changes" {
+	need_kubectl
+	start_replay "$TIMELINE" --step
+	HOME="$BATS_TEST_TMPDIR" kubectl --kubeconfig "$REPLAY_CFG" get trials.kubeflow.org -n team-a -w \
+		-o 'custom-columns=NAME:.metadata.name,STATE:.status.conditions[-1].type' --no-headers \
+		> "$BATS_TEST_TMPDIR/w.out" 2> "$BATS_TEST_TMPDIR/w.err" &
+	WATCH_PID=$!
+	sleep 1
+	step
+	for _ in $(seq 50); do [ "$(wc -l < "$BATS_TEST_TMPDIR/w.out")" -ge 2 ] && break; sleep 0.1; done
+	step
+	step
+	for _ in $(seq 50); do [ "$(wc -l < "$BATS_TEST_TMPDIR/w.out")" -ge 4 ] && break; sleep 0.1; done
+	run sed 's/  */ /g' "$BATS_TEST_TMPDIR/w.out"
+	assert_output "mnist-timeline-aaaa1111 Running
+mnist-timeline-bbbb2222 Running
+mnist-timeline-aaaa1111 Succeeded
+mnist-timeline-bbbb2222 Succeeded"
+	run cat "$BATS_TEST_TMPDIR/w.err"
+	assert_output ""
+	stop_replay
+}
+
+@test "timeline: a recording without cluster/ serves its own objects, not its timeline's" {
+	local dir="$BATS_TEST_TMPDIR/flat"
+	mkdir -p "$dir"
+	cp "$TIMELINE"/cluster/*.yaml "$dir/"
+	cp -r "$TIMELINE/timeline" "$dir/"
+	start_replay "$dir" --step
+	run curl -sf "$URL/$TRIALS"
+	[ "$(jq '.items | length' <<< "$output")" -eq 0 ]
+	step
+	run curl -sf "$URL/$TRIALS"
+	[ "$(jq '.items | length' <<< "$output")" -eq 2 ]
+	stop_replay
+}
+
+# bad_timeline: copies the timeline recording to $BAD, for a test to break.
+bad_timeline() {
+	BAD="$BATS_TEST_TMPDIR/bad"
+	cp -r "$TIMELINE" "$BAD" || return 1
+}
+
+# refused MESSAGE: serving $BAD exits 2, saying MESSAGE (a server that
+# starts instead is stopped by timeout, 124).
+refused() {
+	run -2 timeout 10 "$KATIB_REPLAY" serve "$BAD" --step
+	[ "$output" = "$1" ] || { echo "got: $output"; echo "want: $1"; return 1; }
+}
+
+@test "timeline: bad step folders are refused with exit 2, naming the step" {
+	bad_timeline
+	mkdir "$BAD/timeline/soon"
+	refused "katib-replay: timeline/soon: a step's folder is named by its offset from the start, such as 1500ms, 5s or 2m"
+	rmdir "$BAD/timeline/soon"
+
+	touch "$BAD/timeline/3s"
+	refused "katib-replay: timeline/3s: a step is a folder of objects"
+	rm "$BAD/timeline/3s"
+
+	mkdir "$BAD/timeline/4000ms"
+	cp "$BAD/timeline/4s/trials.yaml" "$BAD/timeline/4000ms/"
+	refused "katib-replay: timeline/4s: two steps at the same offset"
+	rm -r "$BAD/timeline/4000ms"
+
+	mkdir "$BAD/timeline/5s"
+	refused "katib-replay: timeline/5s: a step changes nothing: it holds no objects and no deleted/ folder with any"
+
+	printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {namespace: team-a}\n' > "$BAD/timeline/5s/cm.yaml"
+	refused "katib-replay: timeline/5s: an object without apiVersion, kind or metadata.name"
+
+	printf 'kind: [\n' > "$BAD/timeline/5s/cm.yaml"
+	run -2 timeout 10 "$KATIB_REPLAY" serve "$BAD" --step
+	assert_output --partial "katib-replay: timeline/5s: $BAD/timeline/5s/cm.yaml:"
+	rm -r "$BAD/timeline/5s"
+
+	# Deleted twice: at 10s it no longer exists.
+	mkdir -p "$BAD/timeline/4s/deleted"
+	cp "$BAD/timeline/10s/deleted/suggestion-deployment.yaml" "$BAD/timeline/4s/deleted/"
+	refused "katib-replay: timeline/10s: deleted/ names apps Deployment team-a mnist-timeline-random, which does not exist at that point"
+	rm -r "$BAD/timeline/4s/deleted"
+
+	rm -r "$BAD/timeline/10s/deleted"
+	touch "$BAD/timeline/10s/deleted"
+	refused "katib-replay: timeline/10s: deleted is not a folder"
+	rm "$BAD/timeline/10s/deleted"
+
+	rm -r "$BAD/timeline"
+	touch "$BAD/timeline"
+	refused "katib-replay: '$BAD/timeline' is not a folder of steps"
+}
+
+@test "timeline: --speed takes a positive factor, and not with --step" {
+	run -2 "$KATIB_REPLAY" serve "$TIMELINE" --speed 0
+	assert_output "katib-replay: --speed takes a factor of real time above 0, such as 1, 10 or 0.5, not '0'"
+	run -2 "$KATIB_REPLAY" serve "$TIMELINE" --speed fast
+	assert_output --partial "not 'fast'"
+	run -2 "$KATIB_REPLAY" serve "$TIMELINE" --speed 2 --step
+	assert_output --partial "usage: katib-replay serve DIR"
+}
