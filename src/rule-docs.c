@@ -416,6 +416,28 @@ const struct rule_doc rule_docs[] = {
 	  "  17 |   maxFailedTrialCount: 2\n"
 	  "  18 |   parameters:\n"
 	  "  19 |     - name: lr\n" },
+	{ "metadata-invalid",
+	  NULL,
+	  "   3 | metadata:\n"
+	  "   4 |   name: lr-search\n"
+	  "   5 |   namespace: Kubeflow\n"
+	  "   6 |   labels:\n"
+	  "   7 |     app.kubernetes.io/part-of: lr search\n"
+	  "   8 |     team: ml_platform\n"
+	  "   9 |   annotations:\n"
+	  "  10 |     -owner: \"Jane Doe <jane@example.com>\"\n"
+	  "  11 | spec:\n"
+	  "  12 |   objective:\n",
+	  "   3 | metadata:\n"
+	  "   4 |   name: lr-search\n"
+	  "   5 |   namespace: kubeflow\n"
+	  "   6 |   labels:\n"
+	  "   7 |     app.kubernetes.io/part-of: lr-search\n"
+	  "   8 |     team: ml_platform\n"
+	  "   9 |   annotations:\n"
+	  "  10 |     Example.com/Owner: \"Jane Doe <jane@example.com>\"\n"
+	  "  11 | spec:\n"
+	  "  12 |   objective:\n" },
 	{ "metric-name-semicolon",
 	  NULL,
 	  "  10 |     objectiveMetricName: accuracy\n"
@@ -1301,4 +1323,4 @@ const struct rule_doc rule_docs[] = {
 	  "  29 |     primaryContainerName: training-container\n" },
 };
 
-const size_t nr_rule_docs = 104;
+const size_t nr_rule_docs = 105;

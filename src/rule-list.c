@@ -129,6 +129,9 @@ const struct rule rules[] = {
 	{ "max-trial-count-missing", SEV_WARNING,
 	  "without maxTrialCount an Experiment may run forever", "LINT-16",
 	  "pkg/controller.v1beta1/experiment/experiment_controller.go Reconcile (restart branch)", 0 },
+	{ "metadata-invalid", SEV_ERROR,
+	  "namespace, label keys and values and annotation keys must pass the API server's ObjectMeta validation", NULL,
+	  "kubernetes/apimachinery pkg/api/validation/objectmeta.go, pkg/apis/meta/v1/validation ValidateLabels (eed236ce)", 0 },
 	{ "metric-name-semicolon", SEV_WARNING,
 	  "metric names and filters must not contain ';'", "LINT-05",
 	  "pkg/webhook/v1beta1/pod/inject_webhook.go getMetricsCollectorArgs", 0 },
@@ -384,6 +387,7 @@ const size_t nr_rule_gaps = ARRAY_SIZE(rule_gaps);
 /* In Katib's order: a type error stops Katib before anything else. */
 rule_check_fn *const rule_checks[] = {
 	check_types,
+	check_metadata,
 	check_name,
 	check_counts,
 	check_objective,

@@ -40,6 +40,7 @@ load lib/common
 @test "rule max-failed-trial-count-too-large" { check_rule max-failed-trial-count-too-large; }
 @test "rule max-trial-count-invalid" { check_rule max-trial-count-invalid; }
 @test "rule max-trial-count-missing" { check_rule max-trial-count-missing; }
+@test "rule metadata-invalid" { check_rule metadata-invalid; }
 @test "rule metric-name-semicolon" { check_rule metric-name-semicolon; }
 @test "rule metric-strategy-invalid" { check_rule metric-strategy-invalid; }
 @test "rule metrics-format-groups" { check_rule metrics-format-groups; }

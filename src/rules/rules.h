@@ -27,6 +27,16 @@ rule_check_fn check_pods;
 struct trial_pods;
 void check_workload(const struct rule_ctx *ctx, const struct trial_pods *pods,
 		    struct diag_list *out);
+/* metadata.c: the API server's ObjectMeta checks. */
+rule_check_fn check_metadata;
+/* An object's labels and annotations; where prefixes the field path. */
+void check_object_labels(const struct doc_node *labels,
+			 const struct doc_node *annotations, const char *where,
+			 const char *effect, struct diag_list *out);
+/* The API server's messages for s (at most 4); returns their number. */
+size_t k8s_dns1123_label_problems(const char *s, size_t n, const char **msgs);
+size_t k8s_label_key_problems(const char *s, size_t n, const char **msgs);
+size_t k8s_label_value_problems(const char *s, size_t n, const char **msgs);
 /* values.c */
 rule_check_fn check_parameter_values;
 rule_check_fn check_metrics;

@@ -680,11 +680,66 @@ static const struct doc_node *init_containers(const struct trial_pod *pod)
 	return doc_get_kind(pod->pod_spec, "initContainers", DOC_SEQ);
 }
 
+/* Each map once: Argo's podMetadata and Tekton's run labels are shared. */
+static int first_visit(const struct doc_node **seen, size_t *nr,
+		       const struct doc_node *n)
+{
+	size_t i;
+
+	if (!n)
+		return 0;
+	for (i = 0; i < *nr; i++)
+		if (seen[i] == n)
+			return 0;
+	seen[(*nr)++] = n;
+	return 1;
+}
+
+/* ObjectMeta of the trial's object and of every pod it makes. */
+static void check_template_metadata(const struct rule_ctx *ctx,
+				    const struct trial_pods *pods,
+				    struct diag_list *out)
+{
+	const struct doc_node *meta = doc_get_kind(ctx->exp->trial_spec, "metadata", DOC_MAP);
+	const struct doc_node **seen = xcalloc(3 * pods->nr + 2, sizeof(*seen));
+	const char *where = pods->kind == TRIAL_PODS_JOB ? "spec.template." : "metadata.";
+	struct buf effect = BUF_INIT;
+	size_t nr = 0, i;
+
+	buf_addf(&effect, "the API server refuses every trial %s and the Trials stay Created",
+		 *pods->kind_name ? pods->kind_name : "object");
+	if (meta) {
+		const struct doc_node *l = doc_get(meta, "labels");
+		const struct doc_node *a = doc_get(meta, "annotations");
+
+		first_visit(seen, &nr, l);
+		first_visit(seen, &nr, a);
+		check_object_labels(l, a, "metadata.", effect.buf, out);
+	}
+	for (i = 0; i < pods->nr; i++) {
+		const struct trial_pod *pod = &pods->pod[i];
+		const struct doc_node *l = pod->labels, *a = pod->annotations;
+
+		if (!first_visit(seen, &nr, l))
+			l = NULL;
+		if (!first_visit(seen, &nr, a))
+			a = NULL;
+		check_object_labels(l, a, where, refused_effect(pods), out);
+		if (first_visit(seen, &nr, pod->more_labels))
+			check_object_labels(pod->more_labels, NULL, where,
+					    refused_effect(pods), out);
+	}
+	buf_release(&effect);
+	free(seen);
+}
+
 void check_workload(const struct rule_ctx *ctx, const struct trial_pods *pods,
 		    struct diag_list *out)
 {
 	size_t i, j;
 	const struct doc_node *c;
+
+	check_template_metadata(ctx, pods, out);
 
 	for (i = 0; i < pods->nr; i++) {
 		const struct trial_pod *pod = &pods->pod[i];
