@@ -1,9 +1,12 @@
 #include "compat.h"
 #include "cluster.h"
+#include "alloc.h"
 #include "cmd.h"
 #include "kube.h"
 
 #include <ctype.h>
+#include <string.h>
+#include <strings.h>
 
 /* For the man page, which describes them once for every command. */
 const struct cmd_option cluster_options[] = {
@@ -120,4 +123,44 @@ void cluster_disconnect(struct kube_config *cfg, struct kube_client *client)
 {
 	kube_client_free(client);
 	kubeconfig_release(cfg);
+}
+
+/*
+ * Katib's CRD declares no short names; "exp" is ours, the one users
+ * reach for (kubectl itself would not know it).
+ */
+static int experiment_type(const char *s, size_t n)
+{
+	static const char *const names[] = { "experiments", "experiment", "exp" };
+	static const char *const groups[] = { "", ".kubeflow.org", ".v1beta1.kubeflow.org" };
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		for (j = 0; j < ARRAY_SIZE(groups); j++) {
+			size_t a = strlen(names[i]), b = strlen(groups[j]);
+
+			if (n == a + b && !strncasecmp(s, names[i], a) &&
+			    !strncasecmp(s + a, groups[j], b))
+				return 1;
+		}
+	return 0;
+}
+
+int experiment_ref(int nr, char *const *args, const char **name)
+{
+	const char *slash;
+
+	if (nr < 1)
+		return 0;
+	slash = strchr(args[0], '/');
+	if (slash) {
+		if (!slash[1] || !experiment_type(args[0], (size_t)(slash - args[0])))
+			return 0;
+		*name = slash + 1;
+		return 1;
+	}
+	if (nr < 2 || !experiment_type(args[0], strlen(args[0])))
+		return 0;
+	*name = args[1];
+	return 2;
 }

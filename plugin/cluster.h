@@ -17,6 +17,16 @@ struct cluster_opts {
 	int verbosity;			/* -v N: 6 traces requests, 8 more */
 };
 
+/*
+ * An Experiment named as kubectl names objects: "experiment NAME" or
+ * "experiment/NAME", with the plural, the short name "exp", or the group
+ * ("experiments.kubeflow.org", "experiment.v1beta1.kubeflow.org", what
+ * `create -o name` prints), in any case.  Reads args[0] (and args[1]);
+ * returns how many it used (1 or 2) and sets *name, or 0 when args[0]
+ * is no such reference.  An empty NAME ("experiment/") is not one.
+ */
+int experiment_ref(int nr, char *const *args, const char **name);
+
 /* Parses -v's level (0 to 10); -1 if it is not one. */
 int cluster_parse_verbosity(const char *s);
 

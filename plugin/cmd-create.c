@@ -18,6 +18,7 @@
 #include "katib-config.h"
 #include "kube.h"
 #include "levenshtein.h"
+#include "manifests.h"
 #include "output.h"
 #include "rule.h"
 #include "validate.h"
@@ -66,15 +67,108 @@ static void print_doc(const struct doc_node *root, enum print_format fmt)
 }
 
 /*
- * Validates d as the cluster would see it; prints any findings on stderr.
+ * The flag that put the value at path into a generated Experiment: the
+ * user wrote flags, not the YAML, so a finding names the flag.
+ */
+static void flag_of(const struct gen_experiment *g, const char *rule_id,
+		    const char *path, struct buf *out)
+{
+	static const struct {
+		const char *prefix, *flag;
+	} spec_flags[] = {
+		{ "metadata.name", "NAME" },
+		{ "metadata.namespace", "--namespace" },
+		{ "spec.parallelTrialCount", "--parallel" },
+		{ "spec.maxTrialCount", "--max-trials" },
+		{ "spec.maxFailedTrialCount", "--max-failed" },
+		{ "spec.objective.goal", "--goal" },
+		{ "spec.objective.additionalMetricNames", "--metric" },
+		{ "spec.objective", "--objective" },
+		{ "spec.algorithm.algorithmSettings", "--setting" },
+		{ "spec.algorithm", "--algorithm" },
+		{ "spec.earlyStopping", "--early-stopping" },
+		{ "spec.metricsCollectorSpec.source.filter", "--metrics-format" },
+		{ "spec.metricsCollectorSpec", "--collector" },
+		{ "spec.trialTemplate.trialParameters", "--param" },
+	};
+	/* Inside the trial's pods, by the last field that says. */
+	static const struct {
+		const char *field, *flag;
+	} pod_flags[] = {
+		{ ".command", "--command" },
+		{ ".args", "--param-format" },
+		{ ".image", "--image" },
+		{ ".env", "--env" },
+		{ ".resources", "--cpu, --memory or --gpu" },
+		{ ".imagePullSecrets", "--image-pull-secret" },
+		{ "Worker", "--workers" },
+	};
+	size_t i;
+	unsigned long n;
+
+	if (!strcmp(rule_id, "primary-container-command-missing")) {
+		buf_adds(out, "--command");
+		return;
+	}
+	if (!path || !*path) {
+		buf_adds(out, "the flags");
+		return;
+	}
+	if (sscanf(path, "spec.parameters[%lu]", &n) == 1 && n < g->nr_params) {
+		buf_addf(out, "--param %s", g->params[n].name);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(spec_flags); i++)
+		if (!strncmp(path, spec_flags[i].prefix, strlen(spec_flags[i].prefix))) {
+			buf_adds(out, spec_flags[i].flag);
+			return;
+		}
+	for (i = 0; i < ARRAY_SIZE(pod_flags); i++)
+		if (strstr(path, pod_flags[i].field)) {
+			buf_adds(out, pod_flags[i].flag);
+			return;
+		}
+	buf_adds(out, "--trial-kind");
+}
+
+/* A finding of a generated Experiment, told by the flag that caused it. */
+static void print_generated(const struct gen_experiment *g, const struct diag *f)
+{
+	struct buf flag = BUF_INIT;
+	FILE *err = errout();
+
+	flag_of(g, f->rule->id, f->path, &flag);
+	fprintf(err, "%s: ", severity_name(f->severity));
+	puts_safe(err, flag.buf);
+	fputs(": ", err);
+	puts_safe(err, f->message);
+	fprintf(err, " [%s]\n", f->rule->id);
+	if (f->path && *f->path) {
+		fputs("   at ", err);
+		puts_safe(err, f->path);
+		fputs(" of the Experiment written\n", err);
+	}
+	if (f->hint) {
+		fputs("   hint: ", err);
+		puts_safe(err, f->hint);
+		fputc('\n', err);
+	}
+	buf_release(&flag);
+}
+
+/*
+ * Validates d as the cluster would see it; prints any findings on stderr,
+ * for a generated Experiment (g) by flag, for a file at its lines.
  * Returns the number of errors.
  */
-static unsigned check_doc(const struct doc *d, int *is_experiment)
+static unsigned check_doc(const struct doc *d, const struct gen_experiment *g,
+			  int *is_experiment)
 {
 	struct diag_list diags = DIAG_LIST_INIT;
 	struct output out;
 	enum validate_result res;
 	unsigned errors;
+	size_t i;
 
 	memset(&out, 0, sizeof(out));
 	out.fp = errout();
@@ -84,7 +178,12 @@ static unsigned check_doc(const struct doc *d, int *is_experiment)
 	res = validate_doc(d, &katib_config_default, NULL, &diags);
 	*is_experiment = res == VALIDATE_CHECKED;
 	diag_sort(&diags);
-	output_findings(&out, &diags, d, res != VALIDATE_SKIPPED);
+	if (g) {
+		for (i = 0; i < diags.nr; i++)
+			print_generated(g, &diags.item[i]);
+	} else {
+		output_findings(&out, &diags, d, res != VALIDATE_SKIPPED);
+	}
 	errors = diags.count[SEV_ERROR] + (res == VALIDATE_UNREADABLE);
 	diag_list_release(&diags);
 	return errors;
@@ -280,6 +379,12 @@ static int create_generated(struct create_run *run)
 		fprintf(errout(), "note: objective %s: %s (pass --%s to change)\n",
 			run->g.objective, guessed,
 			!strcmp(guessed, "minimize") ? "maximize" : "minimize");
+	if (!run->g.parallel && gen_parallel(&run->g) < GEN_PARALLEL)
+		fprintf(errout(), "note: --parallel %ld, not the default %d: no more than --max-trials %ld\n",
+			gen_parallel(&run->g), GEN_PARALLEL, gen_max_trials(&run->g));
+	if (run->g.max_failed < 0 && gen_max_failed(&run->g) < GEN_MAX_FAILED)
+		fprintf(errout(), "note: --max-failed %ld, not the default %d: no more than --max-trials %ld\n",
+			gen_max_failed(&run->g), GEN_MAX_FAILED, gen_max_trials(&run->g));
 	doc_emit_yaml(built->root, &yaml);
 	doc_free(built);
 
@@ -290,7 +395,7 @@ static int create_generated(struct create_run *run)
 	doc_reader_open_mem(&r, run->g.name, yaml.buf, yaml.len, &limits);
 	if (doc_reader_next(r, &d, &f) <= 0)
 		BUG("generated YAML does not read back: %s", f.msg);
-	if (check_doc(d, &is_experiment)) {
+	if (check_doc(d, &run->g, &is_experiment)) {
 		fprintf(errout(), "error: experiment %s was not created: fix the errors above\n",
 			run->g.name);
 		status = STATUS_FINDINGS;
@@ -303,64 +408,98 @@ static int create_generated(struct create_run *run)
 	return status;
 }
 
-static int create_from_file(struct create_run *run)
+struct doc_set {
+	struct doc **docs;
+	size_t nr, alloc;
+	unsigned errors;
+	int status;
+};
+
+/*
+ * Reads and checks the documents of one file into set.  A file named by
+ * -f was meant to be created whole, so anything but an Experiment in it
+ * is an error; in a directory, other manifests are passed over quietly,
+ * as validate passes them.  Findings are printed now: excerpts need the
+ * reader's buffer.
+ */
+static void read_file(struct doc_set *set, const char *path, int named)
 {
 	static const struct doc_limits limits = DOC_LIMITS_DEFAULT;
 	struct doc_reader *r;
 	struct fail f = FAIL_INIT;
-	struct doc **docs = NULL, *d;
-	size_t nr = 0, alloc = 0, i;
-	unsigned errors = 0;
-	int ret, status = STATUS_OK, is_experiment;
+	struct doc *d;
+	int ret, is_experiment;
 
-	if (doc_reader_open(&r, run->file, run->file, &limits, &f)) {
+	if (doc_reader_open(&r, path, path, &limits, &f)) {
 		error_msg("%s", f.msg);
-		return STATUS_USAGE;
+		set->status = STATUS_USAGE;
+		return;
 	}
-	/*
-	 * Check every document before sending any, so a broken second
-	 * Experiment does not leave the first one half a change behind.
-	 * Findings are printed now: excerpts need the reader's buffer.
-	 */
 	while ((ret = doc_reader_next(r, &d, &f)) > 0) {
-		errors += check_doc(d, &is_experiment);
+		set->errors += check_doc(d, NULL, &is_experiment);
 		if (d->error) {
-			status = STATUS_USAGE;	/* unreadable input */
+			set->status = STATUS_USAGE;	/* unreadable input */
 			doc_free(d);
 			continue;
 		}
-		if (!d->root || (d->root->kind == DOC_NULL && !is_experiment)) {
-			doc_free(d);	/* an empty document */
+		if (!d->root || (d->root->kind == DOC_NULL && !is_experiment) ||
+		    (!is_experiment && !named)) {
+			doc_free(d);	/* empty, or another manifest of a directory */
 			continue;
 		}
-		if (!is_experiment && !d->error) {
+		if (!is_experiment) {
 			const char *kind = doc_get_str(d->root, "kind");
 
 			error_msg("%s: document %u is %s%s, not an Experiment; create it with kubectl",
-				  run->file, d->index + 1, kind ? "a " : "not a Kubernetes object",
+				  path, d->index + 1, kind ? "a " : "not a Kubernetes object",
 				  kind ? kind : "");
-			status = STATUS_USAGE;
+			set->status = STATUS_USAGE;
 		}
-		ALLOC_GROW(docs, nr + 1, alloc);
-		docs[nr++] = d;
+		ALLOC_GROW(set->docs, set->nr + 1, set->alloc);
+		set->docs[set->nr++] = d;
 	}
 	if (ret < 0) {
 		error_msg("%s", f.msg);
-		status = STATUS_USAGE;
-	} else if (!nr && status == STATUS_OK) {
+		set->status = STATUS_USAGE;
+	}
+	doc_reader_free(r);
+}
+
+/* One file of the walk (manifests.h). */
+static void create_walked(struct manifest_walk *w, const char *path, int named)
+{
+	read_file(w->data, path, named);
+}
+
+static int create_from_file(struct create_run *run)
+{
+	struct doc_set set;
+	struct manifest_walk walk = MANIFEST_WALK_INIT(create_walked, &set);
+	size_t i;
+	int status;
+
+	memset(&set, 0, sizeof(set));
+	set.status = STATUS_OK;
+	/*
+	 * Check every document before sending any, so a broken second
+	 * Experiment does not leave the first one half a change behind.
+	 */
+	manifest_walk(&walk, run->file);
+	manifest_walk_release(&walk);
+	status = walk.unreadable ? STATUS_USAGE : set.status;
+	if (!set.nr && status == STATUS_OK) {
 		error_msg("%s: no Experiment to create", run->file);
 		status = STATUS_USAGE;
 	}
-	doc_reader_free(r);
-	if (status == STATUS_OK && errors) {
+	if (status == STATUS_OK && set.errors) {
 		fprintf(errout(), "error: nothing was created: fix the errors above\n");
 		status = STATUS_FINDINGS;
 	}
-	for (i = 0; i < nr && status == STATUS_OK; i++)
-		status = submit(run, docs[i]->root);
-	for (i = 0; i < nr; i++)
-		doc_free(docs[i]);
-	free(docs);
+	for (i = 0; i < set.nr && status == STATUS_OK; i++)
+		status = submit(run, set.docs[i]->root);
+	for (i = 0; i < set.nr; i++)
+		doc_free(set.docs[i]);
+	free(set.docs);
 	return status;
 }
 
@@ -392,22 +531,63 @@ static int check_algorithm(const char *name)
 	return STATUS_USAGE;
 }
 
-static void add_words(struct create_run *run, const char *s)
+/*
+ * Splits --command as a POSIX shell splits words, without expanding
+ * anything: 'single quotes' keep everything, "double quotes" keep all
+ * but \\ \" \$ \` (escaped), and a backslash outside quotes keeps the
+ * next character.  So --command "python t.py --name 'a b'" gives the
+ * program four words, as typing it in a shell would.  Returns 0, or -1
+ * for an unterminated quote.
+ */
+static int add_words(struct create_run *run, const char *s)
 {
 	const char *p = s;
+	struct buf w = BUF_INIT;
 
-	while (*p) {
-		size_t n;
+	for (;;) {
+		int in_word = 0;
 
-		while (*p == ' ' || *p == '\t')
+		while (*p == ' ' || *p == '\t' || *p == '\n')
 			p++;
-		n = strcspn(p, " \t");
-		if (!n)
+		if (!*p)
 			break;
-		ALLOC_GROW(run->g.command, run->g.nr_command + 1, run->alloc_command);
-		run->g.command[run->g.nr_command++] = arena_strndup(&run->arena, p, n);
-		p += n;
+		buf_reset(&w);
+		while (*p && !(*p == ' ' || *p == '\t' || *p == '\n')) {
+			in_word = 1;
+			if (*p == '\'') {
+				const char *end = strchr(p + 1, '\'');
+
+				if (!end)
+					goto unterminated;
+				buf_add(&w, p + 1, (size_t)(end - p - 1));
+				p = end + 1;
+			} else if (*p == '"') {
+				for (p++; *p && *p != '"'; p++) {
+					if (*p == '\\' && p[1] && strchr("\\\"$`", p[1]))
+						p++;
+					buf_addch(&w, *p);
+				}
+				if (!*p)
+					goto unterminated;
+				p++;
+			} else if (*p == '\\' && p[1]) {
+				buf_addch(&w, p[1]);
+				p += 2;
+			} else {
+				buf_addch(&w, *p++);
+			}
+		}
+		if (in_word) {
+			ALLOC_GROW(run->g.command, run->g.nr_command + 1, run->alloc_command);
+			run->g.command[run->g.nr_command++] =
+				arena_strndup(&run->arena, w.buf ? w.buf : "", w.len);
+		}
 	}
+	buf_release(&w);
+	return 0;
+unterminated:
+	buf_release(&w);
+	return -1;
 }
 
 enum {
@@ -451,8 +631,13 @@ const struct cmd_option create_options[] = {
 	OPT_VALUE("image", 0, OPT_IMAGE, COMPLETE_NOTHING, "IMG",
 		  "the training image (required)"),
 	OPT_VALUE("command", 0, OPT_COMMAND, COMPLETE_NOTHING, "\"CMD ARGS\"",
-		  "the program, split at spaces (or give it after --);\n"
-		  "default: the image's entrypoint"),
+		  "the program, split into words as a shell splits\n"
+		  "them (quotes keep spaces; nothing is expanded), or\n"
+		  "give it after --; without it, Katib's metrics\n"
+		  "collector reads the image's ENTRYPOINT and CMD\n"
+		  "from its registry, which works only if Katib's\n"
+		  "controller can pull the image and (Katib v0.19+)\n"
+		  "its name is fully qualified; a warning says so"),
 	OPT_VALUE("param", 0, OPT_PARAM, COMPLETE_NOTHING, "NAME=SPEC",
 		  "a hyperparameter to tune; SPEC is one of\n"
 		  "  double:MIN:MAX[:log][:step=S]\n"
@@ -480,9 +665,10 @@ const struct cmd_option create_options[] = {
 	OPT_VALUE("max-trials", 0, OPT_MAX_TRIALS, COMPLETE_NOTHING, "N",
 		  "trials in all (default 12, or the grid's size)"),
 	OPT_VALUE("parallel", 0, OPT_PARALLEL, COMPLETE_NOTHING, "N",
-		  "trials at once (default 3)"),
+		  "trials at once (default 3, or --max-trials if fewer)"),
 	OPT_VALUE("max-failed", 0, OPT_MAX_FAILED, COMPLETE_NOTHING, "N",
-		  "failed trials before the Experiment fails (default 3)"),
+		  "failed trials before the Experiment fails (default 3,\n"
+		  "or --max-trials if fewer)"),
 	OPT_FN("early-stopping", 0, OPT_EARLY_STOPPING, complete_early_stopping,
 	       "NAME", "e.g. medianstop"),
 	OPT_WORDS("trial-kind", 0, OPT_TRIAL_KIND, gen_trial_kinds, "KIND",
@@ -504,7 +690,8 @@ const struct cmd_option create_options[] = {
 	OPT_VALUE("metrics-format", 0, OPT_METRICS_FORMAT, COMPLETE_NOTHING,
 		  "REGEX", "how metrics appear in the output"),
 	OPT_VALUE("filename", 'f', 'f', COMPLETE_MANIFEST, "FILE",
-		  "create the Experiments of FILE ('-': stdin)"),
+		  "create the Experiments of FILE ('-': stdin), or of\n"
+		  "the manifests of a directory, as validate reads it"),
 	OPT_WORDS("output", 'o', 'o', print_formats, "FORMAT",
 		  "yaml, json or name: print the Experiment as created\n"
 		  "(with --dry-run=client, as it would be sent)"),
@@ -591,7 +778,7 @@ static const struct help_section create_sections[] = {
 const struct cmd_help create_help = {
 	.name = "create",
 	.synopsis = "create NAME --image IMG --objective METRIC --param SPEC... [options] [-- CMD ARGS...]\n"
-		    "create -f FILE [options]",
+		    "create -f FILE|DIR [options]",
 	.options = create_options,
 	.column = 31,
 	.sections = create_sections,
@@ -606,8 +793,8 @@ int cmd_create(int argc, char **argv)
 
 	memset(&run, 0, sizeof(run));
 	run.g.trial_kind = "Job";
-	run.g.parallel = 3;
-	run.g.max_failed = 3;
+	run.g.parallel = 0;		/* the default, fitted to --max-trials */
+	run.g.max_failed = -1;
 	run.wait_ms = -1;
 
 	/* Everything after "--" is the program; getopt must not see it. */
@@ -643,7 +830,10 @@ int cmd_create(int argc, char **argv)
 				status = usage_error("create", "give the program with --command or after --, not both");
 				goto out;
 			}
-			add_words(&run, optarg);
+			if (add_words(&run, optarg)) {
+				status = usage_error("create", "--command has a quote that is not closed: %s", optarg);
+				goto out;
+			}
 			break;
 		case OPT_PARAM:
 			ALLOC_GROW(run.g.params, run.g.nr_params + 1, run.alloc_params);
@@ -702,6 +892,10 @@ int cmd_create(int argc, char **argv)
 		case OPT_PARALLEL:
 			if ((status = parse_count("--parallel", optarg, &run.g.parallel)))
 				goto out;
+			if (!run.g.parallel) {
+				status = usage_error("create", "--parallel must be at least 1");
+				goto out;
+			}
 			break;
 		case OPT_MAX_FAILED:
 			if ((status = parse_count("--max-failed", optarg, &run.g.max_failed)))

@@ -606,8 +606,8 @@ int cmd_explain(int argc, char **argv)
 	struct getopt_tables opt;
 	const struct resource *res;
 	const struct rule *r;
-	const char *arg, *dot, *from = NULL;
-	int c, recursive = 0, json = 0, list = 0;
+	const char *arg, *dot, *from = NULL, *name = NULL;
+	int c, recursive = 0, json = 0, list = 0, used;
 	const struct diagnosis_kind *k;
 	const char *meaning;
 	struct cluster_opts copts;
@@ -654,18 +654,18 @@ int cmd_explain(int argc, char **argv)
 	if (optind >= argc)
 		return usage_error("explain", "give an id or a field, e.g. experiment.spec");
 	arg = argv[optind];
-	if (optind + 1 < argc) {
-		res = find_resource(arg, strlen(arg));
-		if (res && !strcmp(res->kind, "Experiment") && optind + 2 == argc) {
-			if (recursive)
-				return usage_error("explain", "--recursive is for fields");
-			if (from)
-				return explain_recorded(from, argv[optind + 1],
-							copts.overrides.namespace, json);
-			return explain_live(argv[optind + 1], &copts, json);
-		}
-		return usage_error("explain", "unexpected argument '%s'", argv[optind + 1]);
+	used = experiment_ref(argc - optind, argv + optind, &name);
+	if (used && optind + used == argc) {
+		if (recursive)
+			return usage_error("explain", "--recursive is for fields");
+		if (from)
+			return explain_recorded(from, name, copts.overrides.namespace,
+						json);
+		return explain_live(name, &copts, json);
 	}
+	if (optind + 1 < argc)
+		return usage_error("explain", "unexpected argument '%s'",
+				   argv[optind + (used ? used : 1)]);
 	if (from)
 		return usage_error("explain", "--from is for 'explain experiment NAME'");
 	if ((r = rule_find(arg))) {

@@ -394,7 +394,7 @@ static int repro_record(int argc, char **argv)
 	struct redactor *redactor = NULL;
 	struct fail f = FAIL_INIT;
 	struct redact_patterns patterns = { NULL, 0, 0 };
-	int c, status = STATUS_OK;
+	int c, used, status = STATUS_OK;
 
 	memset(&copts, 0, sizeof(copts));
 	memset(&o, 0, sizeof(o));
@@ -430,11 +430,11 @@ static int repro_record(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (argc - optind != 2 || strcmp(argv[optind], "experiment")) {
-		status = usage_error("repro record", "give 'experiment NAME'");
+	used = experiment_ref(argc - optind, argv + optind, &o.name);
+	if (!used || optind + used != argc) {
+		status = usage_error("repro record", "give 'experiment NAME' or 'experiment/NAME'");
 		goto out;
 	}
-	o.name = argv[optind + 1];
 	if (!o.dir) {
 		status = usage_error("repro record", "give the directory to create with -o DIR");
 		goto out;

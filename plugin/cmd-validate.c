@@ -11,6 +11,7 @@
 #include "doc-yaml.h"
 #include "katib-config.h"
 #include "lint-config.h"
+#include "manifests.h"
 #include "cluster.h"
 #include "doc.h"
 #include "experiment.h"
@@ -24,7 +25,6 @@
 #include "textdiff.h"
 #include "validate.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -52,11 +52,7 @@ struct validate_run {
 	/* --fix and --diff */
 	int fix, diff;
 	unsigned fixes, fixed_files;
-	struct {
-		dev_t dev;
-		ino_t ino;
-	} *dirs;
-	size_t nr_dirs, alloc_dirs;
+	struct manifest_walk walk;
 };
 
 /* A positive count, with an optional K, M or G (binary) suffix. */
@@ -402,81 +398,21 @@ static int validate_stream(struct validate_run *run, const char *path,
 	return 0;
 }
 
-static int wanted_file(const char *name)
+/* One file of the walk (manifests.h). */
+static void validate_walked(struct manifest_walk *w, const char *path,
+			    int named)
 {
-	size_t n = strlen(name);
-
-	return (n > 5 && !strcmp(name + n - 5, ".yaml")) ||
-	       (n > 4 && !strcmp(name + n - 4, ".yml")) ||
-	       (n > 5 && !strcmp(name + n - 5, ".json"));
+	validate_stream(w->data, path, path, named);
 }
 
-static int validate_path(struct validate_run *run, const char *path,
-			 int named);
-
-static void validate_dir(struct validate_run *run, const char *path,
-			 const struct stat *st)
+/* Each directory is read once over all the paths of the command line. */
+static void validate_path(struct validate_run *run, const char *path)
 {
-	struct dirent **list;
-	int n, i;
-	size_t k;
-
-	/* A symlink loop would recurse forever: visit each directory once. */
-	for (k = 0; k < run->nr_dirs; k++)
-		if (run->dirs[k].dev == st->st_dev && run->dirs[k].ino == st->st_ino)
-			return;
-	ALLOC_GROW(run->dirs, run->nr_dirs + 1, run->alloc_dirs);
-	run->dirs[run->nr_dirs].dev = st->st_dev;
-	run->dirs[run->nr_dirs].ino = st->st_ino;
-	run->nr_dirs++;
-
-	n = scandir(path, &list, NULL, alphasort);
-	if (n < 0) {
-		error_msg("cannot read directory '%s': %s", path, strerror(errno));
+	run->walk.file = validate_walked;
+	run->walk.data = run;
+	manifest_walk(&run->walk, path);
+	if (run->walk.unreadable)
 		run->unreadable = 1;
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		const char *e = list[i]->d_name;
-		char *child;
-		struct stat cst;
-		size_t len;
-
-		if (e[0] == '.') {
-			free(list[i]);
-			continue;
-		}
-		len = strlen(path) + strlen(e) + 2;
-		child = xmalloc(len);
-		snprintf(child, len, "%s%s%s", path,
-			 path[strlen(path) - 1] == '/' ? "" : "/", e);
-		/* Only regular files: opening a FIFO would wait for a writer. */
-		if (!stat(child, &cst) &&
-		    (S_ISDIR(cst.st_mode) || (S_ISREG(cst.st_mode) && wanted_file(e))))
-			validate_path(run, child, 0);
-		free(child);
-		free(list[i]);
-	}
-	free(list);
-}
-
-static int validate_path(struct validate_run *run, const char *path,
-			 int named)
-{
-	struct stat st;
-
-	if (!strcmp(path, "-"))
-		return validate_stream(run, "-", "-", named);
-	if (stat(path, &st)) {
-		error_msg("cannot read '%s': %s", path, strerror(errno));
-		run->unreadable = 1;
-		return 0;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		validate_dir(run, path, &st);
-		return 0;
-	}
-	return validate_stream(run, path, path, named);
 }
 
 /* --admission-review: the AdmissionReview response on stdout. */
@@ -1033,14 +969,14 @@ int cmd_validate(int argc, char **argv)
 	}
 	if (run.diff) {
 		for (i = 0; i < nr_paths; i++)
-			validate_path(&run, paths[i], 1);
+			validate_path(&run, paths[i]);
 		status = run.unreadable ? STATUS_USAGE
 			 : run.fixes ? STATUS_FINDINGS : STATUS_OK;
 		goto out;
 	}
 	output_begin(&run.out);
 	for (i = 0; i < nr_paths; i++)
-		validate_path(&run, paths[i], 1);
+		validate_path(&run, paths[i]);
 	output_end(&run.out, run.files, run.documents, run.experiments,
 		   run.errors, run.warnings, run.infos);
 	if (!quiet && run.fix)
@@ -1081,9 +1017,9 @@ out:
 	if (loaded_config)
 		katib_config_release(&run.config);
 	diag_list_release(&run.diags);
+	manifest_walk_release(&run.walk);
 	free(run.severities);
 	free(explicit_rule);
-	free(run.dirs);
 	free(paths);
 	re_release();
 	arena_drop_spare();

@@ -179,8 +179,21 @@ static void print_lines(FILE *fp, const char *indent, const char *text)
 	}
 }
 
+/*
+ * The exit statuses every command shares, said the same way on every
+ * --help page and in the man page.  kubectl exits 1 for any error; we
+ * keep 1 for what was found so that CI can tell a finding from a broken
+ * run, and 3 apart so that a retry is worth trying.
+ */
+static const char exit_convention[] =
+	"Every command exits 2 for a usage error or unreadable input, and 3\n"
+	"when it could not run: the cluster could not be reached or refused\n"
+	"the request, or the output could not be written.  Unlike kubectl,\n"
+	"which exits 1 for any error, 1 means only what the command found.";
+
 void help_print(FILE *fp, const struct cmd_help *h)
 {
+	int said_exit = 0;
 	const struct help_section *s;
 	const struct help_item *it;
 	const char *line, *nl;
@@ -199,8 +212,12 @@ void help_print(FILE *fp, const struct cmd_help *h)
 			fprintf(fp, "%s\n", s->title);
 		switch (s->kind) {
 		case HELP_TEXT:
+			print_lines(fp, "", s->text);
+			break;
 		case HELP_EXIT:
 			print_lines(fp, "", s->text);
+			print_lines(fp, "", exit_convention);
+			said_exit = 1;
 			break;
 		case HELP_EXAMPLES:
 			print_lines(fp, "  ", s->text);
@@ -228,6 +245,10 @@ void help_print(FILE *fp, const struct cmd_help *h)
 		case HELP_END:
 			break;
 		}
+	}
+	if (!said_exit) {
+		fputc('\n', fp);
+		print_lines(fp, "", exit_convention);
 	}
 }
 
@@ -577,6 +598,7 @@ void help_man(FILE *fp, const struct cmd_help *top, const char *version)
 
 	fputs(".SH EXIT STATUS\n", fp);
 	fputs(man_exit_status, fp);
+	roff_paragraphs(fp, exit_convention);
 	fputs(".SH ENVIRONMENT\n", fp);
 	fputs(man_environment, fp);
 	fputs(".SH FILES\n", fp);

@@ -4,6 +4,7 @@
  * really written before reporting success.
  */
 #include "compat.h"
+#include "alloc.h"
 #include "cmd.h"
 #include "http.h"
 #include "httpd.h"
@@ -54,6 +55,13 @@ static const struct help_section main_sections[] = {
 	{ HELP_OPTIONS, "Options:", NULL, NULL },
 	{ HELP_TEXT, NULL,
 	  "Run 'kubectl katib COMMAND --help' for a command's options.", NULL },
+	{ HELP_TEXT, NULL,
+	  "As with kubectl, the cluster options (-n, --kubeconfig, --context,\n"
+	  "--cluster, --user, --request-timeout, -v) may come before the\n"
+	  "command, and an Experiment is named 'experiment NAME', 'exp NAME' or\n"
+	  "'experiment/NAME':\n"
+	  "\n"
+	  "  kubectl katib -n team-a explain exp/mnist", NULL },
 	{ HELP_END, NULL, NULL, NULL },
 };
 
@@ -65,6 +73,64 @@ static const struct cmd_help main_help = {
 	.commands = commands,
 	.nr_commands = ARRAY_SIZE(commands),
 };
+
+/*
+ * The number of words of argv, from i, that make one of kubectl's cluster
+ * options (-n NS, --namespace=NS, --kubeconfig FILE, ...), or 0.
+ */
+static int cluster_option_words(int argc, char **argv, int i)
+{
+	const struct cmd_option *o;
+	const char *a = argv[i];
+
+	for (o = cluster_options; o->name; o++) {
+		size_t n = strlen(o->name);
+
+		if (a[0] == '-' && a[1] == '-' && !strncmp(a + 2, o->name, n)) {
+			if (a[2 + n] == '=')
+				return 1;
+			if (!a[2 + n])
+				return i + 1 < argc ? 2 : 0;
+		}
+		if (o->short_name && a[0] == '-' && a[1] == o->short_name) {
+			if (a[2])
+				return 1;
+			return i + 1 < argc ? 2 : 0;
+		}
+	}
+	return 0;
+}
+
+/*
+ * kubectl's habit: `kubectl katib -n team-a explain experiment x`.  The
+ * cluster options before the command move behind its arguments (before a
+ * "--", which ends them), where the command's own parser reads them.
+ * Returns the new argv, which the caller frees, or NULL when no command
+ * follows the options.
+ */
+static char **move_global_options(int argc, char **argv, int *out_argc)
+{
+	char **moved;
+	int i = 1, n, end, j, k = 0;
+
+	while (i < argc && (n = cluster_option_words(argc, argv, i)))
+		i += n;
+	if (i >= argc)
+		return NULL;
+	for (end = i + 1; end < argc; end++)
+		if (!strcmp(argv[end], "--"))
+			break;
+	moved = xcalloc((size_t)argc + 1, sizeof(*moved));
+	moved[k++] = argv[0];
+	for (j = i; j < end; j++)
+		moved[k++] = argv[j];
+	for (j = 1; j < i; j++)
+		moved[k++] = argv[j];
+	for (j = end; j < argc; j++)
+		moved[k++] = argv[j];
+	*out_argc = k;
+	return moved;
+}
 
 /* git's run_builtin: a full disk or closed pipe must not look like success. */
 static int finish_stdout(int status)
@@ -80,7 +146,24 @@ static int finish_stdout(int status)
 	return status;
 }
 
+static int run(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+	char **moved;
+	int nargs, status;
+
+	if (argc < 2 || !cluster_option_words(argc, argv, 1))
+		return run(argc, argv);
+	moved = move_global_options(argc, argv, &nargs);
+	if (!moved)
+		return usage_error(NULL, "give a command after '%s'", argv[argc - 1]);
+	status = run(nargs, moved);
+	free(moved);
+	return status;
+}
+
+static int run(int argc, char **argv)
 {
 	size_t i;
 	const char *name;

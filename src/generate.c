@@ -554,6 +554,30 @@ static long default_max_trials(const struct gen_experiment *g)
 	return size >= 1 && size < 12 ? (long)size : 12;
 }
 
+long gen_max_trials(const struct gen_experiment *g)
+{
+	return g->max_trials ? g->max_trials : default_max_trials(g);
+}
+
+/*
+ * Katib's webhook refuses a parallelTrialCount or maxFailedTrialCount
+ * above maxTrialCount; a default that the user never chose must not
+ * fail `create --max-trials 2`, so it shrinks to fit.
+ */
+long gen_parallel(const struct gen_experiment *g)
+{
+	if (g->parallel)
+		return g->parallel;
+	return gen_max_trials(g) < GEN_PARALLEL ? gen_max_trials(g) : GEN_PARALLEL;
+}
+
+long gen_max_failed(const struct gen_experiment *g)
+{
+	if (g->max_failed >= 0)
+		return g->max_failed;
+	return gen_max_trials(g) < GEN_MAX_FAILED ? gen_max_trials(g) : GEN_MAX_FAILED;
+}
+
 static int check_flags(const struct gen_experiment *g, struct fail *f)
 {
 	size_t i, j;
@@ -566,9 +590,6 @@ static int check_flags(const struct gen_experiment *g, struct fail *f)
 				"--objective is required: the metric the trials report");
 	if (g->goal && !is_number(g->goal, &goal))
 		return fail_set(f, FAIL_USAGE, "--goal '%s' is not a number", g->goal);
-	if (!g->nr_command && (!g->collector || !strcmp(g->collector, "StdOut")))
-		return fail_set(f, FAIL_USAGE,
-				"give the program to run with --command or after --: the StdOut metrics collector wraps it, and cannot without it");
 	if (!g->nr_params)
 		return fail_set(f, FAIL_USAGE,
 				"at least one --param is needed: there is nothing to tune");
@@ -578,7 +599,7 @@ static int check_flags(const struct gen_experiment *g, struct fail *f)
 				return fail_set(f, FAIL_USAGE,
 						"--param '%s' is given twice",
 						g->params[i].name);
-	if (g->max_trials < 0 || g->parallel < 1 || g->max_failed < 0)
+	if (g->max_trials < 0 || g->parallel < 0 || g->max_failed < -1)
 		return fail_set(f, FAIL_USAGE,
 				"--max-trials and --parallel must be at least 1, --max-failed at least 0");
 	if (g->workers < 0)
@@ -666,10 +687,9 @@ int gen_experiment_build(const struct gen_experiment *g, struct doc *d,
 	if (g->early_stopping)
 		add_str(&b, add_map(&b, spec, "earlyStopping"), "algorithmName",
 			g->early_stopping);
-	add_int(&b, spec, "parallelTrialCount", g->parallel);
-	add_int(&b, spec, "maxTrialCount",
-		g->max_trials ? g->max_trials : default_max_trials(g));
-	add_int(&b, spec, "maxFailedTrialCount", g->max_failed);
+	add_int(&b, spec, "parallelTrialCount", gen_parallel(g));
+	add_int(&b, spec, "maxTrialCount", gen_max_trials(g));
+	add_int(&b, spec, "maxFailedTrialCount", gen_max_failed(g));
 	if (add_collector(&b, spec, g, f))
 		return -1;
 

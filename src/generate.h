@@ -60,7 +60,11 @@ struct gen_experiment {
 	const char *algorithm;
 	struct gen_pair *settings;
 	size_t nr_settings;
-	long max_trials, parallel, max_failed;	/* max_trials 0: choose */
+	/*
+	 * 0 (max_failed -1): the default, GEN_PARALLEL and GEN_MAX_FAILED
+	 * lowered to fit maxTrialCount; max_trials 0: 12 or the grid's size.
+	 */
+	long max_trials, parallel, max_failed;
 	const char *early_stopping;
 	const char *trial_kind;		/* Job, PyTorchJob, TFJob, ... */
 	long workers;			/* replicas besides the primary */
@@ -92,6 +96,14 @@ int gen_is_quantity(const char *s);
 
 /* The trial kinds create knows how to lay out, NULL-terminated. */
 extern const char *const gen_trial_kinds[];
+
+#define GEN_PARALLEL 3
+#define GEN_MAX_FAILED 3
+
+/* The counts g asks for, its defaults applied (the Experiment's values). */
+long gen_max_trials(const struct gen_experiment *g);
+long gen_parallel(const struct gen_experiment *g);
+long gen_max_failed(const struct gen_experiment *g);
 
 /*
  * Checks what the rules cannot see once the tree is built (a min above

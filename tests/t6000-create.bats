@@ -122,8 +122,10 @@ golden_create() {
 	stderr_has "--trial-kind 'Deployment' is not one create can lay out"
 	run --separate-stderr -2 katib create t "${base[@]}" --param lr=double:0:1 --collector File:relative -- p
 	stderr_has "needs an absolute path"
-	run --separate-stderr -2 katib create t "${base[@]}" --param lr=double:0:1
-	stderr_has "give the program to run with --command or after --"
+	run --separate-stderr -2 katib create t "${base[@]}" --param lr=double:0:1 --command "python 't.py"
+	stderr_has "error: --command has a quote that is not closed: python 't.py"
+	run --separate-stderr -2 katib create t "${base[@]}" --param lr=double:0:1 --parallel 0 -- p
+	stderr_has "error: --parallel must be at least 1"
 	run --separate-stderr -2 katib create t "${base[@]}" --param lr=double:0:1 --param-format "--x" -- p
 	stderr_has "must contain {value} exactly once"
 	run --separate-stderr -2 katib create t "${base[@]}" --param lr=double:0:1 --parallel x -- p
@@ -137,7 +139,10 @@ golden_create() {
 	start_cluster
 	run --separate-stderr -1 katib create Tune.A --image "$IMG" --objective acc \
 		--param lr=double:0.01:0.1 --kubeconfig "$REPLAY_CFG" -n team-a -- python t.py
-	stderr_has "Tune.A:4:9: error: name 'Tune.A' must consist of lower case letters"
+	# the user wrote flags, not YAML: the finding names the flag
+	stderr_has "error: NAME: name 'Tune.A' must consist of lower case letters"
+	stderr_has "   at metadata.name of the Experiment written"
+	[[ "$stderr" != *"Tune.A:4:9"* ]]
 	stderr_has "[name-invalid]"
 	stderr_has "error: experiment Tune.A was not created"
 	[ -z "$output" ]
@@ -212,4 +217,99 @@ golden_create() {
 	stderr_has "running: Running, 1 trial(s) running"
 	run --separate-stderr -2 katib create x --image "$IMG" --objective acc --param lr=double:0:1 --dry-run=client --wait -- p
 	stderr_has "--wait needs an Experiment on the cluster"
+}
+
+# The program of the generated Experiment's trial container, one word a line.
+command_words() {
+	jq -r '.spec.trialTemplate.trialSpec.spec.template.spec.containers[0].command[]' <<< "$1"
+}
+
+@test "create --command splits as a shell does: quotes keep a word together" {
+	run --separate-stderr -0 katib create t --image "$IMG" --objective acc \
+		--param lr=double:0.01:0.1 --dry-run=client -o json \
+		--command "python  t.py --name 'a b' \"c \\\"d\\\"\" e\\ f ''"
+	run -0 command_words "$output"
+	assert_output "$(printf '%s\n' python t.py --name 'a b' 'c "d"' 'e f' '')"
+}
+
+@test "create: a finding about the generated Experiment names the flag that caused it" {
+	# a word with a space does not survive Katib's sh -c: a warning, on --command
+	run --separate-stderr -0 katib create t --image "$IMG" --objective acc \
+		--param lr=double:0.01:0.1 --dry-run=client --command "python t.py --name 'a b'"
+	stderr_has "warning: --command: "
+	stderr_has "[primary-container-command-unsafe]"
+	# an explicit --parallel above --max-trials is the user's: refused, by flag
+	run --separate-stderr -1 katib create t --image "$IMG" --objective acc \
+		--param lr=double:0.01:0.1 --dry-run=client --max-trials 2 --parallel 5 -- python t.py
+	stderr_has "error: --parallel: "
+	stderr_has "[parallel-trial-count-too-large]"
+	[ -z "$output" ]
+	run --separate-stderr -1 katib create t --image "$IMG" --objective acc --algorithm grid \
+		--param lr=double:0.01:0.1 --dry-run=client -- python t.py
+	stderr_has "error: --param lr: "
+	stderr_has "[algorithm-search-space-invalid]"
+}
+
+@test "create: the defaults of --parallel and --max-failed shrink to a small --max-trials, with a note" {
+	run --separate-stderr -0 katib create t --image "$IMG" --objective acc \
+		--param lr=double:0.01:0.1 --dry-run=client -o json --max-trials 2 -- python t.py
+	[ "$(jq .spec.parallelTrialCount <<< "$output")" = 2 ]
+	[ "$(jq .spec.maxFailedTrialCount <<< "$output")" = 2 ]
+	[ "$(jq .spec.maxTrialCount <<< "$output")" = 2 ]
+	stderr_has "note: --parallel 2, not the default 3: no more than --max-trials 2"
+	stderr_has "note: --max-failed 2, not the default 3: no more than --max-trials 2"
+	# a grid of two points is two trials: the same
+	run --separate-stderr -0 katib create t --image "$IMG" --objective acc --algorithm grid \
+		--param opt=categorical:sgd,adam --dry-run=client -o json -- python t.py
+	[ "$(jq .spec.parallelTrialCount <<< "$output")" = 2 ]
+	# the defaults stay where they fit, without a note
+	run --separate-stderr -0 katib create t --image "$IMG" --objective acc \
+		--param lr=double:0.01:0.1 --dry-run=client -o json --max-trials 5 -- python t.py
+	[ "$(jq .spec.parallelTrialCount <<< "$output")" = 3 ]
+	[[ "$stderr" != *"note: --parallel"* ]]
+}
+
+@test "create without --command: created, with a warning on --command saying when that works" {
+	run --separate-stderr -0 katib create t --image "$IMG" --objective acc \
+		--param lr=double:0.01:0.1 --dry-run=client -o json
+	[ "$(jq '.spec.trialTemplate.trialSpec.spec.template.spec.containers[0] | has("command")' <<< "$output")" = false ]
+	stderr_has "warning: --command: the primary container 'training-container' has no command"
+	stderr_has "[primary-container-command-missing]"
+	# kubeflow/katib@33c8ff4e5d18 pkg/webhook/v1beta1/pod/utils.go getRemoteImage:
+	# k8schain with the pod's pull secrets and service account, StrictValidation (v0.19.0)
+	stderr_has "works only when Katib's controller can reach the registry, the image is public or its pull secret is in the pod's imagePullSecrets or service account, the image has an ENTRYPOINT or CMD"
+	stderr_has "(Katib v0.19 and later) its name is fully qualified, with registry, path and tag or digest"
+	run --separate-stderr -0 katib create --help
+	assert_output --partial "from its registry, which works only if Katib's"
+}
+
+@test "create -f DIR reads a directory as validate does" {
+	local d=$BATS_TEST_TMPDIR/manifests
+	start_cluster
+	mkdir -p "$d/sub" "$d/.hidden"
+	sed -e 's/^  namespace: kubeflow$/  namespace: team-a/' -e 's/^  name: mnist-random$/  name: b-second/' \
+		"$REPO_DIR/examples/good-experiment.yaml" > "$d/sub/b.yaml"
+	sed -e 's/^  namespace: kubeflow$/  namespace: team-a/' -e 's/^  name: mnist-random$/  name: a-first/' \
+		"$REPO_DIR/examples/good-experiment.yaml" > "$d/a.yml"
+	cp "$d/a.yml" "$d/.hidden/a.yaml"
+	cp "$d/a.yml" "$d/notes.txt"
+	printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n' > "$d/cm.yaml"
+	ln -s .. "$d/sub/loop"
+	run --separate-stderr -0 katib create -f "$d" --kubeconfig "$REPLAY_CFG" -o name
+	assert_output "$(printf 'experiment.kubeflow.org/a-first\nexperiment.kubeflow.org/b-second')"
+	# a broken Experiment anywhere in it: nothing is created
+	cp "$REPO_DIR/examples/broken-experiment.yaml" "$d/sub/c.yaml"
+	run --separate-stderr -1 katib create -f "$d" --kubeconfig "$REPLAY_CFG" -o name
+	stderr_has "sub/c.yaml:7:9: error: name 'mnist.random'"
+	stderr_has "error: nothing was created"
+	[ -z "$output" ]
+	# the same files validate reads
+	run --separate-stderr -1 katib validate "$d"
+	assert_output --partial "sub/c.yaml:7:9: error: name 'mnist.random'"
+	[[ "$output" != *hidden* && "$output" != *notes.txt* ]]
+	run --separate-stderr -2 katib create -f "$d/nope" --kubeconfig "$REPLAY_CFG"
+	stderr_has "error: cannot read '$d/nope': No such file or directory"
+	mkdir "$BATS_TEST_TMPDIR/empty"
+	run --separate-stderr -2 katib create -f "$BATS_TEST_TMPDIR/empty" --kubeconfig "$REPLAY_CFG"
+	stderr_has "empty: no Experiment to create"
 }

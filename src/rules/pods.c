@@ -401,7 +401,20 @@ static void check_command(const struct rule_ctx *ctx,
 		d = diag_add_key(out, rule_get("primary-container-command-missing"), c->node,
 				 "the primary container '%s' has no command; the %s collector must then read the entrypoint of image '%s' from its registry when each pod is created",
 				 c->name, ctx->exp->collector_kind, image ? image : "");
-		diag_hint(out, d, "give the command explicitly; without it pod creation fails when the registry is private or unreachable, and Katib v0.19 also needs a fully qualified image name");
+		/*
+		 * Katib's pod webhook, in the controller, reads the image's
+		 * config from the registry with the pod's imagePullSecrets
+		 * and service account (k8schain), takes ENTRYPOINT for a
+		 * missing command and CMD for missing args, and indexes the
+		 * result unchecked: an image with neither fails too.  Since
+		 * v0.19.0 it parses the name with StrictValidation, so a
+		 * registry, the full path and a tag or digest must be
+		 * written out (pkg/webhook/v1beta1/pod/utils.go
+		 * getContainerCommand, getRemoteImage, wrapWorkerContainer,
+		 * kubeflow/katib@33c8ff4e5d18; StrictValidation from
+		 * kubeflow/katib@7ab0939df819).
+		 */
+		diag_hint(out, d, "give the command explicitly; without it this works only when Katib's controller can reach the registry, the image is public or its pull secret is in the pod's imagePullSecrets or service account, the image has an ENTRYPOINT or CMD, and (Katib v0.19 and later) its name is fully qualified, with registry, path and tag or digest (docker.io/library/python:3.12, not python); otherwise the creation of every trial pod fails");
 		return;
 	}
 	nr = command_words(c->node, &words);
