@@ -35,11 +35,13 @@ int cmd_repro(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
 int cmd_webhook(int argc, char **argv);
 int cmd_lsp(int argc, char **argv);
+int cmd_schema(int argc, char **argv);
 extern const struct cmd_option validate_options[], create_options[],
 	explain_options[], completion_options[], repro_options[],
-	webhook_options[], lsp_options[];
+	webhook_options[], lsp_options[], schema_options[];
 extern const struct cmd_help validate_help, create_help, explain_help,
-	completion_help, repro_help, webhook_help, lsp_help;
+	completion_help, repro_help, webhook_help, lsp_help,
+	schema_help;
 /* --katib-version's values: the releases the rules know. */
 int complete_katib_version(const char *word);
 /* webhook's arguments: its subcommands. */

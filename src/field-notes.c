@@ -39,6 +39,11 @@ static const struct field_note notes[] = {
 	{ "spec.trialTemplate.retain", "false", NULL, 0 },
 };
 
+const struct field_note *field_note_at(size_t i)
+{
+	return i < ARRAY_SIZE(notes) ? &notes[i] : NULL;
+}
+
 const struct field_note *field_note_find(const char *path)
 {
 	size_t i;

@@ -396,13 +396,11 @@ static void check_enum(const struct trial_pods *pods, const struct doc_node *map
 
 	if (!v || strstr(v, "${") || strstr(v, "$("))
 		return;	/* absent (defaulted), or the type rule's */
-	for (i = 0; values[i]; i++) {
-		if (!strcmp(v, values[i])) {
-			buf_release(&list);
+	for (i = 0; values[i]; i++)
+		if (!strcmp(v, values[i]))
 			return;
-		}
+	for (i = 0; values[i]; i++)
 		buf_addf(&list, "%s\"%s\"", i ? ", " : "", values[i]);
-	}
 	d = diag_add(out, rule_get("pod-value-unsupported"), n,
 		     "%s: Unsupported value: \"%s\": supported values: %s; %s",
 		     key, v, list.buf, refused_effect(pods));

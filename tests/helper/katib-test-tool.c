@@ -116,6 +116,50 @@ static int cmd_to_json(int argc, const char **argv)
 }
 
 /*
+ * to-json-each FILE: each document of a YAML stream as compact JSON, one
+ * a line (an empty document as null), so tests can check every document
+ * of a multi-document file; exits 1 after printing the rest when one
+ * cannot be read.
+ */
+static int cmd_to_json_each(int argc, const char **argv)
+{
+	struct doc_reader *r;
+	struct fail f = FAIL_INIT;
+	struct doc *d;
+	int ret, status = 0;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: katib-test-tool to-json-each FILE\n");
+		return 2;
+	}
+	if (doc_reader_open(&r, argv[1], argv[1], NULL, &f)) {
+		fprintf(stderr, "error: %s\n", f.msg);
+		return 3;
+	}
+	while ((ret = doc_reader_next(r, &d, &f)) > 0) {
+		if (d->error) {
+			fprintf(stderr, "error: %s: document %u: %s\n", argv[1],
+				d->index, d->error->message);
+			status = 1;
+		} else if (d->root) {
+			char *json = doc_to_json(d->root);
+
+			printf("%s\n", json);
+			free(json);
+		} else {
+			printf("null\n");
+		}
+		doc_free(d);
+	}
+	if (ret < 0) {
+		fprintf(stderr, "error: %s\n", f.msg);
+		status = 3;
+	}
+	doc_reader_free(r);
+	return status;
+}
+
+/*
  * rss [--expect STATUS] COMMAND ARGS...: runs the command with its output
  * discarded and prints its peak resident set size in KiB, so tests can
  * compare memory use without a timing dependency.  It fails when the
@@ -362,6 +406,7 @@ static const struct {
 	{ "kube-list", cmd_kube_list },
 	{ "doc-dump", cmd_doc_dump },
 	{ "to-json", cmd_to_json },
+	{ "to-json-each", cmd_to_json_each },
 	{ "rss", cmd_rss },
 	{ "tar", cmd_tar },
 };
