@@ -505,8 +505,9 @@ static const struct help_section get_sections[] = {
 	  "succeeded/running/failed of maxTrialCount with a bar, the best\n"
 	  "objective value so far, and its age.", NULL },
 	{ HELP_TEXT, NULL,
-	  "The bar: \xe2\x96\x88 succeeded, \xe2\x96\x93 early stopped, \xe2\x95\xb3 failed, "
-	  "\xe2\x96\x92 running, \xc2\xb7 not started.", NULL },
+	  "The bar has ten cells for maxTrialCount: full for succeeded, dark for\n"
+	  "early stopped, a cross for failed, shaded for running, a dot for not\n"
+	  "started.", NULL },
 	{ HELP_OPTIONS, "Options:", NULL, get_items },
 	{ HELP_EXIT, NULL,
 	  "Exit status: 0 listed, 2 bad usage, 3 the cluster could not be read.", NULL },
@@ -580,7 +581,7 @@ int cmd_get(int argc, char **argv)
 	struct exp_refs refs = { NULL, 0, 0 };
 	struct table t;
 	struct doc *d = NULL;
-	struct doc_node *items = NULL;
+	struct doc_node *root = NULL, *items = NULL;
 	const char *format = NULL;
 	int c, all = 0, status;
 	int64_t now;
@@ -646,8 +647,6 @@ int cmd_get(int argc, char **argv)
 
 	memset(&t, 0, sizeof(t));
 	if (format && strcmp(format, "wide")) {
-		struct doc_node *root;
-
 		d = doc_new("get", 0);
 		root = doc_add(d, NULL, NULL, DOC_MAP, NULL);
 		items = doc_add(d, root, "items", DOC_SEQ, NULL);
@@ -686,7 +685,7 @@ int cmd_get(int argc, char **argv)
 	}
 	if (d) {
 		if (!status)
-			print_tree(stdout, d->root, !strcmp(format, "yaml"));
+			print_tree(stdout, root, !strcmp(format, "yaml"));
 		doc_free(d);
 	} else {
 		table_print(status ? NULL : stdout, &t);
@@ -755,8 +754,7 @@ static const struct help_section status_sections[] = {
 
 const struct cmd_help status_help = {
 	.name = "status",
-	.synopsis = "status experiment NAME [-n NS] [--sort objective|created|name] [--top N]\n"
-		    "       [-o json|yaml] [--html FILE]",
+	.synopsis = "status experiment NAME [-n NS] [--sort KEY] [--top N] [-o json|yaml] [--html FILE]",
 	.options = status_options,
 	.column = 27,
 	.sections = status_sections,
@@ -844,8 +842,13 @@ static void print_chart(FILE *fp, const struct status_report *r, int width)
 	for (row = CHART_ROWS - 1; row >= 0; row--) {
 		const char *l = row == CHART_ROWS - 1 ? hi : row == 0 ? lo : "";
 
+		int last = plot - 1;
+
+		/* No trailing blanks: stop at the row's last mark. */
+		while (last >= 0 && grid[last][0] != row && grid[last][1] != row)
+			last--;
 		fprintf(fp, "%*s \xe2\x94\xa4", label, l);
-		for (x = 0; x < plot; x++)
+		for (x = 0; x <= last; x++)
 			fputs(grid[x][0] == row ? "\xe2\x97\x8f"
 			      : grid[x][1] == row ? "\xe2\x94\x80" : " ", fp);
 		fputc('\n', fp);

@@ -42,5 +42,6 @@ void test_redact(void);
 void test_archive(void);
 void test_lsp_framing(void);
 void test_lsp_positions(void);
+void test_status(void);
 
 #endif

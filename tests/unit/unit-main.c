@@ -44,6 +44,7 @@ static const struct {
 	{ "archive", test_archive },
 	{ "lsp-framing", test_lsp_framing },
 	{ "lsp-positions", test_lsp_positions },
+	{ "status", test_status },
 };
 
 int main(int argc, char **argv)
