@@ -36,12 +36,15 @@ int cmd_completion(int argc, char **argv);
 int cmd_webhook(int argc, char **argv);
 int cmd_lsp(int argc, char **argv);
 int cmd_schema(int argc, char **argv);
+int cmd_get(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 extern const struct cmd_option validate_options[], create_options[],
 	explain_options[], completion_options[], repro_options[],
-	webhook_options[], lsp_options[], schema_options[];
+	webhook_options[], lsp_options[], schema_options[], get_options[],
+	status_options[];
 extern const struct cmd_help validate_help, create_help, explain_help,
-	completion_help, repro_help, webhook_help, lsp_help,
-	schema_help;
+	completion_help, repro_help, webhook_help, lsp_help, schema_help,
+	get_help, status_help;
 /* --katib-version's values: the releases the rules know. */
 int complete_katib_version(const char *word);
 /* webhook's arguments: its subcommands. */
@@ -68,6 +71,10 @@ extern const char *const completion_shells[];
  */
 struct snapshot;
 int explain_diagnosis(FILE *fp, const struct snapshot *s, int json);
+
+/* status-html.c: `status --html`; prints why and returns -1 on failure. */
+struct status_report;
+int write_status_html(const char *path, const struct status_report *r);
 
 /* report.c */
 /* stderr, once stdout's buffered bytes are out: messages keep their order. */

@@ -82,7 +82,7 @@ load lib/common
 
 @test "every command's --help matches its golden file" {
 	local page args
-	for page in kubectl-katib create explain repro repro-replay repro-record repro-bundle webhook webhook-serve lsp schema completion; do
+	for page in kubectl-katib create explain get status repro repro-replay repro-record repro-bundle webhook webhook-serve lsp schema completion; do
 		args=${page//-/ }
 		[ "$page" = kubectl-katib ] && args=
 		run --separate-stderr -0 katib $args --help

@@ -14,7 +14,7 @@ complete() {
 
 @test "__complete completes commands, and prints no files for them" {
 	complete ""
-	assert_output 'validate create explain repro webhook lsp schema completion help version :4 '
+	assert_output 'validate create explain get status repro webhook lsp schema completion help version :4 '
 	complete ex
 	assert_output 'explain :4 '
 }

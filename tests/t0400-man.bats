@@ -7,7 +7,7 @@ bats_require_minimum_version 1.5.0
 load lib/common
 
 # The commands with a --help page of their own, as typed after "katib".
-PAGES=(validate create explain "repro replay" "repro record" "repro bundle" "webhook serve" lsp schema completion)
+PAGES=(validate create explain get status "repro replay" "repro record" "repro bundle" "webhook serve" lsp schema completion)
 
 # render FILE: the page as man shows it, in plain text.
 render() {

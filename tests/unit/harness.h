@@ -43,5 +43,6 @@ void test_archive(void);
 void test_lsp_framing(void);
 void test_lsp_positions(void);
 void test_suggestion_request(void);
+void test_status(void);
 
 #endif

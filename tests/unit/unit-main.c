@@ -45,6 +45,7 @@ static const struct {
 	{ "lsp-framing", test_lsp_framing },
 	{ "lsp-positions", test_lsp_positions },
 	{ "suggestion-request", test_suggestion_request },
+	{ "status", test_status },
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,1136 @@
+/*
+ * cmd-status.c: `get experiments` (one line per search) and `status
+ * experiment NAME` (one search: its settings, progress, best trial,
+ * trials and a chart of the objective), over src/status.c.  Both read a
+ * live cluster, or a recording with --from, as explain does.
+ */
+#include "compat.h"
+#include "cmd.h"
+#include "cluster.h"
+#include "alloc.h"
+#include "buf.h"
+#include "diagnose.h"
+#include "doc.h"
+#include "doc-emit.h"
+#include "doc-json.h"
+#include "fail.h"
+#include "kube.h"
+#include "kubeconfig.h"
+#include "recorded.h"
+#include "status.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EXPERIMENTS_PATH "/apis/kubeflow.org/v1beta1"
+
+/* ---- where the snapshots come from ---- */
+
+struct source {
+	const char *from;		/* a recording, or NULL: the cluster */
+	struct recorded rec;
+	struct kube_config cfg;
+	struct kube_client *kube;
+	const char *ns;			/* -n, the context's, or "default" */
+};
+
+static int source_open(struct source *src, const struct cluster_opts *copts)
+{
+	struct fail f = FAIL_INIT;
+
+	if (src->from) {
+		if (recorded_load(&src->rec, src->from, &f)) {
+			error_msg("%s", f.msg);
+			return f.kind == FAIL_PROTOCOL || f.kind == FAIL_USAGE
+				       ? STATUS_USAGE : STATUS_RUNTIME;
+		}
+		src->ns = copts->overrides.namespace ? copts->overrides.namespace : "default";
+		return 0;
+	}
+	if (cluster_connect(copts, &src->cfg, &src->kube))
+		return STATUS_RUNTIME;
+	src->ns = src->cfg.namespace;
+	return 0;
+}
+
+static void source_close(struct source *src)
+{
+	if (src->from)
+		recorded_release(&src->rec);
+	else
+		cluster_disconnect(&src->cfg, src->kube);
+}
+
+/* Prints why the snapshot could not be had and returns the exit status. */
+static int source_snapshot(struct source *src, const char *ns, const char *name,
+			   struct snapshot *snap)
+{
+	struct fail f = FAIL_INIT;
+
+	if (src->from) {
+		if (!snapshot_from_recorded(&src->rec, ns, name, snap, &f))
+			return 0;
+		error_msg("%s", f.msg);
+		return STATUS_RUNTIME;
+	}
+	if (!snapshot_fetch(src->kube, ns, name, snap, &f))
+		return 0;
+	return api_failure(&f);
+}
+
+struct exp_ref {
+	char *ns, *name;
+};
+
+struct exp_refs {
+	struct exp_ref *item;
+	size_t nr, alloc;
+};
+
+static void refs_add(struct exp_refs *refs, const struct doc_node *obj)
+{
+	const char *ns = doc_str(doc_lookup(obj, "metadata.namespace"));
+	const char *name = doc_str(doc_lookup(obj, "metadata.name"));
+
+	if (!name)
+		return;
+	ALLOC_GROW(refs->item, refs->nr + 1, refs->alloc);
+	refs->item[refs->nr].ns = xstrdup(ns ? ns : "default");
+	refs->item[refs->nr++].name = xstrdup(name);
+}
+
+static int list_item(void *data, const struct doc_node *item)
+{
+	refs_add(data, item);
+	return 0;
+}
+
+static int by_ns_name(const void *pa, const void *pb)
+{
+	const struct exp_ref *a = pa, *b = pb;
+	int c = strcmp(a->ns, b->ns);
+
+	return c ? c : strcmp(a->name, b->name);
+}
+
+/* The Experiments of ns (every namespace when ns is NULL), sorted as kubectl sorts. */
+static int source_list(struct source *src, const char *ns, struct exp_refs *refs)
+{
+	struct fail f = FAIL_INIT;
+	struct buf path = BUF_INIT;
+	size_t i;
+
+	if (src->from) {
+		for (i = 0; i < src->rec.nr; i++) {
+			const struct doc_node *o = src->rec.object[i];
+			const char *api = doc_get_str(o, "apiVersion");
+			const char *ons = doc_str(doc_lookup(o, "metadata.namespace"));
+
+			if (!doc_get_str(o, "kind") || strcmp(doc_get_str(o, "kind"), "Experiment") ||
+			    !api || strncmp(api, "kubeflow.org/", 13))
+				continue;
+			if (ns && strcmp(ons ? ons : "default", ns))
+				continue;
+			refs_add(refs, o);
+		}
+	} else {
+		if (ns)
+			buf_addf(&path, EXPERIMENTS_PATH "/namespaces/%s/experiments", ns);
+		else
+			buf_adds(&path, EXPERIMENTS_PATH "/experiments");
+		if (kube_list(src->kube, path.buf, NULL, NULL, list_item, refs, &f)) {
+			buf_release(&path);
+			return api_failure(&f);
+		}
+		buf_release(&path);
+	}
+	if (refs->nr)
+		qsort(refs->item, refs->nr, sizeof(*refs->item), by_ns_name);
+	return 0;
+}
+
+static void refs_release(struct exp_refs *refs)
+{
+	size_t i;
+
+	for (i = 0; i < refs->nr; i++) {
+		free(refs->item[i].ns);
+		free(refs->item[i].name);
+	}
+	free(refs->item);
+}
+
+/*
+ * Now, in epoch seconds.  KATIB_NOW (an RFC 3339 time) pins it, so that
+ * ages and estimates in tests and reproductions do not drift.
+ */
+static int get_now(int64_t *now, const char *cmd)
+{
+	const char *env = getenv("KATIB_NOW");
+
+	if (env && *env) {
+		*now = status_parse_time(env);
+		if (*now == STATUS_NO_TIME)
+			return usage_error(cmd, "KATIB_NOW='%s' is not an RFC 3339 time", env);
+		return 0;
+	}
+	*now = (int64_t)time(NULL);
+	return 0;
+}
+
+/* ---- text helpers ---- */
+
+/* Characters, not bytes: a column of UTF-8 bars lines up. */
+static size_t text_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* A number as short as it can be while reading back the same. */
+static void fmt_num(char *out, size_t size, double v)
+{
+	int prec;
+
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(out, size, "%.*g", prec, v);
+		if (strtod(out, NULL) == v)
+			return;
+	}
+	snprintf(out, size, "%.17g", v);
+}
+
+static void fmt_duration(char *out, size_t size, int64_t sec)
+{
+	if (sec < 0)
+		snprintf(out, size, "-");
+	else
+		status_human_duration(sec, out, size);
+}
+
+/*
+ * width cells for the budget: succeeded, early stopped, failed, running,
+ * then what is left (the legend of `status` names them).
+ */
+static void add_bar(struct buf *b, const struct status_report *r, int width)
+{
+	int64_t total = r->max_trials > 0 ? r->max_trials : (int64_t)r->nr_trials;
+	size_t counts[4] = { r->succeeded, r->early_stopped, r->failed, r->running };
+	static const char *const glyph[] = { "\xe2\x96\x88", "\xe2\x96\x93",
+					     "\xe2\x95\xb3", "\xe2\x96\x92" };
+	size_t i, k;
+	int cell = 0, upto;
+	double acc = 0;
+
+	if (total <= 0)
+		total = 1;
+	for (i = 0; i < 4; i++) {
+		acc += (double)counts[i];
+		upto = (int)floor(acc * width / (double)total + 0.5);
+		if (upto > width)
+			upto = width;
+		/* Whatever there is gets a cell, if one is left. */
+		if (counts[i] && upto == cell && cell < width)
+			upto = cell + 1;
+		for (k = (size_t)cell; (int)k < upto; k++)
+			buf_adds(b, glyph[i]);
+		if (upto > cell)
+			cell = upto;
+	}
+	for (; cell < width; cell++)
+		buf_adds(b, "\xc2\xb7");
+}
+
+/*
+ * A table printed as kubectl's printers do: a header in capitals, columns
+ * padded to the widest cell and three spaces apart, the last one unpadded.
+ */
+struct table {
+	size_t nr_cols;
+	char **cell;		/* row-major */
+	size_t nr_rows, nr_cells, alloc;
+};
+
+/* Appends cells one by one; every nr_cols cells make a row. */
+static void cell(struct table *t, const char *text)
+{
+	ALLOC_GROW(t->cell, t->nr_cells + 1, t->alloc);
+	t->cell[t->nr_cells++] = xstrdup(text ? text : "");
+	t->nr_rows = t->nr_cells / t->nr_cols;
+}
+
+static int row_rest_empty(const struct table *t, size_t r, size_t from)
+{
+	for (; from < t->nr_cols; from++)
+		if (*t->cell[r * t->nr_cols + from])
+			return 0;
+	return 1;
+}
+
+/* Prints t on fp (unless NULL) and frees it. */
+static void table_print(FILE *fp, struct table *t)
+{
+	size_t *w = xcalloc(t->nr_cols ? t->nr_cols : 1, sizeof(*w)), r, c;
+
+	for (r = 0; fp && r < t->nr_rows; r++)
+		for (c = 0; c < t->nr_cols; c++) {
+			size_t n = text_width(t->cell[r * t->nr_cols + c]);
+
+			if (n > w[c])
+				w[c] = n;
+		}
+	for (r = 0; fp && r < t->nr_rows; r++) {
+		for (c = 0; c < t->nr_cols; c++) {
+			const char *s = t->cell[r * t->nr_cols + c];
+
+			puts_safe(fp, s);
+			/* No trailing blanks after a last cell that is empty. */
+			if (c + 1 < t->nr_cols && !row_rest_empty(t, r, c + 1))
+				fprintf(fp, "%*s", (int)(w[c] - text_width(s) + 3), "");
+		}
+		fputc('\n', fp);
+	}
+	for (r = 0; r < t->nr_cells; r++)
+		free(t->cell[r]);
+	free(t->cell);
+	free(w);
+	memset(t, 0, sizeof(*t));
+}
+
+static void upper(char *dst, size_t size, const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i + 1 < size; i++)
+		dst[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
+	dst[i] = 0;
+}
+
+static const char *state_text(struct buf *b, const struct status_report *r)
+{
+	buf_reset(b);
+	buf_adds(b, r->phase);
+	if (r->problem_id) {
+		int done = !strcmp(r->phase, "Succeeded") || !strcmp(r->phase, "Failed");
+
+		buf_addf(b, done ? " (%s)" : " (stuck: %s)", r->problem_id);
+	} else if (r->phase_reason && (!strcmp(r->phase, "Succeeded") ||
+				       !strcmp(r->phase, "Failed"))) {
+		buf_addf(b, " (%s)", r->phase_reason);
+	}
+	return b->buf;
+}
+
+/* ---- JSON and YAML: one tree, written either way ---- */
+
+static struct doc_node *add_str(struct doc *d, struct doc_node *p, const char *k, const char *v)
+{
+	return doc_add(d, p, k, v ? DOC_STR : DOC_NULL, v ? v : "null");
+}
+
+static void add_int(struct doc *d, struct doc_node *p, const char *k, int64_t v)
+{
+	char n[32];
+
+	snprintf(n, sizeof(n), "%lld", (long long)v);
+	doc_add(d, p, k, DOC_INT, n);
+}
+
+static void add_num(struct doc *d, struct doc_node *p, const char *k, double v)
+{
+	char n[40];
+
+	fmt_num(n, sizeof(n), v);
+	doc_add(d, p, k, strchr(n, '.') || strchr(n, 'e') ? DOC_FLOAT : DOC_INT, n);
+}
+
+static void add_time(struct doc *d, struct doc_node *p, const char *k, int64_t sec)
+{
+	if (sec < 0)
+		doc_add(d, p, k, DOC_NULL, "null");
+	else
+		add_int(d, p, k, sec);
+}
+
+static void add_trial_tree(struct doc *d, struct doc_node *p,
+			   const struct status_report *r, const struct status_trial *t)
+{
+	struct doc_node *o = doc_add(d, p, NULL, DOC_MAP, NULL), *m;
+	size_t i;
+
+	add_str(d, o, "name", t->name);
+	add_str(d, o, "state", t->state);
+	if (t->reason)
+		add_str(d, o, "reason", t->reason);
+	m = doc_add(d, o, "parameters", DOC_MAP, NULL);
+	for (i = 0; i < r->nr_params; i++)
+		add_str(d, m, r->params[i], t->values[i]);
+	m = doc_add(d, o, "metrics", DOC_MAP, NULL);
+	for (i = 0; i < r->nr_metrics; i++)
+		if (t->has_metric[i])
+			add_num(d, m, r->metrics[i].name, t->metric[i]);
+		else
+			doc_add(d, m, r->metrics[i].name, DOC_NULL, "null");
+	add_time(d, o, "durationSeconds", t->duration);
+}
+
+/* full: everything `status` shows, with the first shown trials. */
+static void add_summary_tree(struct doc *d, struct doc_node *o,
+			     const struct status_report *r, int full, size_t shown)
+{
+	struct doc_node *n;
+	size_t i;
+
+	add_str(d, o, "namespace", r->ns);
+	add_str(d, o, "name", r->name);
+	add_str(d, o, "phase", r->phase);
+	add_str(d, o, "reason", r->phase_reason);
+	if (r->problem_id) {
+		n = doc_add(d, o, "problem", DOC_MAP, NULL);
+		add_str(d, n, "id", r->problem_id);
+		add_str(d, n, "summary", r->problem_summary);
+	} else {
+		doc_add(d, o, "problem", DOC_NULL, "null");
+	}
+	if (full) {
+		n = doc_add(d, o, "algorithm", DOC_MAP, NULL);
+		add_str(d, n, "name", r->algorithm);
+		add_str(d, n, "settings", r->settings);
+		add_str(d, o, "earlyStopping", r->early_stopping);
+	}
+	n = doc_add(d, o, "objective", DOC_MAP, NULL);
+	add_str(d, n, "type", r->objective_type);
+	add_str(d, n, "metric", r->metrics[0].name);
+	if (r->has_goal)
+		add_num(d, n, "goal", r->goal);
+	else
+		doc_add(d, n, "goal", DOC_NULL, "null");
+	n = doc_add(d, o, "trials", DOC_MAP, NULL);
+	add_time(d, n, "max", r->max_trials);
+	add_int(d, n, "succeeded", (int64_t)r->succeeded);
+	add_int(d, n, "running", (int64_t)r->running);
+	add_int(d, n, "failed", (int64_t)r->failed);
+	add_int(d, n, "earlyStopped", (int64_t)r->early_stopped);
+	add_int(d, n, "pending", (int64_t)r->pending);
+	if (full) {
+		add_time(d, o, "parallelTrialCount", r->parallel);
+		add_time(d, o, "maxFailedTrialCount", r->max_failed);
+	}
+	if (r->best >= 0) {
+		const struct status_trial *b = &r->trial[r->best];
+
+		n = doc_add(d, o, "best", DOC_MAP, NULL);
+		add_str(d, n, "trial", b->name);
+		add_num(d, n, "objective", b->metric[0]);
+		if (full) {
+			struct doc_node *p = doc_add(d, n, "parameters", DOC_MAP, NULL);
+
+			for (i = 0; i < r->nr_params; i++)
+				add_str(d, p, r->params[i], b->values[i]);
+		}
+	} else {
+		doc_add(d, o, "best", DOC_NULL, "null");
+	}
+	add_time(d, o, "ageSeconds", r->age);
+	if (!full)
+		return;
+	add_time(d, o, "elapsedSeconds", r->elapsed);
+	add_time(d, o, "remainingSeconds", r->remaining);
+	n = doc_add(d, o, "bestSoFar", DOC_SEQ, NULL);
+	for (i = 0; i < r->nr_points; i++)
+		add_num(d, n, NULL, r->best_so_far[i]);
+	n = doc_add(d, o, "trialList", DOC_SEQ, NULL);
+	for (i = 0; i < shown; i++)
+		add_trial_tree(d, n, r, &r->trial[i]);
+}
+
+static void print_tree(FILE *fp, const struct doc_node *root, int yaml)
+{
+	if (yaml) {
+		struct buf b = BUF_INIT;
+
+		doc_emit_yaml(root, &b);
+		fwrite(b.buf, 1, b.len, fp);
+		buf_release(&b);
+	} else {
+		char *s = doc_to_json_pretty(root);
+
+		fputs(s, fp);
+		fputc('\n', fp);
+		free(s);
+	}
+}
+
+/* ---- get experiments ---- */
+
+enum {
+	OPT_FROM = 256, OPT_SORT, OPT_TOP, OPT_WIDTH, OPT_HTML,
+};
+
+static const char *const get_formats[] = { "wide", "json", "yaml", NULL };
+
+const struct cmd_option get_options[] = {
+	OPT_FLAG("all-namespaces", 'A', 'A', "list the Experiments of every namespace"),
+	OPT_WORDS("output", 'o', 'o', get_formats, "FORMAT",
+		  "wide (more columns), json or yaml"),
+	OPT_VALUE("from", 0, OPT_FROM, COMPLETE_DIR, "DIR",
+		  "read a recorded cluster instead of a live one"),
+	OPT_FLAG("help", 'h', 'h', "show this help"),
+	CLUSTER_OPTIONS,
+	OPT_END,
+};
+
+static const struct help_item get_items[] = {
+	{ "namespace", NULL, "the namespace to list (default: the context's)" },
+	HELP_ITEM("all-namespaces"),
+	HELP_ITEM("output"),
+	HELP_ITEM("from"),
+	CLUSTER_HELP_ITEM,
+	HELP_ITEM("help"),
+	HELP_ITEM_END,
+};
+
+static const struct help_section get_sections[] = {
+	{ HELP_TEXT, NULL,
+	  "One line per Experiment: its state (with \"stuck\" and the diagnosis id\n"
+	  "when 'kubectl katib explain experiment' finds a problem), its trials\n"
+	  "succeeded/running/failed of maxTrialCount with a bar, the best\n"
+	  "objective value so far, and its age.", NULL },
+	{ HELP_TEXT, NULL,
+	  "The bar has ten cells for maxTrialCount: full for succeeded, dark for\n"
+	  "early stopped, a cross for failed, shaded for running, a dot for not\n"
+	  "started.", NULL },
+	{ HELP_OPTIONS, "Options:", NULL, get_items },
+	{ HELP_EXIT, NULL,
+	  "Exit status: 0 listed, 2 bad usage, 3 the cluster could not be read.", NULL },
+	{ HELP_EXAMPLES, "Examples:",
+	  "kubectl katib get experiments -n team-a\n"
+	  "kubectl katib get exp -A -o wide", NULL },
+	{ HELP_END, NULL, NULL, NULL },
+};
+
+const struct cmd_help get_help = {
+	.name = "get",
+	.synopsis = "get experiments [-n NS | -A] [-o wide|json|yaml]",
+	.options = get_options,
+	.column = 27,
+	.sections = get_sections,
+};
+
+static int is_experiment_type(const char *s)
+{
+	return !strcasecmp(s, "experiments") || !strcasecmp(s, "experiment") ||
+	       !strcasecmp(s, "exp");
+}
+
+static void get_row(struct table *t, const struct status_report *r, int all, int wide)
+{
+	struct buf b = BUF_INIT;
+	char n[64];
+
+	if (all)
+		cell(t, r->ns);
+	cell(t, r->name);
+	cell(t, state_text(&b, r));
+	buf_reset(&b);
+	buf_addf(&b, "%zu/%zu/%zu", r->succeeded, r->running, r->failed);
+	if (r->max_trials > 0)
+		buf_addf(&b, " of %lld", (long long)r->max_trials);
+	cell(t, b.buf);
+	buf_reset(&b);
+	add_bar(&b, r, 10);
+	cell(t, b.buf);
+	buf_reset(&b);
+	if (r->best >= 0) {
+		fmt_num(n, sizeof(n), r->trial[r->best].metric[0]);
+		buf_addf(&b, "%s=%s", r->metrics[0].name, n);
+	} else {
+		buf_adds(&b, "<none>");
+	}
+	cell(t, b.buf);
+	if (wide) {
+		cell(t, r->algorithm);
+		buf_reset(&b);
+		buf_addf(&b, "%s %s", r->objective_type, r->metrics[0].name);
+		if (r->has_goal) {
+			fmt_num(n, sizeof(n), r->goal);
+			buf_addf(&b, " %s %s", strcmp(r->objective_type, "minimize") ? ">=" : "<=", n);
+		}
+		cell(t, b.buf);
+		snprintf(n, sizeof(n), "%zu", r->early_stopped);
+		cell(t, n);
+	}
+	fmt_duration(n, sizeof(n), r->age);
+	cell(t, n);
+	buf_release(&b);
+}
+
+int cmd_get(int argc, char **argv)
+{
+	struct getopt_tables opt;
+	struct cluster_opts copts;
+	struct source src;
+	struct exp_refs refs = { NULL, 0, 0 };
+	struct table t;
+	struct doc *d = NULL;
+	struct doc_node *root = NULL, *items = NULL;
+	const char *format = NULL;
+	int c, all = 0, status;
+	int64_t now;
+	size_t i;
+
+	memset(&copts, 0, sizeof(copts));
+	memset(&src, 0, sizeof(src));
+	optind = 1;
+	opterr = 0;
+	options_getopt(get_options, &opt);
+	while ((c = getopt_long(argc, argv, opt.shortopts, opt.longopts, NULL)) != -1) {
+		int taken = cluster_opt(&copts, c, optarg, "get");
+
+		if (taken < 0)
+			return STATUS_USAGE;
+		if (taken)
+			continue;
+		switch (c) {
+		case 'A':
+			all = 1;
+			break;
+		case 'o':
+			if (strcmp(optarg, "wide") && strcmp(optarg, "json") && strcmp(optarg, "yaml"))
+				return usage_error("get", "unknown output format '%s' (use wide, json or yaml)", optarg);
+			format = optarg;
+			break;
+		case OPT_FROM:
+			src.from = optarg;
+			break;
+		case 'h':
+			help_print(stdout, &get_help);
+			return STATUS_OK;
+		default:
+			return options_usage_error("get", get_options, c, argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return usage_error("get", "give a resource type: experiments");
+	if (!is_experiment_type(argv[optind]))
+		return usage_error("get", "unknown resource type '%s' (katib gets experiments)",
+				   argv[optind]);
+	if (optind + 1 < argc)
+		return usage_error("get", "unexpected argument '%s' (to see one Experiment, run 'kubectl katib status experiment %s')",
+				   argv[optind + 1], argv[optind + 1]);
+	if (all && copts.overrides.namespace)
+		return usage_error("get", "-A and -n cannot be used together");
+	if ((status = get_now(&now, "get")))
+		return status;
+	if ((status = source_open(&src, &copts)))
+		return status;
+	if ((status = source_list(&src, all ? NULL : src.ns, &refs))) {
+		source_close(&src);
+		return status;
+	}
+	if (!refs.nr && !format) {
+		if (all)
+			fputs("No resources found\n", errout());
+		else
+			fprintf(errout(), "No resources found in %s namespace.\n", src.ns);
+		source_close(&src);
+		return STATUS_OK;
+	}
+
+	memset(&t, 0, sizeof(t));
+	if (format && strcmp(format, "wide")) {
+		d = doc_new("get", 0);
+		root = doc_add(d, NULL, NULL, DOC_MAP, NULL);
+		items = doc_add(d, root, "items", DOC_SEQ, NULL);
+	} else {
+		int wide = format != NULL;
+
+		t.nr_cols = 6 + (size_t)all + (wide ? 3 : 0);
+		if (all)
+			cell(&t, "NAMESPACE");
+		cell(&t, "NAME");
+		cell(&t, "STATE");
+		cell(&t, "TRIALS (S/R/F)");
+		cell(&t, "PROGRESS");
+		cell(&t, "BEST");
+		if (wide) {
+			cell(&t, "ALGORITHM");
+			cell(&t, "OBJECTIVE");
+			cell(&t, "EARLY-STOPPED");
+		}
+		cell(&t, "AGE");
+	}
+	status = STATUS_OK;
+	for (i = 0; i < refs.nr; i++) {
+		struct snapshot snap;
+		struct status_report r;
+
+		if ((status = source_snapshot(&src, refs.item[i].ns, refs.item[i].name, &snap)))
+			break;
+		status_build(&snap, now, &r);
+		if (d)
+			add_summary_tree(d, doc_add(d, items, NULL, DOC_MAP, NULL), &r, 0, 0);
+		else
+			get_row(&t, &r, all, format != NULL);
+		status_release(&r);
+		snapshot_release(&snap);
+	}
+	if (d) {
+		if (!status)
+			print_tree(stdout, root, !strcmp(format, "yaml"));
+		doc_free(d);
+	} else {
+		table_print(status ? NULL : stdout, &t);
+	}
+	refs_release(&refs);
+	source_close(&src);
+	return status;
+}
+
+/* ---- status experiment NAME ---- */
+
+static const char *const status_formats[] = { "json", "yaml", NULL };
+static const char *const sort_keys[] = { "objective", "created", "name", NULL };
+
+const struct cmd_option status_options[] = {
+	OPT_WORDS("sort", 0, OPT_SORT, sort_keys, "KEY",
+		  "order the trials by objective (best first), created\n"
+		  "(default) or name"),
+	OPT_VALUE("top", 0, OPT_TOP, COMPLETE_NOTHING, "N",
+		  "show only the first N trials of that order"),
+	OPT_WORDS("output", 'o', 'o', status_formats, "FORMAT", "json or yaml"),
+	OPT_VALUE("html", 0, OPT_HTML, COMPLETE_FILE, "FILE",
+		  "also write a self-contained HTML report with plots"),
+	OPT_VALUE("width", 0, OPT_WIDTH, COMPLETE_NOTHING, "COLUMNS",
+		  "the width the chart fits (default: the terminal's,\n"
+		  "or $COLUMNS, or 80)"),
+	OPT_VALUE("from", 0, OPT_FROM, COMPLETE_DIR, "DIR",
+		  "read a recorded cluster instead of a live one"),
+	OPT_FLAG("help", 'h', 'h', "show this help"),
+	CLUSTER_OPTIONS,
+	OPT_END,
+};
+
+static const struct help_item status_items[] = {
+	{ "namespace", NULL, "the Experiment's namespace (default: the context's)" },
+	HELP_ITEM("sort"),
+	HELP_ITEM("top"),
+	HELP_ITEM("output"),
+	HELP_ITEM("html"),
+	HELP_ITEM("width"),
+	HELP_ITEM("from"),
+	CLUSTER_HELP_ITEM,
+	HELP_ITEM("help"),
+	HELP_ITEM_END,
+};
+
+static const struct help_section status_sections[] = {
+	{ HELP_TEXT, NULL,
+	  "How a search is doing: its algorithm, objective and budget, a progress\n"
+	  "bar to maxTrialCount, the time it has run and an estimate of the time\n"
+	  "left (from how long its finished trials took), the best trial and its\n"
+	  "parameters, a table of the trials with their parameters, metrics (as\n"
+	  "each metric's strategy picks them), durations and reasons, and a chart\n"
+	  "of each trial's objective and the best so far.  When 'kubectl katib\n"
+	  "explain experiment' finds a problem, one line names it.", NULL },
+	{ HELP_OPTIONS, "Options:", NULL, status_items },
+	{ HELP_EXIT, NULL,
+	  "Exit status: 0 shown, 1 a problem was diagnosed, 2 bad usage,\n"
+	  "3 the cluster could not be read or the report not written.", NULL },
+	{ HELP_EXAMPLES, "Examples:",
+	  "kubectl katib status experiment mnist -n team-a\n"
+	  "kubectl katib status experiment/mnist --sort objective --top 5\n"
+	  "kubectl katib status exp mnist --html mnist.html", NULL },
+	{ HELP_END, NULL, NULL, NULL },
+};
+
+const struct cmd_help status_help = {
+	.name = "status",
+	.synopsis = "status experiment NAME [-n NS] [--sort KEY] [--top N] [-o json|yaml] [--html FILE]",
+	.options = status_options,
+	.column = 27,
+	.sections = status_sections,
+};
+
+/* The width the chart may take: --width, else the terminal's, else $COLUMNS. */
+static int terminal_width(long opt)
+{
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+	char *end;
+	long v;
+
+	if (opt > 0)
+		return (int)opt;
+	if (env && *env) {
+		v = strtol(env, &end, 10);
+		if (!*end && v > 0 && v < 10000)
+			return (int)v;
+	}
+	if (isatty(STDOUT_FILENO) && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col)
+		return ws.ws_col;
+	return 80;
+}
+
+#define CHART_ROWS 8
+
+static int chart_row(double v, double min, double max)
+{
+	if (!(max > min))
+		return CHART_ROWS / 2;
+	return (int)floor((v - min) / (max - min) * (CHART_ROWS - 1) + 0.5);
+}
+
+/*
+ * Each finished trial's objective (●) by creation, and the best so far
+ * (─) as a step line, in the columns the width leaves after the labels.
+ */
+static void print_chart(FILE *fp, const struct status_report *r, int width)
+{
+	char hi[40], lo[40];
+	double min = INFINITY, max = -INFINITY;
+	int label, plot, x, row, *col, (*grid)[2];
+	size_t i, j, n = r->nr_points;
+
+	if (!n)
+		return;
+	for (i = 0; i < n; i++) {
+		if (r->objective[i] < min)
+			min = r->objective[i];
+		if (r->objective[i] > max)
+			max = r->objective[i];
+	}
+	fmt_num(hi, sizeof(hi), max);
+	fmt_num(lo, sizeof(lo), min);
+	label = (int)(strlen(hi) > strlen(lo) ? strlen(hi) : strlen(lo));
+	plot = width - label - 3;
+	if (plot < 10)
+		plot = 10;
+	if ((size_t)plot > n * 4)
+		plot = (int)n * 4;
+	if (plot < 10)
+		plot = 10;
+	col = xcalloc(n, sizeof(*col));
+	for (i = 0; i < n; i++)
+		col[i] = n == 1 ? 0 : (int)((double)i * (plot - 1) / (double)(n - 1) + 0.5);
+	/* grid[x] = { row of a point or -1, row of the best so far or -1 } */
+	grid = xcalloc((size_t)plot, sizeof(*grid));
+	for (x = 0; x < plot; x++)
+		grid[x][0] = grid[x][1] = -1;
+	for (i = 0; i < n; i++) {
+		int pr = chart_row(r->objective[i], min, max);
+		int end = i + 1 < n ? col[i + 1] : plot;
+		int *p = &grid[col[i]][0];
+
+		/* Trials sharing a column: the better one shows. */
+		if (*p < 0 || (strcmp(r->objective_type, "minimize") ? pr > *p : pr < *p))
+			*p = pr;
+		/* The best so far only moves at a trial: a step line. */
+		for (j = (size_t)col[i]; (int)j < end; j++)
+			grid[j][1] = chart_row(r->best_so_far[i], min, max);
+	}
+	fprintf(fp, "\nObjective (%s, \xe2\x97\x8f each trial) and best so far (\xe2\x94\x80), by creation:\n",
+		r->metrics[0].name);
+	for (row = CHART_ROWS - 1; row >= 0; row--) {
+		const char *l = row == CHART_ROWS - 1 ? hi : row == 0 ? lo : "";
+
+		int last = plot - 1;
+
+		/* No trailing blanks: stop at the row's last mark. */
+		while (last >= 0 && grid[last][0] != row && grid[last][1] != row)
+			last--;
+		fprintf(fp, "%*s \xe2\x94\xa4", label, l);
+		for (x = 0; x <= last; x++)
+			fputs(grid[x][0] == row ? "\xe2\x97\x8f"
+			      : grid[x][1] == row ? "\xe2\x94\x80" : " ", fp);
+		fputc('\n', fp);
+	}
+	fprintf(fp, "%*s \xe2\x94\x94", label, "");
+	for (x = 0; x < plot; x++)
+		fputs("\xe2\x94\x80", fp);
+	fprintf(fp, "\n%*s  1%*zu\n", label, "", plot - 1, n);
+	free(grid);
+	free(col);
+}
+
+static void print_status_text(FILE *fp, const struct status_report *r, size_t top,
+			      int width)
+{
+	struct buf b = BUF_INIT;
+	struct table t;
+	char n[64], hd[64];
+	size_t i, j, shown;
+
+	fprintf(fp, "Experiment ");
+	puts_safe(fp, r->ns);
+	fputc('/', fp);
+	puts_safe(fp, r->name);
+	fputs(": ", fp);
+	puts_safe(fp, state_text(&b, r));
+	fputc('\n', fp);
+
+	fputs("  algorithm:      ", fp);
+	puts_safe(fp, r->algorithm);
+	if (*r->settings) {
+		fputs(" (", fp);
+		puts_safe(fp, r->settings);
+		fputc(')', fp);
+	}
+	fputc('\n', fp);
+	fprintf(fp, "  objective:      %s ", r->objective_type);
+	puts_safe(fp, r->metrics[0].name);
+	if (r->has_goal) {
+		fmt_num(n, sizeof(n), r->goal);
+		fprintf(fp, ", goal %s", n);
+	}
+	for (i = 1; i < r->nr_metrics; i++) {
+		fputs(i == 1 ? "; also " : ", ", fp);
+		puts_safe(fp, r->metrics[i].name);
+	}
+	fputc('\n', fp);
+	fputs("  budget:         ", fp);
+	if (r->max_trials > 0)
+		fprintf(fp, "%lld trials", (long long)r->max_trials);
+	else
+		fputs("no maxTrialCount", fp);
+	if (r->max_failed >= 0)
+		fprintf(fp, ", at most %lld failed", (long long)r->max_failed);
+	fprintf(fp, ", %lld in parallel\n", (long long)r->parallel);
+	fputs("  early stopping: ", fp);
+	puts_safe(fp, r->early_stopping ? r->early_stopping : "none");
+	fputc('\n', fp);
+
+	buf_reset(&b);
+	add_bar(&b, r, 30);
+	fprintf(fp, "\nProgress: %s %zu/", b.buf, r->succeeded + r->failed + r->early_stopped);
+	if (r->max_trials > 0)
+		fprintf(fp, "%lld", (long long)r->max_trials);
+	else
+		fputc('?', fp);
+	fprintf(fp, " done: %zu succeeded, %zu early stopped, %zu failed; %zu running",
+		r->succeeded, r->early_stopped, r->failed, r->running);
+	if (r->pending)
+		fprintf(fp, ", %zu pending", r->pending);
+	fputc('\n', fp);
+	fmt_duration(n, sizeof(n), r->elapsed);
+	fprintf(fp, "Elapsed:  %s", n);
+	if (r->remaining >= 0) {
+		fmt_duration(n, sizeof(n), r->remaining);
+		fprintf(fp, ", about %s left", n);
+	}
+	fputc('\n', fp);
+	if (r->best >= 0) {
+		const struct status_trial *bt = &r->trial[r->best];
+
+		fmt_num(n, sizeof(n), bt->metric[0]);
+		fputs("Best:     ", fp);
+		puts_safe(fp, bt->name);
+		fputs(" ", fp);
+		puts_safe(fp, r->metrics[0].name);
+		fprintf(fp, "=%s", n);
+		for (j = 0; j < r->nr_params; j++) {
+			fputs(j ? ", " : " with ", fp);
+			puts_safe(fp, r->params[j]);
+			fputc('=', fp);
+			puts_safe(fp, bt->values[j] ? bt->values[j] : "?");
+		}
+		fputc('\n', fp);
+	} else {
+		fputs("Best:     none yet\n", fp);
+	}
+
+	if (r->problem_id) {
+		fputs("\nProblem:  ", fp);
+		puts_safe(fp, r->problem_summary);
+		fprintf(fp, " [%s]\n          see 'kubectl katib explain experiment ", r->problem_id);
+		puts_safe(fp, r->name);
+		fputs(" -n ", fp);
+		puts_safe(fp, r->ns);
+		fputs("'\n", fp);
+	}
+
+	shown = top && top < r->nr_trials ? top : r->nr_trials;
+	if (shown) {
+		memset(&t, 0, sizeof(t));
+		t.nr_cols = 5 + r->nr_params + r->nr_metrics;
+		cell(&t, "TRIAL");
+		cell(&t, "STATE");
+		for (j = 0; j < r->nr_params; j++) {
+			upper(hd, sizeof(hd), r->params[j]);
+			cell(&t, hd);
+		}
+		for (j = 0; j < r->nr_metrics; j++) {
+			upper(hd, sizeof(hd), r->metrics[j].name);
+			buf_reset(&b);
+			buf_addf(&b, "%s(%s)", hd, r->metrics[j].strategy);
+			cell(&t, b.buf);
+		}
+		cell(&t, "DURATION");
+		cell(&t, "CREATED");
+		cell(&t, "REASON");
+		for (i = 0; i < shown; i++) {
+			const struct status_trial *tr = &r->trial[i];
+
+			buf_reset(&b);
+			buf_addf(&b, "%s%s", tr->name, (ptrdiff_t)i == r->best ? " *" : "");
+			cell(&t, b.buf);
+			cell(&t, tr->state);
+			for (j = 0; j < r->nr_params; j++)
+				cell(&t, tr->values[j] ? tr->values[j] : "-");
+			for (j = 0; j < r->nr_metrics; j++) {
+				if (tr->has_metric[j])
+					fmt_num(n, sizeof(n), tr->metric[j]);
+				cell(&t, tr->has_metric[j] ? n : "-");
+			}
+			fmt_duration(n, sizeof(n), tr->duration);
+			cell(&t, n);
+			snprintf(n, sizeof(n), "#%zu", tr->order + 1);
+			cell(&t, n);
+			cell(&t, tr->reason ? tr->reason : "");
+		}
+		fputc('\n', fp);
+		table_print(fp, &t);
+		if (shown < r->nr_trials)
+			fprintf(fp, "(%zu more trials not shown)\n", r->nr_trials - shown);
+	}
+	print_chart(fp, r, width);
+	buf_release(&b);
+}
+
+/* "experiment NAME", "exp NAME", "experiment/NAME": the name, or NULL. */
+static const char *experiment_arg(int argc, char **argv, int *used)
+{
+	const char *slash;
+
+	if (argc < 1)
+		return NULL;
+	slash = strchr(argv[0], '/');
+	if (slash) {
+		char type[32];
+		size_t n = (size_t)(slash - argv[0]);
+
+		if (n >= sizeof(type))
+			return NULL;
+		memcpy(type, argv[0], n);
+		type[n] = 0;
+		*used = 1;
+		return is_experiment_type(type) && slash[1] ? slash + 1 : NULL;
+	}
+	if (argc < 2 || !is_experiment_type(argv[0]))
+		return NULL;
+	*used = 2;
+	return argv[1];
+}
+
+int cmd_status(int argc, char **argv)
+{
+	struct getopt_tables opt;
+	struct cluster_opts copts;
+	struct source src;
+	struct snapshot snap;
+	struct status_report r;
+	const char *format = NULL, *html = NULL, *name;
+	enum status_sort sort = STATUS_SORT_CREATED;
+	long top = 0, width = 0;
+	int c, used = 0, status;
+	int64_t now;
+	char *end;
+
+	memset(&copts, 0, sizeof(copts));
+	memset(&src, 0, sizeof(src));
+	optind = 1;
+	opterr = 0;
+	options_getopt(status_options, &opt);
+	while ((c = getopt_long(argc, argv, opt.shortopts, opt.longopts, NULL)) != -1) {
+		int taken = cluster_opt(&copts, c, optarg, "status");
+
+		if (taken < 0)
+			return STATUS_USAGE;
+		if (taken)
+			continue;
+		switch (c) {
+		case 'o':
+			if (strcmp(optarg, "json") && strcmp(optarg, "yaml"))
+				return usage_error("status", "unknown output format '%s' (use json or yaml)", optarg);
+			format = optarg;
+			break;
+		case OPT_SORT:
+			if (!strcmp(optarg, "objective"))
+				sort = STATUS_SORT_OBJECTIVE;
+			else if (!strcmp(optarg, "name"))
+				sort = STATUS_SORT_NAME;
+			else if (!strcmp(optarg, "created"))
+				sort = STATUS_SORT_CREATED;
+			else
+				return usage_error("status", "unknown sort key '%s' (use objective, created or name)", optarg);
+			break;
+		case OPT_TOP:
+			errno = 0;
+			top = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || top < 1)
+				return usage_error("status", "--top wants a positive number of trials, not '%s'", optarg);
+			break;
+		case OPT_WIDTH:
+			errno = 0;
+			width = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || width < 20 || width > 10000)
+				return usage_error("status", "--width wants a number of columns from 20 to 10000, not '%s'", optarg);
+			break;
+		case OPT_HTML:
+			html = optarg;
+			break;
+		case OPT_FROM:
+			src.from = optarg;
+			break;
+		case 'h':
+			help_print(stdout, &status_help);
+			return STATUS_OK;
+		default:
+			return options_usage_error("status", status_options, c, argv[optind - 1]);
+		}
+	}
+	name = experiment_arg(argc - optind, argv + optind, &used);
+	if (!name)
+		return usage_error("status", optind < argc
+				   ? "want 'experiment NAME' or 'experiment/NAME', not '%s'"
+				   : "give an Experiment: status experiment NAME%s",
+				   optind < argc ? argv[optind] : "");
+	if (optind + used < argc)
+		return usage_error("status", "unexpected argument '%s'", argv[optind + used]);
+	if ((status = get_now(&now, "status")))
+		return status;
+	if ((status = source_open(&src, &copts)))
+		return status;
+	if ((status = source_snapshot(&src, src.ns, name, &snap))) {
+		source_close(&src);
+		return status;
+	}
+	status_build(&snap, now, &r);
+	status_sort(&r, sort);
+	if (format) {
+		struct doc *d = doc_new("status", 0);
+		struct doc_node *root = doc_add(d, NULL, NULL, DOC_MAP, NULL);
+
+		add_summary_tree(d, root, &r, 1,
+				 top && (size_t)top < r.nr_trials ? (size_t)top : r.nr_trials);
+		print_tree(stdout, root, !strcmp(format, "yaml"));
+		doc_free(d);
+	} else {
+		print_status_text(stdout, &r, (size_t)top, terminal_width(width));
+	}
+	status = r.problem_id ? STATUS_FINDINGS : STATUS_OK;
+	if (html && write_status_html(html, &r))
+		status = STATUS_RUNTIME;
+	status_release(&r);
+	snapshot_release(&snap);
+	source_close(&src);
+	return status;
+}

@@ -1,0 +1,150 @@
+#!/usr/bin/env bats
+# kubectl katib get experiments / status experiment NAME: how searches
+# are doing, against the recording tests/data/status/cluster served by the
+# replay server, and the same read straight from it with --from.  The
+# clock is pinned (KATIB_NOW) so that ages and estimates are stable.
+
+bats_require_minimum_version 1.5.0
+load lib/common
+
+: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
+CLUSTER="$TESTS_DIR/data/status/cluster"
+GOLDEN="$TESTS_DIR/golden/status"
+export KATIB_NOW=2026-11-20T12:00:00Z
+
+setup() {
+	REPLAY_CFG="$BATS_TEST_TMPDIR/kubeconfig.replay"
+	"$KATIB_REPLAY" serve "$CLUSTER" --kubeconfig-out "$REPLAY_CFG" \
+		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
+	REPLAY_PID=$!
+	for _ in $(seq 100); do [ -s "$REPLAY_CFG" ] && break; sleep 0.05; done
+	[ -s "$REPLAY_CFG" ]
+}
+
+teardown() {
+	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
+	true
+}
+
+# both WANT-EXIT GOLDEN ARGS...: the live answer matches the golden file
+# byte for byte, and the recording read with --from says the same.
+both() {
+	local want=$1 golden=$2
+	shift 2
+	run --separate-stderr katib "$@" --kubeconfig "$REPLAY_CFG"
+	refute_crash || return 1
+	[ "$status" -eq "$want" ] || { echo "exit $status, want $want: $stderr"; return 1; }
+	assert_golden "$GOLDEN/$golden" || return 1
+	local live=$output
+	run --separate-stderr katib "$@" --from "$CLUSTER"
+	[ "$status" -eq "$want" ] || { echo "--from: exit $status: $stderr"; return 1; }
+	[ "$output" = "$live" ] || { diff <(echo "$live") <(echo "$output"); return 1; }
+}
+
+@test "get experiments: one line each, as kubectl prints a table" {
+	both 0 get-ml.txt get experiments -n ml
+	# the stuck search says so, with explain's diagnosis id
+	[[ "${lines[3]}" == "stuck   Running (stuck: metrics-unavailable)   0/1/0 of 4 "* ]]
+	both 0 get-all-wide.txt get exp -A -o wide
+	[[ "${lines[0]}" == "NAMESPACE   NAME    STATE "* ]]
+	both 0 get-all.json get experiment -A -o json
+	jq -e '.items | length == 4' <<< "$output" > /dev/null
+	jq -e '.items[0] | .name == "hpo" and .best.trial == "hpo-e6q1j8wb" and .best.objective == 0.08' <<< "$output" > /dev/null
+	both 0 get-ml.yaml get experiments -n ml -o yaml
+}
+
+@test "get experiments: an empty namespace, and usage errors" {
+	run --separate-stderr -0 katib get experiments -n nobody --kubeconfig "$REPLAY_CFG"
+	[ -z "$output" ]
+	[ "$stderr" = "No resources found in nobody namespace." ]
+	run --separate-stderr -2 katib get trials --kubeconfig "$REPLAY_CFG"
+	[[ "$stderr" == *"unknown resource type 'trials'"* ]]
+	run --separate-stderr -2 katib get experiments -A -n ml --kubeconfig "$REPLAY_CFG"
+	[[ "$stderr" == *"-A and -n cannot be used together"* ]]
+	run --separate-stderr -2 katib get experiments -o toml --kubeconfig "$REPLAY_CFG"
+}
+
+@test "status experiment: a running search, its best trial, trials and chart" {
+	both 0 status-hpo.txt status experiment hpo -n ml --width 60
+	both 0 status-hpo-objective.txt status experiment/hpo -n ml --sort objective --top 3 --width 40
+	# the best trial comes first, marked; the rest are counted
+	[[ "${lines[9]}" == "hpo-e6q1j8wb *   Succeeded "* ]]
+	[ "${lines[${#lines[@]}-12]}" = "(5 more trials not shown)" ]
+	# COLUMNS decides the chart's width when --width does not
+	COLUMNS=60 run --separate-stderr -0 katib status exp hpo -n ml --from "$CLUSTER"
+	assert_golden "$GOLDEN/status-hpo.txt"
+}
+
+@test "status experiment: finished, stuck, and as JSON and YAML" {
+	both 0 status-mnist.txt status experiment mnist -n ml --width 50
+	both 1 status-stuck.txt status experiment stuck -n ml --width 80
+	[[ "$output" == *"see 'kubectl katib explain experiment stuck -n ml'"* ]]
+	both 0 status-hpo.json status experiment hpo -n ml -o json --sort name
+	jq -e '.remainingSeconds == 2300 and .elapsedSeconds == 7198 and (.trialList | length) == 8' <<< "$output" > /dev/null
+	jq -e '.trialList[] | select(.name == "hpo-c9w3n5kd") | .reason | contains("BackoffLimitExceeded")' <<< "$output" > /dev/null
+	both 0 status-mnist.yaml status experiment mnist -n ml -o yaml --sort objective --top 2
+}
+
+@test "status experiment: usage errors and a missing Experiment" {
+	run --separate-stderr -2 katib status experiment
+	run --separate-stderr -2 katib status trial x
+	run --separate-stderr -2 katib status experiment hpo --sort loss
+	run --separate-stderr -2 katib status experiment hpo --top 0
+	run --separate-stderr -2 katib status experiment hpo extra
+	run --separate-stderr -3 katib status experiment nope -n ml --kubeconfig "$REPLAY_CFG"
+	[[ "$stderr" == *'"nope" not found'* ]]
+}
+
+# check_html FILE: well-formed, every SVG parses as XML, nothing to load.
+check_html() {
+	python3 - "$1" <<'PY' || return 1
+import sys, re, html.parser, xml.dom.minidom
+text = open(sys.argv[1], encoding="utf-8").read()
+class P(html.parser.HTMLParser):
+    void = {"meta", "br", "img", "input", "link", "hr"}
+    def __init__(self):
+        super().__init__(); self.stack = []
+    def handle_starttag(self, tag, attrs):
+        for k, v in attrs:
+            assert k not in ("src", "href") and not k.startswith("on"), (tag, k, v)
+        if tag not in self.void: self.stack.append(tag)
+    def handle_startendtag(self, tag, attrs): pass
+    def handle_endtag(self, tag):
+        assert self.stack and self.stack[-1] == tag, ("unbalanced", tag, self.stack[-3:])
+        self.stack.pop()
+p = P(); p.feed(text); p.close()
+assert not p.stack, p.stack
+assert not re.search(r"https?://|url\(|<script|@import", text), "something to load"
+svgs = re.findall(r"<svg.*?</svg>", text, re.S)
+for s in svgs:
+    xml.dom.minidom.parseString(s)
+print(len(svgs), "svg")
+PY
+}
+
+@test "status --html: one self-contained page with the plots and the table" {
+	run --separate-stderr -0 katib status experiment hpo -n ml --kubeconfig "$REPLAY_CFG" --html "$BATS_TEST_TMPDIR/hpo.html"
+	check_html "$BATS_TEST_TMPDIR/hpo.html"
+	# best so far, parallel coordinates, one scatter per parameter (3)
+	[ "$(grep -o '<svg class="[a-z]*"' "$BATS_TEST_TMPDIR/hpo.html" | sort | uniq -c | tr -s ' ')" = \
+	  "$(printf ' 1 <svg class="curve"\n 1 <svg class="parallel"\n 3 <svg class="scatter"')" ]
+	# five finished trials with an objective: five points, five lines
+	[ "$(grep -o '<circle class="trial"' "$BATS_TEST_TMPDIR/hpo.html" | wc -l)" -eq 20 ]
+	[ "$(grep -o '<polyline class="line' "$BATS_TEST_TMPDIR/hpo.html" | wc -l)" -eq 5 ]
+	[ "$(grep -c '^<tr' "$BATS_TEST_TMPDIR/hpo.html")" -eq 9 ]
+	# no temporary file is left behind
+	[ "$(ls "$BATS_TEST_TMPDIR" | grep -c katib-status)" -eq 0 ]
+}
+
+@test "status --html escapes what comes from the cluster" {
+	local dir="$BATS_TEST_TMPDIR/hostile"
+	mkdir -p "$dir"
+	cp "$CLUSTER/namespaces.yaml" "$dir/"
+	sed 's|value: "0.03"|value: "<script>alert(1)</script>\&amp;"|' "$CLUSTER/mnist.yaml" > "$dir/mnist.yaml"
+	run --separate-stderr -0 katib status experiment mnist -n ml --from "$dir" --html "$BATS_TEST_TMPDIR/m.html"
+	check_html "$BATS_TEST_TMPDIR/m.html"
+	grep -q '&lt;script&gt;alert(1)&lt;/script&gt;&amp;amp;' "$BATS_TEST_TMPDIR/m.html"
+	# a folder that is not there: exit 3, and nothing half-written
+	run --separate-stderr -3 katib status experiment mnist -n ml --from "$dir" --html "$BATS_TEST_TMPDIR/no/such/m.html"
+	[[ "$stderr" == *"cannot write $BATS_TEST_TMPDIR/no/such/m.html"* ]]
+}
