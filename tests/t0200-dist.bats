@@ -6,8 +6,6 @@ bats_require_minimum_version 1.5.0
 load lib/common
 
 MANIFEST_CHECK="$REPO_DIR/scripts/krew-manifest.py"
-: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
-
 setup() {
 	DIST_DIR=${KATIB_DIST_DIR:-$REPO_DIR/dist}
 	[ -f "$DIST_DIR/krew-manifest.yaml" ] ||
@@ -24,8 +22,7 @@ unpack() {
 }
 
 teardown() {
-	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
-	true
+	replay_kill
 }
 
 @test "the release binary needs none of libyaml, cJSON, PCRE2, libmicrohttpd and GnuTLS, and runs" {
@@ -46,18 +43,13 @@ teardown() {
 }
 
 @test "the release binary loads the system's libcurl and talks to a cluster" {
-	local cfg="$BATS_TEST_TMPDIR/kubeconfig"
 	unpack
 	mkdir "$BATS_TEST_TMPDIR/cluster"
 	cp -R "$TESTS_DIR/data/explain/common/." "$TESTS_DIR/data/explain/healthy/." \
 		"$BATS_TEST_TMPDIR/cluster/"
-	"$KATIB_REPLAY" serve "$BATS_TEST_TMPDIR/cluster" --kubeconfig-out "$cfg" \
-		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
-	REPLAY_PID=$!
-	for _ in $(seq 100); do [ -s "$cfg" ] && break; sleep 0.05; done
-	[ -s "$cfg" ]
+	replay_serve "$BATS_TEST_TMPDIR/cluster"
 	run --separate-stderr -0 "$BATS_TEST_TMPDIR/x/kubectl-katib" explain experiment mnist \
-		-n team-a --kubeconfig "$cfg" -o json
+		-n team-a --kubeconfig "$REPLAY_CFG" -o json
 	[ "$(jq -r '.diagnoses[0].id' <<< "$output")" = healthy ]
 }
 

@@ -6,8 +6,6 @@
 bats_require_minimum_version 1.5.0
 load lib/common
 
-: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
-
 CATALOGUE="$TESTS_DIR/data/hostile/catalogue"
 GROUPS_TESTED="yaml value fs kubeconfig exec api review"
 

@@ -5,21 +5,13 @@
 bats_require_minimum_version 1.5.0
 load lib/common
 
-: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
-
 setup() {
 	command -v kubectl >/dev/null || skip "kubectl is not installed"
-	REPLAY_CFG="$BATS_TEST_TMPDIR/kubeconfig"
-	"$KATIB_REPLAY" serve "$TESTS_DIR/data/cluster-small" --kubeconfig-out "$REPLAY_CFG" \
-		--log "$BATS_TEST_TMPDIR/requests.log" > "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
-	REPLAY_PID=$!
-	for _ in $(seq 100); do [ -s "$REPLAY_CFG" ] && break; sleep 0.05; done
-	[ -s "$REPLAY_CFG" ] || { cat "$BATS_TEST_TMPDIR/replay.out"; return 1; }
+	replay_serve "$TESTS_DIR/data/cluster-small" --log "$BATS_TEST_TMPDIR/requests.log"
 }
 
 teardown() {
-	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
-	true
+	replay_kill
 }
 
 k() {

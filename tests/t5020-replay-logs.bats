@@ -8,8 +8,6 @@
 bats_require_minimum_version 1.5.0
 load lib/common
 
-: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
-
 setup() {
 	if ! command -v kubectl >/dev/null; then
 		[ "${CI:-}" = true ] && { echo "kubectl is missing under CI" >&2; return 1; }
@@ -55,17 +53,11 @@ YAML
 	printf 'from main\n' > "$REC/logs/team-a/two/main.log"
 	printf 'from the sidecar\n' > "$REC/logs/team-a/two/sidecar.log"
 	printf 'before the restart\n' > "$REC/logs/team-a/two/main.previous.log"
-	REPLAY_CFG="$BATS_TEST_TMPDIR/kubeconfig"
-	"$KATIB_REPLAY" serve "$REC" --kubeconfig-out "$REPLAY_CFG" \
-		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
-	REPLAY_PID=$!
-	for _ in $(seq 100); do [ -s "$REPLAY_CFG" ] && break; sleep 0.05; done
-	[ -s "$REPLAY_CFG" ] || { cat "$BATS_TEST_TMPDIR/replay.out"; return 1; }
+	replay_serve "$REC"
 }
 
 teardown() {
-	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
-	true
+	replay_kill
 }
 
 k() {

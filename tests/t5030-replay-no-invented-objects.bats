@@ -8,20 +8,8 @@
 bats_require_minimum_version 1.5.0
 load lib/common
 
-: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
-
-serve_dir() {
-	REPLAY_CFG="$BATS_TEST_TMPDIR/kubeconfig.$RANDOM"
-	"$KATIB_REPLAY" serve "$1" --kubeconfig-out "$REPLAY_CFG" \
-		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
-	REPLAY_PID=$!
-	for _ in $(seq 100); do [ -s "$REPLAY_CFG" ] && break; sleep 0.05; done
-	[ -s "$REPLAY_CFG" ] || { cat "$BATS_TEST_TMPDIR/replay.out"; return 1; }
-}
-
 teardown() {
-	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
-	true
+	replay_kill
 }
 
 k() {
@@ -36,7 +24,7 @@ k() {
 	local dir="$BATS_TEST_TMPDIR/cluster"
 	mkdir -p "$dir"
 	cp "$TESTS_DIR/data/cluster-small/pods.yaml" "$dir/"
-	serve_dir "$dir"
+	replay_serve "$dir"
 	run --separate-stderr -1 k get namespace team-a
 	[[ "$stderr" == *'namespaces "team-a" not found'* ]]
 	run --separate-stderr -0 k get namespaces -o name
@@ -50,7 +38,7 @@ k() {
 	mkdir -p "$dir"
 	# The scenario without its namespace: explain must call it unknown.
 	cp -R "$TESTS_DIR/data/explain/common/noise.yaml" "$REPO_DIR/fixtures/metrics-unavailable/cluster/." "$dir/"
-	serve_dir "$dir"
+	replay_serve "$dir"
 	run --separate-stderr katib explain experiment mnist -n team-a --kubeconfig "$REPLAY_CFG" -o json
 	refute_crash
 	local live=$output live_status=$status
@@ -62,12 +50,12 @@ k() {
 }
 
 @test "no invented objects: a scenario folder serves its cluster once" {
-	serve_dir "$REPO_DIR/fixtures/metrics-unavailable/cluster"
+	replay_serve "$REPO_DIR/fixtures/metrics-unavailable/cluster"
 	local want
 	want=$(sed -n 's/^katib-replay: serving \([0-9]*\) objects.*/\1/p' "$BATS_TEST_TMPDIR/replay.out")
 	[ -n "$want" ]
-	teardown
-	serve_dir "$REPO_DIR/fixtures/metrics-unavailable"
+	replay_kill
+	replay_serve "$REPO_DIR/fixtures/metrics-unavailable"
 	run cat "$BATS_TEST_TMPDIR/replay.out"
 	assert_output --regexp "^katib-replay: serving $want objects from .*metrics-unavailable/cluster at "
 }
@@ -79,16 +67,7 @@ serve_scenario() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	cp -R "$TESTS_DIR/data/explain/common/." "$REPO_DIR/fixtures/$1/cluster/." "$dir/"
-	if [ -n "${2:-}" ]; then
-		REPLAY_CFG="$BATS_TEST_TMPDIR/kubeconfig.$RANDOM"
-		"$KATIB_REPLAY" serve "$dir" --kubeconfig-out "$REPLAY_CFG" --fault "$2" \
-			> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
-		REPLAY_PID=$!
-		for _ in $(seq 100); do [ -s "$REPLAY_CFG" ] && break; sleep 0.05; done
-		[ -s "$REPLAY_CFG" ] || return 1
-	else
-		serve_dir "$dir" || return 1
-	fi
+	replay_serve "$dir" ${2:+--fault "$2"}
 }
 
 @test "no invented objects: a namespace explain may not read (403) is unknown, not unlabelled" {
@@ -96,7 +75,7 @@ serve_scenario() {
 	serve_scenario namespace-not-enabled
 	run --separate-stderr katib explain experiment mnist -n team-a --kubeconfig "$REPLAY_CFG" -o json
 	[ "$(jq -r '.diagnoses[0].id' <<< "$output")" = namespace-not-enabled ]
-	teardown
+	replay_kill
 	# A user without cluster rights: the same cluster, the Namespace 403.
 	serve_scenario namespace-not-enabled 'path=/api/v1/namespaces/team-a$,status=403'
 	run --separate-stderr katib explain experiment mnist -n team-a --kubeconfig "$REPLAY_CFG" -o json
@@ -120,7 +99,7 @@ serve_scenario() {
 	# and the explain it recorded does not blame the namespace's labels
 	run grep -A1 '^explain:' "$BATS_TEST_TMPDIR/out/expect.yaml"
 	refute_output --partial namespace-not-enabled
-	teardown
+	replay_kill
 	# Readable, the Namespace is recorded with its labels, and no note.
 	serve_scenario namespace-not-enabled
 	rm -rf "$BATS_TEST_TMPDIR/out"

@@ -13,22 +13,13 @@
 bats_require_minimum_version 1.5.0
 load lib/common
 
-: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
-
 setup() {
-	REPLAY_CFG="$BATS_TEST_TMPDIR/kubeconfig"
-	"$KATIB_REPLAY" serve "$TESTS_DIR/data/cluster-small" --kubeconfig-out "$REPLAY_CFG" \
-		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
-	REPLAY_PID=$!
-	for _ in $(seq 100); do [ -s "$REPLAY_CFG" ] && break; sleep 0.05; done
-	[ -s "$REPLAY_CFG" ] || { cat "$BATS_TEST_TMPDIR/replay.out"; return 1; }
-	URL=$(sed -n 's/^ *server: //p' "$REPLAY_CFG")
+	replay_serve "$TESTS_DIR/data/cluster-small"
 }
 
 teardown() {
 	[ -n "${WATCH_PID:-}" ] && kill "$WATCH_PID" 2>/dev/null && wait "$WATCH_PID" 2>/dev/null
-	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
-	true
+	replay_kill
 }
 
 need_kubectl() {
@@ -45,12 +36,12 @@ k() {
 create_pod() {
 	curl -sf -X POST -H 'Content-Type: application/json' \
 		--data "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"$1\",\"labels\":{\"app\":\"new\"}},\"spec\":{\"containers\":[{\"name\":\"main\",\"image\":\"busybox\"}]}}" \
-		"$URL/api/v1/namespaces/team-a/pods" > /dev/null
+		"$REPLAY_URL/api/v1/namespaces/team-a/pods" > /dev/null
 }
 
 @test "watch: ADDED for the current objects, then it ends at timeoutSeconds" {
 	local start=$SECONDS
-	run curl -sfN "$URL/api/v1/namespaces/team-a/pods?watch=true&timeoutSeconds=2"
+	run curl -sfN "$REPLAY_URL/api/v1/namespaces/team-a/pods?watch=true&timeoutSeconds=2"
 	assert_success
 	[ $((SECONDS - start)) -ge 1 ]
 	[ "${#lines[@]}" -eq 2 ]
@@ -59,15 +50,15 @@ create_pod() {
 }
 
 @test "watch: objects carry resourceVersions that order them, and the list the store's" {
-	run curl -sf "$URL/api/v1/pods"
+	run curl -sf "$REPLAY_URL/api/v1/pods"
 	[ "$(jq -r '.metadata.resourceVersion' <<< "$output")" = 6 ]
 	[ "$(jq -r '[.items[].metadata.resourceVersion | tonumber] | . == sort and length == 3' <<< "$output")" = true ]
 }
 
 @test "watch: from a resourceVersion, only what came after it, then a create" {
 	local rv
-	rv=$(curl -sf "$URL/api/v1/namespaces/team-a/pods" | jq -r .metadata.resourceVersion)
-	curl -sfN "$URL/api/v1/namespaces/team-a/pods?watch=true&resourceVersion=$rv&timeoutSeconds=3" \
+	rv=$(curl -sf "$REPLAY_URL/api/v1/namespaces/team-a/pods" | jq -r .metadata.resourceVersion)
+	curl -sfN "$REPLAY_URL/api/v1/namespaces/team-a/pods?watch=true&resourceVersion=$rv&timeoutSeconds=3" \
 		> "$BATS_TEST_TMPDIR/events" &
 	WATCH_PID=$!
 	sleep 0.5
@@ -79,55 +70,55 @@ create_pod() {
 	[ "$(jq -r '.type + " " + .object.metadata.name + " " + .object.metadata.namespace' <<< "$output")" = "ADDED born-later team-a" ]
 	[ "$(jq -r '.object.metadata.resourceVersion' <<< "$output")" -gt "$rv" ]
 	# From an older version, the later recorded objects too.
-	run curl -sfN "$URL/api/v1/pods?watch=true&resourceVersion=4&timeoutSeconds=1"
+	run curl -sfN "$REPLAY_URL/api/v1/pods?watch=true&resourceVersion=4&timeoutSeconds=1"
 	[ "$(jq -r '.object.metadata.name' <<< "$output" | tr '\n' ' ')" = "mnist-random-random-5f9c7d8b-q2w3e unrelated born-later " ]
 }
 
 @test "watch: selectors, the /watch/ paths and a watch of one object" {
-	run curl -sfN "$URL/api/v1/pods?watch=true&timeoutSeconds=1&labelSelector=katib.kubeflow.org/trial"
+	run curl -sfN "$REPLAY_URL/api/v1/pods?watch=true&timeoutSeconds=1&labelSelector=katib.kubeflow.org/trial"
 	[ "$(jq -r '.object.metadata.name' <<< "$output")" = mnist-random-abc12345-x7k2p ]
-	run curl -sfN "$URL/api/v1/watch/pods?timeoutSeconds=1&fieldSelector=metadata.namespace=other"
+	run curl -sfN "$REPLAY_URL/api/v1/watch/pods?timeoutSeconds=1&fieldSelector=metadata.namespace=other"
 	[ "$(jq -r '.object.metadata.name' <<< "$output")" = unrelated ]
-	run curl -sfN "$URL/api/v1/watch/namespaces/team-a/pods/mnist-random-abc12345-x7k2p?timeoutSeconds=1"
+	run curl -sfN "$REPLAY_URL/api/v1/watch/namespaces/team-a/pods/mnist-random-abc12345-x7k2p?timeoutSeconds=1"
 	[ "${#lines[@]}" -eq 1 ]
 	[ "$(jq -r '.object.metadata.name' <<< "$output")" = mnist-random-abc12345-x7k2p ]
-	run curl -sfN "$URL/apis/kubeflow.org/v1beta1/watch/namespaces/team-a/experiments?timeoutSeconds=1"
+	run curl -sfN "$REPLAY_URL/apis/kubeflow.org/v1beta1/watch/namespaces/team-a/experiments?timeoutSeconds=1"
 	[ "$(jq -r '.object.kind' <<< "$output")" = Experiment ]
 }
 
 @test "watch: sendInitialEvents ends its initial events with a bookmark" {
-	run curl -sfN "$URL/api/v1/namespaces/team-a/pods?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1"
+	run curl -sfN "$REPLAY_URL/api/v1/namespaces/team-a/pods?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1"
 	[ "$(jq -r .type <<< "$output" | tr '\n' ' ')" = "ADDED ADDED BOOKMARK " ]
 	[ "$(jq -r '.object.metadata.annotations["k8s.io/initial-events-end"]' <<< "${lines[2]}")" = true ]
 	[ "$(jq -r '.object.metadata.resourceVersion' <<< "${lines[2]}")" = 6 ]
 	# sendInitialEvents=false: only what changes (nothing here).
-	run curl -sfN "$URL/api/v1/namespaces/team-a/pods?watch=true&sendInitialEvents=false&resourceVersionMatch=NotOlderThan&timeoutSeconds=1"
+	run curl -sfN "$REPLAY_URL/api/v1/namespaces/team-a/pods?watch=true&sendInitialEvents=false&resourceVersionMatch=NotOlderThan&timeoutSeconds=1"
 	assert_output ""
 }
 
 @test "watch: the bookmark 2 seconds before the timeout" {
-	run curl -sfN "$URL/api/v1/namespaces/other/pods?watch=true&allowWatchBookmarks=true&resourceVersion=6&timeoutSeconds=3"
+	run curl -sfN "$REPLAY_URL/api/v1/namespaces/other/pods?watch=true&allowWatchBookmarks=true&resourceVersion=6&timeoutSeconds=3"
 	[ "${#lines[@]}" -eq 1 ]
 	[ "$(jq -r '.type + " " + .object.kind + " " + .object.metadata.resourceVersion' <<< "$output")" = "BOOKMARK Pod 6" ]
 }
 
 @test "watch: options kube-apiserver refuses, with its words" {
-	run curl -s "$URL/api/v1/pods?watch=true&resourceVersionMatch=NotOlderThan"
+	run curl -s "$REPLAY_URL/api/v1/pods?watch=true&resourceVersionMatch=NotOlderThan"
 	[ "$(jq -r .code <<< "$output")" = 422 ]
 	[[ "$(jq -r .message <<< "$output")" == *"resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"* ]]
-	run curl -s "$URL/api/v1/pods?watch=true&sendInitialEvents=true"
+	run curl -s "$REPLAY_URL/api/v1/pods?watch=true&sendInitialEvents=true"
 	[[ "$(jq -r .message <<< "$output")" == *"sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"* ]]
-	run curl -s "$URL/api/v1/pods?watch=true&resourceVersion=99"
+	run curl -s "$REPLAY_URL/api/v1/pods?watch=true&resourceVersion=99"
 	[ "$(jq -r .code <<< "$output")" = 504 ]
-	run curl -s "$URL/api/v1/pods?watch=true&resourceVersion=x"
+	run curl -s "$REPLAY_URL/api/v1/pods?watch=true&resourceVersion=x"
 	[ "$(jq -r .code <<< "$output")" = 400 ]
 }
 
 @test "watch: a watch holds up no other request" {
-	curl -sfN "$URL/api/v1/pods?watch=true&timeoutSeconds=5" > /dev/null &
+	curl -sfN "$REPLAY_URL/api/v1/pods?watch=true&timeoutSeconds=5" > /dev/null &
 	WATCH_PID=$!
 	sleep 0.3
-	run timeout 2 curl -sf "$URL/api/v1/namespaces/team-a/pods/unrelated"
+	run timeout 2 curl -sf "$REPLAY_URL/api/v1/namespaces/team-a/pods/unrelated"
 	[ "$status" -ne 124 ]
 }
 
@@ -146,6 +137,6 @@ create_pod() {
 }
 
 @test "watch: no bookmark before a timeout too short for one" {
-	run curl -sfN "$URL/api/v1/namespaces/other/pods?watch=true&allowWatchBookmarks=true&resourceVersion=6&timeoutSeconds=1"
+	run curl -sfN "$REPLAY_URL/api/v1/namespaces/other/pods?watch=true&allowWatchBookmarks=true&resourceVersion=6&timeoutSeconds=1"
 	assert_output ""
 }

@@ -8,22 +8,13 @@
 bats_require_minimum_version 1.5.0
 load lib/common
 
-: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
-
 setup() {
-	REPLAY_CFG="$BATS_TEST_TMPDIR/kubeconfig"
-	"$KATIB_REPLAY" serve "$TESTS_DIR/data/cluster-small" --kubeconfig-out "$REPLAY_CFG" \
-		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
-	REPLAY_PID=$!
-	for _ in $(seq 100); do [ -s "$REPLAY_CFG" ] && break; sleep 0.05; done
-	[ -s "$REPLAY_CFG" ] || { cat "$BATS_TEST_TMPDIR/replay.out"; return 1; }
-	URL=$(sed -n 's/^ *server: //p' "$REPLAY_CFG")
+	replay_serve "$TESTS_DIR/data/cluster-small"
 }
 
 teardown() {
 	[ -n "${WATCH_PID:-}" ] && kill "$WATCH_PID" 2>/dev/null && wait "$WATCH_PID" 2>/dev/null
-	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
-	true
+	replay_kill
 }
 
 need_kubectl() {
@@ -70,19 +61,19 @@ k() {
 
 @test "patch: what kube-apiserver refuses" {
 	run curl -s -X PATCH -H 'Content-Type: application/json-patch+json' \
-		--data '[{"op":"test","path":"/metadata/name","value":"other-name"}]' "$URL/api/v1/namespaces/other/pods/unrelated"
+		--data '[{"op":"test","path":"/metadata/name","value":"other-name"}]' "$REPLAY_URL/api/v1/namespaces/other/pods/unrelated"
 	[ "$(jq -r .code <<< "$output")" = 422 ]
 	run curl -s -X PATCH -H 'Content-Type: application/merge-patch+json' \
-		--data '{"metadata":{"name":"renamed"}}' "$URL/api/v1/namespaces/other/pods/unrelated"
+		--data '{"metadata":{"name":"renamed"}}' "$REPLAY_URL/api/v1/namespaces/other/pods/unrelated"
 	[ "$(jq -r .code <<< "$output")" = 422 ]
-	run curl -s -X PATCH -H 'Content-Type: application/apply-patch+yaml' --data '{}' "$URL/api/v1/namespaces/other/pods/unrelated"
+	run curl -s -X PATCH -H 'Content-Type: application/apply-patch+yaml' --data '{}' "$REPLAY_URL/api/v1/namespaces/other/pods/unrelated"
 	[ "$(jq -r .code <<< "$output")" = 415 ]
-	run curl -s -X PATCH -H 'Content-Type: application/merge-patch+json' --data '{' "$URL/api/v1/namespaces/other/pods/unrelated"
+	run curl -s -X PATCH -H 'Content-Type: application/merge-patch+json' --data '{' "$REPLAY_URL/api/v1/namespaces/other/pods/unrelated"
 	[ "$(jq -r .code <<< "$output")" = 400 ]
-	run curl -s -X PATCH -H 'Content-Type: application/merge-patch+json' --data '{}' "$URL/api/v1/namespaces/other/pods/nope"
+	run curl -s -X PATCH -H 'Content-Type: application/merge-patch+json' --data '{}' "$REPLAY_URL/api/v1/namespaces/other/pods/nope"
 	[ "$(jq -r .message <<< "$output")" = 'pods "nope" not found' ]
 	# and the object is as it was
-	run curl -s "$URL/api/v1/namespaces/other/pods/unrelated"
+	run curl -s "$REPLAY_URL/api/v1/namespaces/other/pods/unrelated"
 	[ "$(jq -r .metadata.resourceVersion <<< "$output")" = 6 ]
 }
 
@@ -96,21 +87,21 @@ k() {
 	[ "${#lines[@]}" -eq 2 ]
 	run --separate-stderr -1 k delete pod -n other unrelated
 	[[ "$stderr" == *'pods "unrelated" not found'* ]]
-	run curl -s -X DELETE "$URL/api/v1/namespaces/team-a/pods/mnist-random-abc12345-x7k2p?dryRun=All"
+	run curl -s -X DELETE "$REPLAY_URL/api/v1/namespaces/team-a/pods/mnist-random-abc12345-x7k2p?dryRun=All"
 	[ "$(jq -r .status <<< "$output")" = Success ]
 	run --separate-stderr -0 k get pod -n team-a mnist-random-abc12345-x7k2p -o name
 }
 
 @test "patch and delete: a watch sees MODIFIED, then DELETED" {
 	local rv
-	rv=$(curl -sf "$URL/api/v1/namespaces/other/pods" | jq -r .metadata.resourceVersion)
-	curl -sfN "$URL/api/v1/namespaces/other/pods?watch=true&resourceVersion=$rv&timeoutSeconds=3" \
+	rv=$(curl -sf "$REPLAY_URL/api/v1/namespaces/other/pods" | jq -r .metadata.resourceVersion)
+	curl -sfN "$REPLAY_URL/api/v1/namespaces/other/pods?watch=true&resourceVersion=$rv&timeoutSeconds=3" \
 		> "$BATS_TEST_TMPDIR/events" &
 	WATCH_PID=$!
 	sleep 0.5
 	curl -sf -X PATCH -H 'Content-Type: application/merge-patch+json' \
-		--data '{"metadata":{"labels":{"seen":"yes"}}}' "$URL/api/v1/namespaces/other/pods/unrelated" > /dev/null
-	curl -sf -X DELETE "$URL/api/v1/namespaces/other/pods/unrelated" > /dev/null
+		--data '{"metadata":{"labels":{"seen":"yes"}}}' "$REPLAY_URL/api/v1/namespaces/other/pods/unrelated" > /dev/null
+	curl -sf -X DELETE "$REPLAY_URL/api/v1/namespaces/other/pods/unrelated" > /dev/null
 	wait "$WATCH_PID"
 	WATCH_PID=
 	run jq -r '.type + " " + .object.metadata.name + " " + (.object.metadata.labels.seen // "-") + " " + .object.metadata.resourceVersion' "$BATS_TEST_TMPDIR/events"

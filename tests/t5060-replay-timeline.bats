@@ -8,13 +8,12 @@
 # order), and the last deletes the suggestion's Deployment.
 #
 # Under KATIB_VALGRIND=1 the server runs under Valgrind, and a memory
-# error or leak makes it exit 126, which stop_replay fails on.
+# error or leak makes it exit 126, which replay_stop fails on.
 
 bats_require_minimum_version 1.5.0
 load lib/common
 
-: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
-
+REPLAY_MEMCHECK=1
 TIMELINE="$TESTS_DIR/data/timeline-experiment"
 EXPERIMENTS=apis/kubeflow.org/v1beta1/namespaces/team-a/experiments
 TRIALS=apis/kubeflow.org/v1beta1/namespaces/team-a/trials
@@ -22,40 +21,11 @@ DEPLOYMENTS=apis/apps/v1/namespaces/team-a/deployments
 
 teardown() {
 	[ -n "${WATCH_PID:-}" ] && kill "$WATCH_PID" 2>/dev/null && wait "$WATCH_PID" 2>/dev/null
-	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
-	true
-}
-
-# start_replay DIR ARGS...: serves DIR; sets URL, REPLAY_PID, REPLAY_CFG.
-start_replay() {
-	local -a pre=()
-	local dir=$1
-	shift
-	if [ -n "${KATIB_VALGRIND:-}" ]; then
-		pre=(valgrind -q --error-exitcode=126 --leak-check=full
-			--errors-for-leak-kinds=definite,indirect
-			--suppressions="$TESTS_DIR/valgrind.supp")
-	fi
-	REPLAY_CFG="$BATS_TEST_TMPDIR/kubeconfig"
-	"${pre[@]}" "$KATIB_REPLAY" serve "$dir" --kubeconfig-out "$REPLAY_CFG" "$@" \
-		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
-	REPLAY_PID=$!
-	for _ in $(seq 400); do [ -s "$REPLAY_CFG" ] && break; sleep 0.05; done
-	[ -s "$REPLAY_CFG" ] || { cat "$BATS_TEST_TMPDIR/replay.out"; return 1; }
-	URL=$(sed -n 's/^ *server: //p' "$REPLAY_CFG")
-}
-
-# stop_replay: stops the server; it must exit 0 (126: Valgrind's finding).
-stop_replay() {
-	local rc=0
-	kill -TERM "$REPLAY_PID" || return 1
-	wait "$REPLAY_PID" || rc=$?
-	REPLAY_PID=
-	[ "$rc" -eq 0 ] || { echo "katib-replay exited $rc"; cat "$BATS_TEST_TMPDIR/replay.out"; return 1; }
+	replay_kill
 }
 
 step() {
-	curl -sf -X POST "$URL/katib-replay/step" > /dev/null || return 1
+	curl -sf -X POST "$REPLAY_URL/katib-replay/step" > /dev/null || return 1
 }
 
 # events FILE: "TYPE NAME RESOURCEVERSION" per event of a watch's output.
@@ -70,8 +40,8 @@ need_kubectl() {
 }
 
 @test "timeline --step: a watch sees the Experiment go Created, Running, Succeeded, in order" {
-	start_replay "$TIMELINE" --step
-	curl -sfN "$URL/$EXPERIMENTS?watch=true&timeoutSeconds=3" > "$BATS_TEST_TMPDIR/exp" &
+	replay_serve "$TIMELINE" --step
+	curl -sfN "$REPLAY_URL/$EXPERIMENTS?watch=true&timeoutSeconds=3" > "$BATS_TEST_TMPDIR/exp" &
 	WATCH_PID=$!
 	sleep 0.3
 	step
@@ -89,14 +59,14 @@ MODIFIED Created,Succeeded"
 	run jq -s '[.[].object.metadata.resourceVersion | tonumber] | . == (sort | unique) and length == 4' \
 		"$BATS_TEST_TMPDIR/exp"
 	assert_output true
-	stop_replay
+	replay_stop
 }
 
 @test "timeline --step: Trials appear and finish, and the deleted Deployment is DELETED" {
-	start_replay "$TIMELINE" --step
-	curl -sfN "$URL/$TRIALS?watch=true&timeoutSeconds=3" > "$BATS_TEST_TMPDIR/trials" &
+	replay_serve "$TIMELINE" --step
+	curl -sfN "$REPLAY_URL/$TRIALS?watch=true&timeoutSeconds=3" > "$BATS_TEST_TMPDIR/trials" &
 	WATCH_PID=$!
-	curl -sfN "$URL/$DEPLOYMENTS?watch=true&timeoutSeconds=3" > "$BATS_TEST_TMPDIR/deploy" &
+	curl -sfN "$REPLAY_URL/$DEPLOYMENTS?watch=true&timeoutSeconds=3" > "$BATS_TEST_TMPDIR/deploy" &
 	local deploy_pid=$!
 	sleep 0.3
 	step
@@ -114,68 +84,68 @@ MODIFIED mnist-timeline-bbbb2222 Created,Succeeded"
 	run jq -r '.type + " " + .object.metadata.name' "$BATS_TEST_TMPDIR/deploy"
 	assert_output "ADDED mnist-timeline-random
 DELETED mnist-timeline-random"
-	stop_replay
+	replay_stop
 }
 
 @test "timeline --step: GET and list answer each step's state; the step's answer says which" {
-	start_replay "$TIMELINE" --step
-	run curl -sf "$URL/$TRIALS"
+	replay_serve "$TIMELINE" --step
+	run curl -sf "$REPLAY_URL/$TRIALS"
 	[ "$(jq '.items | length' <<< "$output")" -eq 0 ]
-	run curl -sf -X POST "$URL/katib-replay/step"
+	run curl -sf -X POST "$REPLAY_URL/katib-replay/step"
 	assert_success
 	[ "$(jq -r '.step + " " + (.offsetMilliseconds | tostring) + " " + (.remaining | tostring)' <<< "$output")" = "2s 2000 2" ]
 	local rv
 	rv=$(jq -r .resourceVersion <<< "$output")
-	run curl -sf "$URL/$TRIALS"
+	run curl -sf "$REPLAY_URL/$TRIALS"
 	[ "$(jq -r '[.items[].metadata.name] | join(" ")' <<< "$output")" = "mnist-timeline-aaaa1111 mnist-timeline-bbbb2222" ]
 	[ "$(jq -r .metadata.resourceVersion <<< "$output")" = "$rv" ]
-	run curl -sf "$URL/$EXPERIMENTS/mnist-timeline"
+	run curl -sf "$REPLAY_URL/$EXPERIMENTS/mnist-timeline"
 	[ "$(jq -r '.status.trialsRunning' <<< "$output")" = 2 ]
 	step
-	run curl -sf "$URL/$TRIALS/mnist-timeline-aaaa1111"
+	run curl -sf "$REPLAY_URL/$TRIALS/mnist-timeline-aaaa1111"
 	[ "$(jq -r '.status.conditions[-1].type' <<< "$output")" = Succeeded ]
-	run curl -sf -X POST "$URL/katib-replay/step"
+	run curl -sf -X POST "$REPLAY_URL/katib-replay/step"
 	[ "$(jq -r '.step + " " + (.remaining | tostring)' <<< "$output")" = "10s 0" ]
-	run curl -sf "$URL/$EXPERIMENTS/mnist-timeline"
+	run curl -sf "$REPLAY_URL/$EXPERIMENTS/mnist-timeline"
 	[ "$(jq -r '.status.conditions[-1].type + " " + .status.completionTime' <<< "$output")" = "Succeeded 2026-01-10T09:00:10Z" ]
-	run curl -s -o /dev/null -w '%{http_code}' "$URL/$DEPLOYMENTS/mnist-timeline-random"
+	run curl -s -o /dev/null -w '%{http_code}' "$REPLAY_URL/$DEPLOYMENTS/mnist-timeline-random"
 	assert_output 404
-	run curl -sf "$URL/$DEPLOYMENTS"
+	run curl -sf "$REPLAY_URL/$DEPLOYMENTS"
 	[ "$(jq '.items | length' <<< "$output")" -eq 0 ]
 	# The end of the timeline: the cluster stays, a step is refused.
-	run curl -s -X POST "$URL/katib-replay/step"
+	run curl -s -X POST "$REPLAY_URL/katib-replay/step"
 	[ "$(jq -r '(.code|tostring) + " " + .message' <<< "$output")" = "409 the timeline has no more steps" ]
-	run curl -sf "$URL/$EXPERIMENTS/mnist-timeline"
+	run curl -sf "$REPLAY_URL/$EXPERIMENTS/mnist-timeline"
 	[ "$(jq -r '.status.conditions[-1].type' <<< "$output")" = Succeeded ]
 	run grep -c '^katib-replay: step ' "$BATS_TEST_TMPDIR/replay.out"
 	assert_output 3
 	assert_file_contains "$BATS_TEST_TMPDIR/replay.out" "katib-replay: step 10s: 2 stored, 1 deleted, resourceVersion"
-	stop_replay
+	replay_stop
 }
 
 @test "timeline --step: SIGUSR1 applies the next step" {
-	start_replay "$TIMELINE" --step
+	replay_serve "$TIMELINE" --step
 	kill -USR1 "$REPLAY_PID"
 	for _ in $(seq 100); do grep -q '^katib-replay: step 2s' "$BATS_TEST_TMPDIR/replay.out" && break; sleep 0.05; done
-	run curl -sf "$URL/$EXPERIMENTS/mnist-timeline"
+	run curl -sf "$REPLAY_URL/$EXPERIMENTS/mnist-timeline"
 	[ "$(jq -r '.status.conditions[-1].type' <<< "$output")" = Running ]
-	stop_replay
+	replay_stop
 }
 
 @test "timeline --speed: steps come on the clock, at offset/N, in offset order" {
-	start_replay "$TIMELINE" --speed 2
+	replay_serve "$TIMELINE" --speed 2
 	# The first step is due 1s after the start.
-	run curl -sf "$URL/$EXPERIMENTS/mnist-timeline"
+	run curl -sf "$REPLAY_URL/$EXPERIMENTS/mnist-timeline"
 	[ "$(jq -r '.status.conditions[-1].type' <<< "$output")" = Created ]
-	curl -sfN "$URL/$EXPERIMENTS?watch=true&timeoutSeconds=8" > "$BATS_TEST_TMPDIR/exp" &
+	curl -sfN "$REPLAY_URL/$EXPERIMENTS?watch=true&timeoutSeconds=8" > "$BATS_TEST_TMPDIR/exp" &
 	WATCH_PID=$!
 	for _ in $(seq 200); do grep -q '^katib-replay: step 10s' "$BATS_TEST_TMPDIR/replay.out" && break; sleep 0.05; done
 	run grep '^katib-replay: step ' "$BATS_TEST_TMPDIR/replay.out"
 	[ "$(cut -d' ' -f3 <<< "$output" | tr -d : | paste -sd' ')" = "2s 4s 10s" ]
-	run curl -sf "$URL/$EXPERIMENTS/mnist-timeline"
+	run curl -sf "$REPLAY_URL/$EXPERIMENTS/mnist-timeline"
 	[ "$(jq -r '.status.conditions[-1].type' <<< "$output")" = Succeeded ]
 	# Without --step, a request does not step.
-	run curl -s -X POST "$URL/katib-replay/step"
+	run curl -s -X POST "$REPLAY_URL/katib-replay/step"
 	[ "$(jq -r .code <<< "$output")" = 409 ]
 	for _ in $(seq 100); do [ "$(wc -l < "$BATS_TEST_TMPDIR/exp")" -ge 4 ] && break; sleep 0.05; done
 	# It may have ended at its timeout already, under load.
@@ -187,12 +157,12 @@ DELETED mnist-timeline-random"
 MODIFIED
 MODIFIED
 MODIFIED"
-	stop_replay
+	replay_stop
 }
 
 @test "timeline: kubectl get -w sees each step's changes" {
 	need_kubectl
-	start_replay "$TIMELINE" --step
+	replay_serve "$TIMELINE" --step
 	HOME="$BATS_TEST_TMPDIR" kubectl --kubeconfig "$REPLAY_CFG" get trials.kubeflow.org -n team-a -w \
 		-o 'custom-columns=NAME:.metadata.name,STATE:.status.conditions[-1].type' --no-headers \
 		> "$BATS_TEST_TMPDIR/w.out" 2> "$BATS_TEST_TMPDIR/w.err" &
@@ -210,7 +180,7 @@ mnist-timeline-aaaa1111 Succeeded
 mnist-timeline-bbbb2222 Succeeded"
 	run cat "$BATS_TEST_TMPDIR/w.err"
 	assert_output ""
-	stop_replay
+	replay_stop
 }
 
 @test "timeline: a recording without cluster/ serves its own objects, not its timeline's" {
@@ -218,13 +188,13 @@ mnist-timeline-bbbb2222 Succeeded"
 	mkdir -p "$dir"
 	cp "$TIMELINE"/cluster/*.yaml "$dir/"
 	cp -r "$TIMELINE/timeline" "$dir/"
-	start_replay "$dir" --step
-	run curl -sf "$URL/$TRIALS"
+	replay_serve "$dir" --step
+	run curl -sf "$REPLAY_URL/$TRIALS"
 	[ "$(jq '.items | length' <<< "$output")" -eq 0 ]
 	step
-	run curl -sf "$URL/$TRIALS"
+	run curl -sf "$REPLAY_URL/$TRIALS"
 	[ "$(jq '.items | length' <<< "$output")" -eq 2 ]
-	stop_replay
+	replay_stop
 }
 
 # bad_timeline: copies the timeline recording to $BAD, for a test to break.

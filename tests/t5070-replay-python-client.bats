@@ -10,12 +10,10 @@
 bats_require_minimum_version 1.5.0
 load lib/common
 
-: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
 PYTHON=/usr/bin/python3
 
 teardown() {
-	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
-	true
+	replay_kill
 }
 
 need_python_client() {
@@ -26,19 +24,14 @@ need_python_client() {
 
 @test "python client: every fixture lists, gets, watches and reads logs as recorded" {
 	need_python_client
-	local dir name cfg n=0
+	local dir name n=0
 	for dir in "$REPO_DIR"/fixtures/*/cluster; do
 		name=$(basename "$(dirname "$dir")")
-		cfg="$BATS_TEST_TMPDIR/$name.kubeconfig"
-		"$KATIB_REPLAY" serve "$dir" --kubeconfig-out "$cfg" > "$BATS_TEST_TMPDIR/$name.out" 2>&1 &
-		REPLAY_PID=$!
-		for _ in $(seq 100); do [ -s "$cfg" ] && break; sleep 0.05; done
-		run "$PYTHON" "$TESTS_DIR/helper/kube-python-client.py" "$cfg" "$dir"
+		replay_serve "$dir"
+		run "$PYTHON" "$TESTS_DIR/helper/kube-python-client.py" "$REPLAY_CFG" "$dir"
 		[ "$status" -eq 0 ] || { echo "$name: $output"; false; }
 		[[ "$output" == "1 experiments, "* ]] || { echo "$name: $output"; false; }
-		kill "$REPLAY_PID"
-		wait "$REPLAY_PID" || true
-		REPLAY_PID=
+		replay_stop
 		n=$((n + 1))
 	done
 	[ "$n" -ge 10 ]
@@ -46,12 +39,8 @@ need_python_client() {
 
 @test "python client: a timeline recording serves its first state" {
 	need_python_client
-	local cfg="$BATS_TEST_TMPDIR/kubeconfig"
-	"$KATIB_REPLAY" serve "$TESTS_DIR/data/timeline-experiment" --step --kubeconfig-out "$cfg" \
-		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
-	REPLAY_PID=$!
-	for _ in $(seq 100); do [ -s "$cfg" ] && break; sleep 0.05; done
-	run "$PYTHON" "$TESTS_DIR/helper/kube-python-client.py" "$cfg" "$TESTS_DIR/data/timeline-experiment/cluster"
+	replay_serve "$TESTS_DIR/data/timeline-experiment" --step
+	run "$PYTHON" "$TESTS_DIR/helper/kube-python-client.py" "$REPLAY_CFG" "$TESTS_DIR/data/timeline-experiment/cluster"
 	assert_success
 	assert_output "1 experiments, 0 trials, 0 pods, 0 logs"
 }

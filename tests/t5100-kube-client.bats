@@ -5,22 +5,14 @@
 bats_require_minimum_version 1.5.0
 load lib/common
 
-: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
-
 start_replay() {
 	# start_replay DIR [--token T]
-	REPLAY_CFG="$BATS_TEST_TMPDIR/replay.kubeconfig"
-	"$KATIB_REPLAY" serve "$@" --kubeconfig-out "$REPLAY_CFG" \
-		--log "$BATS_TEST_TMPDIR/requests.log" > "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
-	REPLAY_PID=$!
-	for _ in $(seq 100); do [ -s "$REPLAY_CFG" ] && break; sleep 0.05; done
-	[ -s "$REPLAY_CFG" ] || return 1
-	SERVER=$(sed -n 's/.*server: //p' "$REPLAY_CFG")
+	replay_serve "$@" --log "$BATS_TEST_TMPDIR/requests.log"
+	SERVER=$REPLAY_URL
 }
 
 teardown() {
-	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
-	true
+	replay_kill
 }
 
 tool() {

@@ -7,8 +7,6 @@
 bats_require_minimum_version 1.5.0
 load lib/common
 
-: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
-
 TABLE="$TESTS_DIR/data/faults/table"
 LIMIT=30
 [ -n "${KATIB_VALGRIND:-}" ] && LIMIT=600
@@ -29,7 +27,7 @@ teardown() {
 }
 
 stop_server() {
-	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
+	replay_kill
 	REPLAY_PID=
 }
 
@@ -48,9 +46,8 @@ make_pki() {
 
 # serve SERVER-FIELD: starts the failing server; KC is the kubeconfig to use.
 serve() {
-	local how=${1%% *} arg= cfg="$BATS_TEST_TMPDIR/replay.kubeconfig" extra=()
+	local how=${1%% *} arg= cfg extra=()
 	[ "$how" != "$1" ] && arg=${1#* }
-	rm -f "$cfg"
 	case $how in
 	fault)	local r
 		for r in $arg; do extra+=(--fault "$r"); done ;;
@@ -63,12 +60,8 @@ serve() {
 			--tls-ca "$BATS_TEST_TMPDIR/pki/ca.crt") ;;
 	*)	echo "unknown server kind '$how'"; return 1 ;;
 	esac
-	"$KATIB_REPLAY" serve "$CLUSTER" --kubeconfig-out "$cfg" "${extra[@]}" \
-		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
-	REPLAY_PID=$!
-	for _ in $(seq 100); do [ -s "$cfg" ] && break; sleep 0.05; done
-	[ -s "$cfg" ] || return 1
-	KC=$cfg
+	replay_serve "$CLUSTER" "${extra[@]}" || return 1
+	cfg=$REPLAY_CFG KC=$REPLAY_CFG
 	case $how in
 	token)	sed 's/the-right-one/a-wrong-one/' "$cfg" > "$cfg.wrong"
 		KC=$cfg.wrong ;;

@@ -9,8 +9,6 @@
 bats_require_minimum_version 1.5.0
 load lib/common
 
-: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
-
 # Distinct, so a leak says which secret leaked.
 TOKEN=tok-8f3kq0-bearer
 EXEC_TOKEN=tok-71xzpp-exec
@@ -33,8 +31,7 @@ setup() {
 }
 
 teardown() {
-	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
-	true
+	replay_kill
 }
 
 # plant_passwords FILE: an env value and an argument on the first container.
@@ -50,17 +47,6 @@ plant_passwords() {
 		{ print }' "$1" > "$1.tmp" && mv "$1.tmp" "$1"
 }
 
-# serve ARGS...: the replay server; SERVER is its URL, CFG its kubeconfig.
-serve() {
-	CFG="$BATS_TEST_TMPDIR/replay.kubeconfig"
-	rm -f "$CFG"
-	"$KATIB_REPLAY" serve "$CLUSTER" --kubeconfig-out "$CFG" "$@" \
-		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
-	REPLAY_PID=$!
-	for _ in $(seq 100); do [ -s "$CFG" ] && break; sleep 0.05; done
-	[ -s "$CFG" ] || return 1
-	SERVER=$(sed -n 's/.*server: //p' "$CFG")
-}
 
 # refute_secrets KUBECONFIG SECRET...: runs every command with the
 # kubeconfig, at -v 0 and -v 8, and fails if any output has a secret.
@@ -96,24 +82,24 @@ refute_secrets() {
 ALL_SECRETS=("$TOKEN" "$EXEC_TOKEN" "$URL_PASSWORD" "$ENV_PASSWORD" "$ARG_PASSWORD")
 
 @test "a bearer token in the kubeconfig never appears, accepted or refused" {
-	serve --token "$TOKEN"
-	grep -q "$TOKEN" "$CFG"
-	refute_secrets "$CFG" "${ALL_SECRETS[@]}"
+	replay_serve "$CLUSTER" --token "$TOKEN"
+	grep -q "$TOKEN" "$REPLAY_CFG"
+	refute_secrets "$REPLAY_CFG" "${ALL_SECRETS[@]}"
 	# the server's explain output did run: the check above saw real answers
-	run --separate-stderr -0 katib explain experiment mnist -n team-a --kubeconfig "$CFG"
-	sed "s/$TOKEN/$TOKEN-but-wrong/" "$CFG" > "$CFG.wrong"
-	refute_secrets "$CFG.wrong" "${ALL_SECRETS[@]}"
+	run --separate-stderr -0 katib explain experiment mnist -n team-a --kubeconfig "$REPLAY_CFG"
+	sed "s/$TOKEN/$TOKEN-but-wrong/" "$REPLAY_CFG" > "$REPLAY_CFG.wrong"
+	refute_secrets "$REPLAY_CFG.wrong" "${ALL_SECRETS[@]}"
 }
 
 @test "a password in the server URL is masked as kubectl masks it" {
-	serve
-	sed "s#server: http://#server: http://admin:$URL_PASSWORD@#" "$CFG" > "$CFG.url"
-	refute_secrets "$CFG.url" "${ALL_SECRETS[@]}"
-	run --separate-stderr -0 katib explain experiment mnist -n team-a --kubeconfig "$CFG.url" -v 6
+	replay_serve "$CLUSTER"
+	sed "s#server: http://#server: http://admin:$URL_PASSWORD@#" "$REPLAY_CFG" > "$REPLAY_CFG.url"
+	refute_secrets "$REPLAY_CFG.url" "${ALL_SECRETS[@]}"
+	run --separate-stderr -0 katib explain experiment mnist -n team-a --kubeconfig "$REPLAY_CFG.url" -v 6
 	[[ "$stderr" == *"trace: GET http://admin:xxxxx@127.0.0.1:"* ]]
 	# and when the server is gone, in the error
 	teardown
-	run --separate-stderr -3 katib explain experiment mnist -n team-a --kubeconfig "$CFG.url"
+	run --separate-stderr -3 katib explain experiment mnist -n team-a --kubeconfig "$REPLAY_CFG.url"
 	[[ "$stderr" == "error: cannot reach http://admin:xxxxx@127.0.0.1:"* ]]
 	[[ "$stderr" != *"$URL_PASSWORD"* ]]
 }
@@ -131,14 +117,14 @@ ALL_SECRETS=("$TOKEN" "$EXEC_TOKEN" "$URL_PASSWORD" "$ENV_PASSWORD" "$ARG_PASSWO
 	openssl req -newkey rsa:2048 -nodes -subj /CN=tester -keyout "$d/client.key" -out "$d/client.csr" 2>/dev/null
 	openssl x509 -req -in "$d/client.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial \
 		-days 2 -out "$d/client.crt" 2>/dev/null
-	serve --tls-cert "$d/server.crt" --tls-key "$d/server.key" --tls-ca "$d/ca.crt" --client-ca "$d/ca.crt"
+	replay_serve "$CLUSTER" --tls-cert "$d/server.crt" --tls-key "$d/server.key" --tls-ca "$d/ca.crt" --client-ca "$d/ca.crt"
 	local key_data key_line
 	key_data=$(base64 -w0 < "$d/client.key")
 	key_line=$(sed -n 2p "$d/client.key")
 	cat > "$BATS_TEST_TMPDIR/kc" <<-EOF
 	current-context: x
 	contexts: [{name: x, context: {cluster: x, user: me}}]
-	clusters: [{name: x, cluster: {server: "$SERVER", certificate-authority: $d/ca.crt}}]
+	clusters: [{name: x, cluster: {server: "$REPLAY_URL", certificate-authority: $d/ca.crt}}]
 	users: [{name: me, user: {client-certificate-data: "$(base64 -w0 < "$d/client.crt")", client-key-data: "$key_data"}}]
 	EOF
 	run --separate-stderr -0 katib explain experiment mnist -n team-a --kubeconfig "$BATS_TEST_TMPDIR/kc"
@@ -150,7 +136,7 @@ ALL_SECRETS=("$TOKEN" "$EXEC_TOKEN" "$URL_PASSWORD" "$ENV_PASSWORD" "$ARG_PASSWO
 }
 
 @test "an exec credential's token never appears, accepted or refused" {
-	serve --token "$EXEC_TOKEN"
+	replay_serve "$CLUSTER" --token "$EXEC_TOKEN"
 	cat > "$BATS_TEST_TMPDIR/plugin" <<-EOF
 	#!/bin/sh
 	printf '{"kind":"ExecCredential","status":{"token":"%s"}}\n' "\$TOKEN_TO_GIVE"
@@ -161,7 +147,7 @@ ALL_SECRETS=("$TOKEN" "$EXEC_TOKEN" "$URL_PASSWORD" "$ENV_PASSWORD" "$ARG_PASSWO
 		cat > "$BATS_TEST_TMPDIR/kc" <<-EOF
 		current-context: x
 		contexts: [{name: x, context: {cluster: c, user: u}}]
-		clusters: [{name: c, cluster: {server: "$SERVER"}}]
+		clusters: [{name: c, cluster: {server: "$REPLAY_URL"}}]
 		users: [{name: u, user: {exec: {apiVersion: client.authentication.k8s.io/v1, command: "$BATS_TEST_TMPDIR/plugin", env: [{name: TOKEN_TO_GIVE, value: "$t"}]}}}]
 		EOF
 		refute_secrets "$BATS_TEST_TMPDIR/kc" "${ALL_SECRETS[@]}"
@@ -171,16 +157,16 @@ ALL_SECRETS=("$TOKEN" "$EXEC_TOKEN" "$URL_PASSWORD" "$ENV_PASSWORD" "$ARG_PASSWO
 }
 
 @test "create --dry-run=client prints the Experiment, and no credential of the kubeconfig" {
-	serve --token "$TOKEN"
+	replay_serve "$CLUSTER" --token "$TOKEN"
 	local v
 	for v in 0 8; do
-		run --separate-stderr -0 katib create -f "$MANIFEST" --dry-run=client --kubeconfig "$CFG" -v "$v"
+		run --separate-stderr -0 katib create -f "$MANIFEST" --dry-run=client --kubeconfig "$REPLAY_CFG" -v "$v"
 		# the object is the output: its env is there, the token is not
 		[[ "$output" == *"$ENV_PASSWORD"* ]]
 		[[ "$output$stderr" != *"$TOKEN"* ]]
 		run --separate-stderr -0 katib create tune --image x.io/t:1 --objective acc --maximize \
 			--param lr=double:0.01:0.1 --env "DB_PASSWORD=$ENV_PASSWORD" --dry-run=client \
-			--kubeconfig "$CFG" -v "$v" -- python t.py
+			--kubeconfig "$REPLAY_CFG" -v "$v" -- python t.py
 		[[ "$output$stderr" != *"$TOKEN"* ]]
 	done
 }

@@ -5,17 +5,10 @@
 bats_require_minimum_version 1.5.0
 load lib/common
 
-: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
-
 IMG=ghcr.io/example/train:1.0
 
 start_cluster() {
-	REPLAY_CFG="$BATS_TEST_TMPDIR/kubeconfig"
-	"$KATIB_REPLAY" serve "$TESTS_DIR/data/cluster-create" --kubeconfig-out "$REPLAY_CFG" \
-		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
-	REPLAY_PID=$!
-	for _ in $(seq 100); do [ -s "$REPLAY_CFG" ] && break; sleep 0.05; done
-	[ -s "$REPLAY_CFG" ]
+	replay_serve "$TESTS_DIR/data/cluster-create"
 }
 
 # bats-assert before 2.1 has no assert_stderr.
@@ -27,8 +20,7 @@ stderr_has() {
 }
 
 teardown() {
-	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
-	true
+	replay_kill
 }
 
 # Generates NAME with extra flags, compares with golden/create/NAME.yaml,

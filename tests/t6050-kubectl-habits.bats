@@ -6,8 +6,6 @@
 bats_require_minimum_version 1.5.0
 load lib/common
 
-: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
-
 setup() {
 	CLUSTER="$BATS_TEST_TMPDIR/cluster"
 	mkdir -p "$CLUSTER"
@@ -15,17 +13,11 @@ setup() {
 }
 
 start_replay() {
-	REPLAY_CFG="$BATS_TEST_TMPDIR/kubeconfig.replay"
-	"$KATIB_REPLAY" serve "$CLUSTER" --kubeconfig-out "$REPLAY_CFG" \
-		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
-	REPLAY_PID=$!
-	for _ in $(seq 100); do [ -s "$REPLAY_CFG" ] && break; sleep 0.05; done
-	[ -s "$REPLAY_CFG" ]
+	replay_serve "$CLUSTER"
 }
 
 teardown() {
-	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
-	true
+	replay_kill
 }
 
 @test "cluster options may come before the command, as with kubectl" {

@@ -6,8 +6,6 @@
 bats_require_minimum_version 1.5.0
 load lib/common
 
-: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
-
 # serve SCENARIO: the scenario plus the shared noise, on the replay server.
 serve() {
 	local dir="$BATS_TEST_TMPDIR/cluster"
@@ -22,21 +20,11 @@ serve() {
 }
 
 serve_dir() {
-	REPLAY_CFG="$BATS_TEST_TMPDIR/kubeconfig.$RANDOM"
-	"$KATIB_REPLAY" serve "$1" --kubeconfig-out "$REPLAY_CFG" --log "$BATS_TEST_TMPDIR/requests.log" \
-		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
-	REPLAY_PID=$!
-	for _ in $(seq 100); do [ -s "$REPLAY_CFG" ] && break; sleep 0.05; done
-	[ -s "$REPLAY_CFG" ]
-}
-
-stop() {
-	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
-	REPLAY_PID=
+	replay_serve "$1" --log "$BATS_TEST_TMPDIR/requests.log"
 }
 
 teardown() {
-	stop
+	replay_kill
 	true
 }
 
@@ -57,7 +45,7 @@ diagnose() {
 		jq -e --arg t "$4" '.diagnoses[0].evidence | map(.text) | any(contains($t))' <<< "$output" > /dev/null ||
 			{ echo "no evidence with: $4"; jq . <<< "$output"; return 1; }
 	fi
-	stop
+	replay_kill
 	# The recording itself, read without a server, says exactly the same.
 	local live=$output
 	run --separate-stderr katib explain experiment "$name" -n team-a --from "$BATS_TEST_TMPDIR/cluster" -o json
@@ -163,7 +151,7 @@ diagnose() {
 		: > "$BATS_TEST_TMPDIR/requests.log"
 		serve_dir "$dir"
 		run --separate-stderr -0 katib explain experiment mnist -n team-a --kubeconfig "$REPLAY_CFG" -o json
-		stop
+		replay_kill
 		counts+=("$(grep -c . "$BATS_TEST_TMPDIR/requests.log")")
 	done
 	echo "requests: ${counts[*]}"
@@ -175,7 +163,7 @@ diagnose() {
 	serve healthy
 	run --separate-stderr -3 katib explain experiment nope -n team-a --kubeconfig "$REPLAY_CFG"
 	[[ "$stderr" == *'Error from server (NotFound)'* ]]
-	stop
+	replay_kill
 	run --separate-stderr -3 katib explain experiment mnist -n team-a --kubeconfig "$REPLAY_CFG" --request-timeout 2s
 	refute_crash
 	[ -z "$output" ]

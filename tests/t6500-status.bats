@@ -7,23 +7,16 @@
 bats_require_minimum_version 1.5.0
 load lib/common
 
-: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
 CLUSTER="$TESTS_DIR/data/status/cluster"
 GOLDEN="$TESTS_DIR/golden/status"
 export KATIB_NOW=2026-11-20T12:00:00Z
 
 setup() {
-	REPLAY_CFG="$BATS_TEST_TMPDIR/kubeconfig.replay"
-	"$KATIB_REPLAY" serve "$CLUSTER" --kubeconfig-out "$REPLAY_CFG" \
-		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
-	REPLAY_PID=$!
-	for _ in $(seq 100); do [ -s "$REPLAY_CFG" ] && break; sleep 0.05; done
-	[ -s "$REPLAY_CFG" ]
+	replay_serve "$CLUSTER"
 }
 
 teardown() {
-	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
-	true
+	replay_kill
 }
 
 # both WANT-EXIT GOLDEN ARGS...: the live answer matches the golden file

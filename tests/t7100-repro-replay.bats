@@ -126,17 +126,12 @@ copy() {
 # serve_reviews DIR: the replay server answering as Katib's webhook from
 # the recorded AdmissionReviews in DIR; sets WEBHOOK.
 serve_reviews() {
-	local cfg="$BATS_TEST_TMPDIR/webhook.kubeconfig"
-	"${KATIB_REPLAY:-$REPO_DIR/build/katib-replay}" serve "$1" --kubeconfig-out "$cfg" \
-		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
-	REPLAY_PID=$!
-	for _ in $(seq 100); do [ -s "$cfg" ] && break; sleep 0.05; done
-	WEBHOOK="$(awk '/server:/ {print $2}' "$cfg")/validate-experiment"
+	replay_serve "$1" || return 1
+	WEBHOOK="$REPLAY_URL/validate-experiment"
 }
 
 teardown() {
-	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
-	true
+	replay_kill
 }
 
 @test "repro replay --webhook: a webhook that answers as recorded passes" {

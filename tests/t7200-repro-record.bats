@@ -6,29 +6,21 @@
 bats_require_minimum_version 1.5.0
 load lib/common
 
-: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
-
 # serve DIR...: a cluster made of the given recordings, on the replay server.
 serve() {
 	local dir="$BATS_TEST_TMPDIR/cluster"
 	mkdir -p "$dir"
 	cp -R "$TESTS_DIR/data/explain/common/." "$dir/"
 	for d in "$@"; do cp -R "$d/." "$dir/"; done
-	CFG="$BATS_TEST_TMPDIR/kubeconfig.rec"
-	rm -f "$CFG"	# a previous server's would be read before this one's
-	"$KATIB_REPLAY" serve "$dir" --kubeconfig-out "$CFG" > "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
-	REPLAY_PID=$!
-	for _ in $(seq 100); do [ -s "$CFG" ] && break; sleep 0.05; done
-	[ -s "$CFG" ]
+	replay_serve "$dir"
 }
 
 teardown() {
-	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
-	true
+	replay_kill
 }
 
 record() {
-	run --separate-stderr katib repro record experiment "$1" -n team-a --kubeconfig "$CFG" \
+	run --separate-stderr katib repro record experiment "$1" -n team-a --kubeconfig "$REPLAY_CFG" \
 		-o "$BATS_TEST_TMPDIR/out" "${@:2}"
 	refute_crash
 }
@@ -157,8 +149,8 @@ record() {
 	run ls -A "$BATS_TEST_TMPDIR"
 	refute_output --partial '.out.tmp-'
 	# An unreachable cluster: exit 3, nothing written.
-	sed -i 's|server: .*|server: http://127.0.0.1:9|' "$CFG"
-	run --separate-stderr katib repro record experiment mnist -n team-a --kubeconfig "$CFG" \
+	sed -i 's|server: .*|server: http://127.0.0.1:9|' "$REPLAY_CFG"
+	run --separate-stderr katib repro record experiment mnist -n team-a --kubeconfig "$REPLAY_CFG" \
 		--request-timeout 2s -o "$BATS_TEST_TMPDIR/out2"
 	refute_crash
 	assert_equal "$status" 3

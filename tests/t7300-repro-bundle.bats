@@ -5,11 +5,8 @@
 bats_require_minimum_version 1.5.0
 load lib/common
 
-: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
-
 teardown() {
-	[ -n "${REPLAY_PID:-}" ] && kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
-	true
+	replay_kill
 }
 
 bundle() {
@@ -60,14 +57,13 @@ bundle() {
 }
 
 @test "repro bundle: record, bundle, unpack, replay: the same verdicts" {
-	local dir="$BATS_TEST_TMPDIR/cluster" cfg="$BATS_TEST_TMPDIR/kubeconfig.b"
+	local dir="$BATS_TEST_TMPDIR/cluster"
 	mkdir -p "$dir"
 	cp -R "$TESTS_DIR/data/explain/common/." "$REPO_DIR/fixtures/trial-generation-failed/cluster/." "$dir/"
-	"$KATIB_REPLAY" serve "$dir" --kubeconfig-out "$cfg" > /dev/null 2>&1 &
-	REPLAY_PID=$!
-	for _ in $(seq 100); do [ -s "$cfg" ] && break; sleep 0.05; done
+	replay_serve "$dir"
+	
 	cd "$BATS_TEST_TMPDIR"
-	run --separate-stderr katib repro record experiment mnist -n team-a --kubeconfig "$cfg" -o stuck
+	run --separate-stderr katib repro record experiment mnist -n team-a --kubeconfig "$REPLAY_CFG" -o stuck
 	assert_equal "$status" 0
 	want=$(katib repro replay stuck)
 	bundle stuck -o stuck.tar.gz

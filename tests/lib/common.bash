@@ -38,6 +38,70 @@ refute_crash() {
 	fi
 }
 
+# The replay server (katib-replay serve): the recorded cluster the tests
+# talk to as a client talks to kube-apiserver.
+: "${KATIB_REPLAY:=$REPO_DIR/build/katib-replay}"
+
+# replay_serve DIR [ARGS...]: serves the recording DIR in the background,
+# with ARGS (--fault, --token, --step, --log...).  Sets REPLAY_PID,
+# REPLAY_CFG (a kubeconfig for it) and REPLAY_URL.  Its output is in
+# $BATS_TEST_TMPDIR/replay.out, shown when it does not start.  With
+# REPLAY_MEMCHECK=1 under KATIB_VALGRIND=1 the server runs under Valgrind
+# too, and replay_stop fails on what Valgrind finds.
+replay_serve() {
+	local dir=$1
+	local -a pre=()
+	shift
+	if [ -n "${REPLAY_MEMCHECK:-}" ] && [ -n "${KATIB_VALGRIND:-}" ]; then
+		pre=(valgrind -q --error-exitcode=126 --leak-check=full
+			--errors-for-leak-kinds=definite,indirect
+			--suppressions="$TESTS_DIR/valgrind.supp")
+	fi
+	REPLAY_CFG="$BATS_TEST_TMPDIR/kubeconfig.replay"
+	rm -f "$REPLAY_CFG"	# a previous server's would be read before this one's
+	"${pre[@]}" "$KATIB_REPLAY" serve "$dir" --kubeconfig-out "$REPLAY_CFG" "$@" \
+		> "$BATS_TEST_TMPDIR/replay.out" 2>&1 &
+	REPLAY_PID=$!
+	# It writes the kubeconfig (atomically) once it listens; Valgrind
+	# makes that take seconds.
+	for _ in $(seq 400); do
+		[ -s "$REPLAY_CFG" ] && break
+		kill -0 "$REPLAY_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	if [ ! -s "$REPLAY_CFG" ]; then
+		echo "katib-replay serve $dir did not start:"
+		cat "$BATS_TEST_TMPDIR/replay.out"
+		return 1
+	fi
+	REPLAY_URL=$(sed -n 's/^ *server: //p' "$REPLAY_CFG")
+}
+
+# replay_stop: stops the server with SIGTERM; fails unless it exits 0
+# (126: Valgrind's finding).
+replay_stop() {
+	local rc=0
+	[ -n "${REPLAY_PID:-}" ] || { echo "no replay server runs"; return 1; }
+	kill -TERM "$REPLAY_PID" || return 1
+	wait "$REPLAY_PID" || rc=$?
+	REPLAY_PID=
+	if [ "$rc" -ne 0 ]; then
+		echo "katib-replay exited $rc"
+		cat "$BATS_TEST_TMPDIR/replay.out"
+		return 1
+	fi
+}
+
+# replay_kill: for teardown: stops the server if one runs, whatever its
+# state.
+replay_kill() {
+	if [ -n "${REPLAY_PID:-}" ]; then
+		kill "$REPLAY_PID" 2>/dev/null && wait "$REPLAY_PID" 2>/dev/null
+	fi
+	REPLAY_PID=
+	return 0
+}
+
 # Compares $output with a golden file; UPDATE_GOLDEN=1 rewrites it.
 assert_golden() {
 	local golden=$1
