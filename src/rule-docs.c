@@ -357,6 +357,25 @@ const struct rule_doc rule_docs[] = {
 	  "  51 |                   - --lr=${trialParameters.learningRate}\n"
 	  "  52 |                   - --optimizer=${trialParameters.optimizer}\n"
 	  "  53 |             restartPolicy: OnFailure\n" },
+	{ "job-spec-invalid",
+	  NULL,
+	  "  38 |       kind: Job\n"
+	  "  39 |       spec:\n"
+	  "  40 |         backoffLimit: -1\n"
+	  "  41 |         activeDeadlineSeconds: 3600\n"
+	  "  42 |         ttlSecondsAfterFinished: -600\n"
+	  "  43 |         completionMode: Ordered\n"
+	  "  44 |         template:\n"
+	  "  45 |           metadata:\n",
+	  "  38 |       kind: Job\n"
+	  "  39 |       spec:\n"
+	  "  40 |         backoffLimit: 0\n"
+	  "  41 |         activeDeadlineSeconds: 3600\n"
+	  "  42 |         ttlSecondsAfterFinished: 600\n"
+	  "  43 |         completionMode: Indexed\n"
+	  "  44 |         completions: 1\n"
+	  "  45 |         template:\n"
+	  "  46 |           metadata:\n" },
 	{ "kind-misspelled",
 	  NULL,
 	  "   1 | apiVersion: kubeflow.org/v1beta1\n"
@@ -1323,4 +1342,4 @@ const struct rule_doc rule_docs[] = {
 	  "  29 |     primaryContainerName: training-container\n" },
 };
 
-const size_t nr_rule_docs = 105;
+const size_t nr_rule_docs = 106;

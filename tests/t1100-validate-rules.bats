@@ -35,6 +35,7 @@ load lib/common
 @test "rule job-field-type" { check_rule job-field-type; }
 @test "rule job-field-unknown" { check_rule job-field-unknown; }
 @test "rule job-restart-policy-invalid" { check_rule job-restart-policy-invalid; }
+@test "rule job-spec-invalid" { check_rule job-spec-invalid; }
 @test "rule kind-misspelled" { check_rule kind-misspelled; }
 @test "rule max-failed-trial-count-negative" { check_rule max-failed-trial-count-negative; }
 @test "rule max-failed-trial-count-too-large" { check_rule max-failed-trial-count-too-large; }

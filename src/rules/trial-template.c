@@ -9,7 +9,10 @@
 #include "doc.h"
 #include "experiment.h"
 #include "katib-config.h"
+#include "levenshtein.h"
 #include "schema.h"
+
+#include <inttypes.h>
 
 #define PLACEHOLDER "${trialParameters."
 
@@ -455,6 +458,70 @@ void check_trial_parameters(const struct rule_ctx *ctx, struct diag_list *out)
 
 /* ---- batch/v1 Job conversion (KAT-JOB-01, KAT-JOB-02) ---- */
 
+/*
+ * The API server's ValidateJobSpec (kubernetes/kubernetes
+ * pkg/apis/batch/validation/validation.go, 3989b185), which Katib's
+ * webhook does not run: it only decodes the Job.
+ */
+static void check_job_spec(const struct doc_node *ts, struct diag_list *out)
+{
+	/* Each with what leaving it out means (k8s.io/api batch/v1 types.go). */
+	static const struct { const char *name, *unset; } nonnegative[] = {
+		{ "parallelism", "1 pod at a time" },
+		{ "completions", "done when one pod succeeds" },
+		{ "activeDeadlineSeconds", "no deadline" },
+		{ "backoffLimit", "6 retries" },
+		{ "ttlSecondsAfterFinished", "the Job is kept" },
+		{ NULL, NULL }
+	};
+	static const char *const modes[] = { "NonIndexed", "Indexed", NULL };
+	static const char effect[] = "the API server refuses every trial Job and the Trials stay Created";
+	const struct rule *r = rule_get("job-spec-invalid");
+	const struct doc_node *spec = doc_get_kind(ts, "spec", DOC_MAP), *n;
+	const char *mode, *fix;
+	struct diag *d;
+	int64_t v;
+	size_t i;
+
+	for (i = 0; nonnegative[i].name; i++) {
+		n = doc_get(spec, nonnegative[i].name);
+		if (n && !doc_int(n, &v) && v < 0)
+			diag_hint(out, diag_add(out, r, n,
+						"spec.%s: Invalid value: %" PRId64 ": must be greater than or equal to 0; %s",
+						nonnegative[i].name, v, effect),
+				  "a Job's counts and durations are 0 or more; without %s: %s",
+				  nonnegative[i].name, nonnegative[i].unset);
+	}
+	n = doc_get(spec, "completionMode");
+	mode = doc_str(n);
+	if (!mode || strstr(mode, "${"))
+		return;
+	if (strcmp(mode, "NonIndexed") && strcmp(mode, "Indexed")) {
+		d = diag_add(out, r, n,
+			     "spec.completionMode: Unsupported value: \"%s\": supported values: \"NonIndexed\", \"Indexed\"; %s",
+			     mode, effect);
+		if ((fix = case_only_match(mode, modes))) {
+			diag_hint(out, d, "did you mean '%s'? (the API server compares exactly)", fix);
+			diag_fix(out, d, FIX_SET_VALUE, n, NULL, NULL, fix);
+		} else {
+			diag_hint(out, d, "use NonIndexed (the default) or Indexed");
+		}
+		return;
+	}
+	if (strcmp(mode, "Indexed"))
+		return;
+	if (!doc_get(spec, "completions"))
+		diag_hint(out, diag_add_missing(out, r, spec, "completions",
+						"spec.completions: Required value: when completion mode is Indexed; %s",
+						effect),
+			  "an Indexed Job runs one pod per index 0..completions-1: set completions");
+	n = doc_get(spec, "parallelism");
+	if (n && !doc_int(n, &v) && v > 100000)
+		diag_add(out, r, n,
+			 "spec.parallelism: Invalid value: %" PRId64 ": must be less than or equal to 100000 when completion mode is Indexed; %s",
+			 v, effect);
+}
+
 void check_job(const struct rule_ctx *ctx, struct diag_list *out)
 {
 	const struct doc_node *ts = ctx->exp->trial_spec;
@@ -475,4 +542,5 @@ void check_job(const struct rule_ctx *ctx, struct diag_list *out)
 	if (!api || !kind || strcmp(api, "batch/v1") || strcmp(kind, "Job"))
 		return;
 	schema_check(schema_batch_job, ts, report_schema_problem, &rep);
+	check_job_spec(ts, out);
 }
