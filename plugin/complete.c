@@ -2,8 +2,8 @@
  * complete.c: shell completion.  `kubectl-katib __complete WORDS...`
  * speaks the protocol of Cobra programs, which kubectl (1.26 and later)
  * uses for plugins through kubectl_complete-katib: the candidates, one a
- * line, then ":DIRECTIVE".  `completion bash|zsh` prints a script that
- * asks it the same way.  What completes comes from each command's table
+ * line, then ":DIRECTIVE".  `completion bash|zsh|fish` prints a script
+ * that asks it the same way.  What completes comes from each command's table
  * of options (options.h) and its args in commands[].
  */
 #include "compat.h"
@@ -175,9 +175,9 @@ int cmd_complete(const struct cmd *cmds, size_t nr, int argc, char **argv)
 	return STATUS_OK;
 }
 
-/* ---- completion bash|zsh ---- */
+/* ---- completion bash|zsh|fish ---- */
 
-const char *const completion_shells[] = { "bash", "zsh", NULL };
+const char *const completion_shells[] = { "bash", "zsh", "fish", NULL };
 
 const struct cmd_option completion_options[] = {
 	OPT_FLAG("help", 'h', 'h', "show this help"),
@@ -187,21 +187,23 @@ const struct cmd_option completion_options[] = {
 static const struct help_section completion_sections[] = {
 	{ HELP_TEXT, NULL,
 	  "Print a script that completes kubectl-katib's commands, options and\n"
-	  "their values in bash or zsh:", NULL },
-	{ HELP_TEXT, NULL, "  source <(kubectl-katib completion bash)", NULL },
+	  "their values in bash, zsh or fish:", NULL },
+	{ HELP_TEXT, NULL, "  source <(kubectl-katib completion bash)\n"
+	  "  kubectl-katib completion fish | source", NULL },
 	{ HELP_TEXT, NULL,
 	  "kubectl 1.26 and later complete 'kubectl katib' by themselves when\n"
 	  "kubectl_complete-katib is on the PATH.", NULL },
 	{ HELP_OPTIONS, "Options:", NULL, NULL },
 	{ HELP_EXAMPLES, "Examples:",
 	  "source <(kubectl-katib completion bash)\n"
-	  "source <(kubectl-katib completion zsh)", NULL },
+	  "source <(kubectl-katib completion zsh)\n"
+	  "kubectl-katib completion fish > ~/.config/fish/completions/kubectl-katib.fish", NULL },
 	{ HELP_END, NULL, NULL, NULL },
 };
 
 const struct cmd_help completion_help = {
 	.name = "completion",
-	.synopsis = "completion bash|zsh",
+	.synopsis = "completion bash|zsh|fish",
 	.options = completion_options,
 	.column = 27,
 	.sections = completion_sections,
@@ -255,14 +257,64 @@ static const char completion_script[] =
 	"}\n"
 	"complete -F _kubectl_katib kubectl-katib\n";
 
+/*
+ * fish asks the same way, with the words before the cursor and the one
+ * under it, unescaped as the shell would pass it (and quoted: an empty
+ * word is still a word).  fish adds no space
+ * after a candidate ending in '=' or '.' (or '/') by itself, which is
+ * where __complete says 2, so that bit needs nothing here.  The command
+ * is declared -f: the function offers files itself, when the directive
+ * lets it.
+ */
+static const char completion_fish[] =
+	"function __kubectl_katib_complete\n"
+	"\tset -l words (commandline -opc)\n"
+	"\tset -e words[1]\n"
+	"\tset -l cur (commandline -ct | string unescape)\n"
+	"\tset -l out (kubectl-katib __complete $words \"$cur\" 2>/dev/null)\n"
+	"\tor return\n"
+	"\tset -l directive (string replace -r '^:' '' -- $out[-1])\n"
+	"\tstring match -qr '^[0-9]+$' -- $directive\n"
+	"\tor return\n"
+	"\tset -e out[-1]\n"
+	"\tif test (math \"bitand($directive, 8)\") -ne 0\n"
+	"\t\t# out holds extensions: files with one of them, and directories\n"
+	"\t\tset -l ext '\\.('(string join '|' -- (string escape --style=regex -- $out))')$'\n"
+	"\t\tfor cand in (__fish_complete_path \"$cur\")\n"
+	"\t\t\tset -l path (string split -f1 \\t -- $cand)\n"
+	"\t\t\tif string match -q -- '*/' $path; or string match -qr -- $ext $path\n"
+	"\t\t\t\tprintf '%s\\n' $path\n"
+	"\t\t\tend\n"
+	"\t\tend\n"
+	"\t\treturn\n"
+	"\tend\n"
+	"\tif test (math \"bitand($directive, 16)\") -ne 0\n"
+	"\t\t__fish_complete_directories \"$cur\"\n"
+	"\t\treturn\n"
+	"\tend\n"
+	"\tif test (math \"bitand($directive, 4)\") -ne 0; or set -q out[1]\n"
+	"\t\tprintf '%s\\n' $out\n"
+	"\t\treturn\n"
+	"\tend\n"
+	"\t__fish_complete_path \"$cur\"\n"
+	"end\n"
+	"complete -c kubectl-katib -e\n"
+	"complete -c kubectl-katib -f -a '(__kubectl_katib_complete)'\n";
+
 int cmd_completion(int argc, char **argv)
 {
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		help_print(stdout, &completion_help);
 		return STATUS_OK;
 	}
-	if (argc != 2 || (strcmp(argv[1], "bash") && strcmp(argv[1], "zsh")))
-		return usage_error("completion", "give the shell: bash or zsh");
+	if (argc != 2 || (strcmp(argv[1], "bash") && strcmp(argv[1], "zsh") &&
+			  strcmp(argv[1], "fish")))
+		return usage_error("completion", "give the shell: bash, zsh or fish");
+	if (!strcmp(argv[1], "fish")) {
+		printf("# fish completion for kubectl-katib: kubectl-katib completion fish | source\n");
+		fputs(completion_fish, stdout);
+		return STATUS_OK;
+	}
 	printf("# %s completion for kubectl-katib: source <(kubectl-katib completion %s)\n",
 	       argv[1], argv[1]);
 	if (!strcmp(argv[1], "zsh"))

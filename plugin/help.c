@@ -512,7 +512,11 @@ static const char man_environment[] =
 	"When set, \\fBvalidate \\-\\-color=auto\\fR does not color its output.\n"
 	".TP\n.B KATIB_LINT_CONFIG\n"
 	"The settings file \\fBvalidate\\fR reads instead of searching for\n"
-	"\\fI.katib\\-lint.yaml\\fR; set but empty, it reads none.\n";
+	"\\fI.katib\\-lint.yaml\\fR; set but empty, it reads none.\n"
+	".TP\n.B KATIB_SARIF_ROOT\n"
+	"The root that \\fBvalidate \\-o sarif\\fR writes file locations relative\n"
+	"to (as \\fB%SRCROOT%\\fR); by default the top of the git work tree\n"
+	"holding the current directory, or the current directory outside one.\n";
 
 static const char man_files[] =
 	".TP\n.I .katib\\-lint.yaml\n"

@@ -46,7 +46,7 @@ static const struct cmd commands[] = {
 	  "print the Experiment's JSON Schema, for editors' YAML checkers",
 	  schema_options, COMPLETE_NOTHING, NULL, &schema_help },
 	{ "completion", cmd_completion,
-	  "print a bash or zsh script that completes commands and options",
+	  "print a bash, zsh or fish script completing commands and options",
 	  completion_options, COMPLETE_WORDS, NULL, &completion_help },
 };
 

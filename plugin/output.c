@@ -7,6 +7,10 @@
 #include "doc-yaml.h"
 #include "rule.h"
 
+#include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #ifndef KATIB_VERSION
 #define KATIB_VERSION "0.1.0-dev"
 #endif
@@ -312,10 +316,143 @@ static const char *sarif_level(enum severity s)
 	return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
 }
 
+/*
+ * SARIF locations are URIs relative to the repository's root, named by
+ * SRCROOT, as code scanning wants them: it matches them to the files of
+ * the commit, wherever the checkout was on the runner.  The root is
+ * KATIB_SARIF_ROOT when set, else the top of the git work tree holding
+ * the current directory (the nearest with a .git, a directory or a
+ * worktree's file), else the current directory.  A file outside it keeps
+ * an absolute file:// URI.
+ */
+#define SRCROOT "%SRCROOT%"
+
+/* path, absolute and with ".", ".." and repeated slashes taken out. */
+static void normalize_path(struct buf *out, const char *cwd, const char *path)
+{
+	struct buf joined = BUF_INIT;
+	const char *p;
+
+	if (path[0] != '/')
+		buf_addf(&joined, "%s/", cwd);
+	buf_adds(&joined, path);
+	buf_reset(out);
+	for (p = joined.buf; *p;) {
+		const char *seg;
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		seg = p;
+		while (*p && *p != '/')
+			p++;
+		n = (size_t)(p - seg);
+		if (!n || (n == 1 && seg[0] == '.'))
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+			while (out->len && out->buf[out->len - 1] != '/')
+				out->len--;
+			if (out->len)
+				out->len--;
+			out->buf[out->len] = '\0';
+			continue;
+		}
+		buf_addch(out, '/');
+		buf_add(out, seg, n);
+	}
+	if (!out->len)
+		buf_addch(out, '/');
+	buf_release(&joined);
+}
+
+static int has_git(const char *dir)
+{
+	struct buf cand = BUF_INIT;
+	struct stat st;
+	int found;
+
+	buf_addf(&cand, "%s/.git", strcmp(dir, "/") ? dir : "");
+	found = !stat(cand.buf, &st);
+	buf_release(&cand);
+	return found;
+}
+
+/* Sets o->sarif_cwd and o->sarif_root; leaves them NULL when unknown. */
+static void sarif_find_root(struct output *o)
+{
+	char cwd[PATH_MAX];
+	const char *env = getenv("KATIB_SARIF_ROOT");
+	struct buf root = BUF_INIT;
+
+	if (!getcwd(cwd, sizeof(cwd)))
+		return;
+	if (env && *env) {
+		normalize_path(&root, cwd, env);
+	} else {
+		normalize_path(&root, cwd, ".");
+		while (!has_git(root.buf) && strcmp(root.buf, "/")) {
+			while (root.len && root.buf[root.len - 1] != '/')
+				root.len--;
+			if (root.len > 1)
+				root.len--;
+			root.buf[root.len] = '\0';
+		}
+		if (!has_git(root.buf))
+			normalize_path(&root, cwd, ".");
+	}
+	o->sarif_cwd = xstrdup(cwd);
+	o->sarif_root = buf_detach(&root, NULL);
+}
+
+/* s as a URI's path: every byte but unreserved ones and '/' %-encoded. */
+static void uri_path(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || strchr("-._~/", c))
+			buf_addch(b, c);
+		else
+			buf_addf(b, "%%%02X", c);
+	}
+}
+
+/* The body of an artifactLocation for file, without its braces. */
+static void sarif_location(const struct output *o, struct buf *b,
+			   const char *file)
+{
+	struct buf path = BUF_INIT, uri = BUF_INIT;
+	size_t n;
+
+	if (!o->sarif_root || !strcmp(file, "-")) {
+		buf_adds(b, "\"uri\": ");
+		buf_add_json_str(b, file, strlen(file));
+		return;
+	}
+	normalize_path(&path, o->sarif_cwd, file);
+	n = strcmp(o->sarif_root, "/") ? strlen(o->sarif_root) : 0;
+	if (!strncmp(path.buf, o->sarif_root, n) && path.buf[n] == '/') {
+		uri_path(&uri, path.buf + n + 1);
+		buf_adds(b, "\"uri\": ");
+		buf_add_json_str(b, uri.buf, uri.len);
+		buf_adds(b, ", \"uriBaseId\": \"" SRCROOT "\"");
+	} else {
+		buf_adds(&uri, "file://");
+		uri_path(&uri, path.buf);
+		buf_adds(b, "\"uri\": ");
+		buf_add_json_str(b, uri.buf, uri.len);
+	}
+	buf_release(&path);
+	buf_release(&uri);
+}
+
 static void sarif_begin(struct output *o)
 {
 	struct buf b = BUF_INIT;
 	size_t i;
+
+	sarif_find_root(o);
 
 	buf_adds(&b, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n"
 		     "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {"
@@ -332,7 +469,20 @@ static void sarif_begin(struct output *o)
 		buf_addf(&b, "}, \"defaultConfiguration\": {\"level\": \"%s\"}}",
 			 sarif_level(rules[i].severity));
 	}
-	buf_adds(&b, "]}},\n    \"results\": [");
+	buf_adds(&b, "]}},\n");
+	if (o->sarif_root) {
+		struct buf uri = BUF_INIT;
+
+		buf_adds(&uri, "file://");
+		uri_path(&uri, o->sarif_root);
+		if (strcmp(o->sarif_root, "/"))
+			buf_addch(&uri, '/');	/* a base URI ends in a slash */
+		buf_adds(&b, "    \"originalUriBaseIds\": {\"" SRCROOT "\": {\"uri\": ");
+		buf_add_json_str(&b, uri.buf, uri.len);
+		buf_adds(&b, "}},\n");
+		buf_release(&uri);
+	}
+	buf_adds(&b, "    \"results\": [");
 	fwrite(b.buf, 1, b.len, o->fp);
 	buf_release(&b);
 }
@@ -350,8 +500,8 @@ static void sarif_finding(struct output *o, const struct diag *f)
 	if (f->hint)
 		buf_addf(&text, " (hint: %s)", bounded(&tmp, f->hint));
 	buf_add_json_str(&b, text.buf, text.len);
-	buf_adds(&b, "}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
-	buf_add_json_str(&b, f->file, strlen(f->file));
+	buf_adds(&b, "}, \"locations\": [{\"physicalLocation\": {\"artifactLocation\": {");
+	sarif_location(o, &b, f->file);
 	buf_adds(&b, "}");
 	if (f->span.start.line)
 		buf_addf(&b, ", \"region\": {\"startLine\": %u, \"startColumn\": %u}",
@@ -387,11 +537,40 @@ static void xml_escape(struct buf *b, const char *s)
 			buf_adds(b, "&gt;");
 		else if (c == '"')
 			buf_adds(b, "&quot;");
-		else if (c < 0x20 && c != '\n' && c != '\t')
-			buf_addf(b, "&#x%x;", c);	/* not allowed raw in XML */
+		else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+			buf_addch(b, '?');	/* XML 1.0 has no way to write these */
 		else
 			buf_addch(b, (char)c);
 	}
+}
+
+/*
+ * A test case is named by its Experiment, as a report lists it beside a
+ * run's other tests: "NAMESPACE/NAME (FILE)", or "NAME (FILE)" when the
+ * manifest leaves the namespace to kubectl.  A document with no name to
+ * give (unreadable, or metadata.name missing or not a string) is
+ * "document N (FILE)", N counted from 0 as -o json's "document" is.
+ */
+static void junit_case_name(struct buf *b, const struct doc *d)
+{
+	const struct doc_node *meta = d ? doc_get(d->root, "metadata") : NULL;
+	const char *name = doc_get_str(meta, "name");
+	const char *ns = doc_get_str(meta, "namespace");
+	struct buf tmp = BUF_INIT;
+
+	if (name && *name) {
+		if (ns && *ns) {
+			xml_escape(b, bounded(&tmp, ns));
+			buf_addch(b, '/');
+		}
+		xml_escape(b, bounded(&tmp, name));
+	} else {
+		buf_addf(b, "document %u", d ? d->index : 0);
+	}
+	buf_adds(b, " (");
+	xml_escape(b, d ? d->name : "-");
+	buf_addch(b, ')');
+	buf_release(&tmp);
 }
 
 static void junit_document(struct output *o, const struct diag_list *list,
@@ -404,7 +583,11 @@ static void junit_document(struct output *o, const struct diag_list *list,
 		failing += list->item[i].severity >= SEV_WARNING;
 	buf_adds(b, "    <testcase classname=\"");
 	xml_escape(b, d ? d->name : "-");
-	buf_addf(b, "\" name=\"document %u\"", d ? d->index : 0);
+	buf_adds(b, "\" name=\"");
+	junit_case_name(b, d);
+	buf_adds(b, "\" file=\"");
+	xml_escape(b, d ? d->name : "-");
+	buf_adds(b, "\"");
 	if (!failing) {
 		buf_adds(b, "/>\n");
 	} else {
@@ -474,6 +657,9 @@ void output_end(struct output *o, unsigned files, unsigned documents,
 {
 	if (o->format == OUTPUT_SARIF) {
 		fprintf(o->fp, "%s]\n  }]\n}\n", o->nr_written ? "\n    " : "");
+		free(o->sarif_root);
+		free(o->sarif_cwd);
+		o->sarif_root = o->sarif_cwd = NULL;
 		return;
 	}
 	if (o->format == OUTPUT_JUNIT) {

@@ -32,6 +32,8 @@ struct output {
 	int color;
 	int excerpts;
 	unsigned nr_written;	/* JSON, SARIF: findings written so far */
+	char *sarif_root;	/* SARIF: URIs are relative to it, or NULL */
+	char *sarif_cwd;	/* SARIF: what relative file names start from */
 	struct buf *junit;	/* JUnit: test cases, written at the end */
 	unsigned junit_cases, junit_failures;
 };

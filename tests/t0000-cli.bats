@@ -102,11 +102,20 @@ load lib/common
 	assert_output --partial "[name-invalid]"
 }
 
-@test "make install puts the binary under PREFIX" {
+@test "make install puts the binary and kubectl's completion helper under PREFIX" {
+	local bin=$BATS_TEST_TMPDIR/prefix/bin
 	run make -C "$REPO_DIR" -s install PREFIX="$BATS_TEST_TMPDIR/prefix" O="$(dirname "$KATIB_BIN")"
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
-	assert_file_executable "$BATS_TEST_TMPDIR/prefix/bin/kubectl-katib"
-	run -0 "$BATS_TEST_TMPDIR/prefix/bin/kubectl-katib" --version
+	assert_file_executable "$bin/kubectl-katib"
+	run -0 "$bin/kubectl-katib" --version
+	# kubectl runs the helper from PATH, and it finds the plugin there too.
+	assert_file_executable "$bin/kubectl_complete-katib"
+	PATH="$bin:$PATH" run -0 kubectl_complete-katib validate --stri
+	assert_output $'--strict\n:4'
+	run make -C "$REPO_DIR" -s uninstall PREFIX="$BATS_TEST_TMPDIR/prefix" O="$(dirname "$KATIB_BIN")"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	assert_file_not_exists "$bin/kubectl_complete-katib"
+	assert_file_not_exists "$bin/kubectl-katib"
 }
 
 @test "a mistyped top-level option names the closest one" {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Shell completion: __complete (Cobra's protocol, which kubectl uses for
-# plugins), the kubectl_complete-katib helper, `completion bash|zsh`, and
-# the closest option for a mistyped one.
+# plugins), the kubectl_complete-katib helper, `completion bash|zsh` (fish:
+# t0310-completion-fish.bats), and the closest option for a mistyped one.
 
 bats_require_minimum_version 1.5.0
 load lib/common
@@ -112,8 +112,8 @@ SH
 	assert_line 'val: sarif'
 	run -0 katib completion zsh
 	assert_line --index 1 'autoload -U +X bashcompinit && bashcompinit'
-	run --separate-stderr -2 katib completion fish
-	[[ "$stderr" == *"give the shell: bash or zsh"* ]]
+	run --separate-stderr -2 katib completion tcsh
+	[[ "$stderr" == *"give the shell: bash, zsh or fish"* ]]
 }
 
 @test "a mistyped option names the closest one, in every command" {

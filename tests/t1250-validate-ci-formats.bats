@@ -43,8 +43,102 @@ load lib/common
 		xmllint --noout "$BATS_TEST_TMPDIR/junit.xml"
 	fi
 	assert_output --partial '<testsuite name="kubectl katib validate" tests="2" failures="1" errors="0" skipped="0">'
-	assert_output --partial '<testcase classname="examples/broken-experiment.yaml" name="document 0">'
+	assert_output --partial '<testcase classname="examples/broken-experiment.yaml" name="kubeflow/mnist.random (examples/broken-experiment.yaml)" file="examples/broken-experiment.yaml">'
 	assert_output --partial '<failure type="name-invalid" message="name &apos;mnist.random&apos;' || \
 		assert_output --partial "<failure type=\"name-invalid\" message=\"name 'mnist.random'"
-	assert_output --partial '<testcase classname="examples/good-experiment.yaml" name="document 0"/>'
+	assert_output --partial '<testcase classname="examples/good-experiment.yaml" name="kubeflow/mnist-random (examples/good-experiment.yaml)" file="examples/good-experiment.yaml"/>'
+}
+
+@test "-o junit names a test case by its Experiment, else by file and document" {
+	local f=$BATS_TEST_TMPDIR/many.yaml
+	cat > "$f" <<'YAML'
+apiVersion: kubeflow.org/v1beta1
+kind: Experiment
+metadata: {name: in-ns, namespace: "team<a&b>"}
+---
+apiVersion: kubeflow.org/v1beta1
+kind: Experiment
+metadata: {name: no-ns}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: not-an-experiment}
+---
+apiVersion: kubeflow.org/v1beta1
+kind: Experiment
+metadata: {namespace: nameless}
+---
+apiVersion: kubeflow.org/v1beta1
+kind: Experiment
+metadata: {name: [1], namespace: x}
+---
+apiVersion: kubeflow.org/v1beta1
+kind: Experiment
+metadata: {name: "ctl\x01"}
+---
+kind: Experiment
+metadata: [
+YAML
+	run --separate-stderr -2 katib validate -q --no-config -o junit "$f"
+	printf '%s\n' "$output" > "$BATS_TEST_TMPDIR/junit.xml"
+	run -0 xmllint --xpath '//testcase/@name' "$BATS_TEST_TMPDIR/junit.xml"
+	# The ConfigMap is no test case; the unreadable document is one.
+	assert_output " name=\"team&lt;a&amp;b&gt;/in-ns ($f)\"
+ name=\"no-ns ($f)\"
+ name=\"document 3 ($f)\"
+ name=\"document 4 ($f)\"
+ name=\"ctl? ($f)\"
+ name=\"document 6 ($f)\""
+	run -0 xmllint --xpath "count(//testcase[@classname='$f' and @file='$f'])" "$BATS_TEST_TMPDIR/junit.xml"
+	assert_output 6
+}
+
+# sarif_locations ARGS...: each result's artifactLocation, one a line,
+# then the run's originalUriBaseIds.
+sarif_locations() {
+	run --separate-stderr katib validate -q --no-config -o sarif "$@"
+	refute_crash || return 1
+	run -0 jq -c '(.runs[0].results[].locations[0].physicalLocation.artifactLocation), .runs[0].originalUriBaseIds' <<< "$output" || return 1
+}
+
+@test "-o sarif locations are relative to the git work tree's top, from any directory below it" {
+	local root
+	root=$(cd "$REPO_DIR" && pwd -P)
+	cd "$REPO_DIR/examples"
+	sarif_locations broken-experiment.yaml
+	assert_line --index 0 '{"uri":"examples/broken-experiment.yaml","uriBaseId":"%SRCROOT%"}'
+	assert_line --index 9 "{\"%SRCROOT%\":{\"uri\":\"file://$root/\"}}"
+	cd "$REPO_DIR/tests"
+	sarif_locations ../examples/./broken-experiment.yaml
+	assert_line --index 0 '{"uri":"examples/broken-experiment.yaml","uriBaseId":"%SRCROOT%"}'
+	sarif_locations "$REPO_DIR/tests/rules/name-invalid/bad.yaml"
+	assert_line --index 0 '{"uri":"tests/rules/name-invalid/bad.yaml","uriBaseId":"%SRCROOT%"}'
+}
+
+@test "-o sarif: a file outside the root keeps an absolute file URI; no git, the root is the current directory" {
+	local dir
+	mkdir -p "$BATS_TEST_TMPDIR/no git/sub"
+	dir=$(cd "$BATS_TEST_TMPDIR/no git" && pwd -P)
+	printf 'apiVersion: kubeflow.org/v1beta1\nkind: Experiment\nmetadata: {name: "a.b"}\n' > "$dir/sub/e #1%.yaml"
+	cp "$dir/sub/e #1%.yaml" "$dir/outside.yaml"
+	cd "$dir/sub"
+	sarif_locations "e #1%.yaml" ../outside.yaml
+	assert_line --index 0 '{"uri":"e%20%231%25.yaml","uriBaseId":"%SRCROOT%"}'
+	assert_line --index 2 "{\"uri\":\"file://${dir// /%20}/outside.yaml\"}"
+	assert_line --index 4 "{\"%SRCROOT%\":{\"uri\":\"file://${dir// /%20}/sub/\"}}"
+	# A checkout's .git (a directory, or a worktree's file) marks the root.
+	: > "$dir/.git"
+	sarif_locations "e #1%.yaml" ../outside.yaml
+	assert_line --index 0 '{"uri":"sub/e%20%231%25.yaml","uriBaseId":"%SRCROOT%"}'
+	assert_line --index 2 '{"uri":"outside.yaml","uriBaseId":"%SRCROOT%"}'
+	KATIB_SARIF_ROOT=.. sarif_locations "e #1%.yaml"
+	assert_line --index 2 "{\"%SRCROOT%\":{\"uri\":\"file://${dir// /%20}/\"}}"
+	KATIB_SARIF_ROOT=. sarif_locations "e #1%.yaml" ../outside.yaml
+	assert_line --index 0 '{"uri":"e%20%231%25.yaml","uriBaseId":"%SRCROOT%"}'
+	assert_line --index 2 "{\"uri\":\"file://${dir// /%20}/outside.yaml\"}"
+}
+
+@test "-o sarif keeps stdin's name as it is" {
+	run --separate-stderr -1 katib validate -q --no-config -o sarif - < "$REPO_DIR/examples/broken-experiment.yaml"
+	[ "$(printf '%s' "$output" | jq -c '.runs[0].results[0].locations[0].physicalLocation.artifactLocation')" = '{"uri":"-"}' ]
 }

@@ -40,6 +40,17 @@ sarif_of() {
 	assert_output ''
 }
 
+@test "-o sarif with root-relative and absolute locations is valid SARIF 2.1.0" {
+	cp "$REPO_DIR/examples/broken-experiment.yaml" "$BATS_TEST_TMPDIR/outside.yaml"
+	cd "$REPO_DIR/examples"
+	sarif_of 1 broken-experiment.yaml "$BATS_TEST_TMPDIR/outside.yaml"
+	run -0 jq -r '.runs[0] | (.originalUriBaseIds | keys[]), ([.results[].locations[0].physicalLocation.artifactLocation | .uriBaseId // .uri[:7]] | unique[])' "$BATS_TEST_TMPDIR/out.sarif"
+	assert_output $'%SRCROOT%\n%SRCROOT%\nfile://'
+	validate_sarif "$BATS_TEST_TMPDIR/out.sarif"
+	assert_success
+	assert_output ''
+}
+
 @test "-o sarif without findings is valid SARIF 2.1.0" {
 	cd "$REPO_DIR"
 	sarif_of 0 examples/good-experiment.yaml
