@@ -126,8 +126,9 @@ spec:
 		files+=($(experiments "$f" "$dir/${f//\//_}")) || { echo "$f: unreadable"; return 1; }
 	done
 	# The upstream examples, the e2e valid one and the wild ones validate
-	# passes: 59 Experiments in all today.
-	[ "${#files[@]}" -ge 59 ] || { echo "only ${#files[@]} Experiments"; return 1; }
+	# passes: 57 Experiments in all today (two wild ones leave their
+	# namespace a blank to fill in, which metadata-invalid reports).
+	[ "${#files[@]}" -ge 57 ] || { echo "only ${#files[@]} Experiments"; return 1; }
 	check "${files[@]}"
 	assert_success
 	assert_output ''
