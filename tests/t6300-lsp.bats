@@ -265,6 +265,11 @@ for f in json.load(sys.stdin)["findings"]:
 	client complete "$f" 15 15
 	assert_success
 	assert_output ""
+	# No algorithm named yet.
+	sed -i '/algorithmName: no-such-search/d' "$f"
+	client complete "$f" 6 15
+	assert_success
+	assert_output ""
 }
 
 @test "lsp completes setting names for the service the katib-config names" {
