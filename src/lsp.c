@@ -11,6 +11,7 @@
 #include "field-notes.h"
 #include "fix.h"
 #include "rule.h"
+#include "rules/settings.h"
 #include "schema.h"
 #include "validate.h"
 
@@ -1172,6 +1173,34 @@ static void add_item(struct buf *b, unsigned *nr, const char *label, int kind,
 	buf_addch(b, '}');
 }
 
+/* The plain or quoted scalar after a line's "key:", in [*v, *e). */
+static void key_value(const char *t, const struct line_shape *ls, size_t *v,
+		      size_t *e)
+{
+	size_t a = ls->start + ls->key + ls->key_len + 1, z = ls->end;
+	const char *p;
+
+	while (a < z && t[a] == ' ')
+		a++;
+	if (a < z && (t[a] == '"' || t[a] == '\'')) {
+		p = memchr(t + a + 1, t[a], z - a - 1);
+		if (p)
+			z = (size_t)(p - t) + 1;	/* a comment may follow */
+	} else {
+		for (p = t + a; p < t + z && !(*p == '#' && t[p - t - 1] == ' '); p++)
+			;
+		z = (size_t)(p - t);
+	}
+	while (z > a && t[z - 1] == ' ')
+		z--;
+	if (z - a >= 2 && (t[a] == '"' || t[a] == '\'') && t[z - 1] == t[a]) {
+		a++;
+		z--;
+	}
+	*v = a;
+	*e = z;
+}
+
 enum {
 	ITEM_PROPERTY = 10,
 	ITEM_VALUE = 12,
@@ -1214,16 +1243,9 @@ static void trial_parameters(const char *t, size_t len, struct buf *b,
 		} else if (under != SIZE_MAX && ls.key_len == 4 &&
 			   !memcmp(t + i + ls.key, "name", 4) && ls.key == item_key &&
 			   (ls.dash == item || ls.dash == SIZE_MAX)) {
-			size_t v = i + ls.key + 5, e = end;
+			size_t v, e;
 
-			while (v < e && t[v] == ' ')
-				v++;
-			while (e > v && t[e - 1] == ' ')
-				e--;
-			if (e - v >= 2 && (t[v] == '"' || t[v] == '\'') && t[e - 1] == t[v]) {
-				v++;
-				e--;
-			}
+			key_value(t, &ls, &v, &e);
 			if (e > v) {
 				char *name = dupz(t + v, e - v);
 
@@ -1286,6 +1308,74 @@ static void complete_values(struct lsp_server *s, const char *path,
 		add_item(b, nr, "true", ITEM_VALUE, NULL, NULL, NULL);
 		add_item(b, nr, "false", ITEM_VALUE, NULL, NULL, NULL);
 	}
+}
+
+/*
+ * The value of the key "algorithmName" beside the list line "settings",
+ * in the block of the map line "block" ("algorithm:"), or NULL.
+ */
+static char *sibling_algorithm(const char *t, size_t len,
+			       const struct line_shape *block,
+			       const struct line_shape *settings)
+{
+	size_t i = block->end, inner = block->key;
+
+	while (i < len) {
+		const char *nl;
+		size_t end, first, v, e;
+		struct line_shape ls;
+
+		i += t[i] == '\r';
+		i += i < len && t[i] == '\n';
+		nl = memchr(t + i, '\n', len - i);
+		end = nl ? (size_t)(nl - t) : len;
+		if (end > i && t[end - 1] == '\r')
+			end--;
+		shape_line(t, i, end, &ls);
+		first = ls.dash != SIZE_MAX ? ls.dash : ls.key;
+		if (i + first < end && t[i + first] != '#') {
+			if (first <= inner)
+				break;	/* the block has ended */
+			if (ls.dash == SIZE_MAX && ls.key == settings->key &&
+			    ls.key_len == 13 && !memcmp(t + i + ls.key, "algorithmName", 13)) {
+				key_value(t, &ls, &v, &e);
+				return e > v ? dupz(t + v, e - v) : NULL;
+			}
+		}
+		i = end;
+	}
+	return NULL;
+}
+
+/*
+ * The names of the settings the algorithm beside the list takes, as the
+ * service that validates them defines them: nothing for an algorithm no
+ * known service serves.
+ */
+static void complete_settings(struct lsp_server *s, const char *t, size_t len,
+			      const struct line_shape *keys, size_t nk, int early,
+			      struct buf *b, unsigned *nr)
+{
+	char *algorithm = nk >= 2 ? sibling_algorithm(t, len, &keys[nk - 2],
+						      &keys[nk - 1]) : NULL;
+	const char *service = algorithm ? service_of_settings(&s->config, algorithm, early)
+					: NULL;
+	size_t i;
+
+	for (i = 0; service && i < nr_service_settings; i++) {
+		const struct service_setting *st = &service_settings[i];
+		struct buf detail = BUF_INIT, doc = BUF_INIT;
+
+		if (!service_setting_serves(st, service, algorithm))
+			continue;
+		buf_addf(&detail, "%s, %s, default %s", st->type, st->range, st->dflt);
+		buf_addf(&doc, "Setting of %s, validated by the %s %s service.", algorithm,
+			 service, early ? "early-stopping" : "suggestion");
+		add_item(b, nr, st->name, ITEM_ENUM_MEMBER, detail.buf, doc.buf, NULL);
+		buf_release(&detail);
+		buf_release(&doc);
+	}
+	free(algorithm);
 }
 
 static void complete_keys(const struct schema_type *ty, const char *path,
@@ -1359,7 +1449,11 @@ static void completion(struct lsp_server *s, const struct doc_node *id,
 			/* After "key: ": the values of that field. */
 			keys[nk] = ls;
 			ty = walk_keys(t, keys, nk + 1, &path);
-			if (ty)
+			if (!strcmp(path.buf, "spec.algorithm.algorithmSettings.name") ||
+			    !strcmp(path.buf, "spec.earlyStopping.algorithmSettings.name"))
+				complete_settings(s, t, n, keys, nk, path.buf[5] == 'e',
+						  &b, &nr);
+			else if (ty)
 				complete_values(s, path.buf, ty, &b, &nr);
 		} else {
 			ty = walk_keys(t, keys, nk, &path);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # make bench must not time a validate that did not do its work: a crash
 # or a wrong exit status ends the benchmark loudly instead of reading as
-# a fast run.  (Only the failing paths run here; a real benchmark takes
-# minutes and belongs to `make bench`.)
+# a fast run.  (Only the failing paths run here, and five changes of the
+# language server's benchmark whose timings are not looked at; a real
+# benchmark takes minutes and belongs to `make bench`.)
 
 bats_require_minimum_version 1.5.0
 load lib/common
@@ -45,4 +46,40 @@ fake_build() {
 	assert_output --partial "exited with status 1, expected 0"
 	run -0 "$KATIB_TEST_TOOL" rss --expect 1 "$KATIB_BIN" validate -q "$REPO_DIR/examples/broken-experiment.yaml"
 	assert_output --regexp '^[0-9]+$'
+}
+
+# The language server's benchmark (scripts/bench/lsp): a few changes of
+# the real server, then servers that cannot be timed.
+@test "bench lsp: a short run reports the percentiles" {
+	O=$(dirname "$KATIB_BIN") ITERATIONS=5 WARMUP=1 run -0 "$REPO_DIR/scripts/bench/lsp"
+	assert_line --regexp '^lsp, 500-line Experiment \([0-9]+ bytes\), 0 diagnostics \([1-9][0-9]* with maxTrialCount 1\), 5 changes after 1 not counted:$'
+	assert_line --regexp '^  change to publishDiagnostics: median [0-9.]+ ms, p90 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms \(target < 5 ms\)$'
+}
+
+@test "bench lsp: a server that exits fails the benchmark" {
+	o=$(fake_build 'exit 0')
+	O=$o run -1 "$REPO_DIR/scripts/bench/lsp"
+	assert_output --regexp "the server (closed its output|stopped reading) \(exit 0\); the timings would be meaningless"
+	refute_output --partial "median"
+}
+
+@test "bench lsp: a server that does not analyse the change fails the benchmark" {
+	# Answers every message with the same empty diagnostics.
+	cat > "$BATS_TEST_TMPDIR/same-answer.py" <<-'EOF'
+	import sys
+	body = (b'{"jsonrpc": "2.0", "id": 1, "result": {}, "method": '
+	        b'"textDocument/publishDiagnostics", "params": {"diagnostics": []}}')
+	while True:
+	    header = sys.stdin.buffer.readline()
+	    if not header:
+	        break
+	    sys.stdin.buffer.readline()
+	    sys.stdin.buffer.read(int(header.split(b":")[1]))
+	    sys.stdout.buffer.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+	    sys.stdout.buffer.flush()
+	EOF
+	o=$(fake_build "exec python3 $BATS_TEST_TMPDIR/same-answer.py")
+	O=$o run -1 "$REPO_DIR/scripts/bench/lsp"
+	assert_output --partial "maxTrialCount 1 changed nothing in the diagnostics"
+	refute_output --partial "median"
 }

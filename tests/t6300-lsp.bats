@@ -209,6 +209,98 @@ for f in json.load(sys.stdin)["findings"]:
 	refute_output --partial "tpe"
 }
 
+# The settings each service takes, as validate's rules know them
+# (rules catalogue §3): with the default katib-config tpe is hyperopt's,
+# multivariate-tpe optuna's and cmaes goptuna's.
+@test "lsp completes the setting names of the algorithm in effect" {
+	cat > "$BATS_TEST_TMPDIR/s.yaml" <<-'EOF'
+	apiVersion: kubeflow.org/v1beta1
+	kind: Experiment
+	spec:
+	  algorithm:
+	    algorithmSettings:
+	      - name: 
+	        value: "3"
+	      - name: gamma
+	        
+	    algorithmName: "tpe"  # after the settings, and quoted
+	  earlyStopping:
+	    algorithmName: medianstop
+	    algorithmSettings:
+	      - value: "2"
+	        name: 
+	EOF
+	local f=$BATS_TEST_TMPDIR/s.yaml
+	client complete "$f" 6 15
+	assert_success
+	assert_output "$(printf '%s\n' \
+		$'gamma\tfloat, 0 < v < 1, default 0.25 (hyperopt\'s)' \
+		$'prior_weight\tfloat, > 0, default 1.0 (hyperopt\'s)' \
+		$'n_EI_candidates\tint, > 0, default 24 (hyperopt\'s)' \
+		$'random_state\tint, >= 0, default unseeded')"
+	# The next key of a setting.
+	client complete "$f" 9 9
+	assert_line $'value\tstring'
+	client complete "$f" 15 15
+	assert_output "$(printf '%s\n' $'min_trials_required\tint, > 0, default 3' \
+		$'start_step\tint, >= 1, default 4')"
+
+	sed -i 's/"tpe"/multivariate-tpe/' "$f"
+	client complete "$f" 6 15
+	assert_output "$(printf '%s\n' \
+		$'n_startup_trials\tint, >= 0, default 10 (optuna\'s)' \
+		$'n_ei_candidates\tint, >= 0, default 24 (optuna\'s)' \
+		$'random_state\tint, >= 0, default unseeded')"
+	sed -i 's/multivariate-tpe/cmaes/' "$f"
+	client complete "$f" 6 15
+	assert_output "$(printf '%s\n' \
+		$'random_state\tint, any Go int (strconv.Atoi), default goptuna\'s' \
+		$'sigma\tfloat, any Go float (strconv.ParseFloat), default goptuna\'s' \
+		$'restart_strategy\tstring, ipop, bipop or none, default none (no restart)')"
+	# Unknown to Katib, or served by a custom image: nothing is known.
+	sed -i 's/cmaes/no-such-search/; s/medianstop/my-stopper/' "$f"
+	client complete "$f" 6 15
+	assert_success
+	assert_output ""
+	client complete "$f" 15 15
+	assert_success
+	assert_output ""
+	# No algorithm named yet.
+	sed -i '/algorithmName: no-such-search/d' "$f"
+	client complete "$f" 6 15
+	assert_success
+	assert_output ""
+}
+
+@test "lsp completes setting names for the service the katib-config names" {
+	cat > "$BATS_TEST_TMPDIR/katib-config.yaml" <<-'EOF'
+	apiVersion: config.kubeflow.org/v1beta1
+	kind: KatibConfig
+	runtime:
+	  suggestions:
+	    - algorithmName: tpe
+	      image: docker.io/kubeflowkatib/suggestion-optuna:v0.18.0
+	    - algorithmName: cmaes
+	      image: docker.io/kubeflowkatib/suggestion-optuna:v0.18.0
+	EOF
+	printf '%s\n' 'apiVersion: kubeflow.org/v1beta1' 'kind: Experiment' 'spec:' \
+		'  algorithm:' '    algorithmName: tpe' '    algorithmSettings:' \
+		'      - name: ' > "$BATS_TEST_TMPDIR/a.yaml"
+	local cfg="{\"katibConfig\": \"$BATS_TEST_TMPDIR/katib-config.yaml\"}"
+	client complete "$BATS_TEST_TMPDIR/a.yaml" 7 15 "$cfg"
+	assert_success
+	assert_line --index 0 --partial $'n_startup_trials\tint'
+	assert_line --index 1 --partial $'n_ei_candidates\tint'
+	assert_line --index 2 --partial $'random_state\tint'
+	[ "${#lines[@]}" -eq 3 ]
+	sed -i 's/tpe/cmaes/' "$BATS_TEST_TMPDIR/a.yaml"
+	client complete "$BATS_TEST_TMPDIR/a.yaml" 7 15 "$cfg"
+	assert_output "$(printf '%s\n' \
+		$'restart_strategy\tstring, ipop, None or none, default None (no restart)' \
+		$'sigma\tfloat, >= 0, default a sixth of the narrowest parameter range (optuna\'s)' \
+		$'random_state\tint, >= 0, default unseeded')"
+}
+
 @test "lsp follows incremental changes" {
 	cp "$TESTS_DIR/rules/algorithm-unknown/bad.yaml" "$BATS_TEST_TMPDIR/e.yaml"
 	client edit "$BATS_TEST_TMPDIR/e.yaml" bayesian random

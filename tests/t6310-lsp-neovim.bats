@@ -101,3 +101,14 @@ fix_only() {
 	validate_lines "$f" | sort -t: -k1,1 -k2,2n -k3,3n > "$BATS_TEST_TMPDIR/validate.diag"
 	diff -u "$BATS_TEST_TMPDIR/validate.diag" "$BATS_TEST_TMPDIR/nvim.diag"
 }
+
+@test "neovim completes the setting names of the algorithm" {
+	local f=$BATS_TEST_TMPDIR/s.yaml
+	printf '%s\n' 'apiVersion: kubeflow.org/v1beta1' 'kind: Experiment' 'spec:' \
+		'  algorithm:' '    algorithmName: multivariate-tpe' \
+		'    algorithmSettings:' '      - name: ' > "$f"
+	neovim "$f" LSP_COMPLETE=7:15
+	assert_output --partial "$(printf '%s\n' completion: n_startup_trials \
+		n_ei_candidates random_state)"
+	refute_line "n_EI_candidates"
+}

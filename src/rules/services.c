@@ -11,6 +11,7 @@
  */
 #include "compat.h"
 #include "rules/rules.h"
+#include "rules/settings.h"
 #include "alloc.h"
 #include "buf.h"
 #include "doc.h"
@@ -134,34 +135,153 @@ static const struct setting *find_setting(const struct setting *set, size_t nr,
 }
 
 /*
- * Settings of every service, for telling a user whose key belongs to
- * another backend which one ("n_ei_candidates" is optuna's spelling).
+ * Every service's settings (rules catalogue §3): the checks below take
+ * their lists of known keys from here, and a user whose key belongs to
+ * another backend is told which one ("n_ei_candidates" is optuna's
+ * spelling).  Defaults marked with a library's name are that library's,
+ * not Katib's.  The algorithms of hyperband, enas, darts and pbt are
+ * NULL: those services never look at the name they are asked with.
  */
-static const struct {
-	const char *service, *algorithms, *key;
-} all_keys[] = {
-	{ "hyperopt", "tpe", "gamma" },
-	{ "hyperopt", "tpe", "prior_weight" },
-	{ "hyperopt", "tpe", "n_EI_candidates" },
-	{ "hyperopt", "tpe and random", "random_state" },
-	{ "optuna", "tpe and multivariate-tpe", "n_startup_trials" },
-	{ "optuna", "tpe and multivariate-tpe", "n_ei_candidates" },
-	{ "optuna", "cmaes", "restart_strategy" },
-	{ "optuna", "cmaes", "sigma" },
-	{ "goptuna", "cmaes", "restart_strategy" },
-	{ "goptuna", "cmaes", "sigma" },
-	{ "skopt", "bayesianoptimization", "base_estimator" },
-	{ "skopt", "bayesianoptimization", "n_initial_points" },
-	{ "skopt", "bayesianoptimization", "acq_func" },
-	{ "skopt", "bayesianoptimization", "acq_optimizer" },
-	{ "hyperband", "hyperband", "r_l" },
-	{ "hyperband", "hyperband", "resource_name" },
-	{ "hyperband", "hyperband", "eta" },
-	{ "pbt", "pbt", "n_population" },
-	{ "pbt", "pbt", "truncation_threshold" },
-	{ "pbt", "pbt", "suggestion_trial_dir" },
-	{ "darts", "darts", "num_epochs" },
+const struct service_setting service_settings[] = {
+	{ "hyperopt", "tpe", "gamma", "float", "0 < v < 1", "0.25 (hyperopt's)" },
+	{ "hyperopt", "tpe", "prior_weight", "float", "> 0", "1.0 (hyperopt's)" },
+	{ "hyperopt", "tpe", "n_EI_candidates", "int", "> 0", "24 (hyperopt's)" },
+	{ "hyperopt", "tpe and random", "random_state", "int", ">= 0", "unseeded" },
+	{ "optuna", "tpe and multivariate-tpe", "n_startup_trials", "int", ">= 0",
+	  "10 (optuna's)" },
+	{ "optuna", "tpe and multivariate-tpe", "n_ei_candidates", "int", ">= 0",
+	  "24 (optuna's)" },
+	{ "optuna", "cmaes", "restart_strategy", "string", "ipop, None or none",
+	  "None (no restart)" },
+	{ "optuna", "cmaes", "sigma", "float", ">= 0",
+	  "a sixth of the narrowest parameter range (optuna's)" },
+	{ "optuna", "tpe, multivariate-tpe, cmaes, random and grid", "random_state",
+	  "int", ">= 0", "unseeded" },
+	{ "goptuna", "cmaes, tpe and random", "random_state", "int",
+	  "any Go int (strconv.Atoi)", "goptuna's" },
+	{ "goptuna", "cmaes", "sigma", "float", "any Go float (strconv.ParseFloat)",
+	  "goptuna's" },
+	{ "goptuna", "cmaes", "restart_strategy", "string", "ipop, bipop or none",
+	  "none (no restart)" },
+	{ "goptuna", "tpe", "n_startup_trials", "int", "any Go int (strconv.Atoi)",
+	  "goptuna's" },
+	{ "goptuna", "tpe", "n_ei_candidates", "int", "any Go int (strconv.Atoi)",
+	  "goptuna's" },
+	{ "skopt", "bayesianoptimization", "base_estimator", "string",
+	  "GP, RF, ET or GBRT", "GP" },
+	{ "skopt", "bayesianoptimization", "n_initial_points", "int", ">= 0", "10" },
+	{ "skopt", "bayesianoptimization", "acq_func", "string",
+	  "gp_hedge, LCB, EI, PI, EIps or PIps", "gp_hedge" },
+	{ "skopt", "bayesianoptimization", "acq_optimizer", "string",
+	  "auto, sampling or lbfgs", "auto" },
+	{ "skopt", "bayesianoptimization", "random_state", "int", ">= 0", "unseeded" },
+	{ "hyperband", NULL, "r_l", "float", ">= 0", "none: required" },
+	{ "hyperband", NULL, "resource_name", "string", "the name of a parameter",
+	  "none: required" },
+	{ "hyperband", NULL, "eta", "float", "truncated to an int; <= 0 means 3", "3" },
+	/* The enas ranges are printed as the service prints them. */
+	{ "enas", NULL, "controller_hidden_size", "int", "[1, inf)", "64" },
+	{ "enas", NULL, "controller_temperature", "float or None", "(0, inf)", "5.0" },
+	{ "enas", NULL, "controller_tanh_const", "float or None", "(0, inf)", "2.25" },
+	{ "enas", NULL, "controller_entropy_weight", "float or None", "(0.0, inf)", "1e-5" },
+	{ "enas", NULL, "controller_baseline_decay", "float", "(0.0, 1.0)", "0.999" },
+	{ "enas", NULL, "controller_learning_rate", "float", "(0.0, 1.0)", "5e-5" },
+	{ "enas", NULL, "controller_skip_target", "float", "(0.0, 1.0)", "0.4" },
+	{ "enas", NULL, "controller_skip_weight", "float or None", "(0.0, inf)", "0.8" },
+	{ "enas", NULL, "controller_train_steps", "int", "[1, inf)", "50" },
+	{ "enas", NULL, "controller_log_every_steps", "int", "[1, inf)", "10" },
+	{ "darts", NULL, "num_epochs", "int", "> 0", "50" },
+	{ "darts", NULL, "w_lr", "float", ">= 0", "0.025" },
+	{ "darts", NULL, "w_lr_min", "float", ">= 0", "0.001" },
+	{ "darts", NULL, "alpha_lr", "float", ">= 0", "3e-4" },
+	{ "darts", NULL, "w_weight_decay", "float", ">= 0", "3e-4" },
+	{ "darts", NULL, "alpha_weight_decay", "float", ">= 0", "1e-3" },
+	{ "darts", NULL, "w_momentum", "float", ">= 0", "0.9" },
+	{ "darts", NULL, "w_grad_clip", "float", ">= 0", "5.0" },
+	{ "darts", NULL, "batch_size", "int or None", ">= 1", "128" },
+	{ "darts", NULL, "num_workers", "int", ">= 0", "4" },
+	{ "darts", NULL, "init_channels", "int", ">= 1", "16" },
+	{ "darts", NULL, "print_step", "int", ">= 1", "50" },
+	{ "darts", NULL, "num_nodes", "int", ">= 1", "4" },
+	{ "darts", NULL, "stem_multiplier", "int", ">= 1", "3" },
+	{ "pbt", NULL, "suggestion_trial_dir", "string", "a directory path",
+	  "none: required" },
+	{ "pbt", NULL, "n_population", "int", ">= 5", "none: required" },
+	{ "pbt", NULL, "truncation_threshold", "float", "0 <= v <= 1",
+	  "none: required" },
+	{ "pbt", NULL, "resample_probability", "float",
+	  "0 <= v <= 1, but the service fails on any value",
+	  "unset: values are perturbed by 0.8 or 1.2" },
+	{ "medianstop", "medianstop", "min_trials_required", "int", "> 0", "3" },
+	{ "medianstop", "medianstop", "start_step", "int", ">= 1", "4" },
 };
+const size_t nr_service_settings = ARRAY_SIZE(service_settings);
+
+/* Whether word is one of list's "a, b and c". */
+static int words_have(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	while (*list) {
+		size_t k = strcspn(list, " ,");
+
+		if (k == n && !strncmp(list, word, n) && strcmp(word, "and"))
+			return 1;
+		list += k;
+		list += strspn(list, " ,");
+	}
+	return 0;
+}
+
+int service_setting_serves(const struct service_setting *st,
+			   const char *service, const char *algorithm)
+{
+	return !strcmp(st->service, service) &&
+	       (!st->algorithms || (algorithm && words_have(st->algorithms, algorithm)));
+}
+
+const char *service_of_settings(const struct katib_config *cfg,
+				const char *algorithm, int early)
+{
+	const char *image;
+
+	if (!early)
+		return katib_config_service(cfg, algorithm);
+	image = algorithm ? katib_config_image(cfg->early_stoppings,
+					       cfg->early_stopping_images, algorithm)
+			  : NULL;
+	return image && strstr(image, "earlystopping-medianstop") ? "medianstop" : NULL;
+}
+
+#define MAX_KEYS 32
+
+/* The keys algorithm takes from service, NULL-terminated in keys. */
+static const char *const *known_keys(const char *service, const char *algorithm,
+				     const char **keys)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nr_service_settings; i++)
+		if (service_setting_serves(&service_settings[i], service, algorithm)) {
+			if (n + 1 == MAX_KEYS)
+				BUG("more than %d settings", MAX_KEYS - 1);
+			keys[n++] = service_settings[i].name;
+		}
+	keys[n] = NULL;
+	return keys;
+}
+
+static const struct service_setting *setting_row(const char *service,
+						 const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nr_service_settings; i++)
+		if (!strcmp(service_settings[i].service, service) &&
+		    !strcmp(service_settings[i].name, name))
+			return &service_settings[i];
+	return NULL;
+}
 
 /* "did you mean" over the keys a service knows, ignoring case. */
 static void hint_known_keys(struct svc *s, struct diag *d, const char *name,
@@ -170,8 +290,11 @@ static void hint_known_keys(struct svc *s, struct diag *d, const char *name,
 	const char *best = NULL;
 	size_t best_d = SIZE_MAX, i;
 
-	for (i = 0; i < ARRAY_SIZE(all_keys); i++) {
-		if (strcmp(all_keys[i].key, name) || !strcmp(all_keys[i].service, s->service))
+	for (i = 0; i < nr_service_settings; i++) {
+		const struct service_setting *other = &service_settings[i];
+		const char *algs = other->algorithms ? other->algorithms : other->service;
+
+		if (strcmp(other->name, name) || !strcmp(other->service, s->service))
 			continue;
 		for (best_d = 0; known[best_d]; best_d++)
 			if (!levenshtein(name, strlen(name), known[best_d],
@@ -179,11 +302,11 @@ static void hint_known_keys(struct svc *s, struct diag *d, const char *name,
 				break;
 		if (known[best_d])
 			diag_hint(s->out, d, "'%s' is the %s service's spelling (for %s); the %s service serving %s here spells it '%s'",
-				  name, all_keys[i].service, all_keys[i].algorithms,
+				  name, other->service, algs,
 				  s->service, s->algorithm, known[best_d]);
 		else
 			diag_hint(s->out, d, "'%s' is a setting of the %s service (for %s), but %s is served by the %s service here, which takes %s",
-				  name, all_keys[i].service, all_keys[i].algorithms,
+				  name, other->service, algs,
 				  s->algorithm, s->service,
 				  known[0] ? katib_config_join(known) : "no settings");
 		return;
@@ -353,9 +476,7 @@ static void distribution_ignored(struct svc *s, const struct param *p,
 static void svc_hyperopt(struct svc *s, const struct setting *set, size_t nr,
 			 const struct param *par, size_t np)
 {
-	static const char *const tpe_keys[] = { "gamma", "prior_weight",
-						"n_EI_candidates", "random_state", NULL };
-	static const char *const random_keys[] = { "random_state", NULL };
+	const char *known[MAX_KEYS];
 	int tpe = !strcmp(s->algorithm, "tpe");
 	size_t i;
 
@@ -386,7 +507,7 @@ static void svc_hyperopt(struct svc *s, const struct setting *set, size_t nr,
 			v = py_number(s, st, 1, &ok, "algorithm-setting-invalid");
 			py_range(s, st, ok, v >= 0, "random_state should be great or equal than zero");
 		} else {
-			unknown_setting(s, st, tpe ? tpe_keys : random_keys, 1);
+			unknown_setting(s, st, known_keys(s->service, s->algorithm, known), 1);
 		}
 	}
 	/* The search space is built at GetSuggestions (hyperopt/base_service.py). */
@@ -536,16 +657,12 @@ static void optuna_hangs(struct svc *s, const struct setting *set, size_t nr, in
 static void svc_optuna(struct svc *s, const struct setting *set, size_t nr,
 		       const struct param *par, size_t np)
 {
-	static const char *const tpe_keys[] = { "n_startup_trials", "n_ei_candidates",
-						"random_state", NULL };
-	static const char *const cmaes_keys[] = { "restart_strategy", "sigma",
-						  "random_state", NULL };
-	static const char *const random_keys[] = { "random_state", NULL };
 	const char *a = s->algorithm;
 	int tpe = !strcmp(a, "tpe") || !strcmp(a, "multivariate-tpe");
 	int cmaes = !strcmp(a, "cmaes"), grid = !strcmp(a, "grid");
 	int random = !strcmp(a, "random");
-	const char *const *known = tpe ? tpe_keys : cmaes ? cmaes_keys : random_keys;
+	const char *keys[MAX_KEYS];
+	const char *const *known = known_keys(s->service, a, keys);
 	size_t i;
 
 	if (!tpe && !cmaes && !grid && !random) {
@@ -700,17 +817,11 @@ static void goptuna_internal(struct svc *s, const struct doc_node *at,
 static void svc_goptuna(struct svc *s, const struct setting *set, size_t nr,
 			const struct param *par, size_t np)
 {
-	static const char *const cmaes_keys[] = { "random_state", "sigma",
-						  "restart_strategy", NULL };
-	static const char *const tpe_keys[] = { "random_state", "n_startup_trials",
-						"n_ei_candidates", NULL };
-	static const char *const random_keys[] = { "random_state", NULL };
-	static const char *const no_keys[] = { NULL };
 	const char *a = s->algorithm;
 	int cmaes = !strcmp(a, "cmaes"), tpe = !strcmp(a, "tpe");
 	int random = !strcmp(a, "random"), sobol = !strcmp(a, "sobol");
-	const char *const *known = cmaes ? cmaes_keys : tpe ? tpe_keys
-				 : random ? random_keys : no_keys;
+	const char *keys[MAX_KEYS];
+	const char *const *known = known_keys(s->service, a, keys);
 	struct buf inner = BUF_INIT;
 	size_t i, j;
 	int64_t iv;
@@ -798,9 +909,7 @@ static void svc_goptuna(struct svc *s, const struct setting *set, size_t nr,
 static void svc_skopt(struct svc *s, const struct setting *set, size_t nr,
 		      const struct param *par, size_t np)
 {
-	static const char *const keys[] = { "base_estimator", "n_initial_points",
-					    "acq_func", "acq_optimizer",
-					    "random_state", NULL };
+	const char *keys[MAX_KEYS];
 	static const char *const estimators[] = { "GP", "RF", "ET", "GBRT", NULL };
 	static const char *const funcs[] = { "gp_hedge", "LCB", "EI", "PI", "EIps",
 					     "PIps", NULL };
@@ -850,7 +959,7 @@ static void svc_skopt(struct svc *s, const struct setting *set, size_t nr,
 			v = py_number(s, st, 1, &ok, "algorithm-setting-invalid");
 			py_range(s, st, ok, v >= 0, "random_state should be great or equal than zero");
 		} else {
-			unknown_setting(s, st, keys, 1);
+			unknown_setting(s, st, known_keys(s->service, s->algorithm, keys), 1);
 		}
 	}
 	est = find_setting(set, nr, "base_estimator");
@@ -887,7 +996,8 @@ static void svc_hyperband(struct svc *s, const struct setting *set, size_t nr,
 	static const char *const state_keys[] = { "s_max", "b_l", "r", "n",
 						  "current_s", "current_i",
 						  "evaluating_trials", NULL };
-	static const char *const keys[] = { "r_l", "resource_name", "eta", NULL };
+	const char *known[MAX_KEYS];
+	const char *const *keys = known_keys(s->service, NULL, known);
 	const struct setting *rl = find_setting(set, nr, "r_l");
 	const struct setting *rn = find_setting(set, nr, "resource_name");
 	const struct setting *eta_s = find_setting(set, nr, "eta");
@@ -1090,13 +1200,21 @@ static void nas_operations(struct svc *s)
 	}
 }
 
-struct enas_setting {
-	const char *name;
-	int is_int;
-	double low, high;		/* float: (low, high]; int: [low, inf) */
-	const char *range;		/* as the service prints its bounds */
-	int none_ok;
-};
+/*
+ * The bounds of an enas range as the service prints it, "(0.0, 1.0)":
+ * a float must be above low and at most high, an int at least low.
+ */
+static void enas_bounds(const char *range, double *low, double *high)
+{
+	const char *comma = strchr(range, ',');
+	char *lo = xstrndup(range + 1, comma ? (size_t)(comma - range - 1) : 0);
+	char *hi = comma ? xstrndup(comma + 2, strcspn(comma + 2, ")]")) : NULL;
+
+	if (num_py_float(lo, low) || !hi || num_py_float(hi, high))
+		BUG("enas range '%s'", range);
+	free(lo);
+	free(hi);
+}
 
 /* GraphConfig as Python's str() of the message prints it: each field set,
  * in the proto's order, a repeated one a line per element. */
@@ -1136,25 +1254,7 @@ static void enas_graph_missing(struct svc *s, const struct doc_node *where,
 static void svc_enas(struct svc *s, const struct setting *set, size_t nr)
 {
 	/* pkg/suggestion/v1beta1/nas/enas/AlgorithmSettings.py */
-	static const struct enas_setting table[] = {
-		{ "controller_hidden_size", 1, 1, INFINITY, "[1, inf)", 0 },
-		{ "controller_temperature", 0, 0, INFINITY, "(0, inf)", 1 },
-		{ "controller_tanh_const", 0, 0, INFINITY, "(0, inf)", 1 },
-		{ "controller_entropy_weight", 0, 0.0, INFINITY, "(0.0, inf)", 1 },
-		{ "controller_baseline_decay", 0, 0.0, 1.0, "(0.0, 1.0)", 0 },
-		{ "controller_learning_rate", 0, 0.0, 1.0, "(0.0, 1.0)", 0 },
-		{ "controller_skip_target", 0, 0.0, 1.0, "(0.0, 1.0)", 0 },
-		{ "controller_skip_weight", 0, 0.0, INFINITY, "(0.0, inf)", 1 },
-		{ "controller_train_steps", 1, 1, INFINITY, "[1, inf)", 0 },
-		{ "controller_log_every_steps", 1, 1, INFINITY, "[1, inf)", 0 },
-	};
-	static const char *const keys[] = {
-		"controller_hidden_size", "controller_temperature",
-		"controller_tanh_const", "controller_entropy_weight",
-		"controller_baseline_decay", "controller_learning_rate",
-		"controller_skip_target", "controller_skip_weight",
-		"controller_train_steps", "controller_log_every_steps", NULL,
-	};
+	const char *keys[MAX_KEYS];
 	const struct doc_node *nas = s->ctx->exp->nas_config;
 	const struct doc_node *gc = doc_get_kind(nas, "graphConfig", DOC_MAP);
 	/* Without nasConfig, the algorithm is what asks for a graph. */
@@ -1163,7 +1263,7 @@ static void svc_enas(struct svc *s, const struct setting *set, size_t nr)
 	const struct doc_node *outs = doc_get_kind(gc, "outputSizes", DOC_SEQ);
 	int64_t layers = 0;
 	struct buf m = BUF_INIT, why = BUF_INIT;
-	size_t i, k;
+	size_t i;
 
 	if (!in || !in->nr_children)
 		enas_graph_missing(s, where, gc, "enas needs graphConfig.inputSizes", "InputSizes");
@@ -1174,13 +1274,11 @@ static void svc_enas(struct svc *s, const struct setting *set, size_t nr)
 	nas_operations(s);
 	for (i = 0; i < nr; i++) {
 		const struct setting *st = &set[i];
-		const struct enas_setting *t = NULL;
-		double v;
+		const struct service_setting *t = setting_row("enas", st->name);
+		double v, low, high;
 		int64_t iv;
+		int is_int;
 
-		for (k = 0; k < ARRAY_SIZE(table); k++)
-			if (!strcmp(table[k].name, st->name))
-				t = &table[k];
 		buf_reset(&m);
 		if (!t) {
 			struct diag *d;
@@ -1188,30 +1286,32 @@ static void svc_enas(struct svc *s, const struct setting *set, size_t nr)
 			buf_addf(&m, "Unknown Algorithm Setting name: %s", st->name);
 			d = svc_reject(s, "algorithm-setting-invalid", st->name_node,
 				       "enas does not know this setting", m.buf);
-			hint_known_keys(s, d, st->name, keys);
+			hint_known_keys(s, d, st->name, known_keys("enas", NULL, keys));
 			continue;
 		}
-		if (t->none_ok && !strcmp(st->value, "None"))
+		if (strstr(t->type, "None") && !strcmp(st->value, "None"))
 			continue;
-		if (t->is_int ? num_py_int(st->value, &iv) : num_py_float(st->value, &v)) {
+		is_int = !strcmp(t->type, "int");
+		enas_bounds(t->range, &low, &high);
+		if (is_int ? num_py_int(st->value, &iv) : num_py_float(st->value, &v)) {
 			buf_addf(&m, "Algorithm Setting %s must be %s type: exception %s", st->name,
-				 t->is_int ? "int" : "float",
-				 t->is_int ? py_int_error(&why, st->value)
-					   : py_float_error(&why, st->value));
+				 is_int ? "int" : "float",
+				 is_int ? py_int_error(&why, st->value)
+					: py_float_error(&why, st->value));
 			svc_reject(s, "algorithm-setting-invalid", st->value_node,
-				   t->is_int ? "the value is not an integer" : "the value is not a number", m.buf);
+				   is_int ? "the value is not an integer" : "the value is not a number", m.buf);
 			continue;
 		}
 		/* NaN fails neither comparison, as in the service. */
-		if (t->is_int ? (double)iv < t->low
-			      : (v <= t->low || (isfinite(t->high) && v > t->high))) {
+		if (is_int ? (double)iv < low
+			   : (v <= low || (isfinite(high) && v > high))) {
 			buf_addf(&m, "Algorithm Setting %s: ", st->name);
-			if (t->is_int)
+			if (is_int)
 				num_py_int_str(&m, st->value);
 			else
 				num_py_float_repr(&m, v);
 			buf_addf(&m, " with %s type must be in range %s",
-				 t->is_int ? "int" : "float", t->range);
+				 is_int ? "int" : "float", t->range);
 			svc_reject(s, "algorithm-setting-invalid", st->value_node, "the value is out of range", m.buf);
 		}
 	}
@@ -1226,12 +1326,7 @@ static void svc_darts(struct svc *s, const struct setting *set, size_t nr)
 					      "w_momentum", "w_grad_clip", NULL };
 	static const char *const ones[] = { "init_channels", "print_step",
 					    "num_nodes", "stem_multiplier", NULL };
-	static const char *const keys[] = {
-		"num_epochs", "w_lr", "w_lr_min", "alpha_lr", "w_weight_decay",
-		"alpha_weight_decay", "w_momentum", "w_grad_clip", "batch_size",
-		"num_workers", "init_channels", "print_step", "num_nodes",
-		"stem_multiplier", NULL,
-	};
+	const char *keys[MAX_KEYS];
 	struct buf m = BUF_INIT;
 	size_t i;
 
@@ -1266,7 +1361,7 @@ static void svc_darts(struct svc *s, const struct setting *set, size_t nr)
 						  "darts does not know the setting '%s'; the service passes it on to the trials, whose code probably ignores it",
 						  st->name);
 
-			hint_known_keys(s, d, st->name, keys);
+			hint_known_keys(s, d, st->name, known_keys(s->service, NULL, keys));
 		}
 	}
 	buf_release(&m);
@@ -1279,9 +1374,8 @@ static void svc_pbt(struct svc *s, const struct setting *set, size_t nr,
 {
 	static const char *const required[] = { "suggestion_trial_dir", "n_population",
 						"truncation_threshold", NULL };
-	static const char *const keys[] = { "suggestion_trial_dir", "n_population",
-					    "truncation_threshold",
-					    "resample_probability", NULL };
+	const char *known[MAX_KEYS];
+	const char *const *keys = known_keys(s->service, NULL, known);
 	struct buf m = BUF_INIT, why = BUF_INIT;
 	const struct setting *st;
 	size_t i;
@@ -1350,19 +1444,16 @@ static void svc_pbt(struct svc *s, const struct setting *set, size_t nr,
 
 static void check_medianstop(const struct rule_ctx *ctx, struct diag_list *out)
 {
-	static const char *const keys[] = { "min_trials_required", "start_step", NULL };
 	const struct doc_node *es = ctx->exp->early_stopping;
 	const char *name = doc_get_str(es, "algorithmName");
-	const char *image;
+	const char *keys[MAX_KEYS];
 	struct setting *set;
 	struct svc s = { ctx, out, "medianstop", NULL, NULL };
 	size_t nr, i;
 
 	if (!name)
 		return;
-	image = katib_config_image(ctx->config->early_stoppings,
-				   ctx->config->early_stopping_images, name);
-	if (!image || !strstr(image, "earlystopping-medianstop"))
+	if (!service_of_settings(ctx->config, name, 1))
 		return;	/* not served, or a custom image */
 	s.algorithm = name;
 	if (strcmp(name, "medianstop")) {
@@ -1390,7 +1481,7 @@ static void check_medianstop(const struct rule_ctx *ctx, struct diag_list *out)
 			d = diag_add(out, rule_get("early-stopping-setting-invalid"), st->name_node,
 				     "medianstop does not know the setting '%s': the service answers \"%s\"",
 				     st->name, m.buf);
-			hint_known_keys(&s, d, st->name, keys);
+			hint_known_keys(&s, d, st->name, known_keys("medianstop", "medianstop", keys));
 		} else if (num_py_int(st->value, &v)) {
 			buf_addf(&m, "failed to validate %s(%s): %s", st->name, st->value,
 				 py_int_error(&why, st->value));
