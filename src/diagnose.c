@@ -251,19 +251,12 @@ out:
 	return ret;
 }
 
-static const char *object_ns(const struct doc_node *obj)
+/* Whether the recorded object k carries the label of the Experiment name. */
+static int labelled(const struct recorded_key *k, const char *name)
 {
-	const char *ns = doc_str(doc_lookup(obj, "metadata.namespace"));
+	const char *v = doc_str(doc_get(k->labels, EXPERIMENT_LABEL));
 
-	return ns && *ns ? ns : "default";
-}
-
-static int has_label(const struct doc_node *obj, const char *key,
-		     const char *value)
-{
-	const char *v = doc_str(doc_get(doc_lookup(obj, "metadata.labels"), key));
-
-	return v && !strcmp(v, value);
+	return v && !strcmp(v, name);
 }
 
 int snapshot_from_recorded(const struct recorded *r, const char *ns,
@@ -278,18 +271,18 @@ int snapshot_from_recorded(const struct recorded *r, const char *ns,
 	out->name = name;
 	for (i = 0; i < r->nr; i++) {
 		const struct doc_node *o = r->object[i];
-		const char *kind = doc_get_str(o, "kind");
-		const char *oname = doc_str(doc_lookup(o, "metadata.name"));
+		const struct recorded_key *k = &r->key[i];
+		const char *kind = k->kind, *oname = k->name;
 
-		if (!kind || !oname || strcmp(object_ns(o), ns))
+		if (!kind || !oname || strcmp(k->ns, ns))
 			continue;
 		if (!strcmp(kind, "Experiment") && !strcmp(oname, name))
 			exp = o;
 		else if (!strcmp(kind, "Suggestion") && !strcmp(oname, name))
 			out->suggestion = o;
-		else if (!strcmp(kind, "Trial") && has_label(o, EXPERIMENT_LABEL, name))
+		else if (!strcmp(kind, "Trial") && labelled(k, name))
 			push(&out->trials, o);
-		else if (!strcmp(kind, "Pod") && has_label(o, EXPERIMENT_LABEL, name))
+		else if (!strcmp(kind, "Pod") && labelled(k, name))
 			push(&out->pods, o);
 		else if (!strcmp(kind, "Event"))
 			push(&out->events, o);
@@ -309,8 +302,7 @@ int snapshot_from_recorded(const struct recorded *r, const char *ns,
 
 		for (i = 0; i < r->nr; i++) {
 			const struct doc_node *o = r->object[i];
-			const char *kind = doc_get_str(o, "kind");
-			const char *oname = doc_str(doc_lookup(o, "metadata.name"));
+			const char *kind = r->key[i].kind, *oname = r->key[i].name;
 
 			if (!kind || !oname)
 				continue;
@@ -319,7 +311,7 @@ int snapshot_from_recorded(const struct recorded *r, const char *ns,
 					out->namespace = o;
 				continue;
 			}
-			if (strcmp(object_ns(o), ns))
+			if (strcmp(r->key[i].ns, ns))
 				continue;
 			if (!strcmp(kind, "Deployment") && alg && !strncmp(oname, name, alen) &&
 			    oname[alen] == '-' && !strcmp(oname + alen + 1, alg))

@@ -13,6 +13,19 @@
 /* Deeper trees are not recordings; a symlink loop must not recurse forever. */
 #define MAX_DEPTH 32
 
+static void add_object(struct recorded *r, const struct doc_node *obj)
+{
+	const char *ns = doc_str(doc_lookup(obj, "metadata.namespace"));
+
+	ALLOC_GROW(r->object, r->nr + 1, r->alloc);
+	ALLOC_GROW(r->key, r->nr + 1, r->alloc_key);
+	r->key[r->nr].kind = doc_get_str(obj, "kind");
+	r->key[r->nr].ns = ns && *ns ? ns : "default";
+	r->key[r->nr].name = doc_str(doc_lookup(obj, "metadata.name"));
+	r->key[r->nr].labels = doc_lookup(obj, "metadata.labels");
+	r->object[r->nr++] = obj;
+}
+
 static void add_root(struct recorded *r, const struct doc_node *root)
 {
 	const char *kind = doc_get_str(root, "kind");
@@ -28,14 +41,11 @@ static void add_root(struct recorded *r, const struct doc_node *root)
 	}
 	if (kind && strlen(kind) >= 4 && !strcmp(kind + strlen(kind) - 4, "List") && items) {
 		for (c = items->child; c; c = c->next)
-			if (c->kind == DOC_MAP) {
-				ALLOC_GROW(r->object, r->nr + 1, r->alloc);
-				r->object[r->nr++] = c;
-			}
+			if (c->kind == DOC_MAP)
+				add_object(r, c);
 		return;
 	}
-	ALLOC_GROW(r->object, r->nr + 1, r->alloc);
-	r->object[r->nr++] = root;
+	add_object(r, root);
 }
 
 void recorded_add(struct recorded *r, struct doc *d)
@@ -142,6 +152,7 @@ void recorded_release(struct recorded *r)
 		doc_free(r->docs[i]);
 	free(r->docs);
 	free(r->object);
+	free(r->key);
 	free(r->reviews);
 	memset(r, 0, sizeof(*r));
 }

@@ -20,6 +20,16 @@ struct recorded {
 	size_t nr_docs, alloc_docs;
 	const struct doc_node **object;	/* objects, Lists flattened */
 	size_t nr, alloc;
+	/*
+	 * Each object's kind, namespace ("default" when it has none), name
+	 * and metadata.labels, looked up once: finding an Experiment's
+	 * objects scans them all, once per Experiment for get -A.
+	 */
+	struct recorded_key {
+		const char *kind, *ns, *name;
+		const struct doc_node *labels;
+	} *key;
+	size_t alloc_key;
 	const struct doc_node **reviews;	/* AdmissionReviews */
 	size_t nr_reviews, alloc_reviews;
 };

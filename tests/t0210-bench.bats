@@ -83,3 +83,31 @@ fake_build() {
 	assert_output --partial "maxTrialCount 1 changed nothing in the diagnostics"
 	refute_output --partial "median"
 }
+
+# status_build KATIB: a build directory with the given kubectl-katib and
+# the real replay server.
+status_build() {
+	local o="$BATS_TEST_TMPDIR/s"
+	mkdir -p "$o" || return 1
+	ln -sf "$1" "$o/kubectl-katib" || return 1
+	ln -sf "$KATIB_REPLAY" "$o/katib-replay" || return 1
+	echo "$o"
+}
+
+@test "bench status: runs at a tiny size and prints the four timings" {
+	o=$(status_build "$KATIB_BIN")
+	O=$o RUNS=1 run -0 "$REPO_DIR/scripts/bench/status" 7 3
+	assert_line --regexp '^status experiment, 7 trials, --from: +[0-9]+ ms'
+	assert_line --regexp '^status experiment, 7 trials, replay server: [0-9]+ ms$'
+	assert_line --regexp '^get experiments -A, 3 Experiments, --from: +[0-9]+ ms'
+	assert_line --regexp '^get experiments -A, 3 Experiments, replay server: [0-9]+ ms$'
+}
+
+@test "bench status: a command that lists nothing fails the benchmark" {
+	printf '#!/bin/sh\necho "{\\"items\\": [], \\"trialList\\": []}"\n' > "$BATS_TEST_TMPDIR/empty"
+	chmod +x "$BATS_TEST_TMPDIR/empty"
+	o=$(status_build "$BATS_TEST_TMPDIR/empty")
+	O=$o RUNS=1 run -1 "$REPO_DIR/scripts/bench/status" 7 3
+	assert_output --partial "did not list them all"
+	refute_output --partial ' ms'
+}
