@@ -141,7 +141,8 @@ fake_suite() {
 }
 
 # run_tests CI: runs scripts/run-tests on the fake suite (the part
-# $KATIB_SHARD of it, when set), in a clean
+# $SHARD of it, when set: not KATIB_SHARD, which the suite itself may
+# run under), in a clean
 # environment: the bats running this test would leak its own into it,
 # and puts its internal commands (one is called bats) first in PATH.
 run_tests() {
@@ -149,7 +150,7 @@ run_tests() {
 	path=$(tr : '\n' <<< "$PATH" | grep -v bats-core | paste -sd:)
 	env -i PATH="$path" HOME="$BATS_TEST_TMPDIR" CI="$1" \
 		KATIB_UNIT="$SUITE/unit" KATIB_BATS_TESTS="$SUITE/tests" \
-		KATIB_SHARD="${KATIB_SHARD:-}" KATIB_SKIPS_ALLOWED="$SUITE/allowed" "$REPO_DIR/scripts/run-tests"
+		KATIB_SHARD="${SHARD:-}" KATIB_SKIPS_ALLOWED="$SUITE/allowed" "$REPO_DIR/scripts/run-tests"
 }
 
 @test "run-tests: a skip is named, and outside CI it is only counted" {
@@ -180,20 +181,20 @@ run_tests() {
 	for i in 2 3 4; do
 		printf '%s\n' "@""test \"file $i\" { true; }" > "$SUITE/tests/t$i.bats"
 	done
-	KATIB_SHARD=1/2
+	SHARD=1/2
 	run -0 run_tests ""
 	assert_line 'unit tests: 1 passed, 0 failed; bats: 2 passed, 0 failed, 1 skipped'
 	assert_line --partial 'file 3'
 	refute_line --partial 'file 2'
 	refute_line --partial 'file 4'
 	assert_equal "${lines[-1]}" '3 passed, 0 failed, 1 skipped'
-	KATIB_SHARD=2/2
+	SHARD=2/2
 	run -0 run_tests ""
 	assert_line 'unit tests: 0 passed, 0 failed; bats: 2 passed, 0 failed, 0 skipped'
 	assert_line --partial 'file 2'
 	assert_line --partial 'file 4'
 	assert_equal "${lines[-1]}" '2 passed, 0 failed, 0 skipped'
-	KATIB_SHARD=3/2
+	SHARD=3/2
 	run -3 run_tests ""
 	assert_output 'KATIB_SHARD=3/2: not I/N'
 }

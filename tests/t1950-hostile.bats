@@ -12,6 +12,8 @@ GROUPS_TESTED="yaml value fs kubeconfig exec api review"
 # Generous: a case that needs it is hanging.  Valgrind is ~50 times slower.
 LIMIT=20
 [ -n "${KATIB_VALGRIND:-}" ] && LIMIT=600
+# A sanitizer build beside other suites on two cores: 100 MB took >20 s.
+[ -n "${ASAN_OPTIONS:-}" ] && LIMIT=120
 
 teardown() {
 	local pid
