@@ -229,48 +229,6 @@ static int read_all(FILE *fp, uint64_t max, struct buf *out)
 	return ferror(fp) ? -1 : 0;
 }
 
-/*
- * Replaces the file at path (a resolved path, not a symlink) with text:
- * a temporary file in the same directory renamed over it, so that a
- * reader sees the old file or the new one, never half of one.  The file
- * keeps its permissions.
- */
-static int write_atomically(const char *path, const struct stat *st,
-			    const char *text, size_t len)
-{
-	struct buf tmp = BUF_INIT;
-	int fd, ok;
-	size_t done = 0;
-
-	buf_addf(&tmp, "%s.katib-fix-XXXXXX", path);
-	fd = mkstemp(tmp.buf);
-	if (fd < 0) {
-		buf_release(&tmp);
-		return -1;
-	}
-	ok = !fchmod(fd, st->st_mode & 07777);
-	while (ok && done < len) {
-		ssize_t w = write(fd, text + done, len - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		ok = w > 0;
-		if (ok)
-			done += (size_t)w;
-	}
-	ok = ok && !fsync(fd);
-	ok = !close(fd) && ok;
-	ok = ok && !rename(tmp.buf, path);
-	if (!ok) {
-		int e = errno;
-
-		unlink(tmp.buf);
-		errno = e;
-	}
-	buf_release(&tmp);
-	return ok ? 0 : -1;
-}
-
 /* --fix: applies the certain fixes to path, or with --diff shows them. */
 static void fix_file(struct validate_run *run, const char *path)
 {
@@ -310,7 +268,7 @@ static void fix_file(struct validate_run *run, const char *path)
 		buf_release(&a);
 		buf_release(&b);
 	} else if (fr.nr) {
-		if (write_atomically(real, &st, fixed.buf, fixed.len)) {
+		if (write_file_atomically(real, st.st_mode & 07777, fixed.buf, fixed.len)) {
 			error_msg("cannot write '%s': %s", path, strerror(errno));
 			run->unreadable = 1;
 			goto out;

@@ -7,6 +7,7 @@
 #include "doc-yaml.h"
 #include "rule.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -685,4 +686,41 @@ void output_end(struct output *o, unsigned files, unsigned documents,
 		return;
 	}
 	(void)infos;
+}
+
+/* Its temporary file is private (mkstemp's 0600) until renamed. */
+int write_file_atomically(const char *path, unsigned mode, const char *text,
+			  size_t len)
+{
+	struct buf tmp = BUF_INIT;
+	int fd, ok;
+	size_t done = 0;
+
+	buf_addf(&tmp, "%s.katib-XXXXXX", path);
+	fd = mkstemp(tmp.buf);
+	if (fd < 0) {
+		buf_release(&tmp);
+		return -1;
+	}
+	ok = !fchmod(fd, (mode_t)mode);
+	while (ok && done < len) {
+		ssize_t w = write(fd, text + done, len - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		ok = w > 0;
+		if (ok)
+			done += (size_t)w;
+	}
+	ok = ok && !fsync(fd);
+	ok = !close(fd) && ok;
+	ok = ok && !rename(tmp.buf, path);
+	if (!ok) {
+		int e = errno;
+
+		unlink(tmp.buf);
+		errno = e;
+	}
+	buf_release(&tmp);
+	return ok ? 0 : -1;
 }

@@ -49,4 +49,14 @@ void output_end(struct output *o, unsigned files, unsigned documents,
 		unsigned experiments, unsigned errors, unsigned warnings,
 		unsigned infos);
 
+/*
+ * Replaces the file at path (a resolved path, not a symlink) with len
+ * bytes of text and permissions mode, through a temporary file in the
+ * same directory renamed over it: a reader sees the old file or the new
+ * one, never half of one.  Returns 0, or -1 with errno set and nothing
+ * left behind.
+ */
+int write_file_atomically(const char *path, unsigned mode, const char *text,
+			  size_t len);
+
 #endif

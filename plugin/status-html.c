@@ -10,6 +10,7 @@
 #include "compat.h"
 #include "cmd.h"
 #include "buf.h"
+#include "output.h"
 #include "status.h"
 
 #include <errno.h>
@@ -376,36 +377,13 @@ static void page(struct buf *b, const struct status_report *r)
 /* Written next to path and renamed over it: a reader never sees half a page. */
 int write_status_html(const char *path, const struct status_report *r)
 {
-	struct buf b = BUF_INIT, tmp = BUF_INIT;
-	size_t done = 0;
-	int fd, ok;
+	struct buf b = BUF_INIT;
+	int ok;
 
 	page(&b, r);
-	buf_addf(&tmp, "%s.katib-status-XXXXXX", path);
-	fd = mkstemp(tmp.buf);
-	ok = fd >= 0;
-	ok = ok && !fchmod(fd, 0644);
-	while (ok && done < b.len) {
-		ssize_t w = write(fd, b.buf + done, b.len - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		ok = w > 0;
-		if (ok)
-			done += (size_t)w;
-	}
-	ok = ok && !fsync(fd);
-	if (fd >= 0)
-		ok = !close(fd) && ok;
-	ok = ok && !rename(tmp.buf, path);
-	if (!ok) {
-		int e = errno;
-
-		if (fd >= 0)
-			unlink(tmp.buf);
-		error_msg("cannot write %s: %s", path, strerror(e));
-	}
-	buf_release(&tmp);
+	ok = !write_file_atomically(path, 0644, b.buf, b.len);
+	if (!ok)
+		error_msg("cannot write %s: %s", path, strerror(errno));
 	buf_release(&b);
 	return ok ? 0 : -1;
 }
