@@ -8,6 +8,10 @@
 
 #include <stdint.h>
 
+struct doc;
+/* The first document of yaml, or NULL when it cannot be read.  Caller
+ * frees it with doc_free(). */
+struct doc *harness_parse(const char *yaml);
 void harness_ok(int cond, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 

@@ -7,21 +7,6 @@
 #include "fail.h"
 #include "redact.h"
 
-static struct doc *parse(const char *yaml)
-{
-	struct doc_reader *rd;
-	struct fail f = FAIL_INIT;
-	struct doc *d = NULL;
-
-	doc_reader_open_mem(&rd, "t.yaml", yaml, strlen(yaml), NULL);
-	if (doc_reader_next(rd, &d, &f) <= 0 || d->error) {
-		doc_free(d);
-		d = NULL;
-	}
-	doc_reader_free(rd);
-	return d;
-}
-
 /*
  * Redacts one YAML object and returns it written back as YAML (free it);
  * *dropped tells whether the object was dropped.
@@ -30,7 +15,7 @@ static char *redact_yaml(struct redactor *r, const char *yaml,
 			 const char *where, int *dropped)
 {
 	struct fail f = FAIL_INIT;
-	struct doc *d = parse(yaml);
+	struct doc *d = harness_parse(yaml);
 	struct buf out = BUF_INIT;
 	const char *why = NULL;
 	int rc;
@@ -195,7 +180,7 @@ static void test_false_positives(void)
 		"            password: ${DB_PASSWORD}\n";
 	char *y = redact_yaml(r, obj, "exp.yaml", NULL);
 	struct buf want = BUF_INIT;
-	struct doc *d = parse(obj);
+	struct doc *d = harness_parse(obj);
 
 	doc_emit_yaml(d->root, &want);
 	STR_EQ(y, want.buf, "harmless keys, names of secrets and references are kept");

@@ -11,21 +11,6 @@
  * evidence if the request that produced it is reproduced exactly.
  */
 
-static struct doc *parse(const char *yaml)
-{
-	struct doc_reader *rd;
-	struct fail f = FAIL_INIT;
-	struct doc *d = NULL;
-
-	doc_reader_open_mem(&rd, "t.yaml", yaml, strlen(yaml), NULL);
-	if (doc_reader_next(rd, &d, &f) <= 0 || d->error) {
-		doc_free(d);
-		d = NULL;
-	}
-	doc_reader_free(rd);
-	return d;
-}
-
 /* The request as TAP comment lines, to see what a failed check saw. */
 static void show(const char *req)
 {
@@ -41,7 +26,7 @@ static void show(const char *req)
 static void request_has(const char *what, const char *yaml, int early,
 			const char *const *want)
 {
-	struct doc *d = parse(yaml);
+	struct doc *d = harness_parse(yaml);
 	const char *at;
 	char *req;
 
@@ -125,7 +110,7 @@ static void test_objective(void)
 /* A goal Katib's Go type (*float64) could not hold is not sent at all. */
 static void test_string_goal_not_sent(void)
 {
-	struct doc *d = parse("kind: Experiment\nmetadata: {name: x}\n"
+	struct doc *d = harness_parse("kind: Experiment\nmetadata: {name: x}\n"
 			      "spec:\n  objective: {type: minimize, goal: \"0.5\"}\n");
 	char *req;
 

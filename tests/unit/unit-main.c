@@ -1,5 +1,8 @@
 #include "compat.h"
 #include "harness.h"
+#include "doc.h"
+#include "doc-yaml.h"
+#include "fail.h"
 #include "re.h"
 
 static unsigned passed, failed;
@@ -19,6 +22,21 @@ void harness_ok(int cond, const char *file, int line, const char *fmt, ...)
 		passed++;
 	else
 		failed++;
+}
+
+struct doc *harness_parse(const char *yaml)
+{
+	struct doc_reader *rd;
+	struct fail f = FAIL_INIT;
+	struct doc *d = NULL;
+
+	doc_reader_open_mem(&rd, "t.yaml", yaml, strlen(yaml), NULL);
+	if (doc_reader_next(rd, &d, &f) <= 0 || d->error) {
+		doc_free(d);
+		d = NULL;
+	}
+	doc_reader_free(rd);
+	return d;
 }
 
 static const struct {
