@@ -16,10 +16,10 @@ setup() {
 		fi
 		skip "FISH IS NOT INSTALLED: the fish completion tests did not run (scripts/install-deps)"
 	fi
-	mkdir -p "$BATS_TEST_TMPDIR/bin" "$BATS_TEST_TMPDIR/work/sub dir" "$BATS_TEST_TMPDIR/work/deploy"
+	mkdir -p "$BATS_TEST_TMPDIR/bin" "$BATS_TEST_TMPDIR/proj/sub dir" "$BATS_TEST_TMPDIR/proj/deploy"
 	ln -s "$KATIB_BIN" "$BATS_TEST_TMPDIR/bin/kubectl-katib"
 	katib completion fish > "$BATS_TEST_TMPDIR/katib.fish"
-	touch "$BATS_TEST_TMPDIR/work/"{e.yaml,f.yml,g.json,notes.txt,"sub dir/h.yaml"}
+	touch "$BATS_TEST_TMPDIR/proj/"{e.yaml,f.yml,g.json,notes.txt,"sub dir/h.yaml"}
 }
 
 # fish_complete LINE...: what fish offers for each LINE, after "[LINE]",
@@ -30,7 +30,7 @@ fish_complete() {
 	for l in "$@"; do
 		script+=$'\n'"echo '[$l]'; complete -C '$l'"
 	done
-	cd "$BATS_TEST_TMPDIR/work" || return 1
+	cd "$BATS_TEST_TMPDIR/proj" || return 1
 	HOME=$BATS_TEST_TMPDIR XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/config \
 	XDG_DATA_HOME=$BATS_TEST_TMPDIR/data PATH="$BATS_TEST_TMPDIR/bin:$PATH" \
 		run --separate-stderr fish --no-config -c "$script"
