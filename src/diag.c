@@ -149,6 +149,22 @@ struct diag *diag_fix(struct diag_list *list, struct diag *d,
 	return d;
 }
 
+struct diag *diag_fix_move(struct diag_list *list, struct diag *d,
+			   const struct doc_node *node, const char *name,
+			   const struct doc_node *to, const char *key,
+			   const char *into)
+{
+	if (!to || to->kind != DOC_MAP || to->from_alias || !to->span.start.line ||
+	    (key && to != node->parent))
+		return d;
+	if (!diag_fix(list, d, FIX_MOVE, node, NULL, key, name) ||
+	    d->fix.kind != FIX_MOVE)
+		return d;
+	d->fix.to = to->span.start;
+	d->fix.into = arena_strdup(&list->arena, into ? into : "");
+	return d;
+}
+
 struct diag *diag_reply(struct diag_list *list, struct diag *d,
 			enum grpc_code code, int early_stopping,
 			const char *details)

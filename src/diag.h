@@ -55,6 +55,7 @@ enum fix_kind {
 	FIX_QUOTE,		/* the plain scalar becomes a quoted string */
 	FIX_UNQUOTE,		/* the quoted scalar becomes plain */
 	FIX_ADD_ENTRY,		/* add key: text to the map at 'under' */
+	FIX_MOVE,		/* move the entry text into the map at 'to' */
 };
 
 struct diag_fix {
@@ -66,6 +67,11 @@ struct diag_fix {
 	 * the entry, created when missing ("metadata.labels"); "" for the
 	 * target itself. */
 	const char *under;
+	/* FIX_MOVE: the value of the map the entry goes into; with key set,
+	 * the entry's own map, where a new map key: is made to hold it.
+	 * into names that map for people. */
+	struct pos to;
+	const char *into;
 };
 
 struct diag {
@@ -135,6 +141,16 @@ struct diag *diag_hint(struct diag_list *list, struct diag *d, const char *fmt, 
 struct diag *diag_fix(struct diag_list *list, struct diag *d,
 		      enum fix_kind kind, const struct doc_node *node,
 		      const char *under, const char *key, const char *text);
+/*
+ * Attaches to d a fix that moves node's entry (whose key is name) into
+ * the map to, or, with key set, into a new map key: made in node's own map
+ * (then to must be that map).  into names the target for people.  Only
+ * block maps are moved into: to must be a map.  Returns d.
+ */
+struct diag *diag_fix_move(struct diag_list *list, struct diag *d,
+			   const struct doc_node *node, const char *name,
+			   const struct doc_node *to, const char *key,
+			   const char *into);
 /*
  * Records what the service answers (code, details) in d, which may be NULL.
  * Returns d.

@@ -74,19 +74,24 @@ static uint64_t line_start(const struct source *s, uint64_t off)
 	return off;
 }
 
-/* The node of the tree whose value starts at at (not a copy of an alias). */
-static const struct doc_node *find_node(const struct doc_node *n, struct pos at)
+/*
+ * The node of the tree whose value starts at at (not a copy of an alias);
+ * with map set, only a map will do.
+ */
+static const struct doc_node *find_node(const struct doc_node *n, struct pos at,
+					int map)
 {
 	const struct doc_node *c, *found;
 
 	if (!n->from_alias && n->span.start.line == at.line &&
-	    n->span.start.col == at.col && n->span.start.off == at.off)
+	    n->span.start.col == at.col && n->span.start.off == at.off &&
+	    (!map || n->kind == DOC_MAP))
 		return n;
 	for (c = n->child; c; c = c->next) {
 		/* Only a subtree that spans at can hold it. */
 		if (c->span.start.line > at.line)
 			continue;
-		found = find_node(c, at);
+		found = find_node(c, at, map);
 		if (found)
 			return found;
 	}
@@ -198,6 +203,16 @@ static void add_spaces(struct buf *b, size_t n)
 }
 
 /*
+ * An empty edit at the start of map: it changes nothing, but two fixes
+ * that add to one map both make it, so only one is applied a pass and
+ * the next pass sees what the first added (no key added twice).
+ */
+static void claim_map(struct fix_list *list, const struct doc_node *map)
+{
+	add_edit(list, map->span.start.off, 0, "", 0);
+}
+
+/*
  * FIX_ADD_ENTRY: key: text in the map under the target, the maps named
  * by under created where missing.  The lines go before the map's first
  * entry when that starts its line, else after the first entry's line,
@@ -293,8 +308,246 @@ static size_t fix_add_entry(struct fix_list *list, const struct source *s,
 	if (source_byte(s, at) < 0 && b.buf[0] == '\n')
 		b.len--, b.buf[b.len] = '\0';	/* keep the file's last line as it ended */
 	add_edit(list, at, 0, b.buf, b.len);
+	claim_map(list, map);
 	buf_release(&b);
+	return 2;
+}
+
+/* The offset just past off's line: after its line break, or the end. */
+static uint64_t line_end(const struct source *s, uint64_t off)
+{
+	while (source_byte(s, off) >= 0 && source_byte(s, off) != '\n')
+		off++;
+	return source_byte(s, off) < 0 ? off : off + 1;
+}
+
+/* A collection written in flow style: {...} or [...]. */
+static int flow(const struct source *s, const struct doc_node *n)
+{
+	int c = source_byte(s, n->span.start.off);
+
+	return c == '{' || c == '[';
+}
+
+/*
+ * The line an entry's text ends on: where its last scalar or flow
+ * collection ends.  0 when that is not certain: a block scalar's end mark
+ * lies past its trailing lines, and an empty value's at the next token.
+ */
+static uint32_t last_line(const struct source *s, const struct doc_node *n)
+{
+	int c;
+
+	while ((n->kind == DOC_MAP || n->kind == DOC_SEQ) && n->last &&
+	       !flow(s, n))
+		n = n->last;
+	c = source_byte(s, n->span.start.off);
+	if (c == '|' || c == '>')
+		return 0;
+	if (n->kind == DOC_NULL && !n->len && !n->quoted)
+		return n->key ? n->key_span.end.line : 0;
+	return n->span.end.line;
+}
+
+/*
+ * The bytes of the entry n (its key line to its last line, with the line
+ * break): [*start, *end).  Returns 0 when they are not certain.
+ */
+static int entry_range(const struct source *s, const struct doc_node *n,
+		       uint64_t *start, uint64_t *end)
+{
+	uint32_t last = last_line(s, n), line = n->key_span.start.line;
+	uint64_t off = n->key_span.start.off;
+
+	if (!n->key || !last || off == POS_NO_OFFSET || last < line)
+		return 0;
+	*start = line_start(s, off);
+	for (; line < last; line++) {
+		off = line_end(s, off);
+		if (source_byte(s, off) < 0)
+			return 0;
+	}
+	*end = line_end(s, off);
 	return 1;
+}
+
+/*
+ * Whether the entry n reads the same anywhere once re-indented: no
+ * anchor, alias, tag, merge key or block scalar, whose meaning or
+ * indentation an edit of whole lines could change, and every scalar on
+ * one line.
+ */
+static int movable(const struct source *s, const struct doc_node *n)
+{
+	const struct doc_node *c;
+	int b;
+
+	if (n->from_alias || n->span.start.off == POS_NO_OFFSET)
+		return 0;
+	if (n->key) {
+		b = source_byte(s, n->key_span.start.off);
+		if (b < 0 || strchr("&*!?|>", b) || !strcmp(n->key, "<<") ||
+		    n->key_span.start.line != n->key_span.end.line)
+			return 0;
+	}
+	b = source_byte(s, n->span.start.off);
+	if (b < 0 || strchr("&*!|>", b))
+		return 0;
+	if ((n->kind != DOC_MAP && n->kind != DOC_SEQ) || flow(s, n))
+		return n->span.start.line == n->span.end.line;
+	for (c = n->child; c; c = c->next)
+		if (!movable(s, c))
+			return 0;
+	return 1;
+}
+
+/*
+ * The lines [start, end) moved from indentation from to indentation to;
+ * blank lines stay blank.  The result ends with a line break.
+ */
+static void reindent(struct buf *b, const struct source *s, uint64_t start,
+		     uint64_t end, size_t from, size_t to)
+{
+	uint64_t off = start, e;
+	size_t lead;
+
+	while (off < end) {
+		for (lead = 0; source_byte(s, off + lead) == ' '; lead++)
+			;
+		e = line_end(s, off);
+		if (source_byte(s, off + lead) == '\n' || off + lead >= end) {
+			buf_addch(b, '\n');
+			off = e;
+			continue;
+		}
+		add_spaces(b, to);
+		off += lead < from ? lead : from;
+		buf_add(b, s->text + (off - s->base), e - off);
+		off = e;
+	}
+	if (!b->len || b->buf[b->len - 1] != '\n')
+		buf_addch(b, '\n');
+}
+
+/*
+ * The indentation one level of nesting adds in this file, read off the
+ * nearest enclosing map written below its key.
+ */
+static size_t nested_step(const struct doc_node *n)
+{
+	const struct doc_node *m;
+
+	for (m = n->parent; m; m = m->parent)
+		if (m->kind == DOC_MAP && m->key && m->child &&
+		    m->child->key_span.start.line > m->key_span.start.line &&
+		    m->child->key_span.start.col > m->key_span.start.col)
+			return m->child->key_span.start.col - m->key_span.start.col;
+	return DEFAULT_STEP;
+}
+
+/* Whether the entry starts its line, so that its lines are its own. */
+static int starts_line(const struct source *s, const struct doc_node *n)
+{
+	uint64_t off;
+
+	for (off = line_start(s, n->key_span.start.off);
+	     off < n->key_span.start.off; off++)
+		if (source_byte(s, off) != ' ')
+			return 0;
+	return 1;
+}
+
+/*
+ * The entry's lines [start, end) into the empty flow map to ("key: {}"):
+ * the {} gives way to the lines, one level below to's key.
+ */
+static size_t into_empty(struct fix_list *list, const struct source *s,
+			 const struct doc_node *n, const struct doc_node *to,
+			 uint64_t start, uint64_t end)
+{
+	uint64_t open = to->span.start.off, colon = open, stop;
+	int64_t close = offset_of(s, to->span.start, to->span.end);
+	struct buf b = BUF_INIT;
+	size_t indent;
+
+	if (close < 0 || !to->key || source_byte(s, open) != '{' ||
+	    source_byte(s, (uint64_t)close - 1) != '}')
+		return 0;
+	for (stop = (uint64_t)close; source_byte(s, stop) == ' '; stop++)
+		;
+	if (source_byte(s, stop) >= 0 && source_byte(s, stop) != '\n')
+		return 0;	/* a comment or more after the {} */
+	while (colon > s->base && source_byte(s, colon - 1) == ' ')
+		colon--;
+	if (colon == s->base || source_byte(s, colon - 1) != ':')
+		return 0;
+	if (colon < end && start < stop)
+		return 0;	/* the entry is on the target's own line */
+	indent = to->key_span.start.col - 1 + nested_step(n);
+	buf_addch(&b, '\n');
+	reindent(&b, s, start, end, n->key_span.start.col - 1, indent);
+	b.len--;		/* the line break after {} stays */
+	add_edit(list, colon, stop - colon, b.buf, b.len);
+	add_edit(list, start, end - start, "", 0);
+	buf_release(&b);
+	return 2;
+}
+
+/*
+ * FIX_MOVE: the entry n's lines leave its map for the map to, re-indented
+ * to to's entries, after its last one; with key, a new key: made where n
+ * was holds them.  Refused where the result is not certain: an entry
+ * that shares its line, a map it would leave empty, a target that
+ * already has the key or is not written as a block.
+ */
+static size_t fix_move(struct fix_list *list, const struct source *s,
+		       const struct doc *doc, const struct diag_fix *fx)
+{
+	const struct doc_node *n = find_node(doc->root, fx->at, 0);
+	const struct doc_node *to = find_node(doc->root, fx->to, 1), *up;
+	uint64_t start, end, at, last_start;
+	size_t from, before = list->nr;
+	struct buf b = BUF_INIT;
+
+	if (!n || !to || !n->key || !n->parent || n->parent->kind != DOC_MAP ||
+	    n->parent->nr_children < 2 || !movable(s, n) ||
+	    !starts_line(s, n) || !entry_range(s, n, &start, &end))
+		return 0;
+	for (up = to; up; up = up->parent)
+		if (up == n)
+			return 0;	/* not into itself */
+	from = n->key_span.start.col - 1;
+	if (fx->key) {
+		if (to != n->parent || doc_get(to, fx->key))
+			return 0;
+		add_spaces(&b, from);
+		add_scalar(&b, fx->key, 0);
+		buf_adds(&b, ":\n");
+		reindent(&b, s, start, end, from, from + nested_step(n));
+		add_edit(list, start, end - start, b.buf, b.len);
+		claim_map(list, to);
+		buf_release(&b);
+		return list->nr - before;
+	}
+	if (doc_get(to, n->key))
+		return 0;
+	if (!to->child)
+		return into_empty(list, s, n, to, start, end);
+	if (!block_map(s, to) || !entry_range(s, to->last, &last_start, &at) ||
+	    (at > start && at < end))
+		return 0;
+	if (source_byte(s, at) < 0 && at > s->base && source_byte(s, at - 1) != '\n')
+		buf_addch(&b, '\n');	/* the last line had no break */
+	reindent(&b, s, start, end, from, to->child->key_span.start.col - 1);
+	if (at == start) {
+		add_edit(list, start, end - start, b.buf, b.len);
+	} else {
+		add_edit(list, start, end - start, "", 0);
+		add_edit(list, at, 0, b.buf, b.len);
+	}
+	claim_map(list, to);
+	buf_release(&b);
+	return list->nr - before;
 }
 
 size_t fix_diag(struct fix_list *list, const struct doc *doc,
@@ -311,7 +564,7 @@ size_t fix_diag(struct fix_list *list, const struct doc *doc,
 	s.text = doc->text;
 	s.base = doc->text_off;
 	s.end = doc->text_off + doc->len;
-	n = find_node(doc->root, d->fix.at);
+	n = find_node(doc->root, d->fix.at, 0);
 	if (!n)
 		return 0;
 	switch (d->fix.kind) {
@@ -348,6 +601,9 @@ size_t fix_diag(struct fix_list *list, const struct doc *doc,
 		added = fix_add_entry(list, &s, n, d->fix.under, d->fix.key,
 				      d->fix.text);
 		break;
+	case FIX_MOVE:
+		added = fix_move(list, &s, doc, &d->fix);
+		break;
 	}
 	if (added)
 		list->groups++;
@@ -377,6 +633,14 @@ void fix_describe(const struct diag *d, struct buf *out)
 		if (*d->fix.under)
 			buf_addf(out, " under %s", d->fix.under);
 		break;
+	case FIX_MOVE:
+		if (d->fix.key)
+			buf_addf(out, "moved '%s' into a new '%s:' in '%s'",
+				 d->fix.text, d->fix.key, d->fix.into);
+		else
+			buf_addf(out, "moved '%s' into '%s'", d->fix.text,
+				 d->fix.into);
+		break;
 	}
 }
 
@@ -388,6 +652,22 @@ static int edits_clash(const struct fix_edit *a, const struct fix_edit *b)
 	return a->off < b->off + b->len && b->off < a->off + a->len;
 }
 
+/* An edit that only claims its place (see claim_map()). */
+static int no_op(const struct fix_edit *e)
+{
+	return !e->len && !*e->text;
+}
+
+/* Two edits of one fix would write over each other. */
+static int edits_overlap(const struct fix_edit *a, const struct fix_edit *b)
+{
+	if (no_op(a) || no_op(b))
+		return 0;
+	if (a->off == b->off && (!a->len || !b->len))
+		return !a->len && !b->len;
+	return a->off < b->off + b->len && b->off < a->off + a->len;
+}
+
 static int cmp_edit(const void *pa, const void *pb)
 {
 	const struct fix_edit *a = *(const struct fix_edit *const *)pa;
@@ -395,6 +675,9 @@ static int cmp_edit(const void *pa, const void *pb)
 
 	if (a->off != b->off)
 		return a->off < b->off ? -1 : 1;
+	/* An insertion goes before the bytes an edit at its place replaces. */
+	if (!a->len != !b->len)
+		return a->len ? 1 : -1;
 	return a->group < b->group ? -1 : a->group > b->group;
 }
 
@@ -412,6 +695,8 @@ size_t fix_apply(const struct fix_list *list, const char *text, size_t len,
 		for (j = i; j < list->nr && list->edit[j].group == list->edit[i].group; j++) {
 			if (list->edit[j].off + list->edit[j].len > len)
 				clash = 1;
+			for (k = i; k < j && !clash; k++)
+				clash = edits_overlap(&list->edit[j], &list->edit[k]);
 			for (k = 0; k < nr && !clash; k++)
 				clash = edits_clash(&list->edit[j], take[k]);
 		}
@@ -424,6 +709,8 @@ size_t fix_apply(const struct fix_list *list, const char *text, size_t len,
 	}
 	qsort(take, nr, sizeof(*take), cmp_edit);
 	for (i = 0; i < nr; i++) {
+		if (no_op(take[i]))
+			continue;
 		buf_add(out, text + pos, take[i]->off - pos);
 		buf_adds(out, take[i]->text);
 		pos = take[i]->off + take[i]->len;
@@ -478,12 +765,15 @@ static size_t fix_pass(const char *name, const char *text, size_t len,
 	while (doc_reader_next(r, &d, &f) > 0) {
 		diags->file = name;
 		diags->document = d->index;
+		/* Moves first: where a fix would add an entry the user wrote
+		 * in the wrong place, moving theirs keeps their value. */
 		if (validate_doc(d, config, NULL, diags) == VALIDATE_CHECKED)
-			for (i = 0; i < diags->nr; i++) {
-				const struct diag *g = &diags->item[i];
+			for (i = 0; i < 2 * diags->nr; i++) {
+				const struct diag *g = &diags->item[i % diags->nr];
 				struct buf what = BUF_INIT;
 
-				if (!fix_diag(&edits, d, g))
+				if ((g->fix.kind == FIX_MOVE) != (i < diags->nr) ||
+				    !fix_diag(&edits, d, g))
 					continue;
 				fix_describe(g, &what);
 				ALLOC_GROW(pending, nr_pending + 1, alloc_pending);

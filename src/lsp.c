@@ -762,7 +762,7 @@ static void actions_of_doc(void *data, const struct doc *d,
 {
 	struct actions *a = data;
 	const char *t = a->doc->text.buf;
-	size_t n = a->doc->text.len, i, j;
+	size_t n = a->doc->text.len, i, j, edits;
 
 	for (i = 0; i < diags->nr; i++) {
 		const struct diag *dg = &diags->item[i];
@@ -791,13 +791,16 @@ static void actions_of_doc(void *data, const struct doc *d,
 		buf_adds(&a->out, "],\"edit\":{\"changes\":{");
 		add_str(&a->out, a->doc->uri);
 		buf_adds(&a->out, ":[");
-		for (j = 0; j < fixes.nr; j++) {
+		for (j = edits = 0; j < fixes.nr; j++) {
 			const struct fix_edit *e = &fixes.edit[j];
 			uint32_t sl, sc, el, ec;
 
+			/* An edit that only claims its place changes nothing. */
+			if (!e->len && !*e->text)
+				continue;
 			lsp_position(t, n, (size_t)e->off, &sl, &sc);
 			lsp_position(t, n, (size_t)e->off + e->len, &el, &ec);
-			if (j)
+			if (edits++)
 				buf_addch(&a->out, ',');
 			buf_adds(&a->out, "{\"range\":");
 			add_range(&a->out, sl, sc, el, ec);

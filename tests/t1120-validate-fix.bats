@@ -13,6 +13,10 @@ parameter-distribution-invalid pod-value-unsupported trial-parameter-invalid
 type-mismatch
 unknown-field"
 
+# The rules whose bad.yaml another rule's fix repairs: the volumes list
+# indented into the container is moved to the pod spec by job-field-unknown.
+FIXED_BY_ANOTHER="volume-mount-unknown"
+
 # fix_fixture ID: --fix over the rule's bad.yaml.  A fixable rule is then
 # gone and each fix is printed; any fixture: a second --fix changes
 # nothing, and a fixture --fix did not touch is byte for byte the same.
@@ -34,6 +38,11 @@ fix_fixture() {
 		# A fix brings no new finding (a broken indentation would).
 		after=$(grep -o '\[[a-z0-9-]*\]$' <<< "$output" | sort -u)
 		assert_equal "$(comm -13 <(echo "$before") <(echo "$after"))" "" || return 1
+	elif [[ " $FIXED_BY_ANOTHER " == *" $id "* ]]; then
+		assert_output --partial ": fixed [" || return 1
+		refute_output --partial "fixed [$id]" || return 1
+		run --separate-stderr katib validate --no-config "${args[@]}" "$f"
+		refute_output --partial "[$id]" || return 1
 	else
 		refute_output --partial "fixed [" || return 1
 		cmp "$dir/bad.yaml" "$f" || return 1

@@ -22,22 +22,31 @@ static const struct doc_node *holder(const struct doc_node *map)
 	return up;
 }
 
-/* A field of mt (but skip) whose object type has a field called name. */
+/*
+ * A field of mt (but skip) whose object type has a field called name;
+ * *unique is set to whether it is the only one, so that a fix moving the
+ * entry there is certain.
+ */
 static const struct schema_field *field_holding(const struct schema_type *mt,
 						const char *name, size_t len,
-						const char *skip)
+						const char *skip, int *unique)
 {
-	size_t i;
+	const struct schema_field *found = NULL;
+	size_t i, nr = 0;
 
 	for (i = 0; mt && i < mt->nr_fields; i++) {
 		const struct schema_type *ft = schema_object_of(mt->fields[i].type);
 
 		if (skip && !strcmp(mt->fields[i].name, skip))
 			continue;
-		if (ft && schema_field(ft, name, len))
-			return &mt->fields[i];
+		if (ft && schema_field(ft, name, len)) {
+			if (!found)
+				found = &mt->fields[i];
+			nr++;
+		}
 	}
-	return NULL;
+	*unique = nr == 1;
+	return found;
 }
 
 static const char *key_of(const struct doc_node *n)
@@ -59,12 +68,13 @@ static int hint_move(struct diag_list *out, struct diag *d,
 	const struct schema_type *upt;
 	const struct schema_field *f;
 	char name[64];
+	int unique;
 
 	if (!rep->root_type || node->key_len >= sizeof(name))
 		return 0;
 	memcpy(name, node->key, node->key_len);
 	name[node->key_len] = '\0';
-	f = field_holding(mt, node->key, node->key_len, NULL);
+	f = field_holding(mt, node->key, node->key_len, NULL, &unique);
 	if (f) {
 		const struct schema_type *ft = schema_object_of(f->type);
 
@@ -80,6 +90,12 @@ static int hint_move(struct diag_list *out, struct diag *d,
 		else
 			diag_hint(out, d, "'%s' belongs in '%s' (%s): add '%s:' here and indent it under it",
 				  name, f->name, ft->name, f->name);
+		/* Two fields that could hold it: which one was meant is a guess. */
+		if (unique && there)
+			diag_fix_move(out, d, node, name, there, NULL, f->name);
+		else if (unique)
+			diag_fix_move(out, d, node, name, map, f->name,
+				      key_of(map) ? map->key : ft->name);
 		return 1;
 	}
 	/* The keyed node that holds map: map, or the list it is an item of. */
@@ -94,18 +110,23 @@ static int hint_move(struct diag_list *out, struct diag *d,
 		diag_hint(out, d, "'%s' belongs one level up, in %s: unindent it to line up with '%s:' at line %u",
 			  name, upt->name, there->key,
 			  (unsigned)there->key_span.start.line);
+		diag_fix_move(out, d, node, name, up, NULL,
+			      key_of(up) ? up->key : upt->name);
 		return 1;
 	}
-	f = field_holding(upt, node->key, node->key_len, there->key);
+	f = field_holding(upt, node->key, node->key_len, there->key, &unique);
 	if (f) {
 		const struct doc_node *sib = doc_get(up, f->name);
 
-		if (sib)
+		if (sib) {
 			diag_hint(out, d, "'%s' belongs in '%s' (%s), not in '%s': move it under '%s:' at line %u",
 				  name, f->name, schema_object_of(f->type)->name,
 				  there->key, f->name,
 				  (unsigned)sib->key_span.start.line);
-		else
+			if (unique)
+				diag_fix_move(out, d, node, name, sib, NULL,
+					      f->name);
+		} else
 			diag_hint(out, d, "'%s' belongs in '%s' (%s), not in '%s': add '%s:' beside '%s:' at line %u and move it there",
 				  name, f->name, schema_object_of(f->type)->name,
 				  there->key, f->name, there->key,
