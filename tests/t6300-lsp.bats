@@ -108,6 +108,15 @@ for f in json.load(sys.stdin)["findings"]:
 	done
 }
 
+@test "lsp offers a misplaced block's move as a code action" {
+	local f=node-selector-in-container
+	cp "$TESTS_DIR/data/move-hints/$f.yaml" "$BATS_TEST_TMPDIR/$f.yaml"
+	client fix "$BATS_TEST_TMPDIR/$f.yaml" job-field-unknown "$BATS_TEST_TMPDIR/$f.lsp.yaml"
+	assert_success
+	grep -qF "title: moved 'nodeSelector' into 'spec'" <<< "$stderr"
+	cmp "$BATS_TEST_TMPDIR/$f.lsp.yaml" "$TESTS_DIR/data/move-hints/fixed/$f.yaml"
+}
+
 @test "lsp hover shows explain's field documentation" {
 	cd "$REPO_DIR"
 	client hover examples/good-experiment.yaml 17 4

@@ -112,3 +112,15 @@ fix_only() {
 		n_ei_candidates random_state)"
 	refute_line "n_EI_candidates"
 }
+
+@test "neovim applies a misplaced block's move as --fix does" {
+	local f=$BATS_TEST_TMPDIR/exp.yaml
+	cp "$TESTS_DIR/data/move-hints/containers-in-template.yaml" "$f"
+	neovim "$f" LSP_FIX=job-field-unknown
+	# Two blocks are misplaced; one action moves the first of them, and
+	# the second is moved by the next action, as by --fix's next pass.
+	assert_line "action: moved 'containers' into a new 'spec:' in 'template'"
+	neovim "$f" LSP_FIX=job-field-unknown
+	assert_line "action: moved 'restartPolicy' into 'spec'"
+	cmp "$f" "$TESTS_DIR/data/move-hints/fixed/containers-in-template.yaml"
+}
