@@ -508,6 +508,7 @@ static size_t fix_move(struct fix_list *list, const struct source *s,
 	uint64_t start, end, at, last_start;
 	size_t from, before = list->nr;
 	struct buf b = BUF_INIT;
+	int eof;
 
 	if (!n || !to || !n->key || !n->parent || n->parent->kind != DOC_MAP ||
 	    n->parent->nr_children < 2 || !movable(s, n) ||
@@ -536,9 +537,13 @@ static size_t fix_move(struct fix_list *list, const struct source *s,
 	if (!block_map(s, to) || !entry_range(s, to->last, &last_start, &at) ||
 	    (at > start && at < end))
 		return 0;
-	if (source_byte(s, at) < 0 && at > s->base && source_byte(s, at - 1) != '\n')
+	eof = source_byte(s, at) < 0 && at > s->base &&
+	      source_byte(s, at - 1) != '\n';
+	if (eof)
 		buf_addch(&b, '\n');	/* the last line had no break */
 	reindent(&b, s, start, end, from, to->child->key_span.start.col - 1);
+	if (eof)
+		b.buf[--b.len] = '\0';	/* and the file still ends without one */
 	if (at == start) {
 		add_edit(list, start, end - start, b.buf, b.len);
 	} else {

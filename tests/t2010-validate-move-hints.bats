@@ -123,3 +123,13 @@ no_move() {
 	assert_line --index 2 '        max: "0.05"'
 	assert_line --index 3 '      min: "0.01"'
 }
+
+@test "a move to the end of a file without a final line break adds none" {
+	cd "$BATS_TEST_TMPDIR"
+	printf '%s' "$(cat "$TESTS_DIR/data/move-hints/node-selector-in-container.yaml")" > exp.yaml
+	run -0 --separate-stderr katib validate --no-config --fix exp.yaml
+	assert_line "exp.yaml:57:17: fixed [job-field-unknown]: moved 'nodeSelector' into 'spec'"
+	run -0 tail -c 29 exp.yaml
+	assert_output "    nodeSelector: {disk: ssd}"
+	cmp exp.yaml <(printf '%s' "$(cat "$TESTS_DIR/data/move-hints/fixed/node-selector-in-container.yaml")")
+}
