@@ -135,6 +135,17 @@ struct route {
 };
 
 /* store.c */
+/*
+ * What a document's apiVersion, kind and metadata say it is: pointers
+ * into its tree; namespace NULL when it names none, and the group the
+ * first group_len bytes of api ("" for the core group).
+ */
+struct object_name {
+	const char *api, *kind, *namespace, *name;
+	size_t group_len;
+};
+/* Fills on from n; returns -1 when n names no object. */
+int read_object_name(const struct doc_node *n, struct object_name *on);
 int add_object(struct server *s, struct doc *d);
 int store_put(struct server *s, struct doc *d);
 int store_remove(struct server *s, struct doc *d);

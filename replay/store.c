@@ -72,27 +72,39 @@ void store_changed(struct server *s, size_t idx, const char *type)
 	pthread_cond_broadcast(&s->changed);
 }
 
+int read_object_name(const struct doc_node *n, struct object_name *on)
+{
+	const struct doc_node *meta = doc_get_kind(n, "metadata", DOC_MAP);
+	const char *slash;
+
+	on->api = doc_get_str(n, "apiVersion");
+	on->kind = doc_get_str(n, "kind");
+	on->name = doc_get_str(meta, "name");
+	on->namespace = doc_get_str(meta, "namespace");
+	if (!on->api || !on->kind || !on->name)
+		return -1;
+	slash = strchr(on->api, '/');
+	on->group_len = slash ? (size_t)(slash - on->api) : 0;
+	return 0;
+}
+
 /*
  * Fills o with what d's apiVersion, kind and metadata say (strings in the
  * server's arena), or returns -1 when d is no object.
  */
 static int object_of(struct server *s, struct doc *d, struct object *o)
 {
-	const struct doc_node *n = d->root;
-	const char *api = doc_get_str(n, "apiVersion");
-	const char *kind = doc_get_str(n, "kind");
-	const struct doc_node *meta = doc_get_kind(n, "metadata", DOC_MAP);
-	const char *name = doc_get_str(meta, "name");
-	const char *ns = doc_get_str(meta, "namespace");
-	const char *slash;
+	struct object_name on;
+	const char *kind, *slash;
 	size_t i;
 
-	if (!api || !kind || !name)
+	if (read_object_name(d->root, &on))
 		return -1;
 	memset(o, 0, sizeof(*o));
-	slash = strchr(api, '/');
-	o->group = arena_strndup(&s->arena, api, slash ? (size_t)(slash - api) : 0);
-	o->version = arena_strdup(&s->arena, slash ? slash + 1 : api);
+	kind = on.kind;
+	slash = strchr(on.api, '/');
+	o->group = arena_strndup(&s->arena, on.api, on.group_len);
+	o->version = arena_strdup(&s->arena, slash ? slash + 1 : on.api);
 	o->kind = arena_strdup(&s->arena, kind);
 	o->resource = NULL;
 	for (i = 0; i < nr_builtin_kinds; i++)
@@ -102,9 +114,9 @@ static int object_of(struct server *s, struct doc *d, struct object *o)
 	if (!o->resource)
 		o->resource = lower_plural(&s->arena, kind);
 	o->namespace = is_cluster_scoped(kind) ? NULL
-		     : arena_strdup(&s->arena, ns ? ns : "default");
-	o->name = arena_strdup(&s->arena, name);
-	o->node = n;
+		     : arena_strdup(&s->arena, on.namespace ? on.namespace : "default");
+	o->name = arena_strdup(&s->arena, on.name);
+	o->node = d->root;
 	o->doc = d;
 	return 0;
 }

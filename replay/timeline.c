@@ -55,19 +55,14 @@ static int by_offset(const void *a, const void *b)
 /* "group kind namespace name": which object a step's document names. */
 static char *object_key(const struct doc_node *n)
 {
-	const char *api = doc_get_str(n, "apiVersion");
-	const char *kind = doc_get_str(n, "kind");
-	const struct doc_node *meta = doc_get_kind(n, "metadata", DOC_MAP);
-	const char *name = doc_get_str(meta, "name");
-	const char *ns = doc_get_str(meta, "namespace");
-	const char *slash;
+	struct object_name on;
 	struct buf b = BUF_INIT;
 
-	if (!api || !kind || !name)
+	if (read_object_name(n, &on))
 		return NULL;
-	slash = strchr(api, '/');
-	buf_add(&b, api, slash ? (size_t)(slash - api) : 0);
-	buf_addf(&b, " %s %s %s", kind, ns ? ns : "default", name);
+	buf_add(&b, on.api, on.group_len);
+	buf_addf(&b, " %s %s %s", on.kind,
+		 on.namespace ? on.namespace : "default", on.name);
 	return buf_detach(&b, NULL);
 }
 
