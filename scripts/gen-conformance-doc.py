@@ -170,9 +170,10 @@ def main(root, binary, recordings):
         for r in unreached:
             out.append("- `%s` %s row %s: %s" % (r["file"], r["test"], r["row"],
                                               r["service-refuses"]))
-    out += ["", "Of the services' own tests, `test_nas_common.py` (the NAS",
-            "operations, which DARTS and ENAS share) is not translated yet;",
-            "Katib has no test of the PBT service's settings, and",
+    out += ["", "`test_nas_common.py` tests the check of NAS operations that",
+            "the DARTS and ENAS services share; its rows are DARTS",
+            "validation requests, which run that check first.  Katib has",
+            "no test of the PBT service's settings, and",
             "`converter_test.go`'s Test_toGoptunaDirection maps an enum and",
             "judges no request.  tests/t1600-validate-services.bats carries",
             "many further cases (named T-HO-*, T-SK-*, ...) by hand."]
