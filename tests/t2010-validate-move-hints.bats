@@ -133,3 +133,27 @@ no_move() {
 	assert_output "    nodeSelector: {disk: ssd}"
 	cmp exp.yaml <(printf '%s' "$(cat "$TESTS_DIR/data/move-hints/fixed/node-selector-in-container.yaml")")
 }
+
+@test "comments in and beside a moved block move with it" {
+	cd "$BATS_TEST_TMPDIR"
+	sed -e 's|^\(            - name: training-container\)$|            # the trainer\n\1|' \
+		-e 's|^\(          restartPolicy: Never\)$|\1  # Katib needs it|' \
+		"$TESTS_DIR/data/move-hints/containers-in-template.yaml" > exp.yaml
+	grep -q "# the trainer" exp.yaml
+	run -0 --separate-stderr katib validate --no-config --fix exp.yaml
+	run -0 grep -n "# " exp.yaml
+	assert_line "48:              # the trainer"
+	assert_line "58:            restartPolicy: Never  # Katib needs it"
+}
+
+@test "an entry that shares its line with a list's dash stays; the rest of its item moves" {
+	cd "$BATS_TEST_TMPDIR"
+	sed -e 's|^    - name: lr$|    - min: "0.01"\n      name: lr|' -e '/^      min: "0.01"$/d' \
+		"$TESTS_DIR/data/move-hints/min-max-beside.yaml" > exp.yaml
+	run --separate-stderr katib validate --no-config exp.yaml
+	assert_output --partial "hint: 'min' belongs in 'feasibleSpace'"
+	run --separate-stderr katib validate --no-config --fix exp.yaml
+	assert_output --partial "moved 'max' into 'feasibleSpace'"
+	refute_output --partial "moved 'min'"
+	run -0 grep -c '^    - min: "0.01"$' exp.yaml
+}
