@@ -98,24 +98,32 @@ static void print_trace(void *data, const struct kube_trace *t)
 			t->response_bytes);
 }
 
-int cluster_connect(const struct cluster_opts *o, struct kube_config *cfg,
-		    struct kube_client **client)
+int cluster_open(const struct cluster_opts *o, struct kube_config *cfg,
+		 struct kube_client **client, struct fail *f)
 {
-	struct fail f = FAIL_INIT;
 	long timeout = o->request_timeout ? cluster_parse_timeout(o->request_timeout) : 0;
 
 	*client = NULL;
-	if (kubeconfig_load(cfg, &o->overrides, &f)) {
-		error_msg("%s", f.msg);
+	if (kubeconfig_load(cfg, &o->overrides, f))
 		return -1;
-	}
-	if (kube_client_new(client, cfg, timeout, &f)) {
-		error_msg("%s", f.msg);
+	if (kube_client_new(client, cfg, timeout, f)) {
 		kubeconfig_release(cfg);
 		return -1;
 	}
 	if (o->verbosity >= 6)
 		kube_client_set_trace(*client, print_trace, (void *)o);
+	return 0;
+}
+
+int cluster_connect(const struct cluster_opts *o, struct kube_config *cfg,
+		    struct kube_client **client)
+{
+	struct fail f = FAIL_INIT;
+
+	if (cluster_open(o, cfg, client, &f)) {
+		error_msg("%s", f.msg);
+		return -1;
+	}
 	return 0;
 }
 

@@ -88,6 +88,9 @@ long cluster_parse_timeout(const char *s);
  */
 int cluster_connect(const struct cluster_opts *o, struct kube_config *cfg,
 		    struct kube_client **client);
+/* The same, silent: why it failed is in f (for shell completion). */
+int cluster_open(const struct cluster_opts *o, struct kube_config *cfg,
+		 struct kube_client **client, struct fail *f);
 void cluster_disconnect(struct kube_config *cfg, struct kube_client *client);
 
 #endif

@@ -8,6 +8,10 @@
  */
 #include "compat.h"
 #include "cmd.h"
+#include "cluster.h"
+#include "experiment.h"
+#include "fail.h"
+#include "kube.h"
 #include "rule.h"
 
 #include <stdarg.h>
@@ -65,6 +69,104 @@ static int complete_value(enum complete_as as, const char *const *words,
 	return COMPLETE_DIRECTIVE_NO_FILES;
 }
 
+/*
+ * Names from the cluster: the shell waits for them, so a cluster that does
+ * not answer costs at most this long (unless --request-timeout says more),
+ * and one that cannot be reached offers nothing and says nothing.
+ */
+#define CLUSTER_COMPLETE_TIMEOUT "2s"
+
+struct name_words {
+	const char *prefix;
+};
+
+static int complete_item_name(void *data, const struct doc_node *item)
+{
+	const struct name_words *w = data;
+	const char *name = doc_get_str(doc_get_kind(item, "metadata", DOC_MAP), "name");
+
+	if (name)
+		complete_wordf("%s%s", w->prefix, name);
+	return 0;
+}
+
+/* what: "namespaces" or "experiments" (in the namespace in effect). */
+static int complete_from_cluster(struct cluster_opts *o, const char *what,
+				 const char *prefix)
+{
+	struct kube_config cfg;
+	struct kube_client *client;
+	struct name_words w = { prefix };
+	struct fail f = FAIL_INIT;
+	struct buf path = BUF_INIT;
+
+	if (!o->request_timeout)
+		o->request_timeout = CLUSTER_COMPLETE_TIMEOUT;
+	o->verbosity = 0;
+	/* Whatever goes wrong, the shell shows no message mid-line. */
+	if (!cluster_open(o, &cfg, &client, &f)) {
+		if (!strcmp(what, "namespaces"))
+			buf_adds(&path, "/api/v1/namespaces");
+		else
+			buf_addf(&path, "/apis/kubeflow.org/v1beta1/namespaces/%s/experiments",
+				 cfg.namespace);
+		kube_list(client, path.buf, NULL, NULL, complete_item_name, &w, &f);
+		cluster_disconnect(&cfg, client);
+	}
+	buf_release(&path);
+	return COMPLETE_DIRECTIVE_NO_FILES;
+}
+
+/* Whether w names the Experiment type as kubectl would ("exp", ...). */
+static int experiment_type_word(const char *w)
+{
+	char *args[2] = { (char *)w, (char *)"x" };
+	const char *name;
+
+	return !strchr(w, '/') && experiment_ref(2, args, &name) == 2;
+}
+
+/*
+ * The arguments of commands that name an Experiment on the cluster
+ * (status, explain, repro record): the type, then the names the cluster
+ * has, also as "experiment/NAME".  Returns -1 when cur is no such place.
+ */
+static int complete_experiment(struct cluster_opts *o, const char *cmd,
+			       int npos, char **pos, const char *cur)
+{
+	const char *slash = strchr(cur, '/');
+	static char prefix[64];
+	int first = !strcmp(cmd, "explain") ? -1 : 0;
+
+	if (npos == 0 && slash && (size_t)(slash - cur) < sizeof(prefix) - 1) {
+		memcpy(prefix, cur, (size_t)(slash + 1 - cur));
+		prefix[slash + 1 - cur] = '\0';
+		prefix[slash - cur] = '\0';
+		if (!experiment_type_word(prefix))
+			return -1;
+		prefix[slash - cur] = '/';
+		return complete_from_cluster(o, "experiments", prefix);
+	}
+	if (npos == 1 && experiment_type_word(pos[0]))
+		return complete_from_cluster(o, "experiments", "");
+	if (npos == 0 && first == 0) {
+		complete_wordf("experiment");
+		return COMPLETE_DIRECTIVE_NO_FILES;
+	}
+	return -1;
+}
+
+/* The options that say which cluster to ask, as the command would take them. */
+static void take_cluster_option(struct cluster_opts *o,
+				const struct cmd_option *opt, const char *value)
+{
+	/* -v and a bad --request-timeout would print; neither picks the cluster. */
+	if (opt->val == 'v' || (opt->val == CLUSTER_OPT_REQUEST_TIMEOUT &&
+				cluster_parse_timeout(value) < 0))
+		return;
+	cluster_opt(o, opt->val, value, "completion");
+}
+
 static const struct cmd_option *short_option(const struct cmd_option *opts,
 					     int letter)
 {
@@ -79,7 +181,9 @@ static int complete(const struct cmd *cmds, size_t nr, int argc, char **argv)
 	const struct cmd *cmd = NULL;
 	const struct cmd_option *pending = NULL, *o, *opts;
 	const char *cur = argc ? argv[argc - 1] : "";
-	int i, first, after_dashdash = 0;
+	int i, first, after_dashdash = 0, npos = 0;
+	struct cluster_opts copts = { { NULL, NULL, NULL, NULL, NULL }, NULL, 0 };
+	char *pos[4];
 	size_t k;
 
 	complete_cur = cur;
@@ -121,6 +225,7 @@ static int complete(const struct cmd *cmds, size_t nr, int argc, char **argv)
 		const char *w = argv[i];
 
 		if (pending) {
+			take_cluster_option(&copts, pending, w);
 			pending = NULL;
 		} else if (after_dashdash) {
 			continue;
@@ -130,14 +235,22 @@ static int complete(const struct cmd *cmds, size_t nr, int argc, char **argv)
 			o = options_find(opts, w);
 			if (o && o->has_arg == required_argument && !strchr(w, '='))
 				pending = o;
+			else if (o && strchr(w, '='))
+				take_cluster_option(&copts, o, strchr(w, '=') + 1);
 		} else if (w[0] == '-' && w[1]) {
 			o = short_option(opts, w[1]);
 			if (o && o->has_arg == required_argument && !w[2])
 				pending = o;
+			else if (o && o->has_arg == required_argument)
+				take_cluster_option(&copts, o, w + 2);
+		} else if (npos < (int)ARRAY_SIZE(pos)) {
+			pos[npos++] = argv[i];
 		}
 	}
 	if (after_dashdash)	/* create's program and its arguments */
 		return COMPLETE_DIRECTIVE_DEFAULT;
+	if (pending && pending->val == 'n' && options_find(opts, "--kubeconfig"))
+		return complete_from_cluster(&copts, "namespaces", "");
 	if (pending)
 		return complete_value(pending->complete, pending->words,
 				      pending->complete_fn, cur);
@@ -161,8 +274,25 @@ static int complete(const struct cmd *cmds, size_t nr, int argc, char **argv)
 			complete_wordf("--%s", o->name);
 		return COMPLETE_DIRECTIVE_NO_FILES;
 	}
+	if (first == 2 && !strcmp(argv[1], "record")) {
+		int d = complete_experiment(&copts, "repro record", npos, pos, cur);
+
+		return d < 0 ? COMPLETE_DIRECTIVE_NO_FILES : d;
+	}
 	if (first == 2)
 		return complete_value(COMPLETE_DIR, NULL, NULL, cur);
+	if (!strcmp(cmd->name, "status") || !strcmp(cmd->name, "explain")) {
+		int d = complete_experiment(&copts, cmd->name, npos, pos, cur);
+
+		if (d >= 0 || !strcmp(cmd->name, "status"))
+			return d < 0 ? COMPLETE_DIRECTIVE_NO_FILES : d;
+		if (npos)	/* explain takes one rule, field or Experiment */
+			return COMPLETE_DIRECTIVE_NO_FILES;
+	}
+	if (!strcmp(cmd->name, "get") && !npos) {
+		complete_wordf("experiments");
+		return COMPLETE_DIRECTIVE_NO_FILES;
+	}
 	return complete_value(cmd->args, cmd->args == COMPLETE_WORDS ?
 			      completion_shells : NULL, cmd->args_fn, cur);
 }

@@ -6,6 +6,10 @@
 bats_require_minimum_version 1.5.0
 load lib/common
 
+teardown() {
+	replay_kill
+}
+
 # complete WORDS...: the candidates and the directive, on one line.
 complete() {
 	run --separate-stderr -0 katib __complete "$@"
@@ -149,4 +153,43 @@ record
 	run --separate-stderr katib __complete repro replay --
 	assert_line --webhook
 	refute_line --redact
+}
+
+@test "__complete offers the cluster's Experiments and namespaces" {
+	replay_serve "$REPO_DIR/fixtures/namespace-not-enabled"
+	complete status --kubeconfig "$REPLAY_CFG" -n team-a experiment ""
+	assert_output "mnist :4 "
+	complete status --kubeconfig="$REPLAY_CFG" -nteam-a exp/m
+	assert_output "exp/mnist :4 "
+	complete explain --kubeconfig "$REPLAY_CFG" -n team-a experiment ""
+	assert_output "mnist :4 "
+	complete repro record --kubeconfig "$REPLAY_CFG" -n team-a experiment mn
+	assert_output "mnist :4 "
+	complete status --kubeconfig "$REPLAY_CFG" -n ""
+	assert_output "team-a :4 "
+	# Another namespace has none; the type comes first.
+	complete status --kubeconfig "$REPLAY_CFG" -n default experiment ""
+	assert_output ":4 "
+	complete status ""
+	assert_output "experiment :4 "
+	complete get ""
+	assert_output "experiments :4 "
+	replay_stop
+}
+
+@test "__complete with a cluster it cannot reach offers nothing and says nothing" {
+	cat > "$BATS_TEST_TMPDIR/kubeconfig" <<-'EOF2'
+	apiVersion: v1
+	kind: Config
+	clusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]
+	users: [{name: u, user: {}}]
+	contexts: [{name: x, context: {cluster: c, user: u, namespace: team-a}}]
+	current-context: x
+	EOF2
+	complete status --kubeconfig "$BATS_TEST_TMPDIR/kubeconfig" experiment ""
+	assert_output ":4 "
+	assert_equal "$stderr" ""
+	complete status --kubeconfig "$BATS_TEST_TMPDIR/missing" -n ""
+	assert_output ":4 "
+	assert_equal "$stderr" ""
 }
