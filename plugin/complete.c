@@ -323,6 +323,9 @@ static const struct help_section completion_sections[] = {
 	{ HELP_TEXT, NULL,
 	  "kubectl 1.26 and later complete 'kubectl katib' by themselves when\n"
 	  "kubectl_complete-katib is on the PATH.", NULL },
+	{ HELP_TEXT, NULL,
+	  "Experiment names and namespaces come from the cluster the words\n"
+	  "name (--kubeconfig, --context, -n, ...), waiting at most 2s.", NULL },
 	{ HELP_OPTIONS, "Options:", NULL, NULL },
 	{ HELP_EXAMPLES, "Examples:",
 	  "source <(kubectl-katib completion bash)\n"
