@@ -48,5 +48,7 @@ void test_lsp_framing(void);
 void test_lsp_positions(void);
 void test_suggestion_request(void);
 void test_status(void);
+void test_kubeconfig(void);
+void test_http_escape(void);
 
 #endif

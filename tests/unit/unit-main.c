@@ -47,6 +47,8 @@ static const struct {
 	{ "buf", test_buf },
 	{ "numparse", test_numparse },
 	{ "http-redact-url", test_http_redact_url },
+	{ "http-escape", test_http_escape },
+	{ "kubeconfig", test_kubeconfig },
 	{ "doc-positions", test_doc_positions },
 	{ "doc-scalars", test_doc_scalars },
 	{ "doc-errors", test_doc_errors },
