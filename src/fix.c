@@ -497,7 +497,8 @@ static size_t into_empty(struct fix_list *list, const struct source *s,
  * FIX_MOVE: the entry n's lines leave its map for the map to, re-indented
  * to to's entries, after its last one; with key, a new key: made where n
  * was holds them.  Refused where the result is not certain: an entry
- * that shares its line, a map it would leave empty, a target that
+ * that shares its line, a map it would leave empty or that is written in
+ * flow style (its lines end in its commas and braces), a target that
  * already has the key or is not written as a block.
  */
 static size_t fix_move(struct fix_list *list, const struct source *s,
@@ -510,7 +511,7 @@ static size_t fix_move(struct fix_list *list, const struct source *s,
 	struct buf b = BUF_INIT;
 	int eof;
 
-	if (!n || !to || !n->key || !n->parent || n->parent->kind != DOC_MAP ||
+	if (!n || !to || !n->key || !block_map(s, n->parent) ||
 	    n->parent->nr_children < 2 || !movable(s, n) ||
 	    !starts_line(s, n) || !entry_range(s, n, &start, &end))
 		return 0;

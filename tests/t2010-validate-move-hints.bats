@@ -157,3 +157,14 @@ no_move() {
 	refute_output --partial "moved 'min'"
 	run -0 grep -c '^    - min: "0.01"$' exp.yaml
 }
+
+@test "nothing is moved out of a map written in flow style" {
+	# Its lines end in the map's commas and braces: moving one would
+	# break the YAML.
+	cd "$BATS_TEST_TMPDIR"
+	cp "$TESTS_DIR/data/move-hints/flow-container.yaml" exp.yaml
+	run -1 --separate-stderr katib validate --no-config --fix exp.yaml
+	refute_output --partial "moved 'nodeSelector'"
+	assert_output --partial "hint: 'nodeSelector' belongs one level up, in PodSpec"
+	cmp exp.yaml "$TESTS_DIR/data/move-hints/flow-container.yaml"
+}
