@@ -445,6 +445,26 @@ static size_t nested_step(const struct doc_node *n)
 	return DEFAULT_STEP;
 }
 
+/*
+ * Comment lines right above an entry, at its indentation, speak of it:
+ * they move with it.  Returns where its lines then start.
+ */
+static uint64_t with_comments_above(const struct source *s, uint64_t start,
+				    size_t indent)
+{
+	while (start > s->base) {
+		uint64_t prev = line_start(s, start - 1);
+		size_t lead = 0;
+
+		while (source_byte(s, prev + lead) == ' ')
+			lead++;
+		if (lead != indent || source_byte(s, prev + lead) != '#')
+			break;
+		start = prev;
+	}
+	return start;
+}
+
 /* Whether the entry starts its line, so that its lines are its own. */
 static int starts_line(const struct source *s, const struct doc_node *n)
 {
@@ -519,6 +539,7 @@ static size_t fix_move(struct fix_list *list, const struct source *s,
 		if (up == n)
 			return 0;	/* not into itself */
 	from = n->key_span.start.col - 1;
+	start = with_comments_above(s, start, from);
 	if (fx->key) {
 		if (to != n->parent || doc_get(to, fx->key))
 			return 0;

@@ -137,13 +137,16 @@ no_move() {
 @test "comments in and beside a moved block move with it" {
 	cd "$BATS_TEST_TMPDIR"
 	sed -e 's|^\(            - name: training-container\)$|            # the trainer\n\1|' \
-		-e 's|^\(          restartPolicy: Never\)$|\1  # Katib needs it|' \
+		-e 's|^\(          restartPolicy: Never\)$|          # a Job'"'"'s pods\n\1  # Katib needs it|' \
 		"$TESTS_DIR/data/move-hints/containers-in-template.yaml" > exp.yaml
 	grep -q "# the trainer" exp.yaml
 	run -0 --separate-stderr katib validate --no-config --fix exp.yaml
 	run -0 grep -n "# " exp.yaml
 	assert_line "48:              # the trainer"
-	assert_line "58:            restartPolicy: Never  # Katib needs it"
+	# A comment line right above an entry is about it: it moves along.
+	assert_line "58:            # a Job's pods"
+	assert_line "59:            restartPolicy: Never  # Katib needs it"
+	assert_equal "${#lines[@]}" 3
 }
 
 @test "an entry that shares its line with a list's dash stays; the rest of its item moves" {
