@@ -42,10 +42,10 @@ hints() {
 # --fix makes the move the hint describes; fixed/ holds the files as a
 # person would have re-indented them.
 moved() {
-	cp "$TESTS_DIR/data/move-hints/$1.yaml" "$BATS_TEST_TMPDIR/$1.yaml"
-	cd "$BATS_TEST_TMPDIR"
-	run -0 --separate-stderr katib validate --no-config --fix "$1.yaml"
-	cmp "$1.yaml" "$TESTS_DIR/data/move-hints/fixed/$1.yaml"
+	cp "$TESTS_DIR/data/move-hints/$1.yaml" "$BATS_TEST_TMPDIR/$1.yaml" || return 1
+	cd "$BATS_TEST_TMPDIR" || return 1
+	run -0 --separate-stderr katib validate --no-config --fix "$1.yaml" || return 1
+	cmp "$1.yaml" "$TESTS_DIR/data/move-hints/fixed/$1.yaml" || return 1
 	run -0 --separate-stderr katib validate --no-config "$1.yaml"
 }
 
@@ -88,13 +88,13 @@ moved() {
 # no_move SED KEY: min-max-beside.yaml edited by SED; --fix must leave
 # KEY where it is (the move is not certain there), and the hint stays.
 no_move() {
-	cd "$BATS_TEST_TMPDIR"
-	sed -e "$1" "$TESTS_DIR/data/move-hints/min-max-beside.yaml" > exp.yaml
+	cd "$BATS_TEST_TMPDIR" || return 1
+	sed -e "$1" "$TESTS_DIR/data/move-hints/min-max-beside.yaml" > exp.yaml || return 1
 	run --separate-stderr katib validate --no-config exp.yaml
-	assert_output --partial "hint: '$2' belongs in 'feasibleSpace'"
+	assert_output --partial "hint: '$2' belongs in 'feasibleSpace'" || return 1
 	run --separate-stderr katib validate --no-config --fix exp.yaml
-	refute_crash
-	refute_output --partial "moved '$2'"
+	refute_crash || return 1
+	refute_output --partial "moved '$2'" || return 1
 	run --separate-stderr katib validate --no-config exp.yaml
 	assert_output --partial "unknown field '$2' in ParameterSpec"
 }
