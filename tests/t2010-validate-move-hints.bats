@@ -171,3 +171,14 @@ no_move() {
 	assert_output --partial "hint: 'nodeSelector' belongs one level up, in PodSpec"
 	cmp exp.yaml "$TESTS_DIR/data/move-hints/flow-container.yaml"
 }
+
+@test "a name that more than one field could hold is hinted, not moved" {
+	# periodSeconds is a field of every probe: which one was meant is a
+	# guess, so the hint names the probe there is and --fix leaves it.
+	cd "$BATS_TEST_TMPDIR"
+	cp "$TESTS_DIR/data/move-hints/period-beside-probe.yaml" exp.yaml
+	run -1 --separate-stderr katib validate --no-config --fix exp.yaml
+	assert_output --partial "hint: 'periodSeconds' belongs in 'livenessProbe' (Probe): indent it under 'livenessProbe:' at line 57"
+	refute_output --partial "moved '"
+	cmp exp.yaml "$TESTS_DIR/data/move-hints/period-beside-probe.yaml"
+}
