@@ -137,7 +137,7 @@ void cluster_disconnect(struct kube_config *cfg, struct kube_client *client)
  * Katib's CRD declares no short names; "exp" is ours, the one users
  * reach for (kubectl itself would not know it).
  */
-static int experiment_type(const char *s, size_t n)
+int experiment_type(const char *s, size_t n)
 {
 	static const char *const names[] = { "experiments", "experiment", "exp" };
 	static const char *const groups[] = { "", ".kubeflow.org", ".v1beta1.kubeflow.org" };

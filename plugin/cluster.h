@@ -26,6 +26,8 @@ struct cluster_opts {
  * is no such reference.  An empty NAME ("experiment/") is not one.
  */
 int experiment_ref(int nr, char *const *args, const char **name);
+/* Whether the n bytes at s name the Experiment type ("experiment", "exp", ...). */
+int experiment_type(const char *s, size_t n);
 
 /* Parses -v's level (0 to 10); -1 if it is not one. */
 int cluster_parse_verbosity(const char *s);

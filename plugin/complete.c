@@ -76,8 +76,10 @@ static int complete_value(enum complete_as as, const char *const *words,
  */
 #define CLUSTER_COMPLETE_TIMEOUT "2s"
 
+/* What an item's name is offered with: the "experiment/" the word began with. */
 struct name_words {
 	const char *prefix;
+	int prefix_len;
 };
 
 static int complete_item_name(void *data, const struct doc_node *item)
@@ -86,23 +88,22 @@ static int complete_item_name(void *data, const struct doc_node *item)
 	const char *name = doc_get_str(doc_get_kind(item, "metadata", DOC_MAP), "name");
 
 	if (name)
-		complete_wordf("%s%s", w->prefix, name);
+		complete_wordf("%.*s%s", w->prefix_len, w->prefix, name);
 	return 0;
 }
 
 /* what: "namespaces" or "experiments" (in the namespace in effect). */
 static int complete_from_cluster(struct cluster_opts *o, const char *what,
-				 const char *prefix)
+				 const char *prefix, int prefix_len)
 {
 	struct kube_config cfg;
 	struct kube_client *client;
-	struct name_words w = { prefix };
+	struct name_words w = { prefix, prefix_len };
 	struct fail f = FAIL_INIT;
 	struct buf path = BUF_INIT;
 
 	if (!o->request_timeout)
 		o->request_timeout = CLUSTER_COMPLETE_TIMEOUT;
-	o->verbosity = 0;
 	/* Whatever goes wrong, the shell shows no message mid-line. */
 	if (!cluster_open(o, &cfg, &client, &f)) {
 		if (!strcmp(what, "namespaces"))
@@ -117,15 +118,6 @@ static int complete_from_cluster(struct cluster_opts *o, const char *what,
 	return COMPLETE_DIRECTIVE_NO_FILES;
 }
 
-/* Whether w names the Experiment type as kubectl would ("exp", ...). */
-static int experiment_type_word(const char *w)
-{
-	char *args[2] = { (char *)w, (char *)"x" };
-	const char *name;
-
-	return !strchr(w, '/') && experiment_ref(2, args, &name) == 2;
-}
-
 /*
  * The arguments of commands that name an Experiment on the cluster
  * (status, explain, repro record): the type, then the names the cluster
@@ -135,21 +127,16 @@ static int complete_experiment(struct cluster_opts *o, const char *cmd,
 			       int npos, char **pos, const char *cur)
 {
 	const char *slash = strchr(cur, '/');
-	static char prefix[64];
-	int first = !strcmp(cmd, "explain") ? -1 : 0;
 
-	if (npos == 0 && slash && (size_t)(slash - cur) < sizeof(prefix) - 1) {
-		memcpy(prefix, cur, (size_t)(slash + 1 - cur));
-		prefix[slash + 1 - cur] = '\0';
-		prefix[slash - cur] = '\0';
-		if (!experiment_type_word(prefix))
-			return -1;
-		prefix[slash - cur] = '/';
-		return complete_from_cluster(o, "experiments", prefix);
-	}
-	if (npos == 1 && experiment_type_word(pos[0]))
-		return complete_from_cluster(o, "experiments", "");
-	if (npos == 0 && first == 0) {
+	if (npos == 0 && slash)
+		return experiment_type(cur, (size_t)(slash - cur))
+			       ? complete_from_cluster(o, "experiments", cur,
+						       (int)(slash + 1 - cur))
+			       : -1;
+	if (npos == 1 && experiment_type(pos[0], strlen(pos[0])))
+		return complete_from_cluster(o, "experiments", "", 0);
+	/* explain's first word is as often a rule or a field. */
+	if (npos == 0 && strcmp(cmd, "explain")) {
 		complete_wordf("experiment");
 		return COMPLETE_DIRECTIVE_NO_FILES;
 	}
@@ -250,7 +237,7 @@ static int complete(const struct cmd *cmds, size_t nr, int argc, char **argv)
 	if (after_dashdash)	/* create's program and its arguments */
 		return COMPLETE_DIRECTIVE_DEFAULT;
 	if (pending && pending->val == 'n' && options_find(opts, "--kubeconfig"))
-		return complete_from_cluster(&copts, "namespaces", "");
+		return complete_from_cluster(&copts, "namespaces", "", 0);
 	if (pending)
 		return complete_value(pending->complete, pending->words,
 				      pending->complete_fn, cur);
