@@ -212,6 +212,35 @@ static void claim_map(struct fix_list *list, const struct doc_node *map)
 	add_edit(list, map->span.start.off, 0, "", 0);
 }
 
+/* The offset just past off's line: after its line break, or the end. */
+static uint64_t line_end(const struct source *s, uint64_t off)
+{
+	while (source_byte(s, off) >= 0 && source_byte(s, off) != '\n')
+		off++;
+	return source_byte(s, off) < 0 ? off : off + 1;
+}
+
+/*
+ * Inserts lines (each ending in a line break) at at: the start of a line,
+ * or the end of a file whose last line has no break; then they go after
+ * a break of their own, and the file still ends without one.
+ */
+static void insert_lines(struct fix_list *list, const struct source *s,
+			 uint64_t at, const struct buf *lines)
+{
+	struct buf b = BUF_INIT;
+
+	if (source_byte(s, at) >= 0 || at == s->base ||
+	    source_byte(s, at - 1) == '\n') {
+		add_edit(list, at, 0, lines->buf, lines->len);
+		return;
+	}
+	buf_addch(&b, '\n');
+	buf_add(&b, lines->buf, lines->len - 1);
+	add_edit(list, at, 0, b.buf, b.len);
+	buf_release(&b);
+}
+
 /*
  * FIX_ADD_ENTRY: key: text in the map under the target, the maps named
  * by under created where missing.  The lines go before the map's first
@@ -282,13 +311,7 @@ static size_t fix_add_entry(struct fix_list *list, const struct source *s,
 		e = offset_of(s, first->span.start, first->span.end);
 		if (e < 0)
 			return 0;
-		at = (uint64_t)e;
-		while (source_byte(s, at) >= 0 && source_byte(s, at) != '\n')
-			at++;
-		if (source_byte(s, at) < 0)
-			buf_addch(&b, '\n');	/* the last line had no break */
-		else
-			at++;
+		at = line_end(s, (uint64_t)e);
 	}
 	while (missing && *missing) {
 		const char *dot = strchr(missing, '.');
@@ -305,20 +328,10 @@ static size_t fix_add_entry(struct fix_list *list, const struct source *s,
 	buf_adds(&b, ": ");
 	add_scalar(&b, text, 0);
 	buf_addch(&b, '\n');
-	if (source_byte(s, at) < 0 && b.buf[0] == '\n')
-		b.len--, b.buf[b.len] = '\0';	/* keep the file's last line as it ended */
-	add_edit(list, at, 0, b.buf, b.len);
+	insert_lines(list, s, at, &b);
 	claim_map(list, map);
 	buf_release(&b);
 	return 2;
-}
-
-/* The offset just past off's line: after its line break, or the end. */
-static uint64_t line_end(const struct source *s, uint64_t off)
-{
-	while (source_byte(s, off) >= 0 && source_byte(s, off) != '\n')
-		off++;
-	return source_byte(s, off) < 0 ? off : off + 1;
 }
 
 /* A collection written in flow style: {...} or [...]. */
@@ -529,7 +542,6 @@ static size_t fix_move(struct fix_list *list, const struct source *s,
 	uint64_t start, end, at, last_start;
 	size_t from, before = list->nr;
 	struct buf b = BUF_INIT;
-	int eof;
 
 	if (!n || !to || !n->key || !block_map(s, n->parent) ||
 	    n->parent->nr_children < 2 || !movable(s, n) ||
@@ -559,18 +571,12 @@ static size_t fix_move(struct fix_list *list, const struct source *s,
 	if (!block_map(s, to) || !entry_range(s, to->last, &last_start, &at) ||
 	    (at > start && at < end))
 		return 0;
-	eof = source_byte(s, at) < 0 && at > s->base &&
-	      source_byte(s, at - 1) != '\n';
-	if (eof)
-		buf_addch(&b, '\n');	/* the last line had no break */
 	reindent(&b, s, start, end, from, to->child->key_span.start.col - 1);
-	if (eof)
-		b.buf[--b.len] = '\0';	/* and the file still ends without one */
 	if (at == start) {
 		add_edit(list, start, end - start, b.buf, b.len);
 	} else {
 		add_edit(list, start, end - start, "", 0);
-		add_edit(list, at, 0, b.buf, b.len);
+		insert_lines(list, s, at, &b);
 	}
 	claim_map(list, to);
 	buf_release(&b);
@@ -679,8 +685,7 @@ static int edits_clash(const struct fix_edit *a, const struct fix_edit *b)
 	return a->off < b->off + b->len && b->off < a->off + a->len;
 }
 
-/* An edit that only claims its place (see claim_map()). */
-static int no_op(const struct fix_edit *e)
+int fix_edit_is_claim(const struct fix_edit *e)
 {
 	return !e->len && !*e->text;
 }
@@ -688,7 +693,7 @@ static int no_op(const struct fix_edit *e)
 /* Two edits of one fix would write over each other. */
 static int edits_overlap(const struct fix_edit *a, const struct fix_edit *b)
 {
-	if (no_op(a) || no_op(b))
+	if (fix_edit_is_claim(a) || fix_edit_is_claim(b))
 		return 0;
 	if (a->off == b->off && (!a->len || !b->len))
 		return !a->len && !b->len;
@@ -736,7 +741,7 @@ size_t fix_apply(const struct fix_list *list, const char *text, size_t len,
 	}
 	qsort(take, nr, sizeof(*take), cmp_edit);
 	for (i = 0; i < nr; i++) {
-		if (no_op(take[i]))
+		if (fix_edit_is_claim(take[i]))
 			continue;
 		buf_add(out, text + pos, take[i]->off - pos);
 		buf_adds(out, take[i]->text);

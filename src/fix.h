@@ -40,6 +40,13 @@ struct fix_list {
 
 #define FIX_LIST_INIT { ARENA_INIT, NULL, 0, 0, 0 }
 
+/*
+ * Whether e only claims its place: an empty edit a fix adds at the start
+ * of a map it adds to, so that two such fixes clash; it changes nothing
+ * and is not sent to an editor.
+ */
+int fix_edit_is_claim(const struct fix_edit *e);
+
 void fix_list_release(struct fix_list *list);
 
 /*

@@ -795,8 +795,7 @@ static void actions_of_doc(void *data, const struct doc *d,
 			const struct fix_edit *e = &fixes.edit[j];
 			uint32_t sl, sc, el, ec;
 
-			/* An edit that only claims its place changes nothing. */
-			if (!e->len && !*e->text)
+			if (fix_edit_is_claim(e))
 				continue;
 			lsp_position(t, n, (size_t)e->off, &sl, &sc);
 			lsp_position(t, n, (size_t)e->off + e->len, &el, &ec);

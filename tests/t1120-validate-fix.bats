@@ -198,3 +198,16 @@ teardown() {
 	run -2 --separate-stderr katib validate --fix "$BATS_TEST_TMPDIR/none.yaml"
 	assert_equal "${stderr%%$'\n'*}" "error: cannot read '$BATS_TEST_TMPDIR/none.yaml': No such file or directory"
 }
+
+@test "an entry added at the end of a file without a final line break adds none" {
+	cd "$BATS_TEST_TMPDIR"
+	# The last trial parameter, the file's last line, lacks its reference.
+	awk '/^    trialParameters:/ { skip = 1; next }
+	     skip && /^      - / { next } skip && /^        / { next }
+	     { skip = 0; print }' "$REPO_DIR/examples/good-experiment.yaml" > exp.yaml
+	printf '    trialParameters:\n      - name: learningRate\n        reference: lr\n      - name: momentum' >> exp.yaml
+	run -0 --separate-stderr katib validate --no-config --fix exp.yaml
+	assert_line --partial ": fixed [trial-parameter-invalid]: added reference: momentum"
+	run -0 tail -c 44 exp.yaml
+	assert_output "$(printf -- '- name: momentum\n        reference: momentum')"
+}
