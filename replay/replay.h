@@ -137,11 +137,11 @@ struct route {
 /* store.c */
 /*
  * What a document's apiVersion, kind and metadata say it is: pointers
- * into its tree; namespace NULL when it names none, and the group the
- * first group_len bytes of api ("" for the core group).
+ * into its tree; namespace NULL when it names none, the group the first
+ * group_len bytes of api ("" for the core group), version what follows.
  */
 struct object_name {
-	const char *api, *kind, *namespace, *name;
+	const char *api, *version, *kind, *namespace, *name;
 	size_t group_len;
 };
 /* Fills on from n; returns -1 when n names no object. */

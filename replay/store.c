@@ -85,6 +85,7 @@ int read_object_name(const struct doc_node *n, struct object_name *on)
 		return -1;
 	slash = strchr(on->api, '/');
 	on->group_len = slash ? (size_t)(slash - on->api) : 0;
+	on->version = slash ? slash + 1 : on->api;
 	return 0;
 }
 
@@ -95,25 +96,22 @@ int read_object_name(const struct doc_node *n, struct object_name *on)
 static int object_of(struct server *s, struct doc *d, struct object *o)
 {
 	struct object_name on;
-	const char *kind, *slash;
 	size_t i;
 
 	if (read_object_name(d->root, &on))
 		return -1;
 	memset(o, 0, sizeof(*o));
-	kind = on.kind;
-	slash = strchr(on.api, '/');
 	o->group = arena_strndup(&s->arena, on.api, on.group_len);
-	o->version = arena_strdup(&s->arena, slash ? slash + 1 : on.api);
-	o->kind = arena_strdup(&s->arena, kind);
+	o->version = arena_strdup(&s->arena, on.version);
+	o->kind = arena_strdup(&s->arena, on.kind);
 	o->resource = NULL;
 	for (i = 0; i < nr_builtin_kinds; i++)
-		if (!strcmp(builtin_kinds[i].kind, kind) &&
+		if (!strcmp(builtin_kinds[i].kind, on.kind) &&
 		    !strcmp(builtin_kinds[i].group, o->group))
 			o->resource = arena_strdup(&s->arena, builtin_kinds[i].resource);
 	if (!o->resource)
-		o->resource = lower_plural(&s->arena, kind);
-	o->namespace = is_cluster_scoped(kind) ? NULL
+		o->resource = lower_plural(&s->arena, on.kind);
+	o->namespace = is_cluster_scoped(on.kind) ? NULL
 		     : arena_strdup(&s->arena, on.namespace ? on.namespace : "default");
 	o->name = arena_strdup(&s->arena, on.name);
 	o->node = d->root;
