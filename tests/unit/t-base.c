@@ -60,11 +60,28 @@ void test_buf(void)
 	buf_release(&capped);
 }
 
+/* An input and the string a function of http.c must make of it. */
+struct string_case {
+	const char *in, *want;
+};
+
+/* Checks fn (which returns a string to free) on each of the n cases. */
+static void check_string_fn(char *(*fn)(const char *),
+			    const struct string_case *cases, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char *got = fn(cases[i].in);
+
+		STR_EQ(got, cases[i].want, cases[i].in);
+		free(got);
+	}
+}
+
 void test_http_redact_url(void)
 {
-	static const struct {
-		const char *url, *want;
-	} cases[] = {
+	static const struct string_case cases[] = {
 		{ "https://admin:s3cret@10.0.0.1:6443/api?x=1", "https://admin:xxxxx@10.0.0.1:6443/api?x=1" },
 		{ "http://admin:@h/", "http://admin:xxxxx@h/" },
 		{ "https://user@h/p", "https://user@h/p" },
@@ -75,14 +92,20 @@ void test_http_redact_url(void)
 		{ "http://u:p@ss@h/x", "http://u:xxxxx@h/x" },
 		{ "no scheme:pw@h", "no scheme:pw@h" },
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *got = http_redact_url(cases[i].url);
+	check_string_fn(http_redact_url, cases, ARRAY_SIZE(cases));
+}
 
-		STR_EQ(got, cases[i].want, cases[i].url);
-		free(got);
-	}
+void test_http_escape(void)
+{
+	static const struct string_case cases[] = {
+		{ "app=mnist,tier!=web", "app%3Dmnist%2Ctier%21%3Dweb" },
+		{ "AZaz09-._~", "AZaz09-._~" },
+		{ "a b/{}", "a%20b%2F%7B%7D" },
+		{ "\xc3\xa9", "%C3%A9" },
+	};
+
+	check_string_fn(http_escape, cases, ARRAY_SIZE(cases));
 }
 
 /*

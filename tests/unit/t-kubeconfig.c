@@ -1,7 +1,6 @@
 #include "compat.h"
 #include "harness.h"
 #include "fail.h"
-#include "http.h"
 #include "kubeconfig.h"
 
 #include <unistd.h>
@@ -70,24 +69,4 @@ void test_kubeconfig(void)
 	   "the message says so, with the line: %s", f.msg);
 	if (!rc)
 		kubeconfig_release(&cfg);
-}
-
-void test_http_escape(void)
-{
-	static const struct {
-		const char *in, *want;
-	} cases[] = {
-		{ "app=mnist,tier!=web", "app%3Dmnist%2Ctier%21%3Dweb" },
-		{ "AZaz09-._~", "AZaz09-._~" },
-		{ "a b/{}", "a%20b%2F%7B%7D" },
-		{ "\xc3\xa9", "%C3%A9" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *got = http_escape(cases[i].in);
-
-		STR_EQ(got, cases[i].want, cases[i].in);
-		free(got);
-	}
 }
