@@ -211,3 +211,11 @@ teardown() {
 	run -0 tail -c 44 exp.yaml
 	assert_output "$(printf -- '- name: momentum\n        reference: momentum')"
 }
+
+@test "an empty quoted value is rewritten inside its quotes" {
+	cd "$BATS_TEST_TMPDIR"
+	sed 's/restartPolicy: Never/restartPolicy: ""/' "$REPO_DIR/examples/good-experiment.yaml" > exp.yaml
+	run -0 --separate-stderr katib validate --no-config --fix exp.yaml
+	assert_line --partial ": fixed [job-restart-policy-invalid]: wrote 'Never'"
+	run -0 grep -c '^            restartPolicy: "Never"$' exp.yaml
+}
