@@ -17,6 +17,7 @@
 #include "kube.h"
 #include "kubeconfig.h"
 #include "recorded.h"
+#include "screen.h"
 #include "status.h"
 
 #include <errno.h>
@@ -118,13 +119,19 @@ static int by_ns_name(const void *pa, const void *pb)
 	return c ? c : strcmp(a->name, b->name);
 }
 
-/* The Experiments of ns (every namespace when ns is NULL), sorted as kubectl sorts. */
-static int source_list(struct source *src, const char *ns, struct exp_refs *refs)
+/*
+ * The Experiments of ns (every namespace when ns is NULL), sorted as
+ * kubectl sorts; *version (when version is not NULL) is the list's
+ * resourceVersion, to watch from.  Returns 0, or -1 with f set.
+ */
+static int source_list(struct source *src, const char *ns, struct exp_refs *refs,
+		       char **version, struct fail *f)
 {
-	struct fail f = FAIL_INIT;
 	struct buf path = BUF_INIT;
 	size_t i;
 
+	if (version)
+		*version = NULL;
 	if (src->from) {
 		for (i = 0; i < src->rec.nr; i++) {
 			const struct doc_node *o = src->rec.object[i];
@@ -143,9 +150,9 @@ static int source_list(struct source *src, const char *ns, struct exp_refs *refs
 			buf_addf(&path, EXPERIMENTS_PATH "/namespaces/%s/experiments", ns);
 		else
 			buf_adds(&path, EXPERIMENTS_PATH "/experiments");
-		if (kube_list(src->kube, path.buf, NULL, NULL, list_item, refs, &f)) {
+		if (kube_list(src->kube, path.buf, NULL, NULL, list_item, refs, version, f)) {
 			buf_release(&path);
-			return api_failure(&f);
+			return -1;
 		}
 		buf_release(&path);
 	}
@@ -479,6 +486,8 @@ static const char *const get_formats[] = { "wide", "json", "yaml", NULL };
 
 const struct cmd_option get_options[] = {
 	OPT_FLAG("all-namespaces", 'A', 'A', "list the Experiments of every namespace"),
+	OPT_FLAG("watch", 'w', 'w', "after the list, follow the Experiments as they\n"
+		 "change, until Ctrl-C"),
 	OPT_WORDS("output", 'o', 'o', get_formats, "FORMAT",
 		  "wide (more columns), json or yaml"),
 	OPT_VALUE("from", 0, OPT_FROM, COMPLETE_DIR, "DIR",
@@ -491,6 +500,7 @@ const struct cmd_option get_options[] = {
 static const struct help_item get_items[] = {
 	{ "namespace", NULL, "the namespace to list (default: the context's)" },
 	HELP_ITEM("all-namespaces"),
+	HELP_ITEM("watch"),
 	HELP_ITEM("output"),
 	HELP_ITEM("from"),
 	CLUSTER_HELP_ITEM,
@@ -508,22 +518,33 @@ static const struct help_section get_sections[] = {
 	  "The bar has ten cells for maxTrialCount: full for succeeded, dark for\n"
 	  "early stopped, a cross for failed, shaded for running, a dot for not\n"
 	  "started.", NULL },
+	{ HELP_TEXT, NULL,
+	  "With -w the list is followed with a watch: on a terminal the table is\n"
+	  "redrawn in place; piped, a row is printed again each time its\n"
+	  "Experiment changes (\"Deleted\" when it goes), as kubectl get -w does,\n"
+	  "and -o json or yaml prints one document per change.  When the cluster\n"
+	  "goes away it says so and tries again after 1 s, then twice as long\n"
+	  "each time, up to 30 s.", NULL },
 	{ HELP_OPTIONS, "Options:", NULL, get_items },
 	{ HELP_EXIT, NULL,
-	  "Exit status: 0 listed, 2 bad usage, 3 the cluster could not be read.", NULL },
+	  "Exit status: 0 listed, 2 bad usage, 3 the cluster could not be read;\n"
+	  "with -w, 130 at Ctrl-C.", NULL },
 	{ HELP_EXAMPLES, "Examples:",
 	  "kubectl katib get experiments -n team-a\n"
-	  "kubectl katib get exp -A -o wide", NULL },
+	  "kubectl katib get exp -A -o wide\n"
+	  "kubectl katib get experiments -n team-a -w", NULL },
 	{ HELP_END, NULL, NULL, NULL },
 };
 
 const struct cmd_help get_help = {
 	.name = "get",
-	.synopsis = "get experiments [-n NS | -A] [-o wide|json|yaml]",
+	.synopsis = "get experiments [-n NS | -A] [-w] [-o wide|json|yaml]",
 	.options = get_options,
 	.column = 27,
 	.sections = get_sections,
 };
+
+static int follow_get(struct source *src, int all, const char *format);
 
 static int is_experiment_type(const char *s)
 {
@@ -582,8 +603,9 @@ int cmd_get(int argc, char **argv)
 	struct table t;
 	struct doc *d = NULL;
 	struct doc_node *root = NULL, *items = NULL;
+	struct fail f = FAIL_INIT;
 	const char *format = NULL;
-	int c, all = 0, status;
+	int c, all = 0, watch = 0, status;
 	int64_t now;
 	size_t i;
 
@@ -602,6 +624,9 @@ int cmd_get(int argc, char **argv)
 		switch (c) {
 		case 'A':
 			all = 1;
+			break;
+		case 'w':
+			watch = 1;
 			break;
 		case 'o':
 			if (strcmp(optarg, "wide") && strcmp(optarg, "json") && strcmp(optarg, "yaml"))
@@ -628,13 +653,20 @@ int cmd_get(int argc, char **argv)
 				   argv[optind + 1], argv[optind + 1]);
 	if (all && copts.overrides.namespace)
 		return usage_error("get", "-A and -n cannot be used together");
+	if (watch && src.from)
+		return usage_error("get", "-w follows a cluster, and a recording does not change (serve it with 'katib-replay serve DIR --speed N' to replay its timeline)");
 	if ((status = get_now(&now, "get")))
 		return status;
 	if ((status = source_open(&src, &copts)))
 		return status;
-	if ((status = source_list(&src, all ? NULL : src.ns, &refs))) {
+	if (watch) {
+		status = follow_get(&src, all, format);
 		source_close(&src);
 		return status;
+	}
+	if (source_list(&src, all ? NULL : src.ns, &refs, NULL, &f)) {
+		source_close(&src);
+		return api_failure(&f);
 	}
 	if (!refs.nr && !format) {
 		if (all)
@@ -708,7 +740,9 @@ const struct cmd_option status_options[] = {
 		  "show only the first N trials of that order"),
 	OPT_WORDS("output", 'o', 'o', status_formats, "FORMAT", "json or yaml"),
 	OPT_VALUE("html", 0, OPT_HTML, COMPLETE_FILE, "FILE",
-		  "also write a self-contained HTML report with plots"),
+		  "also write a self-contained HTML report with plots\n"
+		  "(with -w, written again at each change)"),
+	OPT_FLAG("watch", 'w', 'w', "follow the search until it ends"),
 	OPT_VALUE("width", 0, OPT_WIDTH, COMPLETE_NOTHING, "COLUMNS",
 		  "the width the chart fits (default: the terminal's,\n"
 		  "or $COLUMNS, or 80)"),
@@ -725,6 +759,7 @@ static const struct help_item status_items[] = {
 	HELP_ITEM("top"),
 	HELP_ITEM("output"),
 	HELP_ITEM("html"),
+	HELP_ITEM("watch"),
 	HELP_ITEM("width"),
 	HELP_ITEM("from"),
 	CLUSTER_HELP_ITEM,
@@ -741,20 +776,31 @@ static const struct help_section status_sections[] = {
 	  "each metric's strategy picks them), durations and reasons, and a chart\n"
 	  "of each trial's objective and the best so far.  When 'kubectl katib\n"
 	  "explain experiment' finds a problem, one line names it.", NULL },
+	{ HELP_TEXT, NULL,
+	  "With -w it follows the search with watches of the Experiment, its\n"
+	  "Trials and its Suggestion: on a terminal the view is redrawn in place\n"
+	  "(as many trials as fit); piped, a line with the time is printed for\n"
+	  "each trial that appears or changes and for each change of the\n"
+	  "search's state, progress or best trial; --html is written again at\n"
+	  "each change.  It ends when the search does.  When the cluster goes\n"
+	  "away it says so and tries again after 1 s, then twice as long each\n"
+	  "time, up to 30 s.", NULL },
 	{ HELP_OPTIONS, "Options:", NULL, status_items },
 	{ HELP_EXIT, NULL,
 	  "Exit status: 0 shown, 1 a problem was diagnosed, 2 bad usage,\n"
-	  "3 the cluster could not be read or the report not written.", NULL },
+	  "3 the cluster could not be read or the report not written.  With -w:\n"
+	  "0 the search succeeded, 1 it failed, 130 Ctrl-C.", NULL },
 	{ HELP_EXAMPLES, "Examples:",
 	  "kubectl katib status experiment mnist -n team-a\n"
 	  "kubectl katib status experiment/mnist --sort objective --top 5\n"
-	  "kubectl katib status exp mnist --html mnist.html", NULL },
+	  "kubectl katib status exp mnist --html mnist.html\n"
+	  "kubectl katib status experiment mnist -w", NULL },
 	{ HELP_END, NULL, NULL, NULL },
 };
 
 const struct cmd_help status_help = {
 	.name = "status",
-	.synopsis = "status experiment NAME [-n NS] [--sort KEY] [--top N] [-o json|yaml] [--html FILE]",
+	.synopsis = "status experiment NAME [-n NS] [-w] [--sort KEY] [--top N] [-o json|yaml] [--html FILE]",
 	.options = status_options,
 	.column = 27,
 	.sections = status_sections,
@@ -862,7 +908,7 @@ static void print_chart(FILE *fp, const struct status_report *r, int width)
 }
 
 static void print_status_text(FILE *fp, const struct status_report *r, size_t top,
-			      int width)
+			      int width, int chart)
 {
 	struct buf b = BUF_INIT;
 	struct table t;
@@ -1001,8 +1047,889 @@ static void print_status_text(FILE *fp, const struct status_report *r, size_t to
 		if (shown < r->nr_trials)
 			fprintf(fp, "(%zu more trials not shown)\n", r->nr_trials - shown);
 	}
-	print_chart(fp, r, width);
+	if (chart)
+		print_chart(fp, r, width);
 	buf_release(&b);
+}
+
+/* ---- -w: following searches as they change ---- */
+
+/*
+ * Events closer together than this make one refresh: a trial finishing
+ * changes the Trial, the Experiment and the Suggestion at once.
+ */
+#define BURST_MS 100
+#define BACKOFF_MAX_MS 30000
+#define EXPERIMENT_LABEL_KEY "katib.kubeflow.org/experiment"
+
+/* What a followed view does; the loop (follow_run) is the same for both. */
+struct follow_ops {
+	/*
+	 * Reads what the view shows: everything when full (at the start,
+	 * after the cluster was lost or the watch expired), else only what
+	 * the events since the last refresh touched.  0, or -1 with f set.
+	 */
+	int (*refresh)(void *view, int full, struct fail *f);
+	/* Adds the view's watches, from the versions of the last refresh. */
+	int (*watch)(void *view, struct kube_watch *w, struct fail *f);
+	/* Notes an event; a refresh follows. */
+	void (*event)(void *view, const struct kube_event *e);
+	/* Shows the view; lost says why the cluster is out of reach, or NULL. */
+	void (*draw)(void *view, const char *lost);
+	/* 0 to go on, else the exit status plus one. */
+	int (*done)(void *view);
+};
+
+struct follow_ctx {
+	const struct follow_ops *ops;
+	void *view;
+	int dirty;
+};
+
+static int follow_event(void *data, const struct kube_event *e)
+{
+	struct follow_ctx *ctx = data;
+
+	ctx->ops->event(ctx->view, e);
+	ctx->dirty = 1;
+	return 0;
+}
+
+/*
+ * List once, then watch; refresh after each burst of events; when the
+ * cluster goes away, say so and try again with a doubling backoff; when
+ * the watch expires (410), list again.  Ends when the view is done, or
+ * at Ctrl-C (exit 130, the shell's for SIGINT).
+ */
+static int follow_run(struct source *src, const struct follow_ops *ops, void *view)
+{
+	struct follow_ctx ctx = { ops, view, 0 };
+	struct kube_watch *w = NULL;
+	struct fail f = FAIL_INIT;
+	long backoff = 0;
+	int need_refresh = 0, st, ret;
+	char lost[sizeof(f.msg) + 64];
+
+	follow_signals_catch();
+	for (;;) {
+		if ((st = ops->done(view)))
+			break;
+		if (follow_interrupted())
+			break;
+		if (need_refresh) {
+			if (ops->refresh(view, 1, &f))
+				goto lost;
+			need_refresh = 0;
+			backoff = 0;
+			ops->draw(view, NULL);
+			continue;
+		}
+		if (!w && (kube_watch_new(src->kube, &w, &f) || ops->watch(view, w, &f)))
+			goto lost;
+		ctx.dirty = 0;
+		ret = kube_watch_wait(w, 1000, follow_event, &ctx, &f);
+		/* A burst of events makes one refresh. */
+		if (!ret && ctx.dirty) {
+			int more;
+
+			do {
+				ctx.dirty = 0;
+				ret = kube_watch_wait(w, BURST_MS, follow_event, &ctx, &f);
+				more = ctx.dirty;
+			} while (!ret && more && !follow_interrupted());
+			ctx.dirty = 1;
+		}
+		if (ret < 0) {
+			kube_watch_free(w);
+			w = NULL;
+			if (f.http_status == 410) {
+				need_refresh = 1;
+				continue;
+			}
+			goto lost;
+		}
+		if (ctx.dirty && !follow_interrupted()) {
+			if (ops->refresh(view, 0, &f))
+				goto lost;
+			backoff = 0;
+		}
+		ops->draw(view, NULL);
+		continue;
+lost:
+		kube_watch_free(w);
+		w = NULL;
+		backoff = backoff ? backoff * 2 : 1000;
+		if (backoff > BACKOFF_MAX_MS)
+			backoff = BACKOFF_MAX_MS;
+		snprintf(lost, sizeof(lost), "%s; trying again in %lds", f.msg, backoff / 1000);
+		fail_clear(&f);
+		ops->draw(view, lost);
+		follow_sleep(backoff);
+		need_refresh = 1;
+	}
+	kube_watch_free(w);
+	if (!st && follow_interrupted())
+		return 128 + follow_interrupted();
+	return st - 1;
+}
+
+/* "12:00:05": the time of a change, as the lines of a piped view start. */
+static void clock_text(char *out, size_t size, int64_t now)
+{
+	time_t t = (time_t)now;
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm) || !strftime(out, size, "%H:%M:%S", &tm))
+		snprintf(out, size, "--:--:--");
+}
+
+/* A search has ended: exit 0 when it succeeded, 1 when it failed. */
+static int finished(const struct status_report *r)
+{
+	if (!strcmp(r->phase, "Succeeded"))
+		return 1;
+	if (!strcmp(r->phase, "Failed"))
+		return 2;
+	return 0;
+}
+
+/* ---- status experiment NAME -w ---- */
+
+struct trial_seen {
+	char *name, *shown;	/* shown: what its line said */
+};
+
+struct status_view {
+	struct source *src;
+	const char *name;
+	enum status_sort sort;
+	size_t top;
+	long width_opt;
+	const char *format, *html;
+	int tty, drawn;
+	struct screen screen;
+	struct snapshot snap;
+	int have_snap;
+	int64_t now, refreshed;
+	struct status_report r;
+	int have_report;
+	char *summary_shown, *tree_shown;
+	struct trial_seen *seen;
+	size_t nr_seen, alloc_seen;
+	int html_failed;
+};
+
+static void view_build(struct status_view *v)
+{
+	if (v->have_report)
+		status_release(&v->r);
+	get_now(&v->now, "status");
+	status_build(&v->snap, v->now, &v->r);
+	status_sort(&v->r, v->sort);
+	v->have_report = 1;
+}
+
+static int status_refresh(void *data, int full, struct fail *f)
+{
+	struct status_view *v = data;
+	struct snapshot snap;
+
+	(void)full;	/* a snapshot is a fixed number of requests either way */
+	if (snapshot_fetch(v->src->kube, v->src->ns, v->name, &snap, f))
+		return -1;
+	if (v->have_report) {
+		status_release(&v->r);
+		v->have_report = 0;
+	}
+	if (v->have_snap)
+		snapshot_release(&v->snap);
+	v->snap = snap;
+	v->have_snap = 1;
+	view_build(v);
+	v->refreshed = v->now;
+	if (v->html && write_status_html(v->html, &v->r))
+		v->html_failed = 1;
+	return 0;
+}
+
+static int status_watch(void *data, struct kube_watch *w, struct fail *f)
+{
+	struct status_view *v = data;
+	const char *ns = v->src->ns;
+	const char *exp_version = doc_str(doc_lookup(v->snap.experiment->root,
+						     "metadata.resourceVersion"));
+	struct buf path = BUF_INIT, field = BUF_INIT, label = BUF_INIT;
+	int ret;
+
+	buf_addf(&field, "metadata.name=%s", v->name);
+	buf_addf(&label, EXPERIMENT_LABEL_KEY "=%s", v->name);
+	buf_addf(&path, EXPERIMENTS_PATH "/namespaces/%s/experiments", ns);
+	ret = kube_watch_add(w, 0, path.buf, NULL, field.buf, exp_version, f);
+	buf_reset(&path);
+	buf_addf(&path, EXPERIMENTS_PATH "/namespaces/%s/trials", ns);
+	if (!ret)
+		ret = kube_watch_add(w, 1, path.buf, label.buf, NULL, v->snap.trials_version, f);
+	/*
+	 * The Suggestion may not exist yet: from the Experiment's version,
+	 * its creation is an event too.
+	 */
+	buf_reset(&path);
+	buf_addf(&path, EXPERIMENTS_PATH "/namespaces/%s/suggestions", ns);
+	if (!ret)
+		ret = kube_watch_add(w, 2, path.buf, NULL, field.buf,
+				     v->snap.suggestion
+					     ? doc_str(doc_lookup(v->snap.suggestion, "metadata.resourceVersion"))
+					     : exp_version, f);
+	buf_release(&path);
+	buf_release(&field);
+	buf_release(&label);
+	return ret;
+}
+
+static void status_event(void *data, const struct kube_event *e)
+{
+	(void)data;
+	(void)e;	/* the refresh reads everything again */
+}
+
+/* print_status_text into a string, with at most top trials. */
+static char *status_text(const struct status_report *r, size_t top, int width, int chart)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = xopen_memstream(&text, &len);
+
+	print_status_text(fp, r, top, width, chart);
+	fclose(fp);
+	return text;
+}
+
+static size_t count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* The whole view, its trial table cut so that it fits the terminal. */
+static void status_frame(struct status_view *v, const char *lost, struct buf *out)
+{
+	int rows = screen_rows(&v->screen), width = v->width_opt ? (int)v->width_opt
+							      : v->screen.cols;
+	size_t top = v->top && v->top < v->r.nr_trials ? v->top : v->r.nr_trials;
+	int chart = 1;
+	char *text = status_text(&v->r, top, width, chart), clock[16];
+	size_t lines = count_lines(text) + 2;
+
+	/*
+	 * Too tall for the terminal: fewer trial rows, then no chart, then
+	 * the rest cut; the header and the footer always show.
+	 */
+	while (lines > (size_t)rows && (top > 1 || chart)) {
+		size_t excess = lines - (size_t)rows + (top == v->r.nr_trials);	/* + "(N more ...)" */
+
+		if (top > 1)
+			top = excess < top ? top - excess : 1;
+		else
+			chart = 0;
+		free(text);
+		text = status_text(&v->r, top, width, chart);
+		lines = count_lines(text) + 2;
+	}
+	if (lines > (size_t)rows) {
+		size_t n = 0, max = (size_t)rows - 2;
+		char *p = text;
+
+		while (*p && n < max) {
+			p = strchr(p, '\n');
+			if (!p)
+				break;
+			p++;
+			n++;
+		}
+		if (p)
+			*p = 0;
+	}
+	buf_adds(out, text);
+	free(text);
+	clock_text(clock, sizeof(clock), v->refreshed);
+	buf_addch(out, '\n');
+	if (lost)
+		buf_addf(out, "! %s\n", lost);
+	else if (!finished(&v->r))
+		buf_addf(out, "Updated at %s; watching (Ctrl-C to stop).\n", clock);
+	else
+		buf_addf(out, "The search has ended (%s).\n", v->r.phase);
+}
+
+static int by_seen_name(const void *pa, const void *pb)
+{
+	return strcmp(((const struct trial_seen *)pa)->name, ((const struct trial_seen *)pb)->name);
+}
+
+/* What a trial's line says, without the time: it is printed when this changes. */
+static void trial_line(struct buf *b, const struct status_report *r, const struct status_trial *t)
+{
+	char n[64];
+
+	buf_reset(b);
+	buf_addf(b, "trial %s %s", t->name, t->state);
+	if (t->has_metric[0]) {
+		fmt_num(n, sizeof(n), t->metric[0]);
+		buf_addf(b, " %s=%s", r->metrics[0].name, n);
+	}
+	if (t->reason)
+		buf_addf(b, " (%s)", t->reason);
+}
+
+static void summary_line(struct buf *b, const struct status_report *r)
+{
+	struct buf state = BUF_INIT;
+	char n[64];
+
+	buf_reset(b);
+	buf_addf(b, "Experiment %s/%s: %s, %zu/", r->ns, r->name, state_text(&state, r),
+		 r->succeeded + r->failed + r->early_stopped);
+	if (r->max_trials > 0)
+		buf_addf(b, "%lld", (long long)r->max_trials);
+	else
+		buf_addch(b, '?');
+	buf_addf(b, " done, %zu running", r->running);
+	if (r->best >= 0) {
+		fmt_num(n, sizeof(n), r->trial[r->best].metric[0]);
+		buf_addf(b, ", best %s=%s (%s)", r->metrics[0].name, n, r->trial[r->best].name);
+	}
+	buf_release(&state);
+}
+
+/*
+ * Piped: after the first view, one line per change (a trial that appeared
+ * or changed, the search's summary when it changed), each with its time.
+ */
+static void status_lines(struct status_view *v)
+{
+	struct buf line = BUF_INIT;
+	struct trial_seen *next = NULL, key;
+	size_t i, nr_next = 0, alloc_next = 0;
+	char clock[16];
+
+	clock_text(clock, sizeof(clock), v->now);
+	for (i = 0; i < v->r.nr_trials; i++) {
+		const struct status_trial *t = &v->r.trial[i];
+		struct trial_seen *old;
+
+		trial_line(&line, &v->r, t);
+		key.name = (char *)t->name;
+		old = v->seen ? bsearch(&key, v->seen, v->nr_seen, sizeof(*v->seen), by_seen_name) : NULL;
+		if (v->drawn && (!old || strcmp(old->shown, line.buf))) {
+			printf("%s ", clock);
+			puts_safe(stdout, line.buf);
+			putchar('\n');
+		}
+		ALLOC_GROW(next, nr_next + 1, alloc_next);
+		next[nr_next].name = xstrdup(t->name);
+		next[nr_next++].shown = xstrdup(line.buf);
+	}
+	for (i = 0; i < v->nr_seen; i++) {
+		free(v->seen[i].name);
+		free(v->seen[i].shown);
+	}
+	free(v->seen);
+	if (nr_next)
+		qsort(next, nr_next, sizeof(*next), by_seen_name);
+	v->seen = next;
+	v->nr_seen = nr_next;
+	v->alloc_seen = alloc_next;
+	summary_line(&line, &v->r);
+	if (v->drawn && (!v->summary_shown || strcmp(v->summary_shown, line.buf))) {
+		printf("%s ", clock);
+		puts_safe(stdout, line.buf);
+		putchar('\n');
+	}
+	free(v->summary_shown);
+	v->summary_shown = buf_detach(&line, NULL);
+}
+
+static void status_draw(void *data, const char *lost)
+{
+	struct status_view *v = data;
+
+	if (v->format) {
+		struct doc *d;
+		struct doc_node *root;
+		struct buf text = BUF_INIT;
+		char *s;
+
+		if (lost) {
+			warning_msg("%s", lost);
+			return;
+		}
+		d = doc_new("status", 0);
+		root = doc_add(d, NULL, NULL, DOC_MAP, NULL);
+		add_summary_tree(d, root, &v->r, 1,
+				 v->top && v->top < v->r.nr_trials ? v->top : v->r.nr_trials);
+		if (!strcmp(v->format, "yaml")) {
+			doc_emit_yaml(root, &text);
+			s = buf_detach(&text, NULL);
+		} else {
+			s = doc_to_json_pretty(root);
+		}
+		doc_free(d);
+		/* A stream of documents, one per change, as kubectl get -w -o prints. */
+		if (!v->tree_shown || strcmp(v->tree_shown, s)) {
+			if (v->tree_shown && !strcmp(v->format, "yaml"))
+				fputs("---\n", stdout);
+			fputs(s, stdout);
+			if (strcmp(v->format, "yaml"))
+				fputc('\n', stdout);
+			fflush(stdout);
+			free(v->tree_shown);
+			v->tree_shown = s;
+		} else {
+			free(s);
+		}
+		return;
+	}
+	if (v->tty) {
+		struct buf frame = BUF_INIT;
+
+		/* A clock tick: the elapsed time moves on without a request. */
+		if (!lost)
+			view_build(v);
+		status_frame(v, lost, &frame);
+		screen_draw(&v->screen, frame.buf);
+		buf_release(&frame);
+		v->drawn = 1;
+		return;
+	}
+	if (lost) {
+		warning_msg("%s", lost);
+		return;
+	}
+	if (!v->drawn)
+		print_status_text(stdout, &v->r, v->top, terminal_width(v->width_opt), 1);
+	status_lines(v);
+	fflush(stdout);
+	v->drawn = 1;
+}
+
+static int status_done(void *data)
+{
+	struct status_view *v = data;
+
+	return finished(&v->r);
+}
+
+static const struct follow_ops status_follow_ops = {
+	status_refresh, status_watch, status_event, status_draw, status_done,
+};
+
+/* status -w: the search, followed until it ends. */
+static int follow_status(struct source *src, const char *name, enum status_sort sort,
+			 long top, long width, const char *format, const char *html)
+{
+	struct status_view v;
+	struct fail f = FAIL_INIT;
+	size_t i;
+	int status;
+
+	memset(&v, 0, sizeof(v));
+	v.src = src;
+	v.name = name;
+	v.sort = sort;
+	v.top = (size_t)top;
+	v.width_opt = width;
+	v.format = format;
+	v.html = html;
+	v.tty = !format && screen_usable(STDOUT_FILENO);
+	screen_open(&v.screen, STDOUT_FILENO);
+	if (status_refresh(&v, 1, &f))
+		return api_failure(&f);
+	status_draw(&v, NULL);
+	status = follow_run(src, &status_follow_ops, &v);
+	if (v.html_failed && status < 2)
+		status = STATUS_RUNTIME;
+	screen_close(&v.screen);
+	for (i = 0; i < v.nr_seen; i++) {
+		free(v.seen[i].name);
+		free(v.seen[i].shown);
+	}
+	free(v.seen);
+	free(v.summary_shown);
+	free(v.tree_shown);
+	if (v.have_report)
+		status_release(&v.r);
+	if (v.have_snap)
+		snapshot_release(&v.snap);
+	return status;
+}
+
+/* ---- get experiments -w ---- */
+
+struct get_entry {
+	char *ns, *name;
+	char **cells;		/* the row, or NULL until read */
+	char *shown;		/* the row as last printed (piped) */
+	int dirty, deleted;
+};
+
+struct get_view {
+	struct source *src;
+	const char *ns;		/* NULL: every namespace */
+	int all, wide, tree;	/* tree: -o json or yaml */
+	const char *format;
+	int tty, drawn;
+	struct screen screen;
+	size_t nr_cols;
+	struct get_entry *entry;
+	size_t nr, alloc;
+	char *version;		/* the list's, to watch from */
+	int64_t now;
+};
+
+static void entry_free_cells(struct get_view *v, struct get_entry *e)
+{
+	size_t i;
+
+	for (i = 0; e->cells && i < v->nr_cols; i++)
+		free(e->cells[i]);
+	free(e->cells);
+	e->cells = NULL;
+}
+
+static struct get_entry *entry_find(struct get_view *v, const char *ns, const char *name, int add)
+{
+	struct get_entry *e;
+	size_t i;
+
+	for (i = 0; i < v->nr; i++)
+		if (!strcmp(v->entry[i].ns, ns) && !strcmp(v->entry[i].name, name))
+			return &v->entry[i];
+	if (!add)
+		return NULL;
+	ALLOC_GROW(v->entry, v->nr + 1, v->alloc);
+	e = &v->entry[v->nr++];
+	memset(e, 0, sizeof(*e));
+	e->ns = xstrdup(ns);
+	e->name = xstrdup(name);
+	return e;
+}
+
+static int by_entry(const void *pa, const void *pb)
+{
+	const struct get_entry *a = pa, *b = pb;
+	int c = strcmp(a->ns, b->ns);
+
+	return c ? c : strcmp(a->name, b->name);
+}
+
+static void get_header(struct get_view *v, struct table *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->nr_cols = v->nr_cols;
+	if (v->all)
+		cell(t, "NAMESPACE");
+	cell(t, "NAME");
+	cell(t, "STATE");
+	cell(t, "TRIALS (S/R/F)");
+	cell(t, "PROGRESS");
+	cell(t, "BEST");
+	if (v->wide) {
+		cell(t, "ALGORITHM");
+		cell(t, "OBJECTIVE");
+		cell(t, "EARLY-STOPPED");
+	}
+	cell(t, "AGE");
+}
+
+/* Reads one Experiment into its row; a deleted one is marked so. */
+static int entry_read(struct get_view *v, struct get_entry *e, struct fail *f)
+{
+	struct snapshot snap;
+	struct status_report r;
+	struct table t;
+	size_t i;
+
+	if (snapshot_fetch(v->src->kube, e->ns, e->name, &snap, f)) {
+		if (f->kind == FAIL_HTTP && f->http_status == 404) {
+			fail_clear(f);
+			e->deleted = 1;
+			e->dirty = 0;
+			return 0;
+		}
+		return -1;
+	}
+	status_build(&snap, v->now, &r);
+	entry_free_cells(v, e);
+	e->cells = xcalloc(v->nr_cols, sizeof(*e->cells));
+	if (v->tree) {
+		/* -o json|yaml: the one cell is the summary, as get -o prints each. */
+		struct doc *d = doc_new("get", 0);
+		struct doc_node *root = doc_add(d, NULL, NULL, DOC_MAP, NULL);
+		char *text = NULL;
+		size_t len = 0;
+		FILE *fp = xopen_memstream(&text, &len);
+
+		add_summary_tree(d, root, &r, 0, 0);
+		print_tree(fp, root, !strcmp(v->format, "yaml"));
+		fclose(fp);
+		doc_free(d);
+		e->cells[0] = text;
+	} else {
+		memset(&t, 0, sizeof(t));
+		t.nr_cols = v->nr_cols;
+		get_row(&t, &r, v->all, v->wide);
+		for (i = 0; i < v->nr_cols; i++) {
+			e->cells[i] = t.cell[i];
+			t.cell[i] = xstrdup("");
+		}
+		table_print(NULL, &t);
+	}
+	status_release(&r);
+	snapshot_release(&snap);
+	e->dirty = 0;
+	e->deleted = 0;
+	return 0;
+}
+
+static int get_refresh(void *data, int full, struct fail *f)
+{
+	struct get_view *v = data;
+	size_t i;
+
+	get_now(&v->now, "get");
+	if (full) {
+		struct exp_refs refs = { NULL, 0, 0 };
+
+		free(v->version);
+		if (source_list(v->src, v->ns, &refs, &v->version, f))
+			return -1;
+		/* What the list no longer has was deleted while we could not see. */
+		for (i = 0; i < v->nr; i++)
+			v->entry[i].deleted = 1;
+		for (i = 0; i < refs.nr; i++) {
+			struct get_entry *e = entry_find(v, refs.item[i].ns, refs.item[i].name, 1);
+
+			e->deleted = 0;
+			e->dirty = 1;
+		}
+		refs_release(&refs);
+	}
+	for (i = 0; i < v->nr; i++)
+		if (v->entry[i].dirty && !v->entry[i].deleted && entry_read(v, &v->entry[i], f))
+			return -1;
+	if (v->nr)
+		qsort(v->entry, v->nr, sizeof(*v->entry), by_entry);
+	return 0;
+}
+
+static int get_watch(void *data, struct kube_watch *w, struct fail *f)
+{
+	struct get_view *v = data;
+	struct buf path = BUF_INIT;
+	int ret;
+
+	if (v->ns)
+		buf_addf(&path, EXPERIMENTS_PATH "/namespaces/%s/experiments", v->ns);
+	else
+		buf_adds(&path, EXPERIMENTS_PATH "/experiments");
+	ret = kube_watch_add(w, 0, path.buf, NULL, NULL, v->version, f);
+	buf_release(&path);
+	return ret;
+}
+
+static void get_event(void *data, const struct kube_event *e)
+{
+	struct get_view *v = data;
+	const char *ns = doc_str(doc_lookup(e->object, "metadata.namespace"));
+	const char *name = doc_str(doc_lookup(e->object, "metadata.name"));
+	struct get_entry *entry;
+
+	if (!name)
+		return;
+	entry = entry_find(v, ns ? ns : "default", name, strcmp(e->type, "DELETED"));
+	if (!entry)
+		return;
+	if (!strcmp(e->type, "DELETED"))
+		entry->deleted = 1;
+	else
+		entry->dirty = 1;
+}
+
+/* A row's cells as one string, to see whether it changed. */
+static char *row_key(struct get_view *v, char **cells)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < v->nr_cols; i++) {
+		buf_adds(&b, cells[i]);
+		buf_addch(&b, '\t');
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* One row alone, its cells three spaces apart. */
+static char *row_text(struct get_view *v, char **cells)
+{
+	struct table t;
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *fp = xopen_memstream(&text, &len);
+
+	memset(&t, 0, sizeof(t));
+	t.nr_cols = v->nr_cols;
+	for (i = 0; i < v->nr_cols; i++)
+		cell(&t, cells[i]);
+	table_print(fp, &t);
+	fclose(fp);
+	return text;
+}
+
+static void get_draw(void *data, const char *lost)
+{
+	struct get_view *v = data;
+	size_t i, j;
+
+	if (v->tty) {
+		struct table t;
+		struct buf frame = BUF_INIT;
+		char *text = NULL, clock[16];
+		size_t len = 0, rows = (size_t)screen_rows(&v->screen), shown = 0;
+		FILE *fp = xopen_memstream(&text, &len);
+
+		get_header(v, &t);
+		for (i = 0; i < v->nr; i++) {
+			if (v->entry[i].deleted || !v->entry[i].cells)
+				continue;
+			/* The header, the rows that fit, a blank and the footer. */
+			if (shown + 4 > rows)
+				break;
+			for (j = 0; j < v->nr_cols; j++)
+				cell(&t, v->entry[i].cells[j]);
+			shown++;
+		}
+		table_print(fp, &t);
+		fclose(fp);
+		buf_adds(&frame, text);
+		free(text);
+		for (j = 0; i < v->nr; i++)
+			j += !v->entry[i].deleted && v->entry[i].cells;
+		if (j)
+			buf_addf(&frame, "(%zu more not shown: the terminal is full)\n", j);
+		clock_text(clock, sizeof(clock), v->now);
+		if (lost)
+			buf_addf(&frame, "\n! %s\n", lost);
+		else
+			buf_addf(&frame, "\nUpdated at %s; watching (Ctrl-C to stop).\n", clock);
+		screen_draw(&v->screen, frame.buf);
+		buf_release(&frame);
+		v->drawn = 1;
+		return;
+	}
+	if (lost) {
+		warning_msg("%s", lost);
+		return;
+	}
+	if (v->tree) {
+		/* One document per Experiment and change, as kubectl get -w -o prints. */
+		for (i = 0; i < v->nr; i++) {
+			struct get_entry *e = &v->entry[i];
+
+			if (!e->cells || e->deleted || (e->shown && !strcmp(e->shown, e->cells[0])))
+				continue;
+			if (v->drawn && !strcmp(v->format, "yaml"))
+				fputs("---\n", stdout);
+			fputs(e->cells[0], stdout);
+			free(e->shown);
+			e->shown = xstrdup(e->cells[0]);
+			v->drawn = 1;
+		}
+		fflush(stdout);
+		return;
+	}
+	/*
+	 * Piped: the table once, aligned, then each row again (alone) when it
+	 * changes, as kubectl get -w prints.
+	 */
+	if (!v->drawn) {
+		struct table t;
+
+		get_header(v, &t);
+		for (i = 0; i < v->nr; i++)
+			for (j = 0; v->entry[i].cells && !v->entry[i].deleted && j < v->nr_cols; j++)
+				cell(&t, v->entry[i].cells[j]);
+		table_print(stdout, &t);
+	}
+	for (i = 0; i < v->nr; i++) {
+		struct get_entry *e = &v->entry[i];
+		char *key;
+
+		if (!e->cells)
+			continue;
+		if (e->deleted) {
+			free(e->cells[v->all ? 2 : 1]);
+			e->cells[v->all ? 2 : 1] = xstrdup("Deleted");
+		}
+		key = row_key(v, e->cells);
+		if (v->drawn && (!e->shown || strcmp(e->shown, key))) {
+			char *text = row_text(v, e->cells);
+
+			fputs(text, stdout);
+			free(text);
+		}
+		free(e->shown);
+		e->shown = key;
+		if (e->deleted)
+			entry_free_cells(v, e);
+	}
+	fflush(stdout);
+	v->drawn = 1;
+}
+
+static int get_done(void *data)
+{
+	(void)data;
+	return 0;	/* a list is followed until Ctrl-C, as kubectl get -w */
+}
+
+static const struct follow_ops get_follow_ops = {
+	get_refresh, get_watch, get_event, get_draw, get_done,
+};
+
+static int follow_get(struct source *src, int all, const char *format)
+{
+	struct get_view v;
+	struct fail f = FAIL_INIT;
+	size_t i;
+	int status;
+
+	memset(&v, 0, sizeof(v));
+	v.src = src;
+	v.ns = all ? NULL : src->ns;
+	v.all = all;
+	v.tree = format && strcmp(format, "wide");
+	v.wide = format && !v.tree;
+	v.format = format;
+	v.nr_cols = v.tree ? 1 : 6 + (size_t)all + (v.wide ? 3 : 0);
+	v.tty = !v.tree && screen_usable(STDOUT_FILENO);
+	screen_open(&v.screen, STDOUT_FILENO);
+	if (get_refresh(&v, 1, &f))
+		return api_failure(&f);
+	get_draw(&v, NULL);
+	status = follow_run(src, &get_follow_ops, &v);
+	screen_close(&v.screen);
+	for (i = 0; i < v.nr; i++) {
+		entry_free_cells(&v, &v.entry[i]);
+		free(v.entry[i].ns);
+		free(v.entry[i].name);
+		free(v.entry[i].shown);
+	}
+	free(v.entry);
+	free(v.version);
+	return status;
 }
 
 /* "experiment NAME", "exp NAME", "experiment/NAME": the name, or NULL. */
@@ -1040,7 +1967,7 @@ int cmd_status(int argc, char **argv)
 	const char *format = NULL, *html = NULL, *name;
 	enum status_sort sort = STATUS_SORT_CREATED;
 	long top = 0, width = 0;
-	int c, used = 0, status;
+	int c, used = 0, watch = 0, status;
 	int64_t now;
 	char *end;
 
@@ -1087,6 +2014,9 @@ int cmd_status(int argc, char **argv)
 		case OPT_HTML:
 			html = optarg;
 			break;
+		case 'w':
+			watch = 1;
+			break;
 		case OPT_FROM:
 			src.from = optarg;
 			break;
@@ -1105,10 +2035,17 @@ int cmd_status(int argc, char **argv)
 				   optind < argc ? argv[optind] : "");
 	if (optind + used < argc)
 		return usage_error("status", "unexpected argument '%s'", argv[optind + used]);
+	if (watch && src.from)
+		return usage_error("status", "-w follows a cluster, and a recording does not change (serve it with 'katib-replay serve DIR --speed N' to replay its timeline)");
 	if ((status = get_now(&now, "status")))
 		return status;
 	if ((status = source_open(&src, &copts)))
 		return status;
+	if (watch) {
+		status = follow_status(&src, name, sort, top, width, format, html);
+		source_close(&src);
+		return status;
+	}
 	if ((status = source_snapshot(&src, src.ns, name, &snap))) {
 		source_close(&src);
 		return status;
@@ -1124,7 +2061,7 @@ int cmd_status(int argc, char **argv)
 		print_tree(stdout, root, !strcmp(format, "yaml"));
 		doc_free(d);
 	} else {
-		print_status_text(stdout, &r, (size_t)top, terminal_width(width));
+		print_status_text(stdout, &r, (size_t)top, terminal_width(width), 1);
 	}
 	status = r.problem_id ? STATUS_FINDINGS : STATUS_OK;
 	if (html && write_status_html(html, &r))

@@ -111,7 +111,7 @@ static int complete_from_cluster(struct cluster_opts *o, const char *what,
 		else
 			buf_addf(&path, "/apis/kubeflow.org/v1beta1/namespaces/%s/experiments",
 				 cfg.namespace);
-		kube_list(client, path.buf, NULL, NULL, complete_item_name, &w, &f);
+		kube_list(client, path.buf, NULL, NULL, complete_item_name, &w, NULL, &f);
 		cluster_disconnect(&cfg, client);
 	}
 	buf_release(&path);

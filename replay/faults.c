@@ -30,6 +30,8 @@ int parse_fault(struct server *s, const char *spec)
 			f.reset = 1;
 		else if (!strcmp(p, "truncate"))
 			f.truncate = 1;
+		else if (!strcmp(p, "watch"))
+			f.watch = 1;
 		else
 			return -1;
 	}
@@ -53,7 +55,7 @@ static int path_matches(const char *url, const char *path)
 	return strstr(url, path) != NULL;
 }
 
-struct fault *matching_fault(struct server *s, const char *url)
+struct fault *matching_fault(struct server *s, const char *url, int watch)
 {
 	size_t i;
 
@@ -63,6 +65,8 @@ struct fault *matching_fault(struct server *s, const char *url)
 		if (!f->times)
 			continue;
 		if (f->path && !path_matches(url, f->path))
+			continue;
+		if (f->watch && !watch)
 			continue;
 		if (f->nth && f->nth != s->requests)
 			continue;
@@ -80,6 +84,8 @@ void respond_fault_status(struct conn *c, unsigned code)
 			   : code == 403 ? "Forbidden"
 			   : code == 404 ? "NotFound"
 			   : code == 409 ? "AlreadyExists"
+			   /* kube-apiserver's reason for a version too old to watch from */
+			   : code == 410 ? "Expired"
 			   : code == 503 ? "ServiceUnavailable" : "InternalError";
 	struct buf b = BUF_INIT, msg = BUF_INIT;
 

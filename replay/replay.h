@@ -77,6 +77,7 @@ struct fault {
 	unsigned status;
 	unsigned long delay_ms;
 	int reset, truncate;
+	int watch;			/* only watch requests */
 	long times;			/* -1: always */
 };
 
@@ -117,6 +118,12 @@ struct server {
 	size_t nr_steps, alloc_steps;
 	size_t next_step;		/* the next to apply */
 	int step_mode;			/* --step: steps only when asked */
+	/*
+	 * --watch-timeout: no watch lasts longer, whatever its
+	 * timeoutSeconds, as when a proxy or load balancer ends long
+	 * requests; 0: none.
+	 */
+	unsigned long watch_timeout;
 	struct change *changes;
 	size_t nr_changes, alloc_changes;
 };
@@ -161,7 +168,7 @@ const struct object *find_object(const struct server *s, const char *group,
 
 /* faults.c */
 int parse_fault(struct server *s, const char *spec);
-struct fault *matching_fault(struct server *s, const char *url);
+struct fault *matching_fault(struct server *s, const char *url, int watch);
 void respond_fault_status(struct conn *c, unsigned code);
 
 /* respond.c: type is static; the body is copied. */

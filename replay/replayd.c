@@ -5,7 +5,7 @@
  * that only src/httpd.c knows libmicrohttpd and GnuTLS.
  *
  *	katib-replay serve DIR [--port N] [--kubeconfig-out FILE] [--log FILE]
- *			       [--speed N | --step]
+ *			       [--speed N | --step] [--watch-timeout S]
  *
  * A recorded cluster is a directory tree: every *.yaml, *.yml and *.json
  * file holds Kubernetes objects as `kubectl get -o yaml|json` writes them
@@ -100,7 +100,7 @@ static const char usage[] =
 	"usage: katib-replay serve DIR [--port N] [--kubeconfig-out FILE] [--log FILE]\n"
 	"                          [--token T] [--tls-cert F --tls-key F [--tls-ca F]\n"
 	"                          [--client-ca F]] [--fault RULE]...\n"
-	"                          [--speed N | --step]\n";
+	"                          [--speed N | --step] [--watch-timeout S]\n";
 
 /* now + ms, on CLOCK_MONOTONIC. */
 static struct timespec after_ms(const struct timespec *from, double ms)
@@ -199,6 +199,17 @@ static int serve(int argc, char **argv)
 			client_ca = argv[++i];
 		else if (!strcmp(argv[i], "--step"))
 			s.step_mode = 1;
+		else if (!strcmp(argv[i], "--watch-timeout") && i + 1 < argc) {
+			char *end;
+
+			s.watch_timeout = strtoul(argv[++i], &end, 10);
+			if (*end || !s.watch_timeout || s.watch_timeout > 86400) {
+				fprintf(stderr, "katib-replay: --watch-timeout takes seconds from 1 to 86400, not '%s'\n",
+					argv[i]);
+				status = 2;
+				goto out;
+			}
+		}
 		else if (!strcmp(argv[i], "--speed") && i + 1 < argc) {
 			char *end;
 

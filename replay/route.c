@@ -136,7 +136,9 @@ static void handle_locked(struct server *s, const struct httpd_request *req,
 	log_request(s, method, url, c);
 	s->requests++;
 	{
-		struct fault *f = matching_fault(s, url);
+		/* A watch, as the routing below tells one (?watch= or /watch/). */
+		int watch = query_true(httpd_arg(req, "watch")) || strstr(url, "/watch/") != NULL;
+		struct fault *f = matching_fault(s, url, watch);
 
 		/* One worker serves every request: a delay holds them all. */
 		if (f && f->delay_ms) {

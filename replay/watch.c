@@ -224,6 +224,8 @@ void serve_watch(struct server *s, struct conn *c, const struct route *rt)
 		if (*end || !*timeout_s)
 			timeout = DEFAULT_TIMEOUT;
 	}
+	if (s->watch_timeout && timeout > s->watch_timeout)
+		timeout = s->watch_timeout;
 	send_initial = initial ? query_true(initial) : !rv;
 	from_now = send_initial || !rv;
 

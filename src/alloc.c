@@ -16,6 +16,15 @@ void *xmalloc(size_t size)
 	return p;
 }
 
+FILE *xopen_memstream(char **text, size_t *len)
+{
+	FILE *fp = open_memstream(text, len);
+
+	if (!fp)
+		out_of_memory();
+	return fp;
+}
+
 void *xcalloc(size_t nmemb, size_t size)
 {
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);

@@ -9,6 +9,7 @@
 #define KATIB_SRC_ALLOC_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdnoreturn.h>
 
 void *xmalloc(size_t size);
@@ -16,6 +17,9 @@ void *xcalloc(size_t nmemb, size_t size);
 void *xrealloc(void *ptr, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+
+/* open_memstream(): text printed to a FILE, collected in *text (freed by the caller). */
+FILE *xopen_memstream(char **text, size_t *len);
 
 /* Grows (*array) so that it holds at least nr elements; alloc tracks size. */
 #define ALLOC_GROW(array, nr, alloc)                                          \

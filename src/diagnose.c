@@ -183,6 +183,9 @@ int snapshot_fetch(struct kube_client *c, const char *ns, const char *name,
 	add_escaped(&path, sel.buf);
 	if (get_items(c, out, &path, &out->trials, f))
 		goto out;
+	/* Where a watch of the trials goes on from (status -w). */
+	out->trials_version = doc_str(doc_lookup(out->owned[out->nr_owned - 1]->root,
+						  "metadata.resourceVersion"));
 	buf_addf(&path, "/api/v1/namespaces/%s/pods?labelSelector=", ns);
 	add_escaped(&path, sel.buf);
 	if (get_items(c, out, &path, &out->pods, f))

@@ -43,6 +43,7 @@ struct snapshot {
 	struct doc *experiment;		/* its root is the Experiment */
 	const struct doc_node *suggestion;	/* NULL: none (yet) */
 	struct node_list trials;	/* labelled with the Experiment */
+	const char *trials_version;	/* their list's resourceVersion, or NULL */
 	struct node_list pods;		/* of its trials */
 	struct node_list events;	/* of the namespace */
 	const struct doc_node *namespace;	/* NULL: not readable */

@@ -466,10 +466,13 @@ int kube_get(struct kube_client *c, const char *path, struct doc **out,
 
 int kube_list(struct kube_client *c, const char *path,
 	      const char *label_selector, const char *field_selector,
-	      kube_item_fn *fn, void *data, struct fail *f)
+	      kube_item_fn *fn, void *data, char **version, struct fail *f)
 {
 	char *cont = NULL;
 	int ret = 0;
+
+	if (version)
+		*version = NULL;
 
 	do {
 		struct buf url = BUF_INIT;
@@ -502,6 +505,12 @@ int kube_list(struct kube_client *c, const char *path,
 		cont = NULL;
 		if (ret)
 			break;
+		/* The first page's version: the later pages are of the same snapshot. */
+		if (version && !*version) {
+			const char *v = doc_str(doc_lookup(d->root, "metadata.resourceVersion"));
+
+			*version = v && *v ? xstrdup(v) : NULL;
+		}
 		items = doc_get_kind(d->root, "items", DOC_SEQ);
 		for (it = items ? items->child : NULL; it && !ret; it = it->next)
 			ret = fn(data, it);
@@ -583,4 +592,312 @@ int kube_logs(struct kube_client *c, const char *ns, const char *pod,
 	buf_add(out, resp.body.buf, resp.body.len < cap ? resp.body.len : cap);
 	buf_release(&resp.body);
 	return 0;
+}
+
+/*
+ * ---- watches ----
+ *
+ * As client-go's reflector runs them: a watch on a list from a
+ * resourceVersion, with bookmarks so that the version stays fresh, and
+ * the server's timeoutSeconds; a watch the server ends is started again
+ * from the last version seen.  Events are one JSON object per line.
+ */
+
+#define WATCH_TIMEOUT_S 300
+#define MAX_EVENT ((size_t)16 << 20)
+
+struct watch_stream {
+	size_t id;			/* the caller's */
+	char *path, *label_selector, *field_selector;
+	char *version;			/* the last resourceVersion seen */
+	struct buf line;		/* an event still arriving */
+	char *url;			/* of the running request, for traces */
+	long start_ms;
+	size_t bytes;
+	int running, auth_retried;
+};
+
+struct watch_event {
+	size_t id;
+	struct doc *doc;
+};
+
+struct kube_watch {
+	struct kube_client *c;
+	struct http_streams *streams;
+	struct watch_stream *stream;
+	size_t nr, alloc;
+	struct watch_event *queue;
+	size_t nr_queue, alloc_queue;
+	struct fail failure;		/* the first, until a wait returns it */
+};
+
+static void watch_failed(struct kube_watch *w, const struct fail *f)
+{
+	if (w->failure.kind == FAIL_NONE)
+		w->failure = *f;
+}
+
+/* One complete line of a stream: an event to queue, a bookmark or an error. */
+static int watch_line(struct kube_watch *w, struct watch_stream *ws,
+		      const char *line, size_t len)
+{
+	struct fail f = FAIL_INIT;
+	struct doc *d = NULL;
+	const struct doc_node *object;
+	const char *type, *version;
+
+	if (!len)
+		return 0;
+	if (kube_parse_response(line, len, &d, &f)) {
+		fail_set(&f, FAIL_PROTOCOL, "a watch event from the server is not JSON");
+		watch_failed(w, &f);
+		return -1;
+	}
+	type = doc_get_str(d->root, "type");
+	object = doc_get_kind(d->root, "object", DOC_MAP);
+	if (!type || !object) {
+		doc_free(d);
+		fail_set(&f, FAIL_PROTOCOL, "a watch event from the server has no type or object");
+		watch_failed(w, &f);
+		return -1;
+	}
+	if (!strcmp(type, "ERROR")) {
+		/* A Status: 410 Gone says the version is too old to go on from. */
+		const struct doc_node *code = doc_get(object, "code");
+		const char *message = doc_get_str(object, "message");
+		const char *reason = doc_get_str(object, "reason");
+
+		fail_set(&f, FAIL_HTTP, "Error from server (%s): %s",
+			 reason && *reason ? reason : "Unknown",
+			 message ? message : "the watch failed");
+		f.http_status = code && doc_str(code) ? strtol(doc_str(code), NULL, 10) : 0;
+		watch_failed(w, &f);
+		doc_free(d);
+		return -1;
+	}
+	version = doc_str(doc_lookup(object, "metadata.resourceVersion"));
+	if (version && *version) {
+		free(ws->version);
+		ws->version = xstrdup(version);
+	}
+	if (!strcmp(type, "BOOKMARK")) {
+		doc_free(d);
+		return 0;
+	}
+	ALLOC_GROW(w->queue, w->nr_queue + 1, w->alloc_queue);
+	w->queue[w->nr_queue].id = ws->id;
+	w->queue[w->nr_queue++].doc = d;
+	return 0;
+}
+
+static int watch_piece(void *data, size_t index, const char *piece, size_t len)
+{
+	struct kube_watch *w = data;
+	struct watch_stream *ws = &w->stream[index];
+	size_t start = 0, i;
+
+	ws->bytes += len;
+	if (buf_add(&ws->line, piece, len)) {
+		struct fail f = FAIL_INIT;
+
+		fail_set(&f, FAIL_TOO_LARGE, "a watch event from the server is larger than %zu bytes",
+			 MAX_EVENT);
+		watch_failed(w, &f);
+		return 1;
+	}
+	for (i = 0; i < ws->line.len; i++) {
+		if (ws->line.buf[i] != '\n')
+			continue;
+		if (watch_line(w, ws, ws->line.buf + start, i - start))
+			return 1;
+		start = i + 1;
+	}
+	buf_remove_head(&ws->line, start);
+	return 0;
+}
+
+static void watch_trace(struct kube_watch *w, struct watch_stream *ws, long status)
+{
+	struct kube_client *c = w->c;
+	struct kube_trace t;
+	char *shown;
+
+	if (!c->trace)
+		return;
+	shown = http_redact_url(ws->url);
+	t.method = "GET";
+	t.url = shown;
+	t.status = status;
+	t.ms = monotonic_ms() - ws->start_ms;
+	t.auth = c->target.bearer ? "Bearer <masked>"
+		 : (c->target.cert_data || c->target.cert_file) ? "client certificate"
+							       : "none";
+	t.response_bytes = ws->bytes;
+	c->trace(c->trace_data, &t);
+	free(shown);
+}
+
+static void watch_end(void *data, const struct http_stream_end *e)
+{
+	struct kube_watch *w = data;
+	struct watch_stream *ws = &w->stream[e->id];
+	struct fail f = FAIL_INIT;
+
+	ws->running = 0;
+	watch_trace(w, ws, e->status);
+	buf_reset(&ws->line);
+	if (e->failure) {
+		watch_failed(w, e->failure);
+	} else if (e->stopped) {
+		/* watch_piece has said why. */
+	} else if (e->status == 401 && w->c->cfg->exec && !ws->auth_retried) {
+		/* The credential may have expired: the next start fetches one. */
+		ws->auth_retried = 2;
+	} else if (e->status >= 300) {
+		kube_api_error(e->status, e->error_body, e->error_len, &f);
+		watch_failed(w, &f);
+	} else {
+		ws->auth_retried = 0;
+	}
+}
+
+int kube_watch_new(struct kube_client *c, struct kube_watch **out, struct fail *f)
+{
+	struct kube_watch *w = xcalloc(1, sizeof(*w));
+
+	w->c = c;
+	if (http_streams_new(&w->streams, watch_piece, watch_end, w, f)) {
+		free(w);
+		*out = NULL;
+		return -1;
+	}
+	*out = w;
+	return 0;
+}
+
+static int watch_start(struct kube_watch *w, size_t index, struct fail *f)
+{
+	struct watch_stream *ws = &w->stream[index];
+	struct kube_client *c = w->c;
+	struct http_target target;
+	struct buf url = BUF_INIT;
+
+	if (credentials(c, ws->auth_retried == 2, f))
+		return -1;
+	if (ws->auth_retried == 2)
+		ws->auth_retried = 1;
+	buf_addf(&url, "%s%s%cwatch=1&allowWatchBookmarks=true&timeoutSeconds=%d",
+		 c->cfg->server, ws->path, strchr(ws->path, '?') ? '&' : '?', WATCH_TIMEOUT_S);
+	if (ws->version) {
+		char *e = http_escape(ws->version);
+
+		buf_addf(&url, "&resourceVersion=%s", e);
+		free(e);
+	}
+	if (ws->label_selector && *ws->label_selector) {
+		char *e = http_escape(ws->label_selector);
+
+		buf_addf(&url, "&labelSelector=%s", e);
+		free(e);
+	}
+	if (ws->field_selector && *ws->field_selector) {
+		char *e = http_escape(ws->field_selector);
+
+		buf_addf(&url, "&fieldSelector=%s", e);
+		free(e);
+	}
+	target = c->target;
+	/* The server ends the watch; the client's bound only guards a silent peer. */
+	target.timeout_ms = (WATCH_TIMEOUT_S + 30) * 1000L;
+	free(ws->url);
+	ws->url = buf_detach(&url, NULL);
+	ws->start_ms = monotonic_ms();
+	ws->bytes = 0;
+	c->requests++;
+	if (http_stream_start(w->streams, &target, ws->url, index, f))
+		return -1;
+	ws->running = 1;
+	return 0;
+}
+
+int kube_watch_add(struct kube_watch *w, size_t id, const char *path,
+		   const char *label_selector, const char *field_selector,
+		   const char *resource_version, struct fail *f)
+{
+	struct watch_stream *ws;
+
+	ALLOC_GROW(w->stream, w->nr + 1, w->alloc);
+	ws = &w->stream[w->nr++];
+	memset(ws, 0, sizeof(*ws));
+	ws->id = id;
+	ws->path = xstrdup(path);
+	ws->label_selector = label_selector ? xstrdup(label_selector) : NULL;
+	ws->field_selector = field_selector ? xstrdup(field_selector) : NULL;
+	ws->version = resource_version && *resource_version ? xstrdup(resource_version) : NULL;
+	buf_init(&ws->line, MAX_EVENT);
+	return watch_start(w, w->nr - 1, f);
+}
+
+static void drop_queue(struct kube_watch *w, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < w->nr_queue; i++)
+		doc_free(w->queue[i].doc);
+	w->nr_queue = 0;
+}
+
+int kube_watch_wait(struct kube_watch *w, long timeout_ms, kube_event_fn *fn,
+		    void *data, struct fail *f)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < w->nr && w->failure.kind == FAIL_NONE; i++)
+		if (!w->stream[i].running && watch_start(w, i, &w->failure))
+			break;
+	if (w->failure.kind == FAIL_NONE)
+		http_streams_wait(w->streams, timeout_ms, &w->failure);
+	for (i = 0; i < w->nr_queue && !ret; i++) {
+		struct kube_event e;
+
+		e.id = w->queue[i].id;
+		e.type = doc_get_str(w->queue[i].doc->root, "type");
+		e.object = doc_get(w->queue[i].doc->root, "object");
+		ret = fn(data, &e);
+		doc_free(w->queue[i].doc);
+	}
+	drop_queue(w, i);
+	if (ret)
+		return ret;
+	if (w->failure.kind != FAIL_NONE) {
+		*f = w->failure;
+		fail_clear(&w->failure);
+		return -1;
+	}
+	return 0;
+}
+
+void kube_watch_free(struct kube_watch *w)
+{
+	size_t i;
+
+	if (!w)
+		return;
+	http_streams_free(w->streams);
+	drop_queue(w, 0);
+	free(w->queue);
+	for (i = 0; i < w->nr; i++) {
+		struct watch_stream *ws = &w->stream[i];
+
+		free(ws->path);
+		free(ws->label_selector);
+		free(ws->field_selector);
+		free(ws->version);
+		free(ws->url);
+		buf_release(&ws->line);
+	}
+	free(w->stream);
+	free(w);
 }

@@ -54,12 +54,14 @@ int kube_get(struct kube_client *c, const char *path, struct doc **out,
 /*
  * Every item of a list, page by page (limit/continue); fn is called with
  * each item and returns 0 to go on, non-zero to stop (which kube_list
- * returns).  Selectors may be NULL.
+ * returns).  Selectors may be NULL.  When version is not NULL, *version
+ * is the list's resourceVersion, to watch from (caller frees; NULL when
+ * the server gave none).
  */
 typedef int kube_item_fn(void *data, const struct doc_node *item);
 int kube_list(struct kube_client *c, const char *path,
 	      const char *label_selector, const char *field_selector,
-	      kube_item_fn *fn, void *data, struct fail *f);
+	      kube_item_fn *fn, void *data, char **version, struct fail *f);
 
 /* POST json to path; dry_run asks the server to keep nothing. */
 int kube_create(struct kube_client *c, const char *path, const char *json,
@@ -84,6 +86,43 @@ int kube_parse_response(const char *body, size_t len, struct doc **out,
 
 /* The failure an error response (status >= 400) means, as kubectl words it. */
 int kube_api_error(long status, const char *body, size_t len, struct fail *f);
+
+/*
+ * Watches of lists, as kubectl's and client-go's: each from a
+ * resourceVersion (NULL: the current objects come first, as ADDED), with
+ * bookmarks keeping the version fresh; one the server ends (its
+ * timeoutSeconds) starts again from the last version seen.  Several run
+ * at once; one wait serves them all.
+ */
+struct kube_watch;
+
+struct kube_event {
+	size_t id;			/* the watch's, as added */
+	const char *type;		/* ADDED, MODIFIED or DELETED */
+	const struct doc_node *object;	/* valid during the call only */
+};
+
+/* Returns 0 to go on; non-zero ends the wait, which returns it. */
+typedef int kube_event_fn(void *data, const struct kube_event *e);
+
+int kube_watch_new(struct kube_client *c, struct kube_watch **out, struct fail *f);
+
+/* Starts watching path (a list) with optional selectors; 0, or -1 with f set. */
+int kube_watch_add(struct kube_watch *w, size_t id, const char *path,
+		   const char *label_selector, const char *field_selector,
+		   const char *resource_version, struct fail *f);
+
+/*
+ * Waits at most timeout_ms (less when a signal comes) and calls fn with
+ * each event that arrived, in order.  Returns 0, fn's non-zero answer,
+ * or -1 with f set: FAIL_HTTP with http_status 410 when the version is
+ * too old to go on from (list again, then watch anew), FAIL_IO when the
+ * server cannot be reached (a later wait tries again from the last
+ * version seen), or the server's refusal as kubectl words it.
+ */
+int kube_watch_wait(struct kube_watch *w, long timeout_ms, kube_event_fn *fn,
+		    void *data, struct fail *f);
+void kube_watch_free(struct kube_watch *w);
 
 /* A container's log, capped at max_bytes (0: 4 MiB), into out. */
 int kube_logs(struct kube_client *c, const char *ns, const char *pod,

@@ -367,3 +367,92 @@ healthy_cluster() {
 	sed -e "s|server: .*|server: http://cluster.invalid:8080|" "$REPLAY_CFG" > "$BATS_TEST_TMPDIR/direct"
 	run --separate-stderr -3 tool kube-get --kubeconfig "$BATS_TEST_TMPDIR/direct" /api/v1/namespaces/team-a/pods/x
 }
+
+# ---- watches (kube_watch_*: what status -w and get -w stand on) ----
+
+TIMELINE_DIR="$TESTS_DIR/data/timeline-experiment"
+WATCH_EXP=/apis/kubeflow.org/v1beta1/namespaces/team-a/experiments
+WATCH_TRIALS=/apis/kubeflow.org/v1beta1/namespaces/team-a/trials
+
+# steps N: applies N steps of the timeline, a little apart.
+steps() {
+	local i
+	for ((i = 0; i < $1; i++)); do
+		curl -sf -X POST "$SERVER/katib-replay/step" > /dev/null || return 1
+		sleep 0.2
+	done
+}
+
+@test "watch: two watches at once, their events in order, with their versions" {
+	start_replay "$TIMELINE_DIR" --step
+	tool kube-watch --kubeconfig "$REPLAY_CFG" --for 2500 "$WATCH_EXP" "$WATCH_TRIALS" \
+		> "$BATS_TEST_TMPDIR/out" 2>&1 &
+	sleep 0.5
+	steps 3
+	wait $!
+	# Two connections: each watch's events are in order, not the two together.
+	run grep "^0 " "$BATS_TEST_TMPDIR/out"
+	assert_output "0 ADDED team-a/mnist-timeline 1
+0 MODIFIED team-a/mnist-timeline 4
+0 MODIFIED team-a/mnist-timeline 7
+0 MODIFIED team-a/mnist-timeline 9"
+	run grep "^1 " "$BATS_TEST_TMPDIR/out"
+	assert_output "1 ADDED team-a/mnist-timeline-aaaa1111 5
+1 ADDED team-a/mnist-timeline-bbbb2222 6
+1 MODIFIED team-a/mnist-timeline-aaaa1111 8
+1 MODIFIED team-a/mnist-timeline-bbbb2222 10"
+	run tail -n 1 "$BATS_TEST_TMPDIR/out"
+	assert_output "2 requests"
+}
+
+@test "watch: from a resourceVersion, only what changed after it" {
+	start_replay "$TIMELINE_DIR" --step
+	steps 1
+	tool kube-watch --kubeconfig "$REPLAY_CFG" --rv 5 --for 1500 "$WATCH_TRIALS" \
+		> "$BATS_TEST_TMPDIR/out" 2>&1 &
+	sleep 0.5
+	steps 1
+	wait $!
+	run cat "$BATS_TEST_TMPDIR/out"
+	assert_output "0 ADDED team-a/mnist-timeline-bbbb2222 6
+0 MODIFIED team-a/mnist-timeline-aaaa1111 8
+1 requests"
+}
+
+@test "watch: one the server ends goes on from the last version it saw" {
+	# Each watch lasts a second; the steps come after two have ended.
+	start_replay "$TIMELINE_DIR" --step --watch-timeout 1
+	tool kube-watch --kubeconfig "$REPLAY_CFG" --for 4000 "$WATCH_EXP" \
+		> "$BATS_TEST_TMPDIR/out" 2>&1 &
+	sleep 2.3
+	steps 3
+	wait $!
+	run cat "$BATS_TEST_TMPDIR/out"
+	# Nothing twice, nothing lost: the restarts carried the version.
+	assert_line --index 0 "0 ADDED team-a/mnist-timeline 1"
+	assert_line --index 1 "0 MODIFIED team-a/mnist-timeline 4"
+	assert_line --index 2 "0 MODIFIED team-a/mnist-timeline 7"
+	assert_line --index 3 "0 MODIFIED team-a/mnist-timeline 9"
+	[ "${#lines[@]}" -eq 5 ]
+	[[ "${lines[4]}" =~ ^[0-9]+\ requests$ ]]
+	(( ${lines[4]%% *} >= 3 ))
+	# The first started from nothing, every later one from a version.
+	run grep -c "GET $WATCH_EXP" "$BATS_TEST_TMPDIR/requests.log"
+	[ "$output" -ge 3 ]
+}
+
+@test "watch: 410 Gone says the version is too old (list again), as its own failure" {
+	start_replay "$TIMELINE_DIR" --fault "watch,status=410"
+	run -4 tool kube-watch --kubeconfig "$REPLAY_CFG" --for 1000 "$WATCH_EXP"
+	assert_line "error: Error from server (Expired): injected fault: HTTP 410"
+}
+
+@test "watch: a watch refused (403) or cut (reset) fails clearly, never hangs" {
+	start_replay "$TIMELINE_DIR" --fault "path=/experiments,status=403"
+	run -3 tool kube-watch --kubeconfig "$REPLAY_CFG" --for 1000 "$WATCH_EXP"
+	assert_line --partial "error: Error from server (Forbidden)"
+	replay_kill
+	start_replay "$TIMELINE_DIR" --fault "path=/experiments,reset"
+	run -3 tool kube-watch --kubeconfig "$REPLAY_CFG" --for 1000 "$WATCH_EXP"
+	assert_line --partial "error: cannot reach $SERVER"
+}

@@ -291,7 +291,7 @@ static int kube_cmd(int argc, const char **argv, int list)
 		return 3;
 	}
 	if (list) {
-		if (kube_list(c, argv[i], selector, NULL, print_item, &n, &f)) {
+		if (kube_list(c, argv[i], selector, NULL, print_item, &n, NULL, &f)) {
 			fprintf(stderr, "error: %s\n", f.msg);
 			status = 3;
 		} else {
@@ -324,6 +324,84 @@ static int cmd_kube_get(int argc, const char **argv)
 static int cmd_kube_list(int argc, const char **argv)
 {
 	return kube_cmd(argc, argv, 1);
+}
+
+struct watch_count {
+	long left;
+};
+
+static int print_event(void *data, const struct kube_event *e)
+{
+	struct watch_count *wc = data;
+	const char *ns = doc_str(doc_lookup(e->object, "metadata.namespace"));
+
+	printf("%zu %s %s%s%s %s\n", e->id, e->type, ns ? ns : "", ns ? "/" : "",
+	       doc_str(doc_lookup(e->object, "metadata.name")),
+	       doc_str(doc_lookup(e->object, "metadata.resourceVersion")));
+	fflush(stdout);
+	return --wc->left <= 0;
+}
+
+/*
+ * kube-watch [OPTS] [-l SEL] [--rv V] [--events N] [--for MS] PATH...:
+ * one line per event ("ID TYPE NS/NAME VERSION"), until N events or MS
+ * milliseconds; a failure is "error: ..." and exit 3 (4 for 410 Gone).
+ */
+static int cmd_kube_watch(int argc, const char **argv)
+{
+	struct kube_overrides o;
+	struct kube_config cfg;
+	struct kube_client *c;
+	struct kube_watch *w;
+	struct fail f = FAIL_INIT;
+	struct watch_count wc = { 1L << 30 };
+	const char *selector = NULL, *rv = NULL;
+	long for_ms = 3000, waited = 0;
+	int i = kube_opts(argc, argv, &o, &selector), status = 0, first;
+
+	for (; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--rv"))
+			rv = argv[i + 1];
+		else if (!strcmp(argv[i], "--events"))
+			wc.left = strtol(argv[i + 1], NULL, 10);
+		else if (!strcmp(argv[i], "--for"))
+			for_ms = strtol(argv[i + 1], NULL, 10);
+		else
+			break;
+	}
+	if (i >= argc) {
+		fprintf(stderr, "usage: katib-test-tool kube-watch [OPTS] PATH...\n");
+		return 2;
+	}
+	if (kubeconfig_load(&cfg, &o, &f) || kube_client_new(&c, &cfg, kube_timeout_ms, &f)) {
+		fprintf(stderr, "error: %s\n", f.msg);
+		return 3;
+	}
+	if (kube_watch_new(c, &w, &f)) {
+		fprintf(stderr, "error: %s\n", f.msg);
+		status = 3;
+	}
+	for (first = i; !status && i < argc; i++)
+		if (kube_watch_add(w, (size_t)(i - first), argv[i], selector, NULL, rv, &f)) {
+			fprintf(stderr, "error: %s\n", f.msg);
+			status = 3;
+		}
+	while (!status && waited < for_ms) {
+		int ret = kube_watch_wait(w, 100, print_event, &wc, &f);
+
+		if (ret < 0) {
+			fprintf(stderr, "error: %s\n", f.msg);
+			status = f.http_status == 410 ? 4 : 3;
+		} else if (ret > 0) {
+			break;
+		}
+		waited += 100;
+	}
+	printf("%lu requests\n", kube_requests(c));
+	kube_watch_free(w);
+	kube_client_free(c);
+	kubeconfig_release(&cfg);
+	return status;
 }
 
 static int slurp(const char *path, struct buf *out)
@@ -404,6 +482,7 @@ static const struct {
 	{ "kube-config", cmd_kube_config },
 	{ "kube-get", cmd_kube_get },
 	{ "kube-list", cmd_kube_list },
+	{ "kube-watch", cmd_kube_watch },
 	{ "doc-dump", cmd_doc_dump },
 	{ "to-json", cmd_to_json },
 	{ "to-json-each", cmd_to_json_each },

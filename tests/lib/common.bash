@@ -28,6 +28,27 @@ katib() {
 		"${pre[@]}" "$KATIB_BIN" "$@"
 }
 
+# katib_bg OUT ARGS...: katib in the background, as the process itself
+# (not a subshell around it), so that a signal sent to $KATIB_PID reaches
+# it; stdout goes to OUT and stderr to OUT.err.
+katib_bg() {
+	local out=$1
+	shift
+	(
+		[ -n "${KATIB_VALGRIND:-}" ] &&
+			exec env LC_ALL=C TZ=UTC NO_COLOR=1 HOME="$BATS_TEST_TMPDIR" \
+				KATIB_LINT_CONFIG="${KATIB_LINT_CONFIG-}" \
+				KUBECONFIG="$BATS_TEST_TMPDIR/kubeconfig" \
+				valgrind -q --error-exitcode=126 --leak-check=full \
+				--errors-for-leak-kinds=definite,indirect \
+				--suppressions="$TESTS_DIR/valgrind.supp" "$KATIB_BIN" "$@"
+		exec env LC_ALL=C TZ=UTC NO_COLOR=1 HOME="$BATS_TEST_TMPDIR" \
+			KATIB_LINT_CONFIG="${KATIB_LINT_CONFIG-}" \
+			KUBECONFIG="$BATS_TEST_TMPDIR/kubeconfig" "$KATIB_BIN" "$@"
+	) > "$out" 2> "$out.err" &
+	KATIB_PID=$!
+}
+
 # Fails unless the last `run` ended with a controlled status, not a crash
 # or a Valgrind report (git's test_must_fail).
 refute_crash() {
