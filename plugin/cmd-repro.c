@@ -13,6 +13,7 @@
 #include "kubeconfig.h"
 #include "options.h"
 #include "record.h"
+#include "screen.h"
 #include "redact.h"
 #include "scenario.h"
 
@@ -23,7 +24,7 @@
 
 enum {
 	OPT_WEBHOOK = 256, OPT_CA, OPT_INSECURE, OPT_TIMEOUT, OPT_REDACT,
-	OPT_KATIB_NS,
+	OPT_KATIB_NS, OPT_WATCH,
 };
 
 #define REDACT_OPTION                                                         \
@@ -54,6 +55,9 @@ static const struct cmd_option record_options[] = {
 	REDACT_OPTION,
 	OPT_VALUE("katib-namespace", 0, OPT_KATIB_NS, COMPLETE_NOTHING, "NS",
 		  "where Katib runs (default kubeflow)"),
+	OPT_VALUE("watch", 0, OPT_WATCH, COMPLETE_NOTHING, "DURATION",
+		  "then watch for DURATION (30s, 10m, at most 24h)\n"
+		  "and record what changes as a timeline"),
 	OPT_FLAG("help", 'h', 'h', "show this help"),
 	CLUSTER_OPTIONS,
 	OPT_END,
@@ -133,13 +137,21 @@ static const struct help_section record_sections[] = {
 	  "placeholders (REDACTED-1, ...) and listed, without their values, in\n"
 	  "DIR/redactions.txt.  DIR must not exist: it is written beside, then\n"
 	  "renamed into place, so a failure leaves nothing behind.", NULL },
+	{ HELP_TEXT, NULL,
+	  "With --watch DURATION it then watches the Experiment, its Suggestion,\n"
+	  "Trials, pods, jobs, events and suggestion Deployment, and writes each\n"
+	  "burst of changes as a step of a timeline (DIR/timeline/<offset>/, the\n"
+	  "changed objects, redacted, and deleted/), which 'katib-replay serve\n"
+	  "DIR' plays back: a live view can then be replayed offline.  It stops\n"
+	  "sooner when the search ends, or at Ctrl-C, keeping what it has.", NULL },
 	{ HELP_OPTIONS, "Options:", NULL, NULL },
 	{ HELP_EXIT, NULL,
 	  "Exit status: 0 recorded, 2 usage error or DIR exists, 3 the cluster\n"
 	  "could not be read or DIR not written.", NULL },
 	{ HELP_EXAMPLES, "Examples:",
 	  "kubectl katib repro record experiment mnist -n team-a -o mnist-stuck\n"
-	  "kubectl katib repro replay mnist-stuck", NULL },
+	  "kubectl katib repro replay mnist-stuck\n"
+	  "kubectl katib repro record experiment mnist -o mnist-run --watch 10m", NULL },
 	{ HELP_END, NULL, NULL, NULL },
 };
 
@@ -383,6 +395,12 @@ static int make_redactor(const char *cmd, const struct redact_patterns *p,
 	return 0;
 }
 
+static int stop_requested(void *data)
+{
+	(void)data;
+	return follow_interrupted();
+}
+
 static int repro_record(int argc, char **argv)
 {
 	struct getopt_tables opt;
@@ -394,6 +412,7 @@ static int repro_record(int argc, char **argv)
 	struct redactor *redactor = NULL;
 	struct fail f = FAIL_INIT;
 	struct redact_patterns patterns = { NULL, 0, 0 };
+	const char *watch_arg = NULL;
 	int c, used, status = STATUS_OK;
 
 	memset(&copts, 0, sizeof(copts));
@@ -420,6 +439,15 @@ static int repro_record(int argc, char **argv)
 			break;
 		case OPT_KATIB_NS:
 			o.katib_ns = optarg;
+			break;
+		case OPT_WATCH:
+			watch_arg = optarg;
+			o.watch_ms = cluster_parse_timeout(optarg);
+			if (o.watch_ms <= 0 || o.watch_ms > 24L * 3600 * 1000) {
+				status = usage_error("repro record", "--watch wants a duration from 1ms to 24h, such as 30s or 10m, not '%s'",
+						     optarg);
+				goto out;
+			}
 			break;
 		case 'h':
 			help_print(stdout, &record_help);
@@ -448,6 +476,13 @@ static int repro_record(int argc, char **argv)
 		goto out;
 	}
 	o.ns = cfg.namespace;
+	if (o.watch_ms > 0) {
+		/* Ctrl-C ends the timeline, not the recording. */
+		follow_signals_catch();
+		o.stop = stop_requested;
+		fprintf(errout(), "recording %s/%s, then watching for at most %s (Ctrl-C to stop sooner)\n",
+			o.ns, o.name, watch_arg);
+	}
 	if (record_scenario(kube, &o, &res, &f)) {
 		if (f.kind == FAIL_USAGE) {
 			error_msg("%s", f.msg);
@@ -458,6 +493,8 @@ static int repro_record(int argc, char **argv)
 	} else {
 		printf("recorded %s/%s into %s: %u objects, %u logs", o.ns, o.name, o.dir,
 		       res.objects, res.logs);
+		if (o.watch_ms > 0)
+			printf(", %u timeline step%s", res.steps, res.steps == 1 ? "" : "s");
 		if (res.diagnosis)
 			printf("; diagnosis: %s", res.diagnosis);
 		printf("\n");
@@ -465,6 +502,8 @@ static int repro_record(int argc, char **argv)
 		       res.redactions == 1 ? "" : "s", o.dir);
 		if (res.admission_missing)
 			warning_msg("no admission verdict was recorded: %s", res.admission_missing);
+		if (res.timeline_cut)
+			warning_msg("the timeline ends early: %s", res.timeline_cut);
 		printf("replay it with: kubectl katib repro replay %s\n", o.dir);
 		record_result_release(&res);
 	}

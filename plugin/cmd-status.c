@@ -1060,7 +1060,6 @@ static void print_status_text(FILE *fp, const struct status_report *r, size_t to
  */
 #define BURST_MS 100
 #define BACKOFF_MAX_MS 30000
-#define EXPERIMENT_LABEL_KEY "katib.kubeflow.org/experiment"
 
 /* What a followed view does; the loop (follow_run) is the same for both. */
 struct follow_ops {
@@ -1262,7 +1261,7 @@ static int status_watch(void *data, struct kube_watch *w, struct fail *f)
 	int ret;
 
 	buf_addf(&field, "metadata.name=%s", v->name);
-	buf_addf(&label, EXPERIMENT_LABEL_KEY "=%s", v->name);
+	buf_addf(&label, EXPERIMENT_LABEL "=%s", v->name);
 	buf_addf(&path, EXPERIMENTS_PATH "/namespaces/%s/experiments", ns);
 	ret = kube_watch_add(w, 0, path.buf, NULL, field.buf, exp_version, f);
 	buf_reset(&path);

@@ -11,7 +11,6 @@
 #include <ctype.h>
 #include <stdio.h>
 
-#define EXPERIMENT_LABEL "katib.kubeflow.org/experiment"
 #define POD_WEBHOOK "\"mutator.pod.katib.kubeflow.org\" denied the request"
 
 /* ---- reading ---- */
@@ -56,6 +55,15 @@ static void push(struct node_list *l, const struct doc_node *n)
 }
 
 /* GETs a list and keeps its items. */
+/* The resourceVersion of the list get_items() read last, or NULL. */
+static const char *last_list_version(const struct snapshot *s)
+{
+	const char *v = doc_str(doc_lookup(s->owned[s->nr_owned - 1]->root,
+					   "metadata.resourceVersion"));
+
+	return v && *v ? v : NULL;
+}
+
 static int get_items(struct kube_client *c, struct snapshot *s, struct buf *path,
 		     struct node_list *into, struct fail *f)
 {
@@ -123,11 +131,7 @@ static const char *tail_lines(const char *text, size_t len, unsigned n)
 	return p;
 }
 
-/*
- * Where the trials' job objects are listed: the group and version of the
- * trialSpec, and its kind as a resource (Job -> jobs, TFJob -> tfjobs).
- */
-static int job_list_path(const struct snapshot *s, struct buf *path)
+int snapshot_job_path(const struct snapshot *s, struct buf *path)
 {
 	const struct doc_node *ts = doc_lookup(s->experiment->root, "spec.trialTemplate.trialSpec");
 	const char *api = doc_get_str(ts, "apiVersion"), *kind = doc_get_str(ts, "kind");
@@ -183,16 +187,16 @@ int snapshot_fetch(struct kube_client *c, const char *ns, const char *name,
 	add_escaped(&path, sel.buf);
 	if (get_items(c, out, &path, &out->trials, f))
 		goto out;
-	/* Where a watch of the trials goes on from (status -w). */
-	out->trials_version = doc_str(doc_lookup(out->owned[out->nr_owned - 1]->root,
-						  "metadata.resourceVersion"));
+	out->trials_version = last_list_version(out);
 	buf_addf(&path, "/api/v1/namespaces/%s/pods?labelSelector=", ns);
 	add_escaped(&path, sel.buf);
 	if (get_items(c, out, &path, &out->pods, f))
 		goto out;
+	out->pods_version = last_list_version(out);
 	buf_addf(&path, "/api/v1/namespaces/%s/events", ns);
 	if (get_items(c, out, &path, &out->events, f))
 		goto out;
+	out->events_version = last_list_version(out);
 	{
 		struct doc *nsdoc;
 		size_t i;
@@ -221,13 +225,14 @@ int snapshot_fetch(struct kube_client *c, const char *ns, const char *name,
 		}
 		fail_clear(f);
 		/* Jobs by name: Katib puts no Experiment label on them. */
-		if (out->trials.nr && !job_list_path(out, &path)) {
+		if (out->trials.nr && !snapshot_job_path(out, &path)) {
 			struct node_list all = { NULL, 0, 0 };
 
 			if (!get_items(c, out, &path, &all, f))
-				for (i = 0; i < all.nr; i++)
-					if (is_trial_of(out, all.item[i]))
-						push(&out->jobs, all.item[i]);
+				out->jobs_version = last_list_version(out);
+			for (i = 0; i < all.nr; i++)
+				if (is_trial_of(out, all.item[i]))
+					push(&out->jobs, all.item[i]);
 			free(all.item);
 		}
 		buf_reset(&path);

@@ -29,6 +29,9 @@ struct pod_log {
 #define SNAPSHOT_MAX_LOGS 2
 #define SNAPSHOT_LOG_LINES 20
 
+/* The label Katib puts on an Experiment's Trials and their pods. */
+#define EXPERIMENT_LABEL "katib.kubeflow.org/experiment"
+
 struct node_list {
 	const struct doc_node **item;
 	size_t nr, alloc;
@@ -43,7 +46,11 @@ struct snapshot {
 	struct doc *experiment;		/* its root is the Experiment */
 	const struct doc_node *suggestion;	/* NULL: none (yet) */
 	struct node_list trials;	/* labelled with the Experiment */
-	const char *trials_version;	/* their list's resourceVersion, or NULL */
+	/*
+	 * The resourceVersions of the lists read (NULL when not read or not
+	 * given), to watch from: status -w, repro record --watch.
+	 */
+	const char *trials_version, *pods_version, *events_version, *jobs_version;
 	struct node_list pods;		/* of its trials */
 	struct node_list events;	/* of the namespace */
 	const struct doc_node *namespace;	/* NULL: not readable */
@@ -71,6 +78,14 @@ struct snapshot {
 int snapshot_fetch(struct kube_client *c, const char *ns, const char *name,
 		   struct snapshot *out, struct fail *f);
 void snapshot_release(struct snapshot *s);
+
+/*
+ * Where the trials' job objects are listed (the trial template's group,
+ * version and kind as a resource: Job -> .../jobs, TFJob -> .../tfjobs),
+ * appended to path; -1 when the template names no kind.
+ */
+struct buf;
+int snapshot_job_path(const struct snapshot *s, struct buf *path);
 
 struct recorded;
 

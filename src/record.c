@@ -265,6 +265,214 @@ static int write_cluster(struct recorder *rc, const struct snapshot *s,
 	return ret;
 }
 
+/* ---- the timeline: what changed while watching (--watch) ---- */
+
+/* Events closer together than this are one step of the timeline. */
+#define STEP_GAP_MS 100
+
+enum { W_EXPERIMENT, W_SUGGESTION, W_TRIALS, W_PODS, W_EVENTS, W_DEPLOYMENT, W_JOBS };
+
+struct timeline {
+	struct recorder *rc;
+	const struct snapshot *s;
+	long start_ms, offset_ms, last_ms, prev_offset_ms;
+	struct buf changed, deleted;	/* the step being gathered */
+	unsigned in_step;
+	int failed, ended;
+};
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* An object named after the Experiment ("NAME" or "NAME-..."). */
+static int named_after(const struct snapshot *s, const char *n)
+{
+	size_t len = strlen(s->name);
+
+	return n && !strncmp(n, s->name, len) && (!n[len] || n[len] == '-');
+}
+
+static int timeline_event(void *data, const struct kube_event *e)
+{
+	struct timeline *t = data;
+	struct buf rel = BUF_INIT;
+	int deleted = !strcmp(e->type, "DELETED"), ret;
+
+	if (t->failed)
+		return 0;
+	/* The namespace's events and jobs are many: only the Experiment's. */
+	if ((e->id == W_EVENTS && !event_of(t->s, e->object)) ||
+	    (e->id == W_JOBS && !named_after(t->s, doc_str(doc_lookup(e->object, "metadata.name")))))
+		return 0;
+	t->last_ms = now_ms();
+	if (!t->in_step) {
+		t->offset_ms = t->last_ms - t->start_ms;
+		/* Steps need distinct offsets, in order. */
+		if (t->offset_ms <= t->prev_offset_ms)
+			t->offset_ms = t->prev_offset_ms + 1;
+	}
+	buf_addf(&rel, "timeline/%ldms/%sobjects.yaml", t->offset_ms, deleted ? "deleted/" : "");
+	ret = add_object(t->rc, e->object, rel.buf, deleted ? &t->deleted : &t->changed);
+	buf_release(&rel);
+	if (ret < 0) {
+		t->failed = 1;
+		return 0;
+	}
+	t->in_step += ret == 0;
+	if (e->id == W_EXPERIMENT && !deleted) {
+		const struct doc_node *c = doc_lookup(e->object, "status.conditions"), *it;
+
+		for (it = c && c->kind == DOC_SEQ ? c->child : NULL; it; it = it->next) {
+			const char *type = doc_get_str(it, "type"), *st = doc_get_str(it, "status");
+
+			if (type && st && !strcmp(st, "True") &&
+			    (!strcmp(type, "Succeeded") || !strcmp(type, "Failed")))
+				t->ended = 1;
+		}
+	} else if (e->id == W_EXPERIMENT) {
+		t->ended = 1;
+	}
+	return 0;
+}
+
+/* Writes the step gathered so far as timeline/<offset>ms/. */
+static int timeline_flush(struct timeline *t)
+{
+	struct buf rel = BUF_INIT;
+	int ret = 0;
+
+	if (!t->in_step)
+		return 0;
+	if (t->changed.len) {
+		buf_addf(&rel, "timeline/%ldms/objects.yaml", t->offset_ms);
+		ret = write_file(t->rc, rel.buf, t->changed.buf, t->changed.len);
+	}
+	if (!ret && t->deleted.len) {
+		buf_reset(&rel);
+		buf_addf(&rel, "timeline/%ldms/deleted/objects.yaml", t->offset_ms);
+		ret = write_file(t->rc, rel.buf, t->deleted.buf, t->deleted.len);
+	}
+	buf_release(&rel);
+	buf_reset(&t->changed);
+	buf_reset(&t->deleted);
+	t->prev_offset_ms = t->offset_ms;
+	t->in_step = 0;
+	t->rc->out->steps++;
+	return ret;
+}
+
+static int watch_named(struct kube_watch *w, size_t id, const char *path, const char *name,
+		       const struct doc_node *obj, struct fail *f)
+{
+	struct buf field = BUF_INIT;
+	int ret;
+
+	buf_addf(&field, "metadata.name=%s", name);
+	/* From the object's version; one that does not exist yet comes as ADDED. */
+	ret = kube_watch_add(w, id, path, NULL, field.buf,
+			     obj ? doc_str(doc_lookup(obj, "metadata.resourceVersion")) : NULL, f);
+	buf_release(&field);
+	return ret;
+}
+
+static int timeline_watches(struct kube_watch *w, const struct snapshot *s, struct fail *f)
+{
+	struct buf path = BUF_INIT, sel = BUF_INIT;
+	const char *alg = doc_str(doc_lookup(s->experiment->root, "spec.algorithm.algorithmName"));
+	int ret;
+
+	buf_addf(&sel, EXPERIMENT_LABEL "=%s", s->name);
+	buf_addf(&path, "/apis/kubeflow.org/v1beta1/namespaces/%s/experiments", s->ns);
+	ret = watch_named(w, W_EXPERIMENT, path.buf, s->name, s->experiment->root, f);
+	buf_reset(&path);
+	buf_addf(&path, "/apis/kubeflow.org/v1beta1/namespaces/%s/suggestions", s->ns);
+	if (!ret)
+		ret = watch_named(w, W_SUGGESTION, path.buf, s->name, s->suggestion, f);
+	buf_reset(&path);
+	buf_addf(&path, "/apis/kubeflow.org/v1beta1/namespaces/%s/trials", s->ns);
+	if (!ret)
+		ret = kube_watch_add(w, W_TRIALS, path.buf, sel.buf, NULL, s->trials_version, f);
+	buf_reset(&path);
+	buf_addf(&path, "/api/v1/namespaces/%s/pods", s->ns);
+	if (!ret)
+		ret = kube_watch_add(w, W_PODS, path.buf, sel.buf, NULL, s->pods_version, f);
+	buf_reset(&path);
+	buf_addf(&path, "/api/v1/namespaces/%s/events", s->ns);
+	if (!ret)
+		ret = kube_watch_add(w, W_EVENTS, path.buf, NULL, NULL, s->events_version, f);
+	if (!ret && alg) {
+		struct buf name = BUF_INIT;
+
+		buf_reset(&path);
+		buf_addf(&path, "/apis/apps/v1/namespaces/%s/deployments", s->ns);
+		buf_addf(&name, "%s-%s", s->name, alg);
+		ret = watch_named(w, W_DEPLOYMENT, path.buf, name.buf, s->deployment, f);
+		buf_release(&name);
+	}
+	buf_reset(&path);
+	/* Jobs from the list's version; without one (no trials yet), from now. */
+	if (!ret && !snapshot_job_path(s, &path))
+		ret = kube_watch_add(w, W_JOBS, path.buf, NULL, NULL, s->jobs_version, f);
+	buf_release(&path);
+	buf_release(&sel);
+	return ret;
+}
+
+/*
+ * Watches what the snapshot holds for o->watch_ms (less when the search
+ * ends or o->stop says so) and writes each burst of changes as a step of
+ * the timeline (fixtures/README, section 5).  A watch that fails ends the
+ * timeline where it is, with out->timeline_cut saying why.
+ */
+static int record_timeline(struct recorder *rc, struct kube_client *c,
+			   const struct snapshot *s, long start_ms)
+{
+	const struct record_opts *o = rc->o;
+	struct kube_watch *w = NULL;
+	struct timeline t;
+	struct fail wf = FAIL_INIT;
+	long deadline = start_ms + o->watch_ms;
+	int ret = 0;
+
+	memset(&t, 0, sizeof(t));
+	t.rc = rc;
+	t.s = s;
+	t.start_ms = start_ms;
+	t.prev_offset_ms = -1;
+	if (kube_watch_new(c, &w, &wf) || timeline_watches(w, s, &wf)) {
+		rc->out->timeline_cut = xstrdup(wf.msg);
+		kube_watch_free(w);
+		return 0;
+	}
+	for (;;) {
+		long now = now_ms(), wait = deadline - now;
+
+		if (t.in_step && now - t.last_ms >= STEP_GAP_MS && timeline_flush(&t)) {
+			ret = -1;
+			break;
+		}
+		if (wait <= 0 || t.failed || (t.ended && !t.in_step) ||
+		    (o->stop && o->stop(o->stop_data)))
+			break;
+		if (kube_watch_wait(w, t.in_step ? STEP_GAP_MS : (wait < 500 ? wait : 500),
+				    timeline_event, &t, &wf) < 0) {
+			rc->out->timeline_cut = xstrdup(wf.msg);
+			break;
+		}
+	}
+	if (t.failed || (!ret && timeline_flush(&t)))
+		ret = -1;
+	kube_watch_free(w);
+	buf_release(&t.changed);
+	buf_release(&t.deleted);
+	return ret;
+}
+
 /* ---- the submitted Experiment and the admission exchange ---- */
 
 static void remove_key(struct doc_node *map, const char *key)
@@ -712,7 +920,7 @@ int record_scenario(struct kube_client *c, const struct record_opts *o,
 	const struct doc_node *config_node;
 	char *version = NULL, *message = NULL;
 	int allowed = 1, ret = -1;
-	long code = 0;
+	long code = 0, start_ms;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
@@ -725,6 +933,7 @@ int record_scenario(struct kube_client *c, const struct record_opts *o,
 		return -1;
 	if (snapshot_fetch(c, o->ns, o->name, &snap, f))
 		goto fail;
+	start_ms = now_ms();
 	config_node = katib_config_map(&rc, c, &cm);
 	version = katib_version(c, o->katib_ns);
 	if (version) {
@@ -734,6 +943,8 @@ int record_scenario(struct kube_client *c, const struct record_opts *o,
 			rc.config.trial_resources = katib_config_default.trial_resources + 1;
 	}
 	if (write_cluster(&rc, &snap, config_node))
+		goto fail_snap;
+	if (o->watch_ms > 0 && record_timeline(&rc, c, &snap, start_ms))
 		goto fail_snap;
 	sub = submitted(&rc, snap.experiment->root);
 	if (!sub)
@@ -801,6 +1012,7 @@ fail:
 void record_result_release(struct record_result *r)
 {
 	free(r->admission_missing);
+	free(r->timeline_cut);
 	free(r->diagnosis);
 	memset(r, 0, sizeof(*r));
 }

@@ -19,6 +19,14 @@ struct record_opts {
 	const char *katib_ns;		/* where katib-config lives */
 	const char *dir;		/* to create; must not exist */
 	struct redactor *redactor;
+	/*
+	 * > 0: after the first state, watch this long and record what
+	 * changes as a timeline (fixtures/README, section 5); it ends sooner
+	 * when the search ends, or when stop (if set) returns non-zero.
+	 */
+	long watch_ms;
+	int (*stop)(void *data);
+	void *stop_data;
 };
 
 struct record_result {
@@ -28,6 +36,8 @@ struct record_result {
 	int suggestion;			/* the validation exchange was recorded */
 	char *diagnosis;		/* explain's first diagnosis id */
 	size_t redactions;
+	unsigned steps;			/* of the timeline */
+	char *timeline_cut;		/* why the watch ended early, or NULL */
 };
 
 /*

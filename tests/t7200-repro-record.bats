@@ -173,3 +173,102 @@ record() {
 	assert_equal "$status" 0
 	assert_line --index 0 "Usage: kubectl katib repro record experiment NAME [-n NS] -o DIR [options]"
 }
+
+# ---- --watch: recording a timeline ----
+
+TIMELINE="$TESTS_DIR/data/timeline-experiment"
+
+step() {
+	curl -sf -X POST "$REPLAY_URL/katib-replay/step" > /dev/null || return 1
+}
+
+# wait_for FILE TEXT: until FILE holds TEXT (20 s at most).
+wait_for() {
+	local _
+	for _ in $(seq 200); do
+		grep -qF -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "'$2' never came in $1:"
+	cat "$1"
+	return 1
+}
+
+# conditions DIR: the Experiment's true conditions at each event of a
+# watch while DIR's timeline is stepped through on the replay server.
+conditions() {
+	replay_serve "$1" --step || return 1
+	curl -sfN "$REPLAY_URL/apis/kubeflow.org/v1beta1/namespaces/team-a/experiments?watch=true&timeoutSeconds=3" \
+		> "$BATS_TEST_TMPDIR/events" &
+	local pid=$!
+	sleep 0.3
+	while step; do :; done
+	wait "$pid"
+	replay_stop || return 1
+	jq -r '.type + " " + ([.object.status.conditions[] | select(.status == "True") | .type] | join(","))' \
+		"$BATS_TEST_TMPDIR/events"
+}
+
+@test "repro record --watch: each burst of changes is a step, and the recording plays back as the cluster went" {
+	replay_serve "$TIMELINE" --step
+	local out=$BATS_TEST_TMPDIR/out
+	katib_bg "$BATS_TEST_TMPDIR/record" repro record experiment mnist-timeline -n team-a \
+		--kubeconfig "$REPLAY_CFG" -o "$out" --watch 30s
+	wait_for "$BATS_TEST_TMPDIR/record.err" "then watching for at most 30s" || return 1
+	sleep 0.5
+	step && sleep 0.6 && step && sleep 0.6 && step || return 1
+	# It ends when the search does, well before 30 s.
+	local rc=0
+	wait "$KATIB_PID" || rc=$?
+	[ "$rc" -eq 0 ] || { echo "exit $rc"; cat "$BATS_TEST_TMPDIR/record.err"; return 1; }
+	run cat "$BATS_TEST_TMPDIR/record"
+	assert_line --regexp "^recorded team-a/mnist-timeline into $out: [0-9]+ objects, 0 logs, 3 timeline steps" || return 1
+	replay_stop || return 1
+	# Three steps, named by their offsets in milliseconds; the last deletes the Deployment.
+	run bash -c "ls '$out/timeline' | sort -n"
+	assert_success || return 1
+	[ "${#lines[@]}" -eq 3 ] || { echo "$output"; return 1; }
+	[[ "${lines[0]}" =~ ^[0-9]+ms$ ]] || return 1
+	run yq_kind_name "$out/timeline/${lines[2]}/deleted/objects.yaml"
+	assert_output "Deployment mnist-timeline-random" || return 1
+	# Played back, the Experiment goes through the same states as it did.
+	local want got
+	want=$(conditions "$TIMELINE") || return 1
+	got=$(conditions "$out") || return 1
+	assert_equal "$got" "$want"
+	assert_equal "$(wc -l <<< "$got")" 4
+}
+
+# yq_kind_name FILE: "KIND NAME" of each object of a YAML stream.
+yq_kind_name() {
+	awk '/^kind:/ {k=$2} /^  name:/ && k {print k, $2; k=""}' "$1"
+}
+
+@test "repro record --watch: Ctrl-C ends the timeline and keeps what was recorded" {
+	replay_serve "$TIMELINE" --step
+	local out=$BATS_TEST_TMPDIR/out
+	katib_bg "$BATS_TEST_TMPDIR/record" repro record experiment mnist-timeline -n team-a \
+		--kubeconfig "$REPLAY_CFG" -o "$out" --watch 60s
+	wait_for "$BATS_TEST_TMPDIR/record.err" "then watching" || return 1
+	sleep 0.5
+	step || return 1
+	sleep 0.8
+	kill -INT "$KATIB_PID"
+	local rc=0
+	wait "$KATIB_PID" || rc=$?
+	[ "$rc" -eq 0 ] || { echo "exit $rc"; cat "$BATS_TEST_TMPDIR/record.err"; return 1; }
+	run cat "$BATS_TEST_TMPDIR/record"
+	assert_line --partial ", 1 timeline step;" || return 1
+	[ -f "$out/cluster/experiment.yaml" ] || return 1
+	run ls "$out/timeline"
+	assert_success || return 1
+	[ "${#lines[@]}" -eq 1 ]
+}
+
+@test "repro record --watch: a duration that is none is a usage error" {
+	run --separate-stderr -2 katib repro record experiment x -o "$BATS_TEST_TMPDIR/out" --watch soon
+	assert_equal "$stderr" "error: --watch wants a duration from 1ms to 24h, such as 30s or 10m, not 'soon'
+see 'kubectl katib repro record --help'" || return 1
+	run --separate-stderr -2 katib repro record experiment x -o "$BATS_TEST_TMPDIR/out" --watch 25h
+	[[ "$stderr" == *"not '25h'"* ]]
+}
