@@ -38,6 +38,8 @@ struct source {
 	struct kube_config cfg;
 	struct kube_client *kube;
 	const char *ns;			/* -n, the context's, or "default" */
+	/* Many Experiments at once (get): each list read once for them all. */
+	struct snapshot_set *set;
 };
 
 static int source_open(struct source *src, const struct cluster_opts *copts)
@@ -61,6 +63,8 @@ static int source_open(struct source *src, const struct cluster_opts *copts)
 
 static void source_close(struct source *src)
 {
+	snapshot_set_free(src->set);
+	src->set = NULL;
 	if (src->from)
 		recorded_release(&src->rec);
 	else
@@ -79,6 +83,12 @@ static int source_snapshot(struct source *src, const char *ns, const char *name,
 		error_msg("%s", f.msg);
 		return STATUS_RUNTIME;
 	}
+	if (src->set && !snapshot_from_set(src->set, ns, name, snap, &f))
+		return 0;
+	/* Not in the lists (created since): read on its own. */
+	if (src->set && f.kind != FAIL_NOT_FOUND)
+		return api_failure(&f);
+	fail_clear(&f);
 	if (!snapshot_fetch(src->kube, ns, name, snap, &f))
 		return 0;
 	return api_failure(&f);
@@ -665,6 +675,11 @@ int cmd_get(int argc, char **argv)
 		return status;
 	}
 	if (source_list(&src, all ? NULL : src.ns, &refs, NULL, &f)) {
+		source_close(&src);
+		return api_failure(&f);
+	}
+	if (refs.nr && !src.from && snapshot_set_fetch(src.kube, all ? NULL : src.ns, &src.set, &f)) {
+		refs_release(&refs);
 		source_close(&src);
 		return api_failure(&f);
 	}

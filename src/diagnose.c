@@ -149,6 +149,24 @@ int snapshot_job_path(const struct snapshot *s, struct buf *path)
 
 static int is_trial_of(const struct snapshot *s, const struct doc_node *obj);
 
+/* The tails of the failed training containers' logs: one request each. */
+static void fetch_logs(struct kube_client *c, struct snapshot *out, struct fail *f)
+{
+	size_t i;
+
+	for (i = 0; i < out->pods.nr && out->nr_logs < SNAPSHOT_MAX_LOGS; i++) {
+		const char *pod = doc_str(doc_lookup(out->pods.item[i], "metadata.name"));
+		const char *container = failed_container(out, out->pods.item[i]);
+		struct buf log = BUF_INIT;
+
+		if (pod && container &&
+		    !kube_logs(c, out->ns, pod, container, SNAPSHOT_LOG_LINES, 64 << 10, &log, f))
+			add_log(out, pod, container, log.buf, log.len);
+		fail_clear(f);
+		buf_release(&log);
+	}
+}
+
 int snapshot_fetch(struct kube_client *c, const char *ns, const char *name,
 		   struct snapshot *out, struct fail *f)
 {
@@ -237,17 +255,7 @@ int snapshot_fetch(struct kube_client *c, const char *ns, const char *name,
 		}
 		buf_reset(&path);
 		fail_clear(f);
-		for (i = 0; i < out->pods.nr && out->nr_logs < SNAPSHOT_MAX_LOGS; i++) {
-			const char *pod = doc_str(doc_lookup(out->pods.item[i], "metadata.name"));
-			const char *container = failed_container(out, out->pods.item[i]);
-			struct buf log = BUF_INIT;
-
-			if (pod && container &&
-			    !kube_logs(c, ns, pod, container, SNAPSHOT_LOG_LINES, 64 << 10, &log, f))
-				add_log(out, pod, container, log.buf, log.len);
-			fail_clear(f);
-			buf_release(&log);
-		}
+		fetch_logs(c, out, f);
 	}
 	ret = 0;
 out:
@@ -299,7 +307,7 @@ int snapshot_from_recorded(const struct recorded *r, const char *ns,
 		snapshot_release(out);
 		return fail_set(f, FAIL_NOT_FOUND,
 				"experiment \"%s\" in namespace \"%s\" is not in the recording %s",
-				name, ns, r->dir);
+				name, ns, r->dir ? r->dir : "(the lists read from the cluster)");
 	}
 	/* A second pass: the jobs are known by their trials' names. */
 	{
@@ -329,7 +337,7 @@ int snapshot_from_recorded(const struct recorded *r, const char *ns,
 		}
 	}
 	/* A document of its own, for the offline rules; the node stays r's. */
-	out->experiment = doc_new(r->dir, 0);
+	out->experiment = doc_new(r->dir ? r->dir : "response", 0);
 	out->experiment->root = (struct doc_node *)exp;
 	for (i = 0; i < out->pods.nr && out->nr_logs < SNAPSHOT_MAX_LOGS; i++) {
 		const char *pod = doc_str(doc_lookup(out->pods.item[i], "metadata.name"));
@@ -338,7 +346,7 @@ int snapshot_from_recorded(const struct recorded *r, const char *ns,
 		FILE *fp;
 
 		/* Names from the recording become a path: plain names only. */
-		if (!recorded_name_ok(ns) || !recorded_name_ok(pod) ||
+		if (!r->dir || !recorded_name_ok(ns) || !recorded_name_ok(pod) ||
 		    !recorded_name_ok(container))
 			continue;
 		buf_addf(&path, "%s/logs/%s/%s/%s.log", r->dir, ns, pod, container);
@@ -360,6 +368,172 @@ int snapshot_from_recorded(const struct recorded *r, const char *ns,
 		buf_release(&log);
 	}
 	return 0;
+}
+
+struct snapshot_set {
+	struct recorded r;
+	struct kube_client *c;
+	unsigned long before;
+	/* How reading the Namespaces was refused (snapshot.namespace_status), or 0. */
+	long namespace_status;
+};
+
+/* Lists path (with an optional label selector) into the set's objects. */
+static int set_list(struct snapshot_set *set, const char *path, const char *selector,
+		    const char *item_kind, int optional, struct fail *f)
+{
+	struct buf url = BUF_INIT;
+	struct doc *d;
+	int ret;
+
+	buf_adds(&url, path);
+	if (selector) {
+		buf_adds(&url, "?labelSelector=");
+		add_escaped(&url, selector);
+	}
+	ret = kube_get(set->c, url.buf, &d, f);
+	buf_release(&url);
+	if (ret) {
+		/* A user without the right to list a kind still gets the rest. */
+		if (optional) {
+			fail_clear(f);
+			return 0;
+		}
+		return -1;
+	}
+	recorded_add_items(&set->r, d, item_kind);
+	return 0;
+}
+
+/* "/apis/G/V" or "/api/v1", then "/namespaces/NS" when ns is set, then "/RESOURCE". */
+static void scoped_path(struct buf *b, const char *prefix, const char *ns, const char *resource)
+{
+	buf_reset(b);
+	buf_adds(b, prefix);
+	if (ns)
+		buf_addf(b, "/namespaces/%s", ns);
+	buf_addf(b, "/%s", resource);
+}
+
+int snapshot_set_fetch(struct kube_client *c, const char *ns,
+		       struct snapshot_set **out, struct fail *f)
+{
+	struct snapshot_set *set = xcalloc(1, sizeof(*set));
+	struct doc *nsdoc;
+	struct buf path = BUF_INIT;
+	size_t i, nr_experiments;
+	int ret = -1;
+
+	set->c = c;
+	set->before = kube_requests(c);
+	*out = NULL;
+	scoped_path(&path, "/apis/kubeflow.org/v1beta1", ns, "experiments");
+	if (set_list(set, path.buf, NULL, "Experiment", 0, f))
+		goto out;
+	nr_experiments = set->r.nr;
+	scoped_path(&path, "/apis/kubeflow.org/v1beta1", ns, "suggestions");
+	if (set_list(set, path.buf, NULL, "Suggestion", 0, f))
+		goto out;
+	scoped_path(&path, "/apis/kubeflow.org/v1beta1", ns, "trials");
+	if (set_list(set, path.buf, EXPERIMENT_LABEL, "Trial", 0, f))
+		goto out;
+	scoped_path(&path, "/api/v1", ns, "pods");
+	if (set_list(set, path.buf, EXPERIMENT_LABEL, "Pod", 0, f))
+		goto out;
+	scoped_path(&path, "/api/v1", ns, "events");
+	if (set_list(set, path.buf, NULL, "Event", 0, f))
+		goto out;
+	/* Katib labels the suggestion Deployments with their Experiment. */
+	scoped_path(&path, "/apis/apps/v1", ns, "deployments");
+	if (set_list(set, path.buf, EXPERIMENT_LABEL, "Deployment", 1, f))
+		goto out;
+	/*
+	 * The Namespaces: listing them takes cluster rights that reading
+	 * one's own does not; then each Experiment's, one GET each.
+	 */
+	if (ns) {
+		struct doc *d;
+
+		buf_reset(&path);
+		buf_addf(&path, "/api/v1/namespaces/%s", ns);
+		if (!kube_get(c, path.buf, &d, f))
+			recorded_add(&set->r, d);
+		else
+			set->namespace_status = f->http_status;
+		fail_clear(f);
+	} else if (kube_get(c, "/api/v1/namespaces", &nsdoc, f)) {
+		set->namespace_status = f->http_status;
+		fail_clear(f);
+	} else {
+		recorded_add_items(&set->r, nsdoc, "Namespace");
+	}
+	/* The job objects, one list per kind the trial templates name. */
+	{
+		struct buf seen = BUF_INIT;
+
+		buf_addch(&seen, '\n');
+		for (i = 0; i < nr_experiments; i++) {
+			const struct doc_node *ts = doc_lookup(set->r.object[i], "spec.trialTemplate.trialSpec");
+			const char *api = doc_get_str(ts, "apiVersion"), *kind = doc_get_str(ts, "kind");
+			struct buf key = BUF_INIT, prefix = BUF_INIT, resource = BUF_INIT;
+			const char *p;
+
+			if (!api || !kind || !*kind || strchr(kind, '/') || strchr(kind, '\n') ||
+			    strchr(api, '?') || strchr(api, '\n'))
+				continue;
+			buf_addf(&key, "%s %s\n", api, kind);
+			if (!strstr(seen.buf, key.buf)) {
+				buf_adds(&seen, key.buf);
+				buf_addf(&prefix, strchr(api, '/') ? "/apis/%s" : "/api/%s", api);
+				for (p = kind; *p; p++)
+					buf_addch(&resource, tolower((unsigned char)*p));
+				buf_addch(&resource, 's');
+				scoped_path(&path, prefix.buf, ns, resource.buf);
+				/* The string must outlive the set: the Experiment's own. */
+				set_list(set, path.buf, NULL, kind, 1, f);
+			}
+			buf_release(&key);
+			buf_release(&prefix);
+			buf_release(&resource);
+		}
+		buf_release(&seen);
+	}
+	ret = 0;
+out:
+	buf_release(&path);
+	if (ret)
+		snapshot_set_free(set);
+	else
+		*out = set;
+	return ret;
+}
+
+int snapshot_from_set(const struct snapshot_set *set, const char *ns,
+		      const char *name, struct snapshot *out, struct fail *f)
+{
+	unsigned long before = kube_requests(set->c);
+
+	if (snapshot_from_recorded(&set->r, ns, name, out, f))
+		return -1;
+	/* Not among the Namespaces listed: there is none; not listed: unknown. */
+	if (!out->namespace)
+		out->namespace_status = set->namespace_status ? set->namespace_status : 404;
+	fetch_logs(set->c, out, f);
+	out->requests = kube_requests(set->c) - before;
+	return 0;
+}
+
+unsigned long snapshot_set_requests(const struct snapshot_set *set)
+{
+	return kube_requests(set->c) - set->before;
+}
+
+void snapshot_set_free(struct snapshot_set *set)
+{
+	if (!set)
+		return;
+	recorded_release(&set->r);
+	free(set);
 }
 
 void snapshot_release(struct snapshot *s)

@@ -98,6 +98,35 @@ int snapshot_from_recorded(const struct recorded *r, const char *ns,
 			   const char *name, struct snapshot *out,
 			   struct fail *f);
 
+/*
+ * Many Experiments' snapshots from one read of each list (get -A): the
+ * Experiments, Suggestions, Trials, their pods and suggestion
+ * Deployments, the Events and the Namespaces, and the job objects of each
+ * kind the trial templates name; per Experiment then, only the logs of
+ * failed training containers.  A few requests in all, not seven per
+ * Experiment.
+ */
+struct snapshot_set;
+
+/*
+ * Reads the lists of ns (every namespace when NULL).  Returns 0, or -1
+ * with f set.  Free with snapshot_set_free().
+ */
+int snapshot_set_fetch(struct kube_client *c, const char *ns,
+		       struct snapshot_set **out, struct fail *f);
+
+/*
+ * The snapshot of ns/name, as snapshot_fetch() would read it; its nodes
+ * live in set, which must outlive it.  Returns 0, or -1 with f set
+ * (FAIL_NOT_FOUND when the lists did not hold the Experiment).
+ */
+int snapshot_from_set(const struct snapshot_set *set, const char *ns,
+		      const char *name, struct snapshot *out, struct fail *f);
+void snapshot_set_free(struct snapshot_set *set);
+
+/* API requests made so far for set and the snapshots taken from it. */
+unsigned long snapshot_set_requests(const struct snapshot_set *set);
+
 struct evidence {
 	const char *object;	/* "Kind/namespace/name" */
 	const char *field;	/* where in it, e.g. "status.conditions[Failed]" */

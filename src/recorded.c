@@ -55,6 +55,21 @@ void recorded_add(struct recorded *r, struct doc *d)
 	add_root(r, d->root);
 }
 
+void recorded_add_items(struct recorded *r, struct doc *d, const char *item_kind)
+{
+	const struct doc_node *items = doc_get_kind(d->root, "items", DOC_SEQ), *c;
+
+	ALLOC_GROW(r->docs, r->nr_docs + 1, r->alloc_docs);
+	r->docs[r->nr_docs++] = d;
+	for (c = items ? items->child : NULL; c; c = c->next) {
+		if (c->kind != DOC_MAP)
+			continue;
+		add_object(r, c);
+		if (!r->key[r->nr - 1].kind)
+			r->key[r->nr - 1].kind = item_kind;
+	}
+}
+
 static int load_file(struct recorded *r, const char *path, struct fail *f)
 {
 	struct doc_reader *reader;

@@ -59,4 +59,11 @@ int recorded_name_ok(const char *s);
  */
 void recorded_add(struct recorded *r, struct doc *d);
 
+/*
+ * Adds the items of a list the API server answered, which for built-in
+ * kinds carry no kind of their own: item_kind (a string that outlives r)
+ * is theirs.  r takes d over.
+ */
+void recorded_add_items(struct recorded *r, struct doc *d, const char *item_kind);
+
 #endif

@@ -46,6 +46,32 @@ both() {
 	both 0 get-ml.yaml get experiments -n ml -o yaml
 }
 
+@test "get experiments: each kind is listed once for all Experiments, not read per Experiment" {
+	replay_kill
+	# Four Experiments, then the same four again in other namespaces: the
+	# same number of requests (only failed containers' logs are per pod).
+	local dir=$BATS_TEST_TMPDIR/twice
+	mkdir -p "$dir/a" "$dir/b"
+	cp -R "$CLUSTER/." "$dir/a/"
+	replay_serve "$dir/a" --log "$BATS_TEST_TMPDIR/one.log" || return 1
+	run --separate-stderr -0 katib get experiments -A --kubeconfig "$REPLAY_CFG"
+	local table=$output
+	replay_stop || return 1
+	cp -R "$CLUSTER/." "$dir/b/"
+	# The copies live in namespaces of their own: ml2 and team-b2.
+	sed -i -E 's/\b(ml|team-b)\b/\12/g' "$dir/b/"*.yaml
+	replay_serve "$dir" --log "$BATS_TEST_TMPDIR/two.log" || return 1
+	run --separate-stderr -0 katib get experiments -A --kubeconfig "$REPLAY_CFG"
+	[ "${#lines[@]}" -gt "$(wc -l <<< "$table")" ] || { echo "no copies listed: $output"; return 1; }
+	local one two
+	one=$(grep -vc "/log" "$BATS_TEST_TMPDIR/one.log")
+	two=$(grep -vc "/log" "$BATS_TEST_TMPDIR/two.log")
+	assert_equal "$two" "$one" || return 1
+	# No Experiment is read on its own.
+	run grep -E "/experiments/[^ /]+$" "$BATS_TEST_TMPDIR/two.log"
+	assert_failure
+}
+
 @test "get experiments: an empty namespace, and usage errors" {
 	run --separate-stderr -0 katib get experiments -n nobody --kubeconfig "$REPLAY_CFG"
 	[ -z "$output" ]
