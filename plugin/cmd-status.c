@@ -1666,7 +1666,9 @@ static int entry_read(struct get_view *v, struct get_entry *e, struct fail *f)
 	struct table t;
 	size_t i;
 
-	if (snapshot_fetch(v->src->kube, e->ns, e->name, &snap, f)) {
+	/* From the lists of a full refresh when they hold it, else on its own. */
+	if ((!v->src->set || snapshot_from_set(v->src->set, e->ns, e->name, &snap, f)) &&
+	    (fail_clear(f), snapshot_fetch(v->src->kube, e->ns, e->name, &snap, f))) {
 		if (f->kind == FAIL_HTTP && f->http_status == 404) {
 			fail_clear(f);
 			e->deleted = 1;
@@ -1729,11 +1731,20 @@ static int get_refresh(void *data, int full, struct fail *f)
 			e->deleted = 0;
 			e->dirty = 1;
 		}
+		if (refs.nr && snapshot_set_fetch(v->src->kube, v->ns, &v->src->set, f)) {
+			refs_release(&refs);
+			return -1;
+		}
 		refs_release(&refs);
 	}
 	for (i = 0; i < v->nr; i++)
 		if (v->entry[i].dirty && !v->entry[i].deleted && entry_read(v, &v->entry[i], f))
-			return -1;
+			break;
+	/* The lists are for one refresh: later ones read what changed. */
+	snapshot_set_free(v->src->set);
+	v->src->set = NULL;
+	if (i < v->nr)
+		return -1;
 	if (v->nr)
 		qsort(v->entry, v->nr, sizeof(*v->entry), by_entry);
 	return 0;
