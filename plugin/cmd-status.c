@@ -202,11 +202,74 @@ static int get_now(int64_t *now, const char *cmd)
 
 /* ---- text helpers ---- */
 
+/*
+ * Colour: only on a terminal, never with NO_COLOR, never in json, yaml
+ * or HTML.  A table cell is painted by a prefix "\001SGR\002" (SGR
+ * digits and ';' only), which table_print turns into the escape
+ * sequence and text_width does not count; text from a cluster that looks
+ * like one is printed as it is, control characters as '?'.
+ */
+static int color_on;
+
+static void color_decide(int structured)
+{
+	const char *term = getenv("TERM");
+
+	color_on = !structured && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+		   (!term || strcmp(term, "dumb"));
+}
+
+/* The SGR of a state: green done well, red failed, yellow stopped early or stuck. */
+static const char *state_sgr(const char *state, int stuck)
+{
+	if (!strcmp(state, "Succeeded"))
+		return stuck ? "33" : "32";
+	if (!strcmp(state, "Failed") || !strcmp(state, "Killed") ||
+	    !strcmp(state, "MetricsUnavailable"))
+		return "31";
+	if (!strcmp(state, "EarlyStopped") || stuck)
+		return "33";
+	return NULL;
+}
+
+/* The length of a cell's paint prefix, or 0. */
+static size_t paint_len(const char *s)
+{
+	size_t n = 1;
+
+	if (s[0] != '\001')
+		return 0;
+	while (n < 10 && ((s[n] >= '0' && s[n] <= '9') || s[n] == ';'))
+		n++;
+	return n > 1 && s[n] == '\002' ? n + 1 : 0;
+}
+
+/* text painted with sgr for a table cell (in b), or text when colour is off. */
+static const char *paint(struct buf *b, const char *sgr, const char *text)
+{
+	if (!color_on || !sgr)
+		return text;
+	buf_reset(b);
+	buf_addf(b, "\001%s\002%s", sgr, text);
+	return b->buf;
+}
+
+/* Writes text (from outside) in sgr when colour is on. */
+static void put_painted(FILE *fp, const char *sgr, const char *text)
+{
+	if (color_on && sgr)
+		fprintf(fp, "\033[%sm", sgr);
+	puts_safe(fp, text);
+	if (color_on && sgr)
+		fputs("\033[m", fp);
+}
+
 /* Characters, not bytes: a column of UTF-8 bars lines up. */
 static size_t text_width(const char *s)
 {
 	size_t n = 0;
 
+	s += paint_len(s);
 	for (; *s; s++)
 		n += ((unsigned char)*s & 0xc0) != 0x80;
 	return n;
@@ -307,8 +370,13 @@ static void table_print(FILE *fp, struct table *t)
 	for (r = 0; fp && r < t->nr_rows; r++) {
 		for (c = 0; c < t->nr_cols; c++) {
 			const char *s = t->cell[r * t->nr_cols + c];
+			size_t p = paint_len(s);
 
-			puts_safe(fp, s);
+			if (p)
+				fprintf(fp, "\033[%.*sm", (int)(p - 2), s + 1);
+			puts_safe(fp, s + p);
+			if (p)
+				fputs("\033[m", fp);
 			/* No trailing blanks after a last cell that is empty. */
 			if (c + 1 < t->nr_cols && !row_rest_empty(t, r, c + 1))
 				fprintf(fp, "%*s", (int)(w[c] - text_width(s) + 3), "");
@@ -570,7 +638,13 @@ static void get_row(struct table *t, const struct status_report *r, int all, int
 	if (all)
 		cell(t, r->ns);
 	cell(t, r->name);
-	cell(t, state_text(&b, r));
+	{
+		struct buf painted = BUF_INIT;
+
+		cell(t, paint(&painted, state_sgr(r->phase, r->problem_id != NULL),
+			      state_text(&b, r)));
+		buf_release(&painted);
+	}
 	buf_reset(&b);
 	buf_addf(&b, "%zu/%zu/%zu", r->succeeded, r->running, r->failed);
 	if (r->max_trials > 0)
@@ -663,6 +737,7 @@ int cmd_get(int argc, char **argv)
 				   argv[optind + 1], argv[optind + 1]);
 	if (all && copts.overrides.namespace)
 		return usage_error("get", "-A and -n cannot be used together");
+	color_decide(format && strcmp(format, "wide"));
 	if (watch && src.from)
 		return usage_error("get", "-w follows a cluster, and a recording does not change (serve it with 'katib-replay serve DIR --speed N' to replay its timeline)");
 	if ((status = get_now(&now, "get")))
@@ -935,7 +1010,7 @@ static void print_status_text(FILE *fp, const struct status_report *r, size_t to
 	fputc('/', fp);
 	puts_safe(fp, r->name);
 	fputs(": ", fp);
-	puts_safe(fp, state_text(&b, r));
+	put_painted(fp, state_sgr(r->phase, r->problem_id != NULL), state_text(&b, r));
 	fputc('\n', fp);
 
 	fputs("  algorithm:      ", fp);
@@ -1009,7 +1084,9 @@ static void print_status_text(FILE *fp, const struct status_report *r, size_t to
 	}
 
 	if (r->problem_id) {
-		fputs("\nProblem:  ", fp);
+		fputc('\n', fp);
+		put_painted(fp, "1;31", "Problem:");
+		fputs("  ", fp);
 		puts_safe(fp, r->problem_summary);
 		fprintf(fp, " [%s]\n          see 'kubectl katib explain experiment ", r->problem_id);
 		puts_safe(fp, r->name);
@@ -1043,7 +1120,7 @@ static void print_status_text(FILE *fp, const struct status_report *r, size_t to
 			buf_reset(&b);
 			buf_addf(&b, "%s%s", tr->name, (ptrdiff_t)i == r->best ? " *" : "");
 			cell(&t, b.buf);
-			cell(&t, tr->state);
+			cell(&t, paint(&b, state_sgr(tr->state, 0), tr->state));
 			for (j = 0; j < r->nr_params; j++)
 				cell(&t, tr->values[j] ? tr->values[j] : "-");
 			for (j = 0; j < r->nr_metrics; j++) {
@@ -2060,6 +2137,7 @@ int cmd_status(int argc, char **argv)
 				   optind < argc ? argv[optind] : "");
 	if (optind + used < argc)
 		return usage_error("status", "unexpected argument '%s'", argv[optind + used]);
+	color_decide(format != NULL);
 	if (watch && src.from)
 		return usage_error("status", "-w follows a cluster, and a recording does not change (serve it with 'katib-replay serve DIR --speed N' to replay its timeline)");
 	if ((status = get_now(&now, "status")))

@@ -247,3 +247,28 @@ wait_screen() {
 	assert_line --index 1 --regexp "^team-a +mnist-timeline +Running +0/2/0 of 2 " || return 1
 	[ "$(grep -c '^NAMESPACE' <<< "$output")" -eq 1 ]
 }
+
+@test "colour: states painted on a terminal, columns still aligned; never with NO_COLOR or piped" {
+	replay_serve "$TESTS_DIR/data/status/cluster"
+	local run="env LC_ALL=C.UTF-8 TZ=UTC KATIB_NOW=2026-11-20T12:00:00Z TERM=xterm"
+	tmux_start 150 30 "$run $KATIB_BIN get experiments -A --kubeconfig $REPLAY_CFG; echo END; sleep 60" || return 1
+	wait_screen "END" || return 1
+	run tmux -S "$TMUX_SOCKET" capture-pane -e -p -t view
+	assert_success || return 1
+	# Green for a success, yellow for a stuck search, then back to normal.
+	assert_line --regexp $'^ml +mnist +\e\\[32mSucceeded \\(ExperimentGoalReached\\)\e\\[(39|0)?m +3/0/0 of 4 ' || return 1
+	assert_line --regexp $'^ml +stuck +\e\\[33mRunning \\(stuck: metrics-unavailable\\)\e\\[(39|0)?m +0/1/0 of 4 ' || return 1
+	# Painted or not, the next column starts where the header's does.
+	run screen
+	local col
+	col=$(sed -n 1p <<< "$output" | grep -bo "TRIALS" | cut -d: -f1)
+	[ "$(sed -n 3p <<< "$output" | cut -c$((col + 1))-$((col + 5)))" = "3/0/0" ] || { echo "$output"; return 1; }
+	tmux -S "$TMUX_SOCKET" kill-server
+	tmux_start 150 30 "$run NO_COLOR=1 $KATIB_BIN get experiments -A --kubeconfig $REPLAY_CFG; echo END; sleep 60" || return 1
+	wait_screen "END" || return 1
+	run tmux -S "$TMUX_SOCKET" capture-pane -e -p -t view
+	refute_output --partial $'\e[3' || return 1
+	# Piped: never.
+	run env -u NO_COLOR TERM=xterm "$KATIB_BIN" status experiment mnist -n ml --kubeconfig "$REPLAY_CFG"
+	refute_output --partial $'\e['
+}
