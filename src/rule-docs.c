@@ -564,6 +564,35 @@ const struct rule_doc rule_docs[] = {
 	  "  33 |         reference: num-layers\n"
 	  "  34 |     trialSpec:\n"
 	  "  35 |       apiVersion: batch/v1\n" },
+	{ "node-placement-invalid",
+	  NULL,
+	  "  55 |             dnsPolicy: ClusterFirst\n"
+	  "  56 |             nodeSelector:\n"
+	  "  57 |               accelerator: nvidia tesla t4\n"
+	  "  58 |             tolerations:\n"
+	  "  59 |               - key: nvidia.com/gpu\n"
+	  "  60 |                 operator: Exists\n"
+	  "  61 |                 value: \"true\"\n"
+	  "  62 |                 effect: NoSchedule\n"
+	  "  63 |               - key: node.kubernetes.io/not-ready\n"
+	  "  64 |                 operator: exists\n"
+	  "  65 |                 effect: NoSchedule\n"
+	  "  66 |                 tolerationSeconds: 300\n"
+	  "  67 |               - operator: Equal\n"
+	  "  68 |                 value: spot\n",
+	  "  55 |             dnsPolicy: ClusterFirst\n"
+	  "  56 |             nodeSelector:\n"
+	  "  57 |               cloud.google.com/gke-accelerator: nvidia-tesla-t4\n"
+	  "  58 |             tolerations:\n"
+	  "  59 |               - key: nvidia.com/gpu\n"
+	  "  60 |                 operator: Exists\n"
+	  "  61 |                 effect: NoSchedule\n"
+	  "  62 |               - key: node.kubernetes.io/not-ready\n"
+	  "  63 |                 operator: Exists\n"
+	  "  64 |                 effect: NoExecute\n"
+	  "  65 |                 tolerationSeconds: 300\n"
+	  "  66 |               - operator: Exists\n"
+	  "  67 |             restartPolicy: Never\n" },
 	{ "objective-metric-name-missing",
 	  NULL,
 	  "   8 |     type: maximize\n"
@@ -1342,4 +1371,4 @@ const struct rule_doc rule_docs[] = {
 	  "  29 |     primaryContainerName: training-container\n" },
 };
 
-const size_t nr_rule_docs = 106;
+const size_t nr_rule_docs = 107;

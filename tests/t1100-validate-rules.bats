@@ -51,6 +51,7 @@ load lib/common
 @test "rule namespace-not-katib-enabled" { check_rule namespace-not-katib-enabled; }
 @test "rule nas-operation-invalid" { check_rule nas-operation-invalid; }
 @test "rule nas-trial-parameter-reference" { check_rule nas-trial-parameter-reference; }
+@test "rule node-placement-invalid" { check_rule node-placement-invalid; }
 @test "rule objective-metric-name-missing" { check_rule objective-metric-name-missing; }
 @test "rule objective-metric-repeated" { check_rule objective-metric-repeated; }
 @test "rule objective-missing" { check_rule objective-missing; }

@@ -384,9 +384,30 @@ static const char *const dns_policies[] = {
 static const char *const restart_policies[] = { "Always", "OnFailure", "Never", NULL };
 static const char *const protocols[] = { "TCP", "UDP", "SCTP", NULL };
 
-static void check_enum(const struct trial_pods *pods, const struct doc_node *map,
-		       const char *key, const char *const *values,
-		       struct diag_list *out)
+/* The one value of the list within two edits of v, or NULL (none, or two). */
+static const char *nearest_value(const char *v, const char *const *values)
+{
+	const char *best = NULL;
+	size_t i, best_d = 3, len = strlen(v);
+	int tie = 0;
+
+	for (i = 0; values[i]; i++) {
+		size_t d = levenshtein(v, len, values[i], strlen(values[i]), 1);
+
+		if (d < best_d) {
+			best_d = d;
+			best = values[i];
+			tie = 0;
+		} else if (d == best_d) {
+			tie = 1;
+		}
+	}
+	return tie ? NULL : best;
+}
+
+static void check_enum_as(const struct trial_pods *pods, const struct doc_node *map,
+			  const char *key, const char *const *values,
+			  const char *rule_id, struct diag_list *out)
 {
 	const struct doc_node *n = doc_get(map, key);
 	const char *v = doc_str(n), *fix;
@@ -401,17 +422,27 @@ static void check_enum(const struct trial_pods *pods, const struct doc_node *map
 			return;
 	for (i = 0; values[i]; i++)
 		buf_addf(&list, "%s\"%s\"", i ? ", " : "", values[i]);
-	d = diag_add(out, rule_get("pod-value-unsupported"), n,
+	d = diag_add(out, rule_get(rule_id), n,
 		     "%s: Unsupported value: \"%s\": supported values: %s; %s",
 		     key, v, list.buf, refused_effect(pods));
 	fix = case_only_match(v, values);
 	if (fix) {
 		diag_hint(out, d, "did you mean '%s'? (the API server compares exactly)", fix);
 		diag_fix(out, d, FIX_SET_VALUE, n, NULL, NULL, fix);
+	} else if ((fix = nearest_value(v, values))) {
+		/* A typo: likely, not certain, so a hint and no fix. */
+		diag_hint(out, d, "did you mean '%s'? (supported values: %s)", fix, list.buf);
 	} else {
 		diag_hint(out, d, "use one of %s", list.buf);
 	}
 	buf_release(&list);
+}
+
+static void check_enum(const struct trial_pods *pods, const struct doc_node *map,
+		       const char *key, const char *const *values,
+		       struct diag_list *out)
+{
+	check_enum_as(pods, map, key, values, "pod-value-unsupported", out);
 }
 
 /* ---- names (k8s.io/apimachinery/pkg/util/validation) ---- */
@@ -655,6 +686,136 @@ static void check_volumes(const struct trial_pods *pods,
 	}
 }
 
+/* ---- where the pods may run: nodeSelector and tolerations ---- */
+
+static const char *const toleration_operators[] = { "Equal", "Exists", NULL };
+/* validateTaintEffect's order, which its message keeps. */
+static const char *const taint_effects[] = { "NoSchedule", "PreferNoSchedule", "NoExecute", NULL };
+
+static int is_placeholder_text(const char *s)
+{
+	return s && (strstr(s, "${") || strstr(s, "$("));
+}
+
+/* ValidatePodSpec: the nodeSelector is validated as labels are (ValidateLabels). */
+static void check_node_selector(const struct trial_pods *pods,
+				const struct doc_node *pod_spec, struct diag_list *out)
+{
+	const struct doc_node *sel = doc_get_kind(pod_spec, "nodeSelector", DOC_MAP), *l;
+	const char *msgs[4];
+	size_t i, nr;
+
+	for (l = sel ? sel->child : NULL; l; l = l->next) {
+		const char *v = doc_str(l);
+
+		if (l->shadowed || !l->key || is_placeholder_text(l->key))
+			continue;
+		nr = k8s_label_key_problems(l->key, l->key_len, msgs);
+		for (i = 0; i < nr; i++)
+			diag_hint(out, diag_add_key(out, rule_get("node-placement-invalid"), l,
+						    "nodeSelector: Invalid value: \"%.*s\": %s; %s",
+						    (int)l->key_len, l->key, msgs[i], refused_effect(pods)),
+				  "a node label key is NAME or DOMAIN/NAME, as kubectl get nodes --show-labels lists them");
+		if (!v || is_placeholder_text(v))
+			continue;
+		nr = k8s_label_value_problems(v, l->len, msgs);
+		for (i = 0; i < nr; i++)
+			diag_hint(out, diag_add(out, rule_get("node-placement-invalid"), l,
+						"nodeSelector: Invalid value: \"%s\": %s; %s",
+						v, msgs[i], refused_effect(pods)),
+				  "a node label value is at most 63 letters, digits, '-', '_' or '.'");
+	}
+}
+
+/*
+ * The toleration as Go prints a core.Toleration ("%#v"), which is how the
+ * API server shows it in the one message that names the whole toleration.
+ * A tolerationSeconds shows as a pointer, whose address is the server's.
+ */
+static void go_toleration(struct buf *b, const struct doc_node *t)
+{
+	const char *k = doc_get_str(t, "key"), *op = doc_get_str(t, "operator");
+	const char *v = doc_get_str(t, "value"), *e = doc_get_str(t, "effect");
+	const struct doc_node *secs = doc_get(t, "tolerationSeconds");
+
+	buf_addf(b, "core.Toleration{Key:\"%s\", Operator:\"%s\", Value:\"%s\", Effect:\"%s\", TolerationSeconds:(*int64)(%s)}",
+		 k ? k : "", op ? op : "", v ? v : "", e ? e : "",
+		 secs && secs->kind != DOC_NULL ? "0x..." : "nil");
+}
+
+/* ValidateTolerations and validateTaintEffect, in their order. */
+static void check_tolerations(const struct trial_pods *pods,
+			      const struct doc_node *pod_spec, struct diag_list *out)
+{
+	const struct doc_node *list = doc_get_kind(pod_spec, "tolerations", DOC_SEQ), *t;
+	const struct rule *r = rule_get("node-placement-invalid");
+
+	for (t = list ? list->child : NULL; t; t = t->next) {
+		const struct doc_node *kn = doc_get(t, "key"), *on = doc_get(t, "operator");
+		const struct doc_node *vn = doc_get(t, "value"), *en = doc_get(t, "effect");
+		const struct doc_node *secs = doc_get(t, "tolerationSeconds");
+		const char *key = doc_str(kn), *op = doc_str(on), *val = doc_str(vn);
+		const char *effect = doc_str(en), *msgs[4];
+		const struct doc_node *at = on ? on : t;
+		size_t i, nr;
+
+		if (t->kind != DOC_MAP || is_placeholder_text(key) || is_placeholder_text(op) ||
+		    is_placeholder_text(val) || is_placeholder_text(effect))
+			continue;
+		if (!op)
+			op = "";
+		if (!val)
+			val = "";
+		if (key && *key) {
+			nr = k8s_label_key_problems(key, strlen(key), msgs);
+			for (i = 0; i < nr; i++)
+				diag_add(out, r, kn, "key: Invalid value: \"%s\": %s; %s",
+					 key, msgs[i], refused_effect(pods));
+		} else if (strcmp(op, "Exists")) {
+			struct diag *d = at == t
+				? diag_add_key(out, r, t, "operator: Invalid value: \"%s\": operator must be Exists when `key` is empty, which means \"match all values and all keys\"; %s",
+					       op, refused_effect(pods))
+				: diag_add(out, r, at, "operator: Invalid value: \"%s\": operator must be Exists when `key` is empty, which means \"match all values and all keys\"; %s",
+					   op, refused_effect(pods));
+
+			diag_hint(out, d, "name the taint's key, or write operator: Exists to tolerate every taint");
+		}
+		if (secs && secs->kind != DOC_NULL && (!effect || strcmp(effect, "NoExecute")))
+			diag_hint(out, en ? diag_add(out, r, en, "effect: Invalid value: \"%s\": effect must be 'NoExecute' when `tolerationSeconds` is set; %s",
+						     effect ? effect : "", refused_effect(pods))
+					  : diag_add_key(out, r, secs, "effect: Invalid value: \"\": effect must be 'NoExecute' when `tolerationSeconds` is set; %s",
+							 refused_effect(pods)),
+				  "tolerationSeconds says how long a pod stays on a node tainted NoExecute: set effect: NoExecute, or remove tolerationSeconds");
+		if (!*op || !strcmp(op, "Equal")) {
+			nr = k8s_label_value_problems(val, strlen(val), msgs);
+			if (nr) {
+				struct buf joined = BUF_INIT;
+
+				/* The server joins the messages with ";" and names the operator. */
+				for (i = 0; i < nr; i++)
+					buf_addf(&joined, "%s%s", i ? ";" : "", msgs[i]);
+				diag_add(out, r, vn, "operator: Invalid value: \"%s\": %s; %s",
+					 val, joined.buf, refused_effect(pods));
+				buf_release(&joined);
+			}
+		} else if (!strcmp(op, "Exists")) {
+			if (*val) {
+				struct buf go = BUF_INIT;
+
+				go_toleration(&go, t);
+				diag_hint(out, diag_add(out, r, vn, "operator: Invalid value: %s: value must be empty when `operator` is 'Exists'; %s",
+							go.buf, refused_effect(pods)),
+					  "Exists matches any value: remove value, or use operator: Equal to match this one");
+				buf_release(&go);
+			}
+		} else {
+			check_enum_as(pods, t, "operator", toleration_operators, "node-placement-invalid", out);
+		}
+		if (effect && *effect)
+			check_enum_as(pods, t, "effect", taint_effects, "node-placement-invalid", out);
+	}
+}
+
 static void check_container(const struct rule_ctx *ctx,
 			    const struct trial_pods *pods,
 			    const struct doc_node *c, struct diag_list *out)
@@ -766,6 +927,8 @@ void check_workload(const struct rule_ctx *ctx, const struct trial_pods *pods,
 		if (!pod->pod_spec)
 			continue;
 		check_volumes(pods, pod->pod_spec, out);
+		check_node_selector(pods, pod->pod_spec, out);
+		check_tolerations(pods, pod->pod_spec, out);
 		check_enum(pods, pod->pod_spec, "dnsPolicy", dns_policies, out);
 		/*
 		 * A Job's is job-restart-policy-invalid's; the training
