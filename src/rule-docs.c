@@ -829,16 +829,16 @@ const struct rule_doc rule_docs[] = {
 	  "  53 |                   - --optimizer=${trialParameters.optimizer}\n" },
 	{ "primary-container-missing-in-replica",
 	  NULL,
-	  "  48 |               spec:\n"
-	  "  49 |                 containers:\n"
-	  "  50 |                   - name: chief\n"
-	  "  51 |                     image: docker.io/kubeflowkatib/tf-mnist-with-summaries:latest\n"
-	  "  52 |                     command:\n",
-	  "  48 |               spec:\n"
-	  "  49 |                 containers:\n"
-	  "  50 |                   - name: tensorflow\n"
-	  "  51 |                     image: docker.io/kubeflowkatib/tf-mnist-with-summaries:latest\n"
-	  "  52 |                     command:\n" },
+	  "  64 |               spec:\n"
+	  "  65 |                 containers:\n"
+	  "  66 |                   - name: worker\n"
+	  "  67 |                     image: docker.io/kubeflowkatib/tf-mnist-with-summaries:latest\n"
+	  "  68 |                     command:\n",
+	  "  64 |               spec:\n"
+	  "  65 |                 containers:\n"
+	  "  66 |                   - name: trainer\n"
+	  "  67 |                     image: docker.io/kubeflowkatib/tf-mnist-with-summaries:latest\n"
+	  "  68 |                     command:\n" },
 	{ "primary-container-name-missing",
 	  NULL,
 	  "  27 |         list: [\"sgd\", \"adam\"]\n"
@@ -1090,15 +1090,27 @@ const struct rule_doc rule_docs[] = {
 	  "  22 |         path: /var/log/katib/tfevent/\n"
 	  "  23 |     collector:\n"
 	  "  24 |       kind: TensorFlowEvent\n" },
+	{ "training-job-invalid",
+	  NULL,
+	  "  32 |         pytorchReplicaSpecs:\n"
+	  "  33 |           Master:\n"
+	  "  34 |             replicas: 2\n"
+	  "  35 |             restartPolicy: OnFailure\n"
+	  "  36 |             template:\n",
+	  "  32 |         pytorchReplicaSpecs:\n"
+	  "  33 |           Master:\n"
+	  "  34 |             replicas: 1\n"
+	  "  35 |             restartPolicy: OnFailure\n"
+	  "  36 |             template:\n" },
 	{ "trial-condition-invalid",
 	  NULL,
 	  "  28 |   trialTemplate:\n"
-	  "  29 |     primaryContainerName: tensorflow\n"
+	  "  29 |     primaryContainerName: pytorch\n"
 	  "  30 |     successCondition: status.conditions.#(type==\"Complete\")#|#(status==\"True\")#\n"
 	  "  31 |     trialParameters:\n"
 	  "  32 |       - name: learningRate\n",
 	  "  28 |   trialTemplate:\n"
-	  "  29 |     primaryContainerName: tensorflow\n"
+	  "  29 |     primaryContainerName: pytorch\n"
 	  "  30 |     successCondition: status.conditions.#(type==\"Succeeded\")#|#(status==\"True\")#\n"
 	  "  31 |     trialParameters:\n"
 	  "  32 |       - name: learningRate\n" },
@@ -1116,12 +1128,14 @@ const struct rule_doc rule_docs[] = {
 	  "  33 |       - name: learningRate\n" },
 	{ "trial-kind-not-watched",
 	  NULL,
+	  "  27 |         list: [\"sgd\", \"adam\"]\n"
 	  "  28 |   trialTemplate:\n"
-	  "  29 |     primaryContainerName: tensorflow\n"
+	  "  29 |     primaryContainerName: paddle\n"
 	  "  30 |     successCondition: status.conditions.#(type==\"Succeeded\")#|#(status==\"True\")#\n"
 	  "  31 |     failureCondition: status.conditions.#(type==\"Failed\")#|#(status==\"True\")#\n"
 	  "  32 |     trialParameters:\n"
 	  "  33 |       - name: learningRate\n",
+	  "  27 |         list: [\"sgd\", \"adam\"]\n"
 	  "  28 |   trialTemplate:\n"
 	  "  29 |     primaryContainerName: tensorflow\n"
 	  "  30 |     trialParameters:\n"
@@ -1371,4 +1385,4 @@ const struct rule_doc rule_docs[] = {
 	  "  29 |     primaryContainerName: training-container\n" },
 };
 
-const size_t nr_rule_docs = 107;
+const size_t nr_rule_docs = 108;

@@ -90,6 +90,7 @@ load lib/common
 @test "rule suggestion-name-invalid" { check_rule suggestion-name-invalid; }
 @test "rule tfevent-collector-format-set" { check_rule tfevent-collector-format-set; }
 @test "rule tfevent-collector-path-invalid" { check_rule tfevent-collector-path-invalid; }
+@test "rule training-job-invalid" { check_rule training-job-invalid; }
 @test "rule trial-condition-invalid" { check_rule trial-condition-invalid; }
 @test "rule trial-conditions-missing" { check_rule trial-conditions-missing; }
 @test "rule trial-kind-not-watched" { check_rule trial-kind-not-watched; }

@@ -69,7 +69,7 @@ static void check_primary_container(const struct rule_ctx *ctx,
 {
 	const struct doc_node *pcn = doc_get(ctx->exp->trial_template,
 					     "primaryContainerName");
-	const char *name = doc_str(pcn);
+	const char *name = doc_str(pcn), *dc;
 	size_t i, having = 0;
 	struct diag *d;
 
@@ -107,11 +107,17 @@ static void check_primary_container(const struct rule_ctx *ctx,
 		buf_release(&names);
 		return;
 	}
-	/* Before v0.18 the pod webhook left non-primary pods alone. */
+	/*
+	 * Before v0.18 the pod webhook left non-primary pods alone.  When the
+	 * primary container is the one the training operator's webhook
+	 * requires, that webhook refuses the job before any pod exists:
+	 * training-job-invalid says so.
+	 */
+	dc = pods->kind == TRIAL_PODS_KUBEFLOW ? training_job_container(ctx->exp->trial_spec) : NULL;
 	for (i = 0; ctx->config->minor >= 18 && i < pods->nr; i++) {
 		const struct trial_pod *pod = &pods->pod[i];
 
-		if (trial_pod_container(pod, name))
+		if (trial_pod_container(pod, name) || (dc && !strcmp(dc, name)))
 			continue;
 		d = diag_add_key(out, rule_get("primary-container-missing-in-replica"), pod->at,
 				 "pods of %s%s have no container '%s'; since Katib v0.18 the pod webhook refuses every trial pod without the primary container, so the job never completes",

@@ -23,6 +23,14 @@ rule_check_fn check_trial_parameters;
 rule_check_fn check_job;
 /* pods.c */
 rule_check_fn check_pods;
+/* training-job.c: the training operator's webhooks. */
+rule_check_fn check_training_job;
+/*
+ * The container the training operator's webhook requires in every
+ * replica of trial_spec's kind ("pytorch" for a PyTorchJob), or NULL for
+ * a kind it does not validate.
+ */
+const char *training_job_container(const struct doc_node *trial_spec);
 /* workload.c: the API server's checks of the trial's pods. */
 struct trial_pods;
 void check_workload(const struct rule_ctx *ctx, const struct trial_pods *pods,
