@@ -26,12 +26,8 @@ const struct resource_kind builtin_kinds[] = {
 };
 const size_t nr_builtin_kinds = ARRAY_SIZE(builtin_kinds);
 
-struct kind_seen {
-	const char *group, *version, *kind, *resource, *short_name;
-	int namespaced;
-};
-
-static size_t kinds_served(const struct server *s, struct kind_seen *out, size_t max)
+/* The built-in kinds, then each other kind the store holds, once. */
+size_t kinds_served(const struct server *s, struct kind_seen *out, size_t max)
 {
 	size_t n = 0, i, j;
 

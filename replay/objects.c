@@ -1,6 +1,7 @@
 /*
  * GET of one object, LIST of a resource, and POST: what kubectl and the
- * API clients read and create.
+ * API clients read and create.  A GET or LIST asking for a Table gets
+ * one (table.c) when the kind has columns.
  */
 #include "compat.h"
 #include "replay.h"
@@ -17,9 +18,17 @@ void serve_list(struct server *s, struct conn *c, const char *group,
 	unsigned long skip = cont ? strtoul(cont, NULL, 10) : 0, seen = 0, sent = 0;
 	const char *kind = kind_of_resource(s, group, resource);
 	struct buf items = BUF_INIT, b = BUF_INIT;
+	struct table t;
 	size_t i;
-	int more = 0;
+	int more = 0, table;
 
+	if (!kind) {
+		respond_status(c, 404, "NotFound", "the server could not find the requested resource");
+		return;
+	}
+	table = table_wanted(s, c, group, resource, &t);
+	if (table < 0)
+		return;
 	for (i = 0; i < s->nr; i++) {
 		const struct object *o = &s->obj[i];
 
@@ -36,13 +45,24 @@ void serve_list(struct server *s, struct conn *c, const char *group,
 			more = 1;
 			break;
 		}
+		if (table) {
+			table_row(&t, &items, o->node, !sent++);
+			continue;
+		}
 		if (sent++)
 			buf_addch(&items, ',');
 		object_json(o, &items);
 	}
-	if (!kind) {
+	if (table) {
+		char cont_s[32];
+
+		snprintf(cont_s, sizeof(cont_s), "%lu", skip + sent);
+		table_begin(&t, &b, s->rv, more ? cont_s : NULL, 1);
+		buf_add(&b, items.buf, items.len);
+		table_end(&b);
+		respond_json(c, 200, &b);
+		buf_release(&b);
 		buf_release(&items);
-		respond_status(c, 404, "NotFound", "the server could not find the requested resource");
 		return;
 	}
 	/* The store's resourceVersion: a watch from it sees what comes next. */
@@ -64,6 +84,7 @@ void serve_get(struct server *s, struct conn *c, const char *group,
 {
 	const struct object *o = find_object(s, group, version, resource, ns, name);
 	struct buf b = BUF_INIT, msg = BUF_INIT;
+	struct table t;
 
 	if (!o) {
 		buf_addf(&msg, "%s%s%s \"%s\" not found", resource, *group ? "." : "",
@@ -72,7 +93,17 @@ void serve_get(struct server *s, struct conn *c, const char *group,
 		buf_release(&msg);
 		return;
 	}
-	object_json(o, &b);
+	switch (table_wanted(s, c, group, resource, &t)) {
+	case -1:
+		return;
+	case 1:
+		table_begin(&t, &b, o->rv, NULL, 1);
+		table_row(&t, &b, o->node, 1);
+		table_end(&b);
+		break;
+	default:
+		object_json(o, &b);
+	}
 	respond_json(c, 200, &b);
 	buf_release(&b);
 }

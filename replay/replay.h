@@ -11,6 +11,8 @@
  *   logs.c       pod logs
  *   patch.c      PATCH and DELETE
  *   watch.c      watch streams of the store's changes
+ *   table.c      the Table answers kubectl asks for (its columns)
+ *   openapi.c    /openapi/v3, the paths and kinds the server serves
  *   timeline.c   later states of the recording, stepped on a clock
  *   respond.c    bodies and Status objects
  *   store.c      the objects, from the recording and from the API
@@ -126,6 +128,7 @@ struct server {
 	unsigned long watch_timeout;
 	struct change *changes;
 	size_t nr_changes, alloc_changes;
+	int64_t now;			/* KATIB_NOW for tables' ages; 0: the clock */
 };
 
 /* A request being answered: what httpd passed to the handler. */
@@ -179,6 +182,11 @@ void respond_status(struct conn *c, unsigned code, const char *reason,
 		    const char *message);
 
 /* discovery.c */
+struct kind_seen {
+	const char *group, *version, *kind, *resource, *short_name;
+	int namespaced;
+};
+size_t kinds_served(const struct server *s, struct kind_seen *out, size_t max);
 void serve_discovery(struct server *s, struct conn *c, const char *group,
 		     const char *version);
 
@@ -213,6 +221,29 @@ void serve_delete(struct server *s, struct conn *c, const struct route *rt);
 
 /* watch.c */
 void serve_watch(struct server *s, struct conn *c, const struct route *rt);
+
+/* table.c: a Table answer (kind Table of meta.k8s.io) being written. */
+struct printer;
+struct table {
+	const char *api;		/* "meta.k8s.io/v1" or ".../v1beta1" */
+	const struct printer *printer;
+	const char *include;		/* includeObject: None, Metadata, Object */
+	int64_t now;			/* ages are counted to it */
+};
+int builtin_group(const char *group);
+int parse_rfc3339(const char *s, int64_t *out);
+int table_wanted(const struct server *s, struct conn *c, const char *group,
+		 const char *resource, struct table *t);
+void table_begin(const struct table *t, struct buf *b, unsigned long rv,
+		 const char *cont, int headers);
+void table_row(const struct table *t, struct buf *b, const struct doc_node *obj,
+	       int first);
+void table_end(struct buf *b);
+void table_event(const struct table *t, struct buf *b, const char *type,
+		 const char *json, unsigned long rv);
+
+/* openapi.c */
+void serve_openapi(struct server *s, struct conn *c, const char *path);
 
 /* timeline.c */
 int load_timeline(struct server *s, const char *dir);

@@ -248,6 +248,16 @@ static int serve(int argc, char **argv)
 	}
 	s.client_ca = client_ca != NULL;
 	{
+		/* Tables' ages are counted to KATIB_NOW, as the plugin's are. */
+		const char *now = getenv("KATIB_NOW");
+
+		if (now && *now && parse_rfc3339(now, &s.now)) {
+			fprintf(stderr, "katib-replay: KATIB_NOW='%s' is not an RFC 3339 time\n", now);
+			status = 2;
+			goto out;
+		}
+	}
+	{
 		/*
 		 * A scenario folder (fixtures/README, section 4) holds its
 		 * cluster in cluster/, beside the submitted Experiment: serving

@@ -185,6 +185,9 @@ static void handle_locked(struct server *s, const struct httpd_request *req,
 			"\"platform\":\"linux/amd64\"}";
 
 		respond(c, 200, "application/json", version_json, sizeof(version_json) - 1);
+	} else if (!strcmp(method, "GET") && (!strcmp(url, "/openapi/v3") ||
+					      !strncmp(url, "/openapi/v3/", 12))) {
+		serve_openapi(s, c, url + 11);
 	} else if (!strcmp(method, "POST") && !strcmp(url, "/katib-replay/step")) {
 		serve_step(s, c);
 	} else if (!strcmp(method, "POST") && !strcmp(url, "/validate-experiment")) {

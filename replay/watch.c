@@ -12,6 +12,8 @@
  *     ADDED for every current object, then, with allowWatchBookmarks, a
  *     BOOKMARK annotated k8s.io/initial-events-end, then what changes;
  *     sendInitialEvents=false starts as resourceVersion says.
+ * Asked for Tables (kubectl get -w), each event's object is a Table of
+ * its one row, with the columns, as table.c writes them.
  * With allowWatchBookmarks a BOOKMARK carries the store's resourceVersion
  * 2 seconds before the watch times out, as the watch cache does
  * (staging/src/k8s.io/apiserver/pkg/storage/cacher/cache_watcher.go,
@@ -35,6 +37,8 @@ struct watch {
 	int bookmarks, bookmarked;
 	struct buf out;			/* events not yet taken by httpd */
 	size_t sent;
+	int as_table;			/* objects as Tables of one row (table.c) */
+	struct table table;
 };
 
 static char *dup_or_null(const char *s)
@@ -54,8 +58,16 @@ static int matches(const struct watch *w, const struct object *o)
 	return selector_matches(o, w->sel) && field_selector_matches(o, w->fsel);
 }
 
-static void add_event(struct buf *b, const char *type, const char *json)
+static void add_event(struct watch *w, struct buf *b, const char *type,
+		      const char *json, unsigned long rv)
 {
+	if (w->as_table) {
+		/* Ages as of the event, unless KATIB_NOW pins them. */
+		if (!w->s->now)
+			w->table.now = (int64_t)time(NULL);
+		table_event(&w->table, b, type, json, rv);
+		return;
+	}
 	buf_addf(b, "{\"type\":\"%s\",\"object\":", type);
 	buf_adds(b, json);
 	buf_adds(b, "}\n");
@@ -64,6 +76,14 @@ static void add_event(struct buf *b, const char *type, const char *json)
 /* A BOOKMARK: an object of the kind with only its resourceVersion. */
 static void add_bookmark(struct watch *w, int initial_end)
 {
+	/* Asked for Tables, a Table without rows carries the version. */
+	if (w->as_table) {
+		buf_adds(&w->out, "{\"type\":\"BOOKMARK\",\"object\":");
+		table_begin(&w->table, &w->out, w->s->rv, NULL, 1);
+		table_end(&w->out);
+		buf_adds(&w->out, "}\n");
+		return;
+	}
 	buf_addf(&w->out, "{\"type\":\"BOOKMARK\",\"object\":{\"kind\":\"%s\",\"apiVersion\":\"%s%s%s\","
 		 "\"metadata\":{\"resourceVersion\":\"%lu\",\"creationTimestamp\":null",
 		 w->kind, w->group, *w->group ? "/" : "", w->version, w->s->rv);
@@ -81,7 +101,7 @@ static void catch_up(struct watch *w)
 		const struct change *ch = &s->changes[w->next];
 
 		if (matches(w, &s->obj[ch->obj]))
-			add_event(&w->out, ch->type, ch->json);
+			add_event(w, &w->out, ch->type, ch->json, ch->rv);
 	}
 }
 
@@ -179,13 +199,18 @@ void serve_watch(struct server *s, struct conn *c, const struct route *rt)
 	int from_now, send_initial;
 	struct watch *w;
 	struct buf body = BUF_INIT;
+	struct table table;
 	char *end;
 	size_t i;
+	int as_table;
 
 	if (!kind) {
 		respond_status(c, 404, "NotFound", "the server could not find the requested resource");
 		return;
 	}
+	as_table = table_wanted(s, c, rt->group, rt->resource, &table);
+	if (as_table < 0)
+		return;
 	if (initial && (!match || strcmp(match, "NotOlderThan"))) {
 		invalid(c, "resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");
 		return;
@@ -239,6 +264,8 @@ void serve_watch(struct server *s, struct conn *c, const struct route *rt)
 	w->sel = dup_or_null(httpd_arg(c->req, "labelSelector"));
 	w->fsel = dup_or_null(httpd_arg(c->req, "fieldSelector"));
 	w->kind = kind;
+	w->as_table = as_table;
+	w->table = table;
 	w->bookmarks = query_true(bm);
 	/* nextBookmarkTime schedules none when that time has already passed. */
 	w->bookmarked = timeout <= 2;
@@ -255,7 +282,7 @@ void serve_watch(struct server *s, struct conn *c, const struct route *rt)
 				struct buf json = BUF_INIT;
 
 				object_json(o, &json);
-				add_event(&body, "ADDED", json.buf);
+				add_event(w, &body, "ADDED", json.buf, o->rv);
 				buf_release(&json);
 			}
 		}
