@@ -8,11 +8,14 @@
 
 /*
  * A recorded AdmissionReview whose request object has the same kind, name
- * and namespace as a created one answers for the admission chain.
+ * and namespace as a created (or patched) one answers for the admission
+ * chain, when it records the same operation (an UPDATE is judged against
+ * the stored object, so a CREATE's verdict says nothing of it); NULL
+ * matches any.
  */
 const struct doc_node *matching_review(const struct server *s,
-					      const struct doc_node *obj,
-					      const char *ns)
+				      const struct doc_node *obj, const char *ns,
+				      const char *operation)
 {
 	const char *kind = doc_get_str(obj, "kind");
 	const char *name = doc_str(doc_lookup(obj, "metadata.name"));
@@ -25,6 +28,10 @@ const struct doc_node *matching_review(const struct server *s,
 
 		if (!o || !kind || !name)
 			continue;
+		/* A review without an operation is taken for a CREATE. */
+		if (operation && strcmp(doc_get_str(req, "operation") ? doc_get_str(req, "operation")
+								   : "CREATE", operation))
+			continue;
 		if (doc_get_str(o, "kind") && !strcmp(doc_get_str(o, "kind"), kind) &&
 		    doc_str(doc_lookup(o, "metadata.name")) &&
 		    !strcmp(doc_str(doc_lookup(o, "metadata.name")), name) &&
@@ -32,6 +39,25 @@ const struct doc_node *matching_review(const struct server *s,
 			return doc_get_kind(s->rec.reviews[i], "response", DOC_MAP);
 	}
 	return NULL;
+}
+
+int respond_denial(struct conn *c, const struct doc_node *resp)
+{
+	const struct doc_node *allowed = doc_get(resp, "allowed");
+	const char *msg;
+	int64_t code = 400;
+	struct buf m = BUF_INIT;
+
+	if (!resp || !allowed || allowed->kind != DOC_BOOL || !strchr("fFnN", allowed->text[0]))
+		return 0;
+	msg = doc_str(doc_lookup(resp, "status.message"));
+	doc_int(doc_lookup(resp, "status.code"), &code);
+	buf_addf(&m, "admission webhook \"validator.experiment.katib.kubeflow.org\" denied the request: %s",
+		 msg ? msg : "");
+	respond_status(c, code >= 400 && code < 600 ? (unsigned)code : 400,
+		       code == 403 ? "Forbidden" : "BadRequest", m.buf);
+	buf_release(&m);
+	return 1;
 }
 
 /*
@@ -61,7 +87,7 @@ void serve_webhook(struct server *s, struct conn *c, const char *body,
 	}
 	doc_reader_free(r);
 	resp = matching_review(s, doc_get_kind(req, "object", DOC_MAP),
-			       doc_get_str(req, "namespace"));
+			       doc_get_str(req, "namespace"), doc_get_str(req, "operation"));
 	allowed = doc_get(resp, "allowed");
 	buf_adds(&b, "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"response\":{\"uid\":");
 	buf_add_json_str(&b, doc_get_str(req, "uid"), strlen(doc_get_str(req, "uid")));

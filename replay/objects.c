@@ -129,25 +129,9 @@ void serve_create(struct server *s, struct conn *c,
 	}
 	doc_reader_free(r);
 	/* Admission comes first; only then does the store see the name is taken. */
-	{
-		const struct doc_node *resp = matching_review(s, d->root, ns);
-		const struct doc_node *allowed = doc_get(resp, "allowed");
-
-		if (resp && allowed && allowed->kind == DOC_BOOL &&
-		    strchr("fFnN", allowed->text[0])) {
-			const char *msg = doc_str(doc_lookup(resp, "status.message"));
-			int64_t code = 400;
-			struct buf m = BUF_INIT;
-
-			doc_int(doc_lookup(resp, "status.code"), &code);
-			buf_addf(&m, "admission webhook \"validator.experiment.katib.kubeflow.org\" denied the request: %s",
-				 msg ? msg : "");
-			doc_free(d);
-			respond_status(c, code >= 400 && code < 600 ? (unsigned)code : 400,
-				       code == 403 ? "Forbidden" : "BadRequest", m.buf);
-			buf_release(&m);
-			return;
-		}
+	if (respond_denial(c, matching_review(s, d->root, ns, "CREATE"))) {
+		doc_free(d);
+		return;
 	}
 	if (find_object(s, rt->group, rt->version, rt->resource, ns,
 			doc_str(doc_lookup(d->root, "metadata.name")) ?

@@ -361,6 +361,11 @@ void serve_patch(struct server *s, struct conn *c, const struct route *rt,
 		respond_status(c, 422, "Invalid", why);
 		return;
 	}
+	/* Admission judges the patched object, dry run or not, as for a create. */
+	if (respond_denial(c, matching_review(s, work->root, o->namespace, "UPDATE"))) {
+		doc_free(work);
+		return;
+	}
 	if (dry_run(c)) {
 		json = doc_to_json(work->root);
 		doc_free(work);

@@ -205,8 +205,13 @@ void serve_create(struct server *s, struct conn *c, const struct route *rt,
 
 /* admission.c */
 const struct doc_node *matching_review(const struct server *s,
-				       const struct doc_node *obj,
-				       const char *ns);
+				      const struct doc_node *obj, const char *ns,
+				      const char *operation);
+/*
+ * Answers c with the denial resp records, as the API server words a
+ * webhook's, and returns 1; 0 when resp allows (or is NULL).
+ */
+int respond_denial(struct conn *c, const struct doc_node *resp);
 void serve_webhook(struct server *s, struct conn *c, const char *body,
 		   size_t len);
 

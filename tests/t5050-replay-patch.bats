@@ -107,3 +107,47 @@ k() {
 	run jq -r '.type + " " + .object.metadata.name + " " + (.object.metadata.labels.seen // "-") + " " + .object.metadata.resourceVersion' "$BATS_TEST_TMPDIR/events"
 	assert_output "$(printf 'MODIFIED unrelated yes %d\nDELETED unrelated yes %d' $((rv + 1)) $((rv + 2)))"
 }
+
+@test "patch: a recorded UPDATE AdmissionReview judges a patch, dry run or not; a CREATE's does not" {
+	need_kubectl
+	replay_kill
+	local dir=$BATS_TEST_TMPDIR/cluster
+	cp -R "$TESTS_DIR/data/cluster-small" "$dir"
+	# Katib's answer to lowering maxTrialCount below the trials already
+	# run (KAT-UPD-02, validator.go ValidateExperiment), as recorded.
+	cat > "$dir/update-review.yaml" <<-'YAML'
+	apiVersion: admission.k8s.io/v1
+	kind: AdmissionReview
+	request:
+	  uid: 0f6c2b1e-0000-4000-8000-000000000001
+	  operation: UPDATE
+	  namespace: team-a
+	  object:
+	    apiVersion: kubeflow.org/v1beta1
+	    kind: Experiment
+	    metadata: {name: mnist-random, namespace: team-a}
+	response:
+	  uid: 0f6c2b1e-0000-4000-8000-000000000001
+	  allowed: false
+	  status:
+	    code: 400
+	    message: "spec.maxTrialCount: Invalid value: 1: must be greater than status.trials count"
+	YAML
+	replay_serve "$dir" || return 1
+	run --separate-stderr -1 k patch experiments.kubeflow.org -n team-a mnist-random --type=merge \
+		-p '{"spec":{"maxTrialCount":1}}' --dry-run=server
+	assert_equal "$stderr" 'Error from server (BadRequest): admission webhook "validator.experiment.katib.kubeflow.org" denied the request: spec.maxTrialCount: Invalid value: 1: must be greater than status.trials count' || return 1
+	run --separate-stderr -1 k patch experiments.kubeflow.org -n team-a mnist-random --type=merge \
+		-p '{"spec":{"maxTrialCount":1}}'
+	[[ "$stderr" == *"denied the request: spec.maxTrialCount"* ]] || return 1
+	# Refused: nothing changed.
+	run --separate-stderr -0 k get experiments.kubeflow.org -n team-a mnist-random -o jsonpath='{.spec.maxTrialCount}'
+	[ "$output" != 1 ] || return 1
+	# The same review as a CREATE says nothing of an update.
+	replay_kill
+	sed -i 's/operation: UPDATE/operation: CREATE/' "$dir/update-review.yaml"
+	replay_serve "$dir" || return 1
+	run --separate-stderr -0 k patch experiments.kubeflow.org -n team-a mnist-random --type=merge \
+		-p '{"spec":{"maxTrialCount":1}}' --dry-run=server
+	assert_output "experiment.kubeflow.org/mnist-random patched"
+}
