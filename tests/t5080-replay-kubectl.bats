@@ -272,3 +272,22 @@ table() {
 	[ "$output" = "$before" ]
 	replay_stop
 }
+
+@test "kubectl api-resources and describe: Katib's kinds, and an Experiment described" {
+	need_kubectl
+	serve_at 2026-12-01T00:00:00Z "$STATUS_CLUSTER"
+	run --separate-stderr -0 k api-resources --api-group=kubeflow.org
+	# Katib's CRDs declare no short names.
+	assert_output "$(printf '%s\n' \
+		'NAME          SHORTNAMES   APIVERSION             NAMESPACED   KIND' \
+		'experiments                kubeflow.org/v1beta1   true         Experiment' \
+		'suggestions                kubeflow.org/v1beta1   true         Suggestion' \
+		'trials                     kubeflow.org/v1beta1   true         Trial')" || return 1
+	run --separate-stderr -0 k describe experiment stuck -n ml
+	assert_line --regexp '^Name: +stuck$' || return 1
+	assert_line --regexp '^Namespace: +ml$' || return 1
+	assert_line --regexp '^Kind: +Experiment$' || return 1
+	assert_line --regexp '^    Type: +Running$' || return 1
+	assert_line --regexp '^Events: +<none>$' || return 1
+	replay_stop
+}
