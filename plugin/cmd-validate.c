@@ -451,7 +451,7 @@ enum {
 	OPT_MAX_FILE, OPT_MAX_DOC, OPT_MAX_DEPTH, OPT_MAX_NODES,
 	OPT_MAX_ALIAS, OPT_MAX_SCALAR, OPT_MAX_DOCS, OPT_STRICT, OPT_ISTIO,
 	OPT_NO_ISTIO,
-	OPT_KATIB_CONFIG, OPT_KATIB_VERSION, OPT_CONFIG, OPT_NO_CONFIG,
+	OPT_KATIB_CONFIG, OPT_KATIB_VERSION, OPT_KUBE_VERSION, OPT_CONFIG, OPT_NO_CONFIG,
 	OPT_CLUSTER_FACTS, OPT_KATIB_NS, OPT_ADMISSION, OPT_SUGGESTION,
 	OPT_FIX, OPT_DIFF,
 };
@@ -534,6 +534,9 @@ const struct cmd_option validate_options[] = {
 	OPT_FN("katib-version", 0, OPT_KATIB_VERSION, complete_katib_version, "V",
 	       "behave like Katib release V (v0.15 to v0.19; default\n"
 	       "v0.19)"),
+	OPT_VALUE("kubernetes-version", 0, OPT_KUBE_VERSION, COMPLETE_NOTHING, "V",
+		  "judge pod templates as Kubernetes V's API server does\n"
+		  "(1.20 and later; default: a current release)"),
 	OPT_VALUE("config", 0, OPT_CONFIG, COMPLETE_MANIFEST, "FILE",
 		  "read settings from FILE instead of the first\n"
 		  ".katib-lint.yaml found from here upwards"),
@@ -570,6 +573,7 @@ static const struct help_item validate_main_items[] = {
 	HELP_ITEM("disable"),
 	HELP_ITEM("katib-config"),
 	HELP_ITEM("katib-version"),
+	HELP_ITEM("kubernetes-version"),
 	HELP_ITEM("cluster-facts"),
 	/* The cluster options only serve --cluster-facts here. */
 	{ "kubeconfig", NULL, "with --cluster-facts: the kubeconfig to use" },
@@ -656,7 +660,7 @@ int cmd_validate(int argc, char **argv)
 	size_t nr_paths = 0, alloc_paths = 0, i;
 	int c, quiet = 0, strict = 0, status = STATUS_OK;
 	enum istio_setting istio = ISTIO_UNKNOWN;
-	int minor = KATIB_MINOR_LATEST, loaded_config = 0;
+	int minor = KATIB_MINOR_LATEST, kube_minor = 0, loaded_config = 0;
 	const char *version = NULL, *config_path = NULL, *lint_path = NULL;
 	int no_lint_config = 0, cluster_facts = 0;
 	struct lint_config lint;
@@ -746,6 +750,14 @@ int cmd_validate(int argc, char **argv)
 			break;
 		case OPT_KATIB_VERSION:
 			version = optarg;
+			break;
+		case OPT_KUBE_VERSION:
+			kube_minor = kubernetes_version_parse(optarg);
+			if (kube_minor < 0) {
+				status = usage_error("validate", "unknown Kubernetes version '%s' (give one such as 1.31 or v1.32.4)",
+						     optarg);
+				goto out;
+			}
 			break;
 		case OPT_LIST:
 			status = list_rules();
@@ -899,6 +911,7 @@ int cmd_validate(int argc, char **argv)
 		}
 	}
 	run.config.minor = minor;
+	run.config.kube_minor = kube_minor;
 	if (version)
 		run.config.version = version;
 	run.out.color = !strcmp(color, "always") ||

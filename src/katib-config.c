@@ -4,6 +4,8 @@
 #include "doc-yaml.h"
 #include "experiment.h"
 
+#include <ctype.h>
+
 static const char *const default_algorithms[] = {
 	"random", "tpe", "grid", "multivariate-tpe", "hyperband",
 	"bayesianoptimization", "cmaes", "sobol", "enas", "darts", "pbt",
@@ -51,6 +53,24 @@ const struct katib_config katib_config_default = {
 	.collectors = default_collectors,
 	.trial_resources = default_trial_resources,
 };
+
+int kubernetes_version_parse(const char *s)
+{
+	char *end;
+	long minor;
+
+	if (*s == 'v')
+		s++;
+	if (strncmp(s, "1.", 2) || !isdigit((unsigned char)s[2]))
+		return -1;
+	minor = strtol(s + 2, &end, 10);
+	if (*end == '.') {
+		if (!isdigit((unsigned char)end[1]))
+			return -1;
+		strtol(end + 1, &end, 10);
+	}
+	return *end || minor < 20 || minor > 99 ? -1 : (int)minor;
+}
 
 int katib_config_has(const char *const *list, const char *name)
 {

@@ -28,8 +28,20 @@ struct katib_config {
 	const char *const *early_stopping_images;
 	const char *const *collectors;	/* kinds with a collector image */
 	const char *const *trial_resources;	/* Kind.version.group */
+	/*
+	 * The target cluster's Kubernetes minor version (31 for 1.31), for
+	 * the API server's checks that changed between releases; 0: a
+	 * current release.
+	 */
+	int kube_minor;
 	struct arena arena;		/* owns a loaded config's strings */
 };
+
+/*
+ * "1.31", "v1.31" or "1.31.4": the minor version (31), or -1 when s is
+ * not a Kubernetes 1.x version from 1.20 on.
+ */
+int kubernetes_version_parse(const char *s);
 
 extern const struct katib_config katib_config_default;
 

@@ -273,6 +273,27 @@ const struct rule_doc rule_docs[] = {
 	  "  16 |     algorithmName: medianstop\n"
 	  "  17 |   parallelTrialCount: 2\n"
 	  "  18 |   maxTrialCount: 6\n" },
+	{ "env-invalid",
+	  "--kubernetes-version 1.31",
+	  "  54 |                 terminationMessagePolicy: FallbackToLogsOnError\n"
+	  "  55 |                 env:\n"
+	  "  56 |                   - name: 2ND_STAGE\n"
+	  "  57 |                     value: /cache\n"
+	  "  58 |                   - name: LR=0.1\n"
+	  "  59 |                     value: \"1\"\n"
+	  "  60 |                   - name: POD_NAME\n"
+	  "  61 |                     value: trainer\n"
+	  "  62 |                     valueFrom:\n"
+	  "  63 |                       fieldRef:\n",
+	  "  54 |                 terminationMessagePolicy: FallbackToLogsOnError\n"
+	  "  55 |                 env:\n"
+	  "  56 |                   - name: HF_HOME\n"
+	  "  57 |                     value: /cache\n"
+	  "  58 |                   - name: my.env-name\n"
+	  "  59 |                     value: \"1\"\n"
+	  "  60 |                   - name: POD_NAME\n"
+	  "  61 |                     valueFrom:\n"
+	  "  62 |                       fieldRef:\n" },
 	{ "file-collector-format-invalid",
 	  NULL,
 	  "  21 |         kind: File\n"
@@ -1385,4 +1406,4 @@ const struct rule_doc rule_docs[] = {
 	  "  29 |     primaryContainerName: training-container\n" },
 };
 
-const size_t nr_rule_docs = 108;
+const size_t nr_rule_docs = 109;

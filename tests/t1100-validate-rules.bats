@@ -27,6 +27,7 @@ load lib/common
 @test "rule early-stopping-name-missing" { check_rule early-stopping-name-missing; }
 @test "rule early-stopping-setting-invalid" { check_rule early-stopping-setting-invalid; }
 @test "rule early-stopping-unknown" { check_rule early-stopping-unknown; }
+@test "rule env-invalid" { check_rule env-invalid; }
 @test "rule file-collector-format-invalid" { check_rule file-collector-format-invalid; }
 @test "rule file-collector-json-filter" { check_rule file-collector-json-filter; }
 @test "rule file-collector-path-invalid" { check_rule file-collector-path-invalid; }

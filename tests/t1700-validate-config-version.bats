@@ -134,3 +134,22 @@ good() { cat "$REPO_DIR/examples/good-experiment.yaml"; }
 	assert_output --partial "Katib v0.18 defaults it only for Job, TFJob, PyTorchJob, XGBoostJob, MPIJob [trial-conditions-missing]"
 	assert_output --partial "katib-config does not list TrainJob.v1alpha1.trainer.kubeflow.org"
 }
+
+@test "--kubernetes-version: env names are relaxed from 1.32 (KEP-4369), strict before" {
+	local f=$BATS_TEST_TMPDIR/env.yaml
+	good | awk '{ print } /^ *image: / && !done { sub(/image:.*/, ""); print $0 "env: [{name: 2ND_STAGE, value: x}, {name: \"LR=0.1\", value: y}]"; done = 1 }' > "$f"
+	grep -q "2ND_STAGE" "$f" || { echo "the env was not added"; return 1; }
+	# A current release (the default) and 1.32: only the '=' is refused.
+	run --separate-stderr -1 katib validate -q --no-excerpt "$f"
+	refute_output --partial '"2ND_STAGE"' || return 1
+	assert_output --partial "name: Invalid value: \"LR=0.1\": a valid environment variable name must consist only of printable ASCII characters other than '='" || return 1
+	run --separate-stderr -1 katib validate -q --no-excerpt --kubernetes-version v1.32.0 "$f"
+	refute_output --partial '"2ND_STAGE"' || return 1
+	# 1.31: a name may not start with a digit either.
+	run --separate-stderr -1 katib validate -q --no-excerpt --kubernetes-version 1.31 "$f"
+	assert_output --partial 'name: Invalid value: "2ND_STAGE": a valid environment variable name must consist of alphabetic characters, digits' || return 1
+	[ "$(grep -c '\[env-invalid\]$' <<< "$output")" -eq 2 ] || return 1
+	run --separate-stderr -2 katib validate --kubernetes-version 2.0 "$f"
+	assert_equal "$stderr" "error: unknown Kubernetes version '2.0' (give one such as 1.31 or v1.32.4)
+see 'kubectl katib validate --help'"
+}

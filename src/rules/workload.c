@@ -816,6 +816,146 @@ static void check_tolerations(const struct trial_pods *pods,
 	}
 }
 
+/* ---- env and envFrom (ValidateEnv, ValidateEnvFrom) ---- */
+
+/* RelaxedEnvironmentVariableValidation: beta, on by default, from 1.32 (KEP-4369). */
+#define RELAXED_ENV_MINOR 32
+
+static const char env_name_strict_msg[] =
+	"a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit (e.g. 'my.env-name',  or 'MY_ENV.NAME',  or 'MyEnvName1', regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')";
+static const char env_name_relaxed_msg[] =
+	"a valid environment variable name must consist only of printable ASCII characters other than '='";
+
+/*
+ * IsEnvVarName (up to 1.31) or IsRelaxedEnvVarName (1.32 on), in
+ * k8s.io/apimachinery/pkg/util/validation/validation.go: at most 2
+ * messages into msgs.
+ */
+static size_t env_name_problems(const char *s, int kube_minor, const char **msgs)
+{
+	size_t nr = 0, i;
+
+	if (!kube_minor || kube_minor >= RELAXED_ENV_MINOR) {
+		if (!*s)
+			msgs[nr++] = "environment variable name must be non-empty";
+		for (i = 0; s[i]; i++)
+			if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f || s[i] == '=') {
+				msgs[nr++] = env_name_relaxed_msg;
+				break;
+			}
+		return nr;
+	}
+	if (!(isalpha((unsigned char)s[0]) || s[0] == '-' || s[0] == '.' || s[0] == '_'))
+		msgs[nr++] = env_name_strict_msg;
+	else
+		for (i = 1; s[i]; i++)
+			if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '.' && s[i] != '_') {
+				msgs[nr++] = env_name_strict_msg;
+				break;
+			}
+	/* hasChDirPrefix */
+	if (!strcmp(s, "."))
+		msgs[nr++] = "must not be '.'";
+	else if (!strcmp(s, ".."))
+		msgs[nr++] = "must not be '..'";
+	else if (!strncmp(s, "..", 2))
+		msgs[nr++] = "must not start with '..'";
+	return nr;
+}
+
+static const char *env_name_hint(int kube_minor)
+{
+	return !kube_minor || kube_minor >= RELAXED_ENV_MINOR
+		       ? "an environment variable name is printable ASCII without '='"
+		       : "before Kubernetes 1.32 a name is letters, digits, '_', '-' and '.', not starting with a digit (MY_VAR); 1.32 and later accept any printable ASCII but '='";
+}
+
+static size_t count_keys(const struct doc_node *map, const char *const *keys)
+{
+	size_t n = 0, i;
+
+	for (i = 0; keys[i]; i++) {
+		const struct doc_node *v = doc_get(map, keys[i]);
+
+		n += v && v->kind != DOC_NULL;
+	}
+	return n;
+}
+
+static void check_env(const struct rule_ctx *ctx, const struct trial_pods *pods,
+		      const struct doc_node *c, struct diag_list *out)
+{
+	static const char *const value_sources[] = {
+		"fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", NULL
+	};
+	static const char *const env_sources[] = { "configMapRef", "secretRef", NULL };
+	const struct rule *r = rule_get("env-invalid");
+	const struct doc_node *env = doc_get_kind(c, "env", DOC_SEQ), *e;
+	const struct doc_node *env_from = doc_get_kind(c, "envFrom", DOC_SEQ);
+	int kube_minor = ctx->config->kube_minor;
+	const char *msgs[4];
+	size_t i, nr;
+
+	for (e = env ? env->child : NULL; e; e = e->next) {
+		const struct doc_node *nn = doc_get(e, "name"), *vf = doc_get(e, "valueFrom");
+		const char *name = doc_str(nn), *value = doc_get_str(e, "value");
+
+		if (e->kind != DOC_MAP)
+			continue;
+		if (!nn || (name && !*name)) {
+			diag_hint(out, nn ? diag_add(out, r, nn, "name: Required value; %s", refused_effect(pods))
+					  : diag_add_missing(out, r, e, "name", "name: Required value; %s",
+							     refused_effect(pods)),
+				  "give the variable a name: - name: MY_VAR");
+		} else if (name && !has_placeholder(name)) {
+			nr = env_name_problems(name, kube_minor, msgs);
+			for (i = 0; i < nr; i++)
+				diag_hint(out, diag_add(out, r, nn, "name: Invalid value: \"%s\": %s; %s",
+							name, msgs[i], refused_effect(pods)),
+					  "%s", env_name_hint(kube_minor));
+		}
+		if (!vf || vf->kind != DOC_MAP)
+			continue;
+		nr = count_keys(vf, value_sources);
+		if (!nr)
+			diag_hint(out, diag_add_key(out, r, vf, "valueFrom: Invalid value: \"\": must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`; %s",
+						    refused_effect(pods)),
+				  "say where the value comes from: valueFrom: {secretKeyRef: {name: ..., key: ...}}");
+		else if (value && *value)
+			diag_hint(out, diag_add_key(out, r, vf, "valueFrom: Invalid value: \"\": may not be specified when `value` is not empty; %s",
+						    refused_effect(pods)),
+				  "keep value or valueFrom, not both");
+		else if (nr > 1)
+			diag_hint(out, diag_add_key(out, r, vf, "valueFrom: Invalid value: \"\": may not have more than one field specified at a time; %s",
+						    refused_effect(pods)),
+				  "one source per variable: split it into two variables");
+	}
+	for (e = env_from ? env_from->child : NULL; e; e = e->next) {
+		const struct doc_node *pn = doc_get(e, "prefix");
+		const char *prefix = doc_str(pn);
+
+		if (e->kind != DOC_MAP)
+			continue;
+		if (prefix && *prefix && !has_placeholder(prefix)) {
+			nr = env_name_problems(prefix, kube_minor, msgs);
+			for (i = 0; i < nr; i++)
+				diag_hint(out, diag_add(out, r, pn, "prefix: Invalid value: \"%s\": %s; %s",
+							prefix, msgs[i], refused_effect(pods)),
+					  "%s", env_name_hint(kube_minor));
+		}
+		/* The server names the list, not the entry, in these two. */
+		nr = count_keys(e, env_sources);
+		if (!nr)
+			diag_hint(out, diag_add_key(out, r, e, "envFrom: Invalid value: \"\": must specify one of: `configMapRef` or `secretRef`; %s",
+						    refused_effect(pods)),
+				  "name the source: - configMapRef: {name: ...} or - secretRef: {name: ...}");
+		else if (nr > 1)
+			diag_hint(out, diag_add_key(out, r, e, "envFrom: Invalid value: \"\": may not have more than one field specified at a time; %s",
+						    refused_effect(pods)),
+				  "one source per entry: split it into two entries");
+	}
+}
+
 static void check_container(const struct rule_ctx *ctx,
 			    const struct trial_pods *pods,
 			    const struct doc_node *c, struct diag_list *out)
@@ -825,6 +965,7 @@ static void check_container(const struct rule_ctx *ctx,
 	check_enum(pods, c, "imagePullPolicy", pull_policies, out);
 	check_enum(pods, c, "terminationMessagePolicy", message_policies, out);
 	check_ports(pods, c, out);
+	check_env(ctx, pods, c, out);
 
 	/* Tekton v1 steps call it computeResources. */
 	if (!res && pods->kind == TRIAL_PODS_TEKTON)
