@@ -907,6 +907,36 @@ const struct rule_doc rule_docs[] = {
 	  "  41 |           Chief:\n"
 	  "  42 |             replicas: 1\n"
 	  "  43 |             restartPolicy: OnFailure\n" },
+	{ "probe-invalid",
+	  NULL,
+	  "  59 |                   httpGet:\n"
+	  "  60 |                     path: /healthz\n"
+	  "  61 |                     port: 80800\n"
+	  "  62 |                   exec:\n"
+	  "  63 |                     command: [cat, /tmp/healthy]\n"
+	  "  64 |                   periodSeconds: -10\n"
+	  "  65 |                   successThreshold: 2\n"
+	  "  66 |                 readinessProbe:\n"
+	  "  67 |                   initialDelaySeconds: 5\n"
+	  "  68 |                   terminationGracePeriodSeconds: 30\n"
+	  "  69 |                 startupProbe:\n"
+	  "  70 |                   httpGet:\n"
+	  "  71 |                     port: metrics-port-http\n"
+	  "  72 |                     scheme: https\n",
+	  "  59 |                   httpGet:\n"
+	  "  60 |                     path: /healthz\n"
+	  "  61 |                     port: metrics\n"
+	  "  62 |                   periodSeconds: 30\n"
+	  "  63 |                 readinessProbe:\n"
+	  "  64 |                   tcpSocket:\n"
+	  "  65 |                     port: 8080\n"
+	  "  66 |                   successThreshold: 2\n"
+	  "  67 |                 lifecycle:\n"
+	  "  68 |                   preStop:\n"
+	  "  69 |                     exec:\n"
+	  "  70 |                       command: [sh, -c, \"sleep 5\"]\n"
+	  "  71 |             dnsPolicy: ClusterFirst\n"
+	  "  72 |             restartPolicy: Never\n" },
 	{ "prometheus-collector-path-invalid",
 	  "--disable collector-kind-unavailable",
 	  "  20 |       httpGet:\n"
@@ -1406,4 +1436,4 @@ const struct rule_doc rule_docs[] = {
 	  "  29 |     primaryContainerName: training-container\n" },
 };
 
-const size_t nr_rule_docs = 109;
+const size_t nr_rule_docs = 110;

@@ -70,6 +70,7 @@ load lib/common
 @test "rule pbt-name-too-long" { check_rule pbt-name-too-long; }
 @test "rule pbt-resume-policy" { check_rule pbt-resume-policy; }
 @test "rule pod-value-unsupported" { check_rule pod-value-unsupported; }
+@test "rule probe-invalid" { check_rule probe-invalid; }
 @test "rule primary-container-command-missing" { check_rule primary-container-command-missing; }
 @test "rule primary-container-command-unsafe" { check_rule primary-container-command-unsafe; }
 @test "rule primary-container-missing-in-replica" { check_rule primary-container-missing-in-replica; }

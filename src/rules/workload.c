@@ -956,6 +956,140 @@ static void check_env(const struct rule_ctx *ctx, const struct trial_pods *pods,
 	}
 }
 
+/* ---- probes and lifecycle hooks (validateProbe, validateHandler, validateLifecycle) ---- */
+
+/* IntOrString ports (validatePortNumOrName). */
+static void check_handler_port(const struct trial_pods *pods, const struct doc_node *port,
+			       const char *where, struct diag_list *out)
+{
+	const struct rule *r = rule_get("probe-invalid");
+	const char *why;
+
+	if (!port)
+		return;
+	if (port->kind == DOC_INT) {
+		long v = strtol(port->text, NULL, 10);
+
+		if (v < 1 || v > 65535)
+			diag_hint(out, diag_add(out, r, port, "%s.port: Invalid value: %s: must be between 1 and 65535, inclusive; %s",
+						where, port->text, refused_effect(pods)),
+				  "give the port the container listens on, or the name of one of its ports");
+	} else if (doc_str(port) && !has_placeholder(port->text) &&
+		   (why = port_name_problem(port->text))) {
+		diag_hint(out, diag_add(out, r, port, "%s.port: Invalid value: \"%s\": %s; %s",
+					where, port->text, why, refused_effect(pods)),
+			  "a port is a number, or the name of one of the container's ports");
+	}
+}
+
+/* Exactly one handler; each checked as the server checks it. */
+static void check_handler(const struct trial_pods *pods, const struct doc_node *h,
+			  const char *where, int lifecycle, struct diag_list *out)
+{
+	static const char *const probe_handlers[] = { "exec", "httpGet", "tcpSocket", "grpc", NULL };
+	static const char *const hook_handlers[] = { "exec", "httpGet", "tcpSocket", "sleep", NULL };
+	static const char *const schemes[] = { "HTTP", "HTTPS", NULL };
+	const char *const *names = lifecycle ? hook_handlers : probe_handlers;
+	const struct rule *r = rule_get("probe-invalid");
+	struct buf path = BUF_INIT;
+	size_t i, seen = 0;
+
+	for (i = 0; names[i]; i++) {
+		const struct doc_node *n = doc_get(h, names[i]);
+
+		if (!n || n->kind == DOC_NULL)
+			continue;
+		if (seen++) {
+			diag_hint(out, diag_add_key(out, r, n, "%s.%s: Forbidden: may not specify more than 1 handler type; %s",
+						    where, names[i], refused_effect(pods)),
+				  "keep one of %s", lifecycle ? "exec, httpGet, tcpSocket and sleep" : "exec, httpGet, tcpSocket and grpc");
+			continue;
+		}
+		buf_reset(&path);
+		buf_addf(&path, "%s.%s", where, names[i]);
+		if (!strcmp(names[i], "exec")) {
+			const struct doc_node *cmd = doc_get(n, "command");
+
+			if (n->kind == DOC_MAP && (!cmd || (cmd->kind == DOC_SEQ && !cmd->child)))
+				diag_hint(out, cmd ? diag_add(out, r, cmd, "%s.command: Required value; %s", path.buf, refused_effect(pods))
+						   : diag_add_missing(out, r, n, "command", "%s.command: Required value; %s",
+								      path.buf, refused_effect(pods)),
+					  "give the command to run: exec: {command: [cat, /tmp/healthy]}");
+		} else if (!strcmp(names[i], "httpGet") || !strcmp(names[i], "tcpSocket")) {
+			const struct doc_node *port = doc_get(n, "port");
+
+			if (n->kind == DOC_MAP && !port)
+				diag_hint(out, diag_add_missing(out, r, n, "port", "%s.port: Invalid value: 0: must be between 1 and 65535, inclusive; %s",
+								path.buf, refused_effect(pods)),
+					  "give the port to connect to");
+			check_handler_port(pods, port, path.buf, out);
+			if (!strcmp(names[i], "httpGet"))
+				check_enum_as(pods, n, "scheme", schemes, "probe-invalid", out);
+		}
+	}
+	if (!seen && h->kind == DOC_MAP)
+		diag_hint(out, diag_add_key(out, r, h, "%s: Required value: must specify a handler type; %s",
+					    where, refused_effect(pods)),
+			  lifecycle ? "give the hook one of exec, httpGet, tcpSocket or sleep"
+				    : "give the probe one of exec, httpGet, tcpSocket or grpc");
+	buf_release(&path);
+}
+
+static void check_probe(const struct trial_pods *pods, const struct doc_node *c,
+			const char *which, struct diag_list *out)
+{
+	static const char *const timings[] = {
+		"initialDelaySeconds", "timeoutSeconds", "periodSeconds",
+		"successThreshold", "failureThreshold", NULL
+	};
+	const struct rule *r = rule_get("probe-invalid");
+	const struct doc_node *p = doc_get_kind(c, which, DOC_MAP), *n;
+	size_t i;
+
+	if (!p)
+		return;
+	check_handler(pods, p, which, 0, out);
+	for (i = 0; timings[i]; i++) {
+		n = doc_get(p, timings[i]);
+		if (n && n->kind == DOC_INT && n->text[0] == '-')
+			diag_hint(out, diag_add(out, r, n, "%s.%s: Invalid value: %s: must be greater than or equal to 0; %s",
+						which, timings[i], n->text, refused_effect(pods)),
+				  "timings and thresholds are seconds and counts, 0 or more");
+	}
+	n = doc_get(p, "successThreshold");
+	/* 0 is defaulted to 1 before validation; any other value must be 1. */
+	if (strcmp(which, "readinessProbe") && n && n->kind == DOC_INT &&
+	    strcmp(n->text, "1") && strcmp(n->text, "0") && n->text[0] != '-')
+		diag_hint(out, diag_add(out, r, n, "%s.successThreshold: Invalid value: %s: must be 1; %s",
+					which, n->text, refused_effect(pods)),
+			  "only a readinessProbe may need several successes; remove successThreshold here");
+	n = doc_get(p, "terminationGracePeriodSeconds");
+	if (n && n->kind == DOC_INT) {
+		if (!strcmp(which, "readinessProbe"))
+			diag_hint(out, diag_add(out, r, n, "readinessProbe.terminationGracePeriodSeconds: Invalid value: %s: must not be set for readinessProbes; %s",
+						n->text, refused_effect(pods)),
+				  "a readiness probe never kills the container: remove terminationGracePeriodSeconds");
+		else if (n->text[0] == '-' || !strcmp(n->text, "0"))
+			diag_hint(out, diag_add(out, r, n, "%s.terminationGracePeriodSeconds: Invalid value: %s: must be greater than 0; %s",
+						which, n->text, refused_effect(pods)),
+				  "give the seconds a killed container has to stop, 1 or more");
+	}
+}
+
+static void check_probes(const struct trial_pods *pods, const struct doc_node *c,
+			 struct diag_list *out)
+{
+	const struct doc_node *lc = doc_get_kind(c, "lifecycle", DOC_MAP), *h;
+
+	check_probe(pods, c, "livenessProbe", out);
+	check_probe(pods, c, "readinessProbe", out);
+	check_probe(pods, c, "startupProbe", out);
+	if ((h = doc_get_kind(lc, "postStart", DOC_MAP)))
+		check_handler(pods, h, "lifecycle.postStart", 1, out);
+	if ((h = doc_get_kind(lc, "preStop", DOC_MAP)))
+		check_handler(pods, h, "lifecycle.preStop", 1, out);
+}
+
 static void check_container(const struct rule_ctx *ctx,
 			    const struct trial_pods *pods,
 			    const struct doc_node *c, struct diag_list *out)
@@ -966,6 +1100,7 @@ static void check_container(const struct rule_ctx *ctx,
 	check_enum(pods, c, "terminationMessagePolicy", message_policies, out);
 	check_ports(pods, c, out);
 	check_env(ctx, pods, c, out);
+	check_probes(pods, c, out);
 
 	/* Tekton v1 steps call it computeResources. */
 	if (!res && pods->kind == TRIAL_PODS_TEKTON)
