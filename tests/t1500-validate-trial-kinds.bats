@@ -259,3 +259,50 @@ with_labels() {
 	run --separate-stderr -0 katib validate -q --no-excerpt --disable trial-kind-not-watched "$BATS_TEST_TMPDIR/bad.yaml"
 	assert_output --partial "[primary-pod-labels-unmatched]"
 }
+
+@test "MPIJob v2beta1: what the MPI operator refuses after its defaults, and what it accepts" {
+	cat > "$BATS_TEST_TMPDIR/mpi.yaml" <<-'EOF'
+	apiVersion: kubeflow.org/v2beta1
+	kind: MPIJob
+	spec:
+	  slotsPerWorker: 1
+	  runPolicy:
+	    cleanPodPolicy: Running
+	  mpiReplicaSpecs:
+	    Launcher:
+	      replicas: 1
+	      template:
+	        metadata:
+	          labels:
+	            sidecar.istio.io/inject: "false"
+	        spec:
+	          containers:
+	            - name: launcher
+	              image: docker.io/kubeflow/mpi-horovod-mnist:latest
+	              command: [mpirun, python, /examples/tensorflow_mnist.py, "--lr=${trialParameters.lr}"]
+	    Worker:
+	      replicas: 2
+	      template:
+	        metadata:
+	          labels:
+	            sidecar.istio.io/inject: "false"
+	        spec:
+	          containers:
+	            - name: launcher
+	              image: docker.io/kubeflow/mpi-horovod-mnist:latest
+	EOF
+	experiment launcher "$BATS_TEST_TMPDIR/mpi.yaml" > "$BATS_TEST_TMPDIR/good.yaml"
+	run --separate-stderr -0 katib validate -q --no-excerpt --disable trial-kind-not-watched "$BATS_TEST_TMPDIR/good.yaml"
+	[ -z "$output" ] || return 1
+	# A Worker without replicas (defaulted to 0), two Launchers, a
+	# restart policy and a clean policy the operator does not know.
+	sed -e '/^    Worker:/{n;d}' -e 's/^      replicas: 1$/      replicas: 2\n      restartPolicy: Always/' \
+		-e 's/cleanPodPolicy: Running/cleanPodPolicy: running/' "$BATS_TEST_TMPDIR/mpi.yaml" > "$BATS_TEST_TMPDIR/mpi-bad.yaml"
+	experiment launcher "$BATS_TEST_TMPDIR/mpi-bad.yaml" > "$BATS_TEST_TMPDIR/bad.yaml"
+	run --separate-stderr -1 katib validate -q --no-excerpt --disable trial-kind-not-watched "$BATS_TEST_TMPDIR/bad.yaml"
+	assert_line --regexp '^.*bad\.yaml:[0-9]+:[0-9]+: error: spec\.runPolicy\.cleanPodPolicy: Unsupported value: "running": supported values: "All", "None", "Running"; the MPI operator records a ValidationError event and never runs the trial.s MPIJob, so no trial ever runs \[training-job-invalid\]$' || return 1
+	assert_line --partial 'error: spec.mpiReplicaSpecs[Launcher].replicas: Invalid value: 2: must be 1;' || return 1
+	assert_line --partial 'error: spec.mpiReplicaSpecs[Launcher].restartPolicy: Unsupported value: "Always": supported values: "Never", "OnFailure";' || return 1
+	assert_line --partial 'error: spec.mpiReplicaSpecs[Worker].replicas: Invalid value: 0: must be greater than or equal to 1 (a Worker'"'"'s replicas default to 0);' || return 1
+	[ "$(grep -c '\[training-job-invalid\]$' <<< "$output")" -eq 4 ]
+}

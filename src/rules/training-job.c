@@ -15,6 +15,12 @@
  * The webhook sees the job as submitted: nothing defaults replicas
  * before it (the CRD schema has no default), so a Master without
  * replicas is refused as one with 2.
+ *
+ * An MPIJob (kubeflow.org/v2beta1) has no webhook: the MPI operator
+ * defaults it and then validates it (kubeflow/mpi-operator
+ * pkg/apis/kubeflow/validation/validation.go ValidateMPIJob, with
+ * pkg/apis/kubeflow/v2beta1/default.go, v0.8.2, caa3c47f), and an
+ * invalid one gets a ValidationError event and is never run.
  */
 #include "compat.h"
 #include "rules/rules.h"
@@ -162,6 +168,123 @@ static void check_replica(const struct job_kind *k, const struct doc_node *r,
 	buf_release(&path);
 }
 
+/* ---- MPIJob v2beta1, as the MPI operator validates it after defaulting ---- */
+
+static const char mpi_effect[] =
+	"the MPI operator records a ValidationError event and never runs the trial's MPIJob, so no trial ever runs";
+
+/* A negative int field (ValidateNonnegativeField). */
+static void mpi_nonnegative(const struct doc_node *map, const char *key, const char *path,
+			    struct diag_list *out)
+{
+	const struct doc_node *n = doc_get(map, key);
+
+	if (n && n->kind == DOC_INT && n->text[0] == '-')
+		diag_hint(out, diag_add(out, rule_get("training-job-invalid"), n,
+					"%s.%s: Invalid value: %s: must be greater than or equal to 0; %s",
+					path, key, n->text, mpi_effect),
+			  "give 0 or more");
+}
+
+/* An enumerated field the operator checks after its default (absent: fine). */
+static void mpi_enum(const struct doc_node *map, const char *key, const char *path,
+		     const char *const *sorted_values, struct diag_list *out)
+{
+	const struct doc_node *n = doc_get(map, key);
+	const char *v = doc_str(n), *fix;
+	struct buf list = BUF_INIT;
+	struct diag *d;
+
+	if (!v || !*v || templated(v) || in_list(v, sorted_values))
+		return;
+	list_values(&list, sorted_values);
+	d = diag_add(out, rule_get("training-job-invalid"), n,
+		     "%s.%s: Unsupported value: \"%s\": supported values: %s; %s",
+		     path, key, v, list.buf, mpi_effect);
+	fix = case_only_match(v, sorted_values);
+	if (fix) {
+		diag_hint(out, d, "did you mean '%s'? (the operator compares exactly)", fix);
+		diag_fix(out, d, FIX_SET_VALUE, n, NULL, NULL, fix);
+	} else {
+		diag_hint(out, d, "use one of %s", list.buf);
+	}
+	buf_release(&list);
+}
+
+static void mpi_replica(const struct doc_node *replicas, const char *rtype, int launcher,
+			struct diag_list *out)
+{
+	static const char *const restart_policies[] = { "Never", "OnFailure", NULL };
+	const struct rule *rule = rule_get("training-job-invalid");
+	const struct doc_node *r = doc_get(replicas, rtype), *n, *containers;
+	struct buf path = BUF_INIT;
+
+	if (!r || r->kind != DOC_MAP) {
+		if (launcher && !r)
+			diag_hint(out, diag_add_key(out, rule, replicas,
+						    "spec.mpiReplicaSpecs[Launcher]: Required value: must have Launcher replica spec; %s",
+						    mpi_effect),
+				  "an MPIJob runs mpirun in its Launcher: add a Launcher replica with the training container");
+		return;
+	}
+	buf_addf(&path, "spec.mpiReplicaSpecs[%s]", rtype);
+	mpi_enum(r, "restartPolicy", path.buf, restart_policies, out);
+	containers = doc_lookup(r, "template.spec.containers");
+	if (!containers || (containers->kind == DOC_SEQ && !containers->child))
+		diag_hint(out, containers ? diag_add(out, rule, containers,
+						     "%s.template.spec.containers: Required value: must define at least one container; %s",
+						     path.buf, mpi_effect)
+				 : diag_add_key(out, rule, r,
+						"%s.template.spec.containers: Required value: must define at least one container; %s",
+						path.buf, mpi_effect),
+			  "give the replica a pod template with its container");
+	n = doc_get(r, "replicas");
+	if (launcher && n && n->kind == DOC_INT && strcmp(n->text, "1"))
+		diag_hint(out, diag_add(out, rule, n, "%s.replicas: Invalid value: %s: must be 1; %s",
+					path.buf, n->text, mpi_effect),
+			  "an MPIJob has one Launcher: replicas: 1");
+	/* The operator defaults a Worker's replicas to 0, which it then refuses. */
+	if (!launcher && (!n || (n->kind == DOC_INT && (n->text[0] == '-' || !strcmp(n->text, "0")))))
+		diag_hint(out, n ? diag_add(out, rule, n, "%s.replicas: Invalid value: %s: must be greater than or equal to 1; %s",
+					    path.buf, n->text, mpi_effect)
+				 : diag_add_missing(out, rule, r, "replicas",
+						    "%s.replicas: Invalid value: 0: must be greater than or equal to 1 (a Worker's replicas default to 0); %s",
+						    path.buf, mpi_effect),
+			  "give the number of workers: replicas: 2");
+	buf_release(&path);
+}
+
+static void check_mpi_job(const struct doc_node *ts, struct diag_list *out)
+{
+	static const char *const clean_policies[] = { "All", "None", "Running", NULL };
+	static const char *const implementations[] = { "Intel", "MPICH", "OpenMPI", NULL };
+	static const char *const managers[] = { "kubeflow.org/mpi-operator", "kueue.x-k8s.io/multikueue", NULL };
+	const struct doc_node *spec = doc_get_kind(ts, "spec", DOC_MAP);
+	const struct doc_node *replicas = doc_get(spec, "mpiReplicaSpecs");
+	const struct doc_node *policy = doc_get_kind(spec, "runPolicy", DOC_MAP);
+
+	if (!spec)
+		return;
+	if (!replicas || replicas->kind == DOC_NULL)
+		diag_hint(out, diag_add_missing(out, rule_get("training-job-invalid"), spec, "mpiReplicaSpecs",
+						"spec.mpiReplicaSpecs: Required value: must have replica specs; %s",
+						mpi_effect),
+			  "describe the Launcher and Worker replicas under spec.mpiReplicaSpecs");
+	else if (replicas->kind == DOC_MAP) {
+		mpi_replica(replicas, "Launcher", 1, out);
+		mpi_replica(replicas, "Worker", 0, out);
+	}
+	mpi_nonnegative(spec, "slotsPerWorker", "spec", out);
+	mpi_enum(spec, "mpiImplementation", "spec", implementations, out);
+	if (policy) {
+		mpi_enum(policy, "cleanPodPolicy", "spec.runPolicy", clean_policies, out);
+		mpi_nonnegative(policy, "ttlSecondsAfterFinished", "spec.runPolicy", out);
+		mpi_nonnegative(policy, "activeDeadlineSeconds", "spec.runPolicy", out);
+		mpi_nonnegative(policy, "backoffLimit", "spec.runPolicy", out);
+		mpi_enum(policy, "managedBy", "spec.runPolicy", managers, out);
+	}
+}
+
 static const struct job_kind *job_kind_of(const struct doc_node *ts)
 {
 	const char *kind = doc_get_str(ts, "kind"), *api = doc_get_str(ts, "apiVersion");
@@ -190,8 +313,12 @@ void check_training_job(const struct rule_ctx *ctx, struct diag_list *out)
 	struct buf effect = BUF_INIT;
 	size_t chiefs = 0;
 
-	if (!k)
+	if (!k) {
+		if (doc_get_str(ts, "kind") && !strcmp(doc_get_str(ts, "kind"), "MPIJob") &&
+		    doc_get_str(ts, "apiVersion") && !strcmp(doc_get_str(ts, "apiVersion"), "kubeflow.org/v2beta1"))
+			check_mpi_job(ts, out);
 		return;
+	}
 	effect_of(k, &effect);
 	spec = doc_get_kind(ts, "spec", DOC_MAP);
 	replicas = doc_get(spec, k->replicas_key);
