@@ -5,11 +5,19 @@
  * (pkg/registry/core/pod/strategy.go, LogLocation, in kubernetes), a
  * container without a recorded log has an empty one, and tailLines and
  * limitBytes cut what is sent.
+ *
+ * timestamps=true puts the time before each line as the kubelet does
+ * (pkg/kubelet/kuberuntime/logs/logs.go: RFC3339NanoFixed and a space).
+ * A recorded line that starts with such a time keeps it (a log recorded
+ * with timestamps); one without gets the container's start time, the
+ * closest the recording knows.  Without timestamps=true recorded times
+ * are taken off, as the kubelet would not have sent them.
  */
 #include "compat.h"
 #include "replay.h"
 #include "experiment.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 
@@ -102,6 +110,86 @@ static long long count_arg(struct conn *c, const char *key)
 	respond_status(c, 400, "BadRequest", msg.buf);
 	buf_release(&msg);
 	return -2;
+}
+
+/* The length of an RFC 3339 time and its space at the start of line, or 0. */
+static size_t time_prefix(const char *line, size_t len)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	size_t i;
+
+	if (len < sizeof(shape))
+		return 0;
+	for (i = 0; i + 1 < sizeof(shape); i++)
+		if (shape[i] == 'd' ? !isdigit((unsigned char)line[i]) : line[i] != shape[i])
+			return 0;
+	if (i < len && line[i] == '.')
+		for (i++; i < len && isdigit((unsigned char)line[i]); i++)
+			;
+	if (i < len && line[i] == 'Z')
+		i++;
+	else if (i + 6 <= len && (line[i] == '+' || line[i] == '-') && line[i + 3] == ':')
+		i += 6;
+	else
+		return 0;
+	return i < len && line[i] == ' ' ? i + 1 : 0;
+}
+
+/*
+ * The container's start ("2026-01-10T09:00:02Z") as RFC3339NanoFixed
+ * ("2026-01-10T09:00:02.000000000Z"), into out; "" when unknown.
+ */
+static void start_time(const struct doc_node *pod, const char *container, int previous,
+		       char *out, size_t size)
+{
+	const struct doc_node *lists[2] = { doc_lookup(pod, "status.containerStatuses"),
+					    doc_lookup(pod, "status.initContainerStatuses") };
+	const char *t = NULL;
+	size_t i;
+
+	for (i = 0; i < 2 && !t; i++) {
+		const struct doc_node *c;
+
+		for (c = lists[i] && lists[i]->kind == DOC_SEQ ? lists[i]->child : NULL; c; c = c->next) {
+			const char *name = doc_get_str(c, "name");
+
+			if (!name || strcmp(name, container))
+				continue;
+			t = previous ? doc_str(doc_lookup(c, "lastState.terminated.startedAt"))
+				     : doc_str(doc_lookup(c, "state.running.startedAt"));
+			if (!t && !previous)
+				t = doc_str(doc_lookup(c, "state.terminated.startedAt"));
+			break;
+		}
+	}
+	*out = 0;
+	if (t && strlen(t) == 20 && t[19] == 'Z')
+		snprintf(out, size, "%.19s.000000000Z", t);
+}
+
+/*
+ * Each line of b with its time (want) or without (not want); a line
+ * without a recorded time gets fallback, when there is one.
+ */
+static void set_timestamps(struct buf *b, int want, const char *fallback)
+{
+	struct buf out = BUF_INIT;
+	size_t at = 0;
+
+	while (at < b->len) {
+		const char *line = b->buf + at, *nl = memchr(line, '\n', b->len - at);
+		size_t len = nl ? (size_t)(nl - line) + 1 : b->len - at;
+		size_t t = time_prefix(line, len);
+
+		if (want && !t && *fallback) {
+			buf_adds(&out, fallback);
+			buf_addch(&out, ' ');
+		}
+		buf_add(&out, line + (want ? 0 : t), len - (want ? 0 : t));
+		at += len;
+	}
+	buf_release(b);
+	*b = out;
 }
 
 /* Keeps the last n lines of b (a last line without a newline counts). */
@@ -209,6 +297,13 @@ void serve_log(struct server *s, struct conn *c, const char *ns,
 		buf_addf(&msg, "pods \"%s\" not found", pod);
 		respond_status(c, 404, "NotFound", msg.buf);
 		goto out;
+	}
+	{
+		char fallback[40] = "";
+
+		if (o)
+			start_time(o->node, container, previous, fallback, sizeof(fallback));
+		set_timestamps(&body, query_true(httpd_arg(c->req, "timestamps")), fallback);
 	}
 	if (tail >= 0)
 		keep_tail(&body, tail);

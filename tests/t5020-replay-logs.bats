@@ -117,3 +117,42 @@ POD=mnist-random-abc12345-x7k2p
 	run --separate-stderr -1 k logs -n team-a two -c sidecar --previous
 	[[ "$stderr" == *'previous terminated container "sidecar" in pod "two" not found'* ]]
 }
+
+@test "replay logs: --timestamps puts the time before each line; recorded times are kept, or taken off" {
+	replay_kill
+	cat > "$REC/timed-pod.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: timed
+  namespace: team-a
+spec:
+  containers:
+    - name: main
+      image: busybox
+status:
+  containerStatuses:
+    - name: main
+      image: busybox
+      imageID: docker.io/library/busybox@sha256:0000000000000000000000000000000000000000000000000000000000000000
+      ready: true
+      restartCount: 0
+      state:
+        running:
+          startedAt: "2026-01-10T09:00:02Z"
+YAML
+	mkdir -p "$REC/logs/team-a/timed"
+	printf '2026-01-10T09:00:03.123456789Z recorded with its time\nrecorded without one\n' \
+		> "$REC/logs/team-a/timed/main.log"
+	replay_serve "$REC" || return 1
+	run --separate-stderr -0 k logs -n team-a timed --timestamps
+	assert_output "2026-01-10T09:00:03.123456789Z recorded with its time
+2026-01-10T09:00:02.000000000Z recorded without one" || return 1
+	# Without --timestamps the kubelet sends no times.
+	run --separate-stderr -0 k logs -n team-a timed
+	assert_output "recorded with its time
+recorded without one" || return 1
+	# tailLines counts lines, limitBytes bytes with their times.
+	run --separate-stderr -0 k logs -n team-a timed --timestamps --tail=1 --limit-bytes=30
+	assert_output "2026-01-10T09:00:02.000000000Z"
+}
