@@ -177,7 +177,9 @@ tmux_start() {
 		[ "${CI:-}" = true ] && { echo "tmux is missing under CI (scripts/install-deps installs it)"; return 1; }
 		skip "tmux is not installed (scripts/install-deps installs it)"
 	}
-	TMUX_SOCKET=$BATS_TEST_TMPDIR/tmux.sock
+	# A socket of its own each time: a server just killed may still hold the last.
+	TMUX_N=$((${TMUX_N:-0} + 1))
+	TMUX_SOCKET=$BATS_TEST_TMPDIR/tmux-$TMUX_N.sock
 	tmux -S "$TMUX_SOCKET" -f /dev/null new-session -d -s view -x "$1" -y "$2" "$3" || return 1
 }
 
