@@ -385,9 +385,9 @@ steps() {
 
 @test "watch: two watches at once, their events in order, with their versions" {
 	start_replay "$TIMELINE_DIR" --step
-	tool kube-watch --kubeconfig "$REPLAY_CFG" --for 2500 "$WATCH_EXP" "$WATCH_TRIALS" \
+	tool kube-watch --kubeconfig "$REPLAY_CFG" --for 4000 "$WATCH_EXP" "$WATCH_TRIALS" \
 		> "$BATS_TEST_TMPDIR/out" 2>&1 &
-	sleep 0.5
+	wait_requests "$BATS_TEST_TMPDIR/requests.log" "^GET $WATCH_EXP$|^GET $WATCH_TRIALS$" 2 || return 1
 	steps 3
 	wait $!
 	# Two connections: each watch's events are in order, not the two together.
@@ -410,7 +410,7 @@ steps() {
 	steps 1
 	tool kube-watch --kubeconfig "$REPLAY_CFG" --rv 5 --for 1500 "$WATCH_TRIALS" \
 		> "$BATS_TEST_TMPDIR/out" 2>&1 &
-	sleep 0.5
+	wait_requests "$BATS_TEST_TMPDIR/requests.log" "^GET $WATCH_TRIALS$" 1 || return 1
 	steps 1
 	wait $!
 	run cat "$BATS_TEST_TMPDIR/out"
@@ -422,9 +422,10 @@ steps() {
 @test "watch: one the server ends goes on from the last version it saw" {
 	# Each watch lasts a second; the steps come after two have ended.
 	start_replay "$TIMELINE_DIR" --step --watch-timeout 1
-	tool kube-watch --kubeconfig "$REPLAY_CFG" --for 4000 "$WATCH_EXP" \
+	tool kube-watch --kubeconfig "$REPLAY_CFG" --for 5000 "$WATCH_EXP" \
 		> "$BATS_TEST_TMPDIR/out" 2>&1 &
-	sleep 2.3
+	# Two watches ended and a third runs, from the version they saw.
+	wait_requests "$BATS_TEST_TMPDIR/requests.log" "^GET $WATCH_EXP$" 3 || return 1
 	steps 3
 	wait $!
 	run cat "$BATS_TEST_TMPDIR/out"

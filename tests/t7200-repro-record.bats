@@ -210,12 +210,13 @@ conditions() {
 }
 
 @test "repro record --watch: each burst of changes is a step, and the recording plays back as the cluster went" {
-	replay_serve "$TIMELINE" --step
+	replay_serve "$TIMELINE" --step --log "$BATS_TEST_TMPDIR/requests.log"
 	local out=$BATS_TEST_TMPDIR/out
 	katib_bg "$BATS_TEST_TMPDIR/record" repro record experiment mnist-timeline -n team-a \
 		--kubeconfig "$REPLAY_CFG" -o "$out" --watch 30s
 	wait_for "$BATS_TEST_TMPDIR/record.err" "then watching for at most 30s" || return 1
-	sleep 0.5
+	# The events listed once for the first state, then watched: it is recorded.
+	wait_requests "$BATS_TEST_TMPDIR/requests.log" "^GET /api/v1/namespaces/team-a/events$" 2 || return 1
 	step && sleep 0.6 && step && sleep 0.6 && step || return 1
 	# It ends when the search does, well before 30 s.
 	local rc=0
@@ -245,14 +246,15 @@ yq_kind_name() {
 }
 
 @test "repro record --watch: Ctrl-C ends the timeline and keeps what was recorded" {
-	replay_serve "$TIMELINE" --step
+	replay_serve "$TIMELINE" --step --log "$BATS_TEST_TMPDIR/requests.log"
 	local out=$BATS_TEST_TMPDIR/out
 	katib_bg "$BATS_TEST_TMPDIR/record" repro record experiment mnist-timeline -n team-a \
 		--kubeconfig "$REPLAY_CFG" -o "$out" --watch 60s
 	wait_for "$BATS_TEST_TMPDIR/record.err" "then watching" || return 1
-	sleep 0.5
+	wait_requests "$BATS_TEST_TMPDIR/requests.log" "^GET /api/v1/namespaces/team-a/events$" 2 || return 1
 	step || return 1
-	sleep 0.8
+	# Time to read the step's events (Valgrind makes that slow).
+	sleep "$([ -n "${KATIB_VALGRIND:-}" ] && echo 5 || echo 1)"
 	kill -INT "$KATIB_PID"
 	local rc=0
 	wait "$KATIB_PID" || rc=$?

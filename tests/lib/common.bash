@@ -123,6 +123,23 @@ replay_kill() {
 	return 0
 }
 
+# wait_requests LOG PATTERN N: until the replay server's --log LOG holds N
+# lines matching PATTERN (grep -E), 60 s at most: a client under Valgrind
+# on a loaded machine is slow.  The server logs a request before it
+# serves it, under the lock its timeline steps take, so a watch logged is
+# a watch that sees every later step.
+wait_requests() {
+	local _ n
+	for _ in $(seq 600); do
+		n=$(grep -cE -- "$2" "$1" 2>/dev/null) || n=0
+		[ "$n" -ge "$3" ] && return 0
+		sleep 0.1
+	done
+	echo "$3 requests matching '$2' never came in $1:"
+	cat "$1"
+	return 1
+}
+
 # Compares $output with a golden file; UPDATE_GOLDEN=1 rewrites it.
 assert_golden() {
 	local golden=$1
