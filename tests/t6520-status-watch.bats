@@ -24,10 +24,11 @@ step() {
 	curl -sf -X POST "$REPLAY_URL/katib-replay/step" > /dev/null || return 1
 }
 
-# wait_for FILE TEXT: until FILE holds TEXT (20 s at most: Valgrind is slow).
+# wait_for FILE TEXT: until FILE holds TEXT (60 s at most: Valgrind on a
+# loaded machine is slow).
 wait_for() {
 	local _
-	for _ in $(seq 200); do
+	for _ in $(seq 600); do
 		grep -qF -- "$2" "$1" 2>/dev/null && return 0
 		sleep 0.1
 	done
