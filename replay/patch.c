@@ -7,9 +7,17 @@
  *   application/merge-patch+json           RFC 7386
  *   application/json-patch+json            RFC 6902 (add, remove,
  *                                          replace, test, copy, move)
- *   application/strategic-merge-patch+json for built-in kinds; applied
- *                                          as a merge patch: maps merge,
- *                                          lists are replaced whole
+ *   application/strategic-merge-patch+json for built-in kinds: maps
+ *                                          merge, lists with a merge key
+ *                                          merge by it (containers by
+ *                                          name, ...), with the $patch,
+ *                                          $deleteFromPrimitiveList and
+ *                                          $retainKeys directives
+ *                                          (staging/src/k8s.io/
+ *                                          apimachinery/pkg/util/
+ *                                          strategicpatch/patch.go); a
+ *                                          custom resource's is 415, as
+ *                                          the apiserver answers
  * anything else is 415, as for server-side apply, which the server lacks.
  */
 #include "compat.h"
@@ -66,6 +74,188 @@ static void merge(struct doc *d, struct doc_node *target, const struct doc_node 
 		}
 	}
 }
+
+/*
+ * The patchMergeKey of a list field of the built-in kinds an
+ * Experiment's trials make (k8s.io/api/core/v1 and meta/v1 types.go:
+ * `patchStrategy:"merge" patchMergeKey:"..."`), by the field's name;
+ * "" merges a list of scalars as a set; NULL replaces the list.
+ */
+static const char *merge_key(const char *field, const struct doc_node *list)
+{
+	static const char *const keys[][2] = {
+		{ "containers", "name" }, { "initContainers", "name" },
+		{ "ephemeralContainers", "name" }, { "env", "name" },
+		{ "volumes", "name" }, { "volumeMounts", "mountPath" },
+		{ "volumeDevices", "devicePath" }, { "imagePullSecrets", "name" },
+		{ "hostAliases", "ip" }, { "conditions", "type" },
+		{ "ownerReferences", "uid" }, { "topologySpreadConstraints", "topologyKey" },
+		{ "resourceClaims", "name" }, { "finalizers", "" },
+	};
+	size_t i;
+
+	/* A container's ports merge by containerPort, a Service's by port. */
+	if (!strcmp(field, "ports"))
+		return list->child && doc_get(list->child, "containerPort") ? "containerPort" : "port";
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strcmp(field, keys[i][0]))
+			return keys[i][1];
+	return NULL;
+}
+
+static int is_directive(const char *key)
+{
+	return key && key[0] == '$';
+}
+
+/* The element of list whose key has the text of want's, or NULL. */
+static struct doc_node *element_by(struct doc_node *list, const char *key,
+				   const struct doc_node *want)
+{
+	struct doc_node *e;
+	const struct doc_node *wk = doc_get(want, key);
+
+	for (e = list->child; wk && e; e = e->next) {
+		const struct doc_node *ek = doc_get(e, key);
+
+		if (ek && ek->text && wk->text && !strcmp(ek->text, wk->text))
+			return e;
+	}
+	return NULL;
+}
+
+/* A copy of a patch map without its directives, under parent. */
+static struct doc_node *copy_plain(struct doc *d, struct doc_node *parent,
+				   const char *key, const struct doc_node *src);
+
+static void smerge(struct doc *d, struct doc_node *target, const struct doc_node *patch);
+
+static void smerge_list(struct doc *d, struct doc_node *target, const char *field,
+			const struct doc_node *patch)
+{
+	struct doc_node *t = doc_get(target, field);
+	const char *key = merge_key(field, patch);
+	const struct doc_node *p;
+
+	if (!t || t->kind != DOC_SEQ || !key) {
+		remove_key(target, field);
+		copy_plain(d, target, field, patch);
+		return;
+	}
+	/* {"$patch": "replace"} in a list: the rest of it replaces the list. */
+	for (p = patch->child; p; p = p->next)
+		if (p->kind == DOC_MAP && doc_get_str(p, "$patch") &&
+		    !strcmp(doc_get_str(p, "$patch"), "replace")) {
+			remove_key(target, field);
+			t = doc_add(d, target, field, DOC_SEQ, NULL);
+			for (p = patch->child; p; p = p->next)
+				if (!(p->kind == DOC_MAP && doc_get(p, "$patch")))
+					copy_plain(d, t, NULL, p);
+			return;
+		}
+	for (p = patch->child; p; p = p->next) {
+		struct doc_node *e;
+
+		if (!*key) {
+			/* A set of scalars: add what is missing. */
+			for (e = t->child; e; e = e->next)
+				if (e->text && p->text && !strcmp(e->text, p->text))
+					break;
+			if (!e)
+				copy_plain(d, t, NULL, p);
+			continue;
+		}
+		if (p->kind != DOC_MAP)
+			continue;
+		e = element_by(t, key, p);
+		if (doc_get_str(p, "$patch") && !strcmp(doc_get_str(p, "$patch"), "delete")) {
+			if (e)
+				doc_node_remove(e);
+		} else if (e) {
+			smerge(d, e, p);
+		} else {
+			copy_plain(d, t, NULL, p);
+		}
+	}
+}
+
+static struct doc_node *copy_plain(struct doc *d, struct doc_node *parent,
+				   const char *key, const struct doc_node *src)
+{
+	struct doc_node *n;
+	const struct doc_node *c;
+
+	if (src->kind != DOC_MAP)
+		return copy_node(d, parent, key, src);
+	n = doc_add(d, parent, key, DOC_MAP, NULL);
+	for (c = src->child; c; c = c->next)
+		if (!is_directive(c->key) && c->kind != DOC_NULL)
+			copy_plain(d, n, c->key, c);
+	return n;
+}
+
+/* A strategic merge patch on a map of a built-in kind. */
+static void smerge(struct doc *d, struct doc_node *target, const struct doc_node *patch)
+{
+	const struct doc_node *p, *retain = doc_get(patch, "$retainKeys");
+
+	if (doc_get_str(patch, "$patch") && !strcmp(doc_get_str(patch, "$patch"), "replace")) {
+		while (target->child)
+			doc_node_remove(target->child);
+		for (p = patch->child; p; p = p->next)
+			if (!is_directive(p->key) && p->kind != DOC_NULL)
+				copy_plain(d, target, p->key, p);
+		return;
+	}
+	/* $retainKeys: the keys of target not listed go. */
+	if (retain && retain->kind == DOC_SEQ) {
+		struct doc_node *c, *next;
+
+		for (c = target->child; c; c = next) {
+			const struct doc_node *k;
+
+			next = c->next;
+			for (k = retain->child; k; k = k->next)
+				if (k->text && c->key && !strcmp(k->text, c->key))
+					break;
+			if (!k)
+				doc_node_remove(c);
+		}
+	}
+	for (p = patch->child; p; p = p->next) {
+		struct doc_node *t;
+
+		if (p->key && !strncmp(p->key, "$deleteFromPrimitiveList/", 25)) {
+			struct doc_node *list = doc_get(target, p->key + 25), *e, *next;
+			const struct doc_node *v;
+
+			for (e = list && list->kind == DOC_SEQ ? list->child : NULL; e; e = next) {
+				next = e->next;
+				for (v = p->child; v; v = v->next)
+					if (e->text && v->text && !strcmp(e->text, v->text))
+						doc_node_remove(e);
+			}
+			continue;
+		}
+		if (is_directive(p->key))
+			continue;	/* $setElementOrder, $patch, $retainKeys: done or order only */
+		t = doc_get(target, p->key);
+		if (p->kind == DOC_NULL) {
+			remove_key(target, p->key);
+		} else if (p->kind == DOC_MAP && doc_get_str(p, "$patch") &&
+			   !strcmp(doc_get_str(p, "$patch"), "delete")) {
+			remove_key(target, p->key);
+		} else if (p->kind == DOC_MAP && t && t->kind == DOC_MAP) {
+			smerge(d, t, p);
+		} else if (p->kind == DOC_SEQ) {
+			smerge_list(d, target, p->key, p);
+		} else {
+			remove_key(target, p->key);
+			copy_plain(d, target, p->key, p);
+		}
+	}
+}
+
 
 /* Links child into parent before "before" (NULL: at the end). */
 static void insert_before(struct doc_node *parent, struct doc_node *child,
@@ -304,14 +494,20 @@ void serve_patch(struct server *s, struct conn *c, const struct route *rt,
 	const char *why = NULL, *name, *ns;
 	struct buf b = BUF_INIT;
 	char *json;
-	int merge_kind;
+	int merge_kind, strategic;
 
 	if (!o) {
 		not_found(c, rt);
 		return;
 	}
-	merge_kind = type && (!strncmp(type, "application/merge-patch+json", 28) ||
-			      !strncmp(type, "application/strategic-merge-patch+json", 38));
+	strategic = type && !strncmp(type, "application/strategic-merge-patch+json", 38);
+	merge_kind = strategic || (type && !strncmp(type, "application/merge-patch+json", 28));
+	if (strategic && !builtin_group(rt->group)) {
+		/* What the apiserver's custom resource handler accepts. */
+		respond_status(c, 415, "UnsupportedMediaType",
+			       "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml");
+		return;
+	}
 	if (!type || (!merge_kind && strncmp(type, "application/json-patch+json", 27))) {
 		struct buf msg = BUF_INIT;
 
@@ -346,7 +542,9 @@ void serve_patch(struct server *s, struct conn *c, const struct route *rt,
 		respond_status(c, 500, "InternalError", "the stored object could not be read back");
 		return;
 	}
-	if (merge_kind)
+	if (strategic)
+		smerge(work, work->root, patch->root);
+	else if (merge_kind)
 		merge(work, work->root, patch->root);
 	else
 		why = json_patch(work, patch->root);

@@ -151,3 +151,45 @@ k() {
 		-p '{"spec":{"maxTrialCount":1}}' --dry-run=server
 	assert_output "experiment.kubeflow.org/mnist-random patched"
 }
+
+@test "patch: a strategic merge patch merges a pod's lists by their keys, as kubectl patch sends it" {
+	need_kubectl
+	replay_kill
+	local dir=$BATS_TEST_TMPDIR/cluster
+	cp -R "$TESTS_DIR/data/cluster-small" "$dir"
+	cat > "$dir/two.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: two
+	  namespace: team-a
+	  finalizers: [example.com/keep]
+	spec:
+	  containers:
+	    - name: main
+	      image: busybox:1
+	      env: [{name: A, value: "1"}, {name: B, value: "2"}]
+	    - name: sidecar
+	      image: busybox:1
+	YAML
+	replay_serve "$dir" || return 1
+	# kubectl patch's default type: the containers merge by name, env by name.
+	run --separate-stderr -0 k patch pod -n team-a two \
+		-p '{"metadata":{"finalizers":["example.com/more"]},"spec":{"containers":[{"name":"main","image":"busybox:2","env":[{"name":"B","value":"3"}]}]}}'
+	assert_output "pod/two patched" || return 1
+	run --separate-stderr -0 k get pod -n team-a two -o json
+	assert_equal "$(jq -c '[.spec.containers[] | {name, image}]' <<< "$output")" \
+		'[{"name":"main","image":"busybox:2"},{"name":"sidecar","image":"busybox:1"}]' || return 1
+	assert_equal "$(jq -c '.spec.containers[0].env' <<< "$output")" \
+		'[{"name":"A","value":"1"},{"name":"B","value":"3"}]' || return 1
+	assert_equal "$(jq -c '.metadata.finalizers' <<< "$output")" '["example.com/keep","example.com/more"]' || return 1
+	# $patch: delete takes one element out; $deleteFromPrimitiveList one value.
+	run --separate-stderr -0 k patch pod -n team-a two \
+		-p '{"metadata":{"$deleteFromPrimitiveList/finalizers":["example.com/keep"]},"spec":{"containers":[{"name":"sidecar","$patch":"delete"}]}}'
+	run --separate-stderr -0 k get pod -n team-a two -o json
+	assert_equal "$(jq -c '[.spec.containers[].name]' <<< "$output")" '["main"]' || return 1
+	assert_equal "$(jq -c '.metadata.finalizers' <<< "$output")" '["example.com/more"]' || return 1
+	# A custom resource takes no strategic merge patch, as the apiserver says.
+	run --separate-stderr -1 k patch experiments.kubeflow.org -n team-a mnist-random -p '{"spec":{"maxTrialCount":7}}'
+	[[ "$stderr" == *"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml"* ]]
+}
