@@ -93,6 +93,20 @@ finish() {
 	assert_output --partial "Experiment team-a/mnist-timeline: Failed"
 }
 
+@test "status -w --html: the report is written again at each change" {
+	replay_serve "$TIMELINE" --step
+	local out=$BATS_TEST_TMPDIR/out html=$BATS_TEST_TMPDIR/report.html
+	follow "$out" status experiment mnist-timeline -n team-a -w --html "$html" --kubeconfig "$REPLAY_CFG"
+	wait_for "$out" "Best:     none yet" || return 1
+	grep -q "Created" "$html" || { echo "no first report"; return 1; }
+	! grep -q "mnist-timeline-bbbb2222" "$html" || return 1
+	step && sleep 0.5 && step && sleep 0.5 && step || return 1
+	finish
+	[ "$status" -eq 0 ] || { echo "exit $status"; cat "$out.err"; return 1; }
+	grep -q "Succeeded" "$html" || return 1
+	grep -q "mnist-timeline-bbbb2222" "$html"
+}
+
 @test "status -w -o json: one document per change, the last one the end" {
 	replay_serve "$TIMELINE" --step
 	local out=$BATS_TEST_TMPDIR/out
