@@ -879,7 +879,7 @@ static const struct help_section status_sections[] = {
 	{ HELP_EXIT, NULL,
 	  "Exit status: 0 shown, 1 a problem was diagnosed, 2 bad usage,\n"
 	  "3 the cluster could not be read or the report not written.  With -w:\n"
-	  "0 the search succeeded, 1 it failed, 130 Ctrl-C.", NULL },
+	  "0 the search succeeded, 1 it failed, 3 it was deleted, 130 Ctrl-C.", NULL },
 	{ HELP_EXAMPLES, "Examples:",
 	  "kubectl katib status experiment mnist -n team-a\n"
 	  "kubectl katib status experiment/mnist --sort objective --top 5\n"
@@ -1208,8 +1208,12 @@ static int follow_run(struct source *src, const struct follow_ops *ops, void *vi
 		if (follow_interrupted())
 			break;
 		if (need_refresh) {
-			if (ops->refresh(view, 1, &f))
+			if (ops->refresh(view, 1, &f)) {
+				/* Gone while followed: nothing more will happen to it. */
+				if (f.kind == FAIL_HTTP && f.http_status == 404)
+					break;
 				goto lost;
+			}
 			need_refresh = 0;
 			backoff = 0;
 			ops->draw(view, NULL);
@@ -1240,8 +1244,11 @@ static int follow_run(struct source *src, const struct follow_ops *ops, void *vi
 			goto lost;
 		}
 		if (ctx.dirty && !follow_interrupted()) {
-			if (ops->refresh(view, 0, &f))
+			if (ops->refresh(view, 0, &f)) {
+				if (f.kind == FAIL_HTTP && f.http_status == 404)
+					break;
 				goto lost;
+			}
 			backoff = 0;
 		}
 		ops->draw(view, NULL);
@@ -1261,6 +1268,8 @@ lost:
 	kube_watch_free(w);
 	if (!st && follow_interrupted())
 		return 128 + follow_interrupted();
+	if (!st)
+		return api_failure(&f);	/* it was deleted */
 	return st - 1;
 }
 

@@ -289,3 +289,19 @@ wait_screen() {
 	run env -u NO_COLOR TERM=xterm "$KATIB_BIN" status experiment mnist -n ml --kubeconfig "$REPLAY_CFG"
 	refute_output --partial $'\e['
 }
+
+@test "status -w: an Experiment deleted while followed ends the view, exit 3" {
+	local dir=$BATS_TEST_TMPDIR/deleted
+	cp -r "$TIMELINE" "$dir"
+	# The last step deletes the Experiment instead of finishing it.
+	mv "$dir/timeline/10s/experiment.yaml" "$dir/timeline/10s/deleted/experiment.yaml"
+	replay_serve "$dir" --step
+	local out=$BATS_TEST_TMPDIR/out
+	follow "$out" status experiment mnist-timeline -n team-a -w --kubeconfig "$REPLAY_CFG"
+	wait_for "$out" "Best:     none yet" || return 1
+	step && sleep 0.5 && step && sleep 0.5 && step || return 1
+	finish
+	[ "$status" -eq 3 ] || { echo "exit $status"; cat "$out" "$out.err"; return 1; }
+	run cat "$out.err"
+	assert_output 'Error from server (NotFound): experiments.kubeflow.org "mnist-timeline" not found'
+}
