@@ -1076,6 +1076,32 @@ const struct rule_doc rule_docs[] = {
 	  "  27 |         list: [\"sgd\", \"adam\"]\n"
 	  "  28 |   trialTemplate:\n"
 	  "  29 |     primaryContainerName: training-container\n" },
+	{ "security-context-invalid",
+	  NULL,
+	  "  54 |                 terminationMessagePolicy: FallbackToLogsOnError\n"
+	  "  55 |                 securityContext:\n"
+	  "  56 |                   runAsUser: -1\n"
+	  "  57 |                   privileged: true\n"
+	  "  58 |                   allowPrivilegeEscalation: false\n"
+	  "  59 |                   seccompProfile:\n"
+	  "  60 |                     type: runtimeDefault\n"
+	  "  61 |             securityContext:\n"
+	  "  62 |               fsGroup: 4294967296\n"
+	  "  63 |               seccompProfile:\n"
+	  "  64 |                 type: Localhost\n"
+	  "  65 |             dnsPolicy: ClusterFirst\n"
+	  "  66 |             restartPolicy: Never\n",
+	  "  54 |                 terminationMessagePolicy: FallbackToLogsOnError\n"
+	  "  55 |                 securityContext:\n"
+	  "  56 |                   runAsUser: 1000\n"
+	  "  57 |                   allowPrivilegeEscalation: false\n"
+	  "  58 |                   seccompProfile:\n"
+	  "  59 |                     type: RuntimeDefault\n"
+	  "  60 |             securityContext:\n"
+	  "  61 |               fsGroup: 2000\n"
+	  "  62 |               supplementalGroups: [3000]\n"
+	  "  63 |             dnsPolicy: ClusterFirst\n"
+	  "  64 |             restartPolicy: Never\n" },
 	{ "spec-missing",
 	  NULL,
 	  "   4 |   name: lr-search\n"
@@ -1436,4 +1462,4 @@ const struct rule_doc rule_docs[] = {
 	  "  29 |     primaryContainerName: training-container\n" },
 };
 
-const size_t nr_rule_docs = 110;
+const size_t nr_rule_docs = 111;

@@ -87,6 +87,7 @@ load lib/common
 @test "rule search-parameter-unreferenced" { check_rule search-parameter-unreferenced; }
 @test "rule search-space-conflict" { check_rule search-space-conflict; }
 @test "rule search-space-missing" { check_rule search-space-missing; }
+@test "rule security-context-invalid" { check_rule security-context-invalid; }
 @test "rule spec-missing" { check_rule spec-missing; }
 @test "rule stdout-metrics-format-invalid" { check_rule stdout-metrics-format-invalid; }
 @test "rule suggestion-name-invalid" { check_rule suggestion-name-invalid; }

@@ -19,7 +19,7 @@ FIXED_BY_ANOTHER="volume-mount-unknown"
 
 # Rules whose fixtures hold findings --fix repairs (a case-only typo) and
 # findings only the user can (a value that is not a typo).
-PARTLY_FIXABLE="node-placement-invalid probe-invalid"
+PARTLY_FIXABLE="node-placement-invalid probe-invalid security-context-invalid"
 
 # fix_fixture ID: --fix over the rule's bad.yaml.  A fixable rule is then
 # gone and each fix is printed; any fixture: a second --fix changes

@@ -1090,6 +1090,116 @@ static void check_probes(const struct trial_pods *pods, const struct doc_node *c
 		check_handler(pods, h, "lifecycle.preStop", 1, out);
 }
 
+/* ---- security contexts (ValidateSecurityContext, validatePodSpecSecurityContext) ---- */
+
+static int case_sensitive_member(const char *s, const char *const *values)
+{
+	size_t i;
+
+	for (i = 0; values[i]; i++)
+		if (!strcmp(s, values[i]))
+			return 1;
+	return 0;
+}
+
+/* IsValidUserID and IsValidGroupID: 0 to 2147483647. */
+static void check_id(const struct trial_pods *pods, const struct doc_node *map,
+		     const char *key, const char *where, struct diag_list *out)
+{
+	const struct doc_node *n = doc_get(map, key);
+	char *end;
+	long long v;
+
+	if (!n || n->kind != DOC_INT)
+		return;
+	v = strtoll(n->text, &end, 10);
+	if (v < 0 || v > 2147483647LL)
+		diag_hint(out, diag_add(out, rule_get("security-context-invalid"), n,
+					"%s.%s: Invalid value: %s: must be between 0 and 2147483647, inclusive; %s",
+					where, key, n->text, refused_effect(pods)),
+			  "user and group ids are 0 (root) to 2147483647");
+}
+
+static void check_seccomp(const struct trial_pods *pods, const struct doc_node *sc,
+			  const char *where, struct diag_list *out)
+{
+	static const char *const types[] = { "Localhost", "RuntimeDefault", "Unconfined", NULL };
+	const struct rule *r = rule_get("security-context-invalid");
+	const struct doc_node *p = doc_get_kind(sc, "seccompProfile", DOC_MAP);
+	const char *type = doc_get_str(p, "type");
+	const struct doc_node *lp = doc_get(p, "localhostProfile");
+
+	if (!p)
+		return;
+	if (!type) {
+		diag_hint(out, diag_add_missing(out, r, p, "type", "%s.seccompProfile.type: Required value; %s",
+						where, refused_effect(pods)),
+			  "most trials want type: RuntimeDefault");
+		return;
+	}
+	if (!case_sensitive_member(type, types)) {
+		check_enum_as(pods, p, "type", types, "security-context-invalid", out);
+		return;
+	}
+	if (!strcmp(type, "Localhost") && (!lp || !doc_str(lp) || !*doc_str(lp)))
+		diag_hint(out, lp ? diag_add(out, r, lp, "%s.seccompProfile.localhostProfile: Required value: must be set when seccomp type is Localhost; %s",
+					     where, refused_effect(pods))
+				  : diag_add_missing(out, r, p, "localhostProfile",
+						     "%s.seccompProfile.localhostProfile: Required value: must be set when seccomp type is Localhost; %s",
+						     where, refused_effect(pods)),
+			  "name the profile file under the kubelet's seccomp directory");
+	else if (strcmp(type, "Localhost") && lp && lp->kind != DOC_NULL)
+		diag_hint(out, diag_add(out, r, lp, "%s.seccompProfile.localhostProfile: Invalid value: \"%s\": can only be set when seccomp type is Localhost; %s",
+					where, lp->text ? lp->text : "", refused_effect(pods)),
+			  "remove localhostProfile, or set type: Localhost");
+}
+
+static void check_container_security(const struct trial_pods *pods, const struct doc_node *c,
+				     struct diag_list *out)
+{
+	static const char *const proc_mounts[] = { "Default", "Unmasked", NULL };
+	const struct doc_node *sc = doc_get_kind(c, "securityContext", DOC_MAP);
+	const struct doc_node *ape = doc_get(sc, "allowPrivilegeEscalation");
+	const struct doc_node *priv = doc_get(sc, "privileged");
+
+	if (!sc)
+		return;
+	check_id(pods, sc, "runAsUser", "securityContext", out);
+	check_id(pods, sc, "runAsGroup", "securityContext", out);
+	check_enum_as(pods, sc, "procMount", proc_mounts, "security-context-invalid", out);
+	check_seccomp(pods, sc, "securityContext", out);
+	if (ape && ape->kind == DOC_BOOL && strchr("fFnN", ape->text[0]) &&
+	    priv && priv->kind == DOC_BOOL && strchr("tTyY", priv->text[0]))
+		diag_hint(out, diag_add(out, rule_get("security-context-invalid"), ape,
+					"securityContext: Invalid value: &core.SecurityContext{...}: cannot set `allowPrivilegeEscalation` to false and `privileged` to true; %s",
+					refused_effect(pods)),
+			  "a privileged container can always escalate: drop one of the two");
+}
+
+static void check_pod_security(const struct trial_pods *pods, const struct doc_node *pod_spec,
+			       struct diag_list *out)
+{
+	const struct doc_node *sc = doc_get_kind(pod_spec, "securityContext", DOC_MAP), *g;
+	const struct doc_node *groups = doc_get_kind(sc, "supplementalGroups", DOC_SEQ);
+
+	if (!sc)
+		return;
+	check_id(pods, sc, "runAsUser", "securityContext", out);
+	check_id(pods, sc, "runAsGroup", "securityContext", out);
+	check_id(pods, sc, "fsGroup", "securityContext", out);
+	for (g = groups ? groups->child : NULL; g; g = g->next) {
+		char *end;
+		long long v = g->kind == DOC_INT ? strtoll(g->text, &end, 10) : 0;
+
+		if (v < 0 || v > 2147483647LL)
+			diag_hint(out, diag_add(out, rule_get("security-context-invalid"), g,
+						"securityContext.supplementalGroups: Invalid value: %s: must be between 0 and 2147483647, inclusive; %s",
+						g->text, refused_effect(pods)),
+				  "group ids are 0 to 2147483647");
+	}
+	check_seccomp(pods, sc, "securityContext", out);
+}
+
 static void check_container(const struct rule_ctx *ctx,
 			    const struct trial_pods *pods,
 			    const struct doc_node *c, struct diag_list *out)
@@ -1101,6 +1211,7 @@ static void check_container(const struct rule_ctx *ctx,
 	check_ports(pods, c, out);
 	check_env(ctx, pods, c, out);
 	check_probes(pods, c, out);
+	check_container_security(pods, c, out);
 
 	/* Tekton v1 steps call it computeResources. */
 	if (!res && pods->kind == TRIAL_PODS_TEKTON)
@@ -1204,6 +1315,7 @@ void check_workload(const struct rule_ctx *ctx, const struct trial_pods *pods,
 			continue;
 		check_volumes(pods, pod->pod_spec, out);
 		check_node_selector(pods, pod->pod_spec, out);
+		check_pod_security(pods, pod->pod_spec, out);
 		check_tolerations(pods, pod->pod_spec, out);
 		check_enum(pods, pod->pod_spec, "dnsPolicy", dns_policies, out);
 		/*
