@@ -11,7 +11,8 @@
  * A recorded line that starts with such a time keeps it (a log recorded
  * with timestamps); one without gets the container's start time, the
  * closest the recording knows.  Without timestamps=true recorded times
- * are taken off, as the kubelet would not have sent them.
+ * are taken off, as the kubelet would not have sent them.  Only the
+ * kubelet's fixed form counts as its time.
  */
 #include "compat.h"
 #include "replay.h"
@@ -112,10 +113,15 @@ static long long count_arg(struct conn *c, const char *key)
 	return -2;
 }
 
-/* The length of an RFC 3339 time and its space at the start of line, or 0. */
+/*
+ * The length of the kubelet's time and its space at the start of line, or
+ * 0.  Only its fixed form, nine digits of nanoseconds: a program's own
+ * log lines often start with a time too ("2026-11-20T09:02:11Z INFO"),
+ * and those are the log's text.
+ */
 static size_t time_prefix(const char *line, size_t len)
 {
-	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd.ddddddddd";
 	size_t i;
 
 	if (len < sizeof(shape))
@@ -123,9 +129,6 @@ static size_t time_prefix(const char *line, size_t len)
 	for (i = 0; i + 1 < sizeof(shape); i++)
 		if (shape[i] == 'd' ? !isdigit((unsigned char)line[i]) : line[i] != shape[i])
 			return 0;
-	if (i < len && line[i] == '.')
-		for (i++; i < len && isdigit((unsigned char)line[i]); i++)
-			;
 	if (i < len && line[i] == 'Z')
 		i++;
 	else if (i + 6 <= len && (line[i] == '+' || line[i] == '-') && line[i + 3] == ':')

@@ -142,16 +142,18 @@ status:
           startedAt: "2026-01-10T09:00:02Z"
 YAML
 	mkdir -p "$REC/logs/team-a/timed"
-	printf '2026-01-10T09:00:03.123456789Z recorded with its time\nrecorded without one\n' \
+	printf '2026-01-10T09:00:03.123456789Z recorded with its time\nrecorded without one\n2026-01-10T09:00:04Z INFO the program'"'"'s own time\n' \
 		> "$REC/logs/team-a/timed/main.log"
 	replay_serve "$REC" || return 1
 	run --separate-stderr -0 k logs -n team-a timed --timestamps
 	assert_output "2026-01-10T09:00:03.123456789Z recorded with its time
-2026-01-10T09:00:02.000000000Z recorded without one" || return 1
-	# Without --timestamps the kubelet sends no times.
+2026-01-10T09:00:02.000000000Z recorded without one
+2026-01-10T09:00:02.000000000Z 2026-01-10T09:00:04Z INFO the program's own time" || return 1
+	# Without --timestamps the kubelet sends no times; the program's own stay.
 	run --separate-stderr -0 k logs -n team-a timed
 	assert_output "recorded with its time
-recorded without one" || return 1
+recorded without one
+2026-01-10T09:00:04Z INFO the program's own time" || return 1
 	# tailLines counts lines, limitBytes bytes with their times.
 	run --separate-stderr -0 k logs -n team-a timed --timestamps --tail=1 --limit-bytes=30
 	assert_output "2026-01-10T09:00:02.000000000Z"
