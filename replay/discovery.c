@@ -1,6 +1,12 @@
 /*
  * Discovery: /api, /apis and the resource lists of each group version,
- * for the built-in kinds and every kind the recording holds.
+ * for the built-in kinds and every kind the recording holds.  A client
+ * that asks for aggregated discovery (Accept: ...;g=apidiscovery.k8s.io;
+ * v=v2;as=APIGroupDiscoveryList, as kubectl 1.32 and client-go do) gets
+ * every group's resources from /api and /apis at once, as kube-apiserver
+ * answers (staging/src/k8s.io/api/apidiscovery/v2/types.go and
+ * staging/src/k8s.io/apiserver/pkg/endpoints/discovery/aggregated, in
+ * kubernetes); any other client the legacy documents.
  */
 #include "compat.h"
 #include "replay.h"
@@ -59,13 +65,98 @@ size_t kinds_served(const struct server *s, struct kind_seen *out, size_t max)
 	return n;
 }
 
+/* The apidiscovery version the client takes ("v2", "v2beta1"), or NULL. */
+static const char *aggregated_wanted(struct conn *c)
+{
+	const char *accept = httpd_header(c->req, "Accept");
+
+	if (!accept || !strstr(accept, "as=APIGroupDiscoveryList") ||
+	    !strstr(accept, "g=apidiscovery.k8s.io"))
+		return NULL;
+	if (strstr(accept, "v=v2;") || strstr(accept, "v=v2,"))
+		return "v2";
+	return strstr(accept, "v=v2beta1") ? "v2beta1" : NULL;
+}
+
+/* One resource as APIResourceDiscovery. */
+static void add_resource_discovery(struct buf *b, const struct kind_seen *k)
+{
+	char singular[128];
+	size_t m;
+
+	for (m = 0; k->kind[m] && m + 1 < sizeof(singular); m++)
+		singular[m] = (char)tolower((unsigned char)k->kind[m]);
+	singular[m] = '\0';
+	buf_addf(b, "{\"resource\":\"%s\",\"responseKind\":{\"group\":\"%s\",\"version\":\"%s\",\"kind\":\"%s\"},"
+		    "\"scope\":\"%s\",\"singularResource\":\"%s\","
+		    "\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"watch\"]",
+		 k->resource, k->group, k->version, k->kind,
+		 k->namespaced ? "Namespaced" : "Cluster", singular);
+	if (k->short_name)
+		buf_addf(b, ",\"shortNames\":[\"%s\"]", k->short_name);
+	if (!strcmp(k->resource, "pods") && !*k->group)
+		buf_adds(b, ",\"subresources\":[{\"subresource\":\"log\",\"responseKind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\"},\"verbs\":[\"get\"]}]");
+	buf_addch(b, '}');
+}
+
+/*
+ * /api (core) or /apis (every other group) as an APIGroupDiscoveryList:
+ * a group each, its one version, its resources.
+ */
+static void serve_aggregated(struct conn *c, const struct kind_seen *k, size_t n, int core,
+			     const char *version)
+{
+	struct buf b = BUF_INIT;
+	size_t i, j, groups = 0;
+
+	buf_addf(&b, "{\"kind\":\"APIGroupDiscoveryList\",\"apiVersion\":\"apidiscovery.k8s.io/%s\","
+		    "\"metadata\":{},\"items\":[", version);
+	for (i = 0; i < n; i++) {
+		size_t resources = 0;
+
+		if ((*k[i].group == '\0') != core)
+			continue;
+		for (j = 0; j < i; j++)
+			if (!strcmp(k[j].group, k[i].group) && !strcmp(k[j].version, k[i].version))
+				break;
+		if (j < i)
+			continue;
+		if (core)
+			buf_addf(&b, "%s{\"metadata\":{\"creationTimestamp\":null},", groups++ ? "," : "");
+		else
+			buf_addf(&b, "%s{\"metadata\":{\"name\":\"%s\",\"creationTimestamp\":null},",
+				 groups++ ? "," : "", k[i].group);
+		buf_addf(&b, "\"versions\":[{\"version\":\"%s\",\"resources\":[", k[i].version);
+		for (j = i; j < n; j++) {
+			if (strcmp(k[j].group, k[i].group) || strcmp(k[j].version, k[i].version))
+				continue;
+			if (resources++)
+				buf_addch(&b, ',');
+			add_resource_discovery(&b, &k[j]);
+		}
+		buf_adds(&b, "],\"freshness\":\"Current\"}]}");
+	}
+	buf_adds(&b, "]}");
+	/* respond() keeps the type's pointer until the answer is sent. */
+	respond(c, 200, strcmp(version, "v2")
+			? "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList"
+			: "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList",
+		b.buf, b.len);
+	buf_release(&b);
+}
+
 void serve_discovery(struct server *s, struct conn *c, const char *group,
 			    const char *version)
 {
 	struct kind_seen k[512];
 	size_t n = kinds_served(s, k, ARRAY_SIZE(k)), i, j, found = 0;
 	struct buf b = BUF_INIT;
+	const char *aggregated = aggregated_wanted(c);
 
+	if (aggregated && !version && (!group || !*group)) {
+		serve_aggregated(c, k, n, group != NULL, aggregated);
+		return;
+	}
 	if (group && !*group && !version) {	/* /api */
 		buf_adds(&b, "{\"kind\":\"APIVersions\",\"versions\":[\"v1\"],"
 			     "\"serverAddressByClientCIDRs\":[{\"clientCIDR\":\"0.0.0.0/0\",\"serverAddress\":\"127.0.0.1\"}]}");

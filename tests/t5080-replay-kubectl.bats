@@ -291,3 +291,21 @@ table() {
 	assert_line --regexp '^Events: +<none>$' || return 1
 	replay_stop
 }
+
+@test "aggregated discovery: kubectl learns every group's resources from /api and /apis alone" {
+	need_kubectl
+	serve_at 2026-12-01T00:00:00Z "$STATUS_CLUSTER" --log "$BATS_TEST_TMPDIR/requests.log"
+	run --separate-stderr -0 table /apis "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json"
+	assert_equal "$(jq -c '[.kind, .apiVersion, [.items[].metadata.name]]' <<< "$output")" \
+		'["APIGroupDiscoveryList","apidiscovery.k8s.io/v2",["apps","batch","kubeflow.org"]]' || return 1
+	assert_equal "$(jq -c '.items[] | select(.metadata.name == "kubeflow.org") | .versions[0].resources[] | select(.resource == "experiments") | [.scope, .responseKind.kind, .singularResource]' <<< "$output")" \
+		'["Namespaced","Experiment","experiment"]' || return 1
+	# The legacy documents still answer a client that does not ask for it.
+	run --separate-stderr -0 curl -sf "$REPLAY_URL/apis"
+	assert_equal "$(jq -r .kind <<< "$output")" APIGroupList || return 1
+	run --separate-stderr -0 k get experiments -A
+	# No group version was asked for its resources one by one.
+	run grep -cE '^GET /apis/[^/]+/[^/]+$|^GET /api/v1$' "$BATS_TEST_TMPDIR/requests.log"
+	assert_output 0 || return 1
+	replay_stop
+}
