@@ -70,21 +70,6 @@ const struct cmd_help lsp_help = {
 	.sections = lsp_sections,
 };
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int serve(struct lsp_server *s)
 {
 	struct lsp_frame frame = LSP_FRAME_INIT;

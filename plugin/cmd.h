@@ -85,6 +85,8 @@ FILE *errout(void);
  */
 void put_safe(FILE *fp, const char *s, size_t len);
 void puts_safe(FILE *fp, const char *s);
+/* Writes n bytes to fd, through short writes and EINTR; 0, or -1 (errno). */
+int write_all(int fd, const char *p, size_t n);
 
 void error_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void hint_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

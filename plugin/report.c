@@ -3,6 +3,9 @@
 #include "buf.h"
 #include "fail.h"
 
+#include <errno.h>
+#include <unistd.h>
+
 /*
  * Writes s with each control character (C0 but tab and newline, DEL, and
  * C1 as UTF-8) as one '?': text from a hostile file, cluster or plugin
@@ -39,6 +42,21 @@ void puts_safe(FILE *fp, const char *s)
  * and stderr is not, so without the flush a summary or an error reaches
  * a pipe both share (2>&1 | head) before the findings written earlier.
  */
+int write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 FILE *errout(void)
 {
 	fflush(stdout);

@@ -2,6 +2,7 @@
 #include "screen.h"
 #include "alloc.h"
 #include "buf.h"
+#include "cmd.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -87,20 +88,6 @@ int screen_rows(const struct screen *s)
 	return s->rows > 4 ? s->rows - 1 : 3;
 }
 
-static void write_all(int fd, const char *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		p += n;
-		len -= (size_t)n;
-	}
-}
-
 /*
  * One line cut to cols columns: UTF-8 sequences count as one column
  * (the view's glyphs are narrow) and escape sequences as none.
@@ -166,7 +153,8 @@ void screen_draw(struct screen *s, const char *frame)
 		p += len + (nl != NULL);
 	}
 	buf_adds(&out, "\033[J\033[?25h");
-	write_all(s->fd, out.buf, out.len);
+	/* A terminal gone away loses the frame: nothing to do about it. */
+	(void)write_all(s->fd, out.buf, out.len);
 	buf_release(&out);
 	s->lines = lines;
 	free(s->shown);
