@@ -28,6 +28,7 @@
 #include "buf.h"
 #include "doc.h"
 #include "experiment.h"
+#include "katib-config.h"
 #include "levenshtein.h"
 
 struct job_kind {
@@ -68,16 +69,6 @@ static void list_values(struct buf *b, const char *const *values)
 		buf_addf(b, "%s\"%s\"", i ? ", " : "", values[i]);
 }
 
-static int in_list(const char *s, const char *const *values)
-{
-	size_t i;
-
-	for (i = 0; values[i]; i++)
-		if (!strcmp(s, values[i]))
-			return 1;
-	return 0;
-}
-
 static const char *effect_of(const struct job_kind *k, struct buf *b)
 {
 	buf_reset(b);
@@ -99,7 +90,7 @@ static void check_replica(const struct job_kind *k, const struct doc_node *r,
 	int found = 0;
 
 	buf_addf(&path, "spec.%s[%s]", k->replicas_key, rtype);
-	if (k->types && !in_list(rtype, k->types)) {
+	if (k->types && !katib_config_has(k->types, rtype)) {
 		struct buf list = BUF_INIT;
 		const char *fix = case_only_match(rtype, k->types);
 		struct diag *d;
@@ -195,7 +186,7 @@ static void mpi_enum(const struct doc_node *map, const char *key, const char *pa
 	struct buf list = BUF_INIT;
 	struct diag *d;
 
-	if (!v || !*v || templated(v) || in_list(v, sorted_values))
+	if (!v || !*v || templated(v) || katib_config_has(sorted_values, v))
 		return;
 	list_values(&list, sorted_values);
 	d = diag_add(out, rule_get("training-job-invalid"), n,
@@ -370,7 +361,7 @@ void check_training_job(const struct rule_ctx *ctx, struct diag_list *out)
 		const struct doc_node *m = doc_lookup(spec, "runPolicy.managedBy");
 		const char *v = doc_str(m);
 
-		if (v && !templated(v) && !in_list(v, job_managers)) {
+		if (v && !templated(v) && !katib_config_has(job_managers, v)) {
 			struct buf list = BUF_INIT;
 
 			list_values(&list, job_managers);

@@ -415,11 +415,8 @@ static void check_enum_as(const struct trial_pods *pods, const struct doc_node *
 	struct diag *d;
 	size_t i;
 
-	if (!v || strstr(v, "${") || strstr(v, "$("))
-		return;	/* absent (defaulted), or the type rule's */
-	for (i = 0; values[i]; i++)
-		if (!strcmp(v, values[i]))
-			return;
+	if (!v || strstr(v, "${") || strstr(v, "$(") || katib_config_has(values, v))
+		return;	/* absent (defaulted), or the type rule's, or fine */
 	for (i = 0; values[i]; i++)
 		buf_addf(&list, "%s\"%s\"", i ? ", " : "", values[i]);
 	d = diag_add(out, rule_get(rule_id), n,
@@ -1092,16 +1089,6 @@ static void check_probes(const struct trial_pods *pods, const struct doc_node *c
 
 /* ---- security contexts (ValidateSecurityContext, validatePodSpecSecurityContext) ---- */
 
-static int case_sensitive_member(const char *s, const char *const *values)
-{
-	size_t i;
-
-	for (i = 0; values[i]; i++)
-		if (!strcmp(s, values[i]))
-			return 1;
-	return 0;
-}
-
 /* IsValidUserID and IsValidGroupID: 0 to 2147483647. */
 static void check_id(const struct trial_pods *pods, const struct doc_node *map,
 		     const char *key, const char *where, struct diag_list *out)
@@ -1137,7 +1124,7 @@ static void check_seccomp(const struct trial_pods *pods, const struct doc_node *
 			  "most trials want type: RuntimeDefault");
 		return;
 	}
-	if (!case_sensitive_member(type, types)) {
+	if (!katib_config_has(types, type)) {
 		check_enum_as(pods, p, "type", types, "security-context-invalid", out);
 		return;
 	}
