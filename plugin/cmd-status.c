@@ -678,6 +678,32 @@ static void get_row(struct table *t, const struct status_report *r, int all, int
 	buf_release(&b);
 }
 
+/* get's columns: -A adds the namespace, -o wide three more. */
+static size_t get_columns(int all, int wide)
+{
+	return 6 + (size_t)all + (wide ? 3 : 0);
+}
+
+/* A table whose first row is get's header. */
+static void get_header(struct table *t, int all, int wide)
+{
+	memset(t, 0, sizeof(*t));
+	t->nr_cols = get_columns(all, wide);
+	if (all)
+		cell(t, "NAMESPACE");
+	cell(t, "NAME");
+	cell(t, "STATE");
+	cell(t, "TRIALS (S/R/F)");
+	cell(t, "PROGRESS");
+	cell(t, "BEST");
+	if (wide) {
+		cell(t, "ALGORITHM");
+		cell(t, "OBJECTIVE");
+		cell(t, "EARLY-STOPPED");
+	}
+	cell(t, "AGE");
+}
+
 int cmd_get(int argc, char **argv)
 {
 	struct getopt_tables opt;
@@ -773,22 +799,7 @@ int cmd_get(int argc, char **argv)
 		root = doc_add(d, NULL, NULL, DOC_MAP, NULL);
 		items = doc_add(d, root, "items", DOC_SEQ, NULL);
 	} else {
-		int wide = format != NULL;
-
-		t.nr_cols = 6 + (size_t)all + (wide ? 3 : 0);
-		if (all)
-			cell(&t, "NAMESPACE");
-		cell(&t, "NAME");
-		cell(&t, "STATE");
-		cell(&t, "TRIALS (S/R/F)");
-		cell(&t, "PROGRESS");
-		cell(&t, "BEST");
-		if (wide) {
-			cell(&t, "ALGORITHM");
-			cell(&t, "OBJECTIVE");
-			cell(&t, "EARLY-STOPPED");
-		}
-		cell(&t, "AGE");
+		get_header(&t, all, format != NULL);
 	}
 	status = STATUS_OK;
 	for (i = 0; i < refs.nr; i++) {
@@ -1725,25 +1736,6 @@ static int by_entry(const void *pa, const void *pb)
 	return c ? c : strcmp(a->name, b->name);
 }
 
-static void get_header(struct get_view *v, struct table *t)
-{
-	memset(t, 0, sizeof(*t));
-	t->nr_cols = v->nr_cols;
-	if (v->all)
-		cell(t, "NAMESPACE");
-	cell(t, "NAME");
-	cell(t, "STATE");
-	cell(t, "TRIALS (S/R/F)");
-	cell(t, "PROGRESS");
-	cell(t, "BEST");
-	if (v->wide) {
-		cell(t, "ALGORITHM");
-		cell(t, "OBJECTIVE");
-		cell(t, "EARLY-STOPPED");
-	}
-	cell(t, "AGE");
-}
-
 /* Reads one Experiment into its row; a deleted one is marked so. */
 static int entry_read(struct get_view *v, struct get_entry *e, struct fail *f)
 {
@@ -1911,7 +1903,7 @@ static void get_draw(void *data, const char *lost)
 		size_t len = 0, rows = (size_t)screen_rows(&v->screen), shown = 0;
 		FILE *fp = xopen_memstream(&text, &len);
 
-		get_header(v, &t);
+		get_header(&t, v->all, v->wide);
 		for (i = 0; i < v->nr; i++) {
 			if (v->entry[i].deleted || !v->entry[i].cells)
 				continue;
@@ -1968,7 +1960,7 @@ static void get_draw(void *data, const char *lost)
 	if (!v->drawn) {
 		struct table t;
 
-		get_header(v, &t);
+		get_header(&t, v->all, v->wide);
 		for (i = 0; i < v->nr; i++)
 			for (j = 0; v->entry[i].cells && !v->entry[i].deleted && j < v->nr_cols; j++)
 				cell(&t, v->entry[i].cells[j]);
@@ -2024,7 +2016,7 @@ static int follow_get(struct source *src, int all, const char *format)
 	v.tree = format && strcmp(format, "wide");
 	v.wide = format && !v.tree;
 	v.format = format;
-	v.nr_cols = v.tree ? 1 : 6 + (size_t)all + (v.wide ? 3 : 0);
+	v.nr_cols = v.tree ? 1 : get_columns(all, v.wide);
 	v.tty = !v.tree && screen_usable(STDOUT_FILENO);
 	screen_open(&v.screen, STDOUT_FILENO);
 	if (get_refresh(&v, 1, &f))
