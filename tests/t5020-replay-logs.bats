@@ -9,10 +9,7 @@ bats_require_minimum_version 1.5.0
 load lib/common
 
 setup() {
-	if ! command -v kubectl >/dev/null; then
-		[ "${CI:-}" = true ] && { echo "kubectl is missing under CI" >&2; return 1; }
-		skip "kubectl is not installed"
-	fi
+	need_kubectl || return 1
 	REC="$BATS_TEST_TMPDIR/rec"
 	cp -r "$TESTS_DIR/data/cluster-small" "$REC"
 	# A pod of two containers, one named by kubectl's default-container

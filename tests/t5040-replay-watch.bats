@@ -22,12 +22,6 @@ teardown() {
 	replay_kill
 }
 
-need_kubectl() {
-	command -v kubectl >/dev/null && return 0
-	[ "${CI:-}" = true ] && { echo "kubectl is missing under CI" >&2; return 1; }
-	skip "kubectl is not installed"
-}
-
 k() {
 	HOME="$BATS_TEST_TMPDIR" kubectl --kubeconfig "$REPLAY_CFG" "$@"
 }

@@ -33,12 +33,6 @@ events() {
 	jq -r '.type + " " + .object.metadata.name + " " + .object.metadata.resourceVersion' "$1"
 }
 
-need_kubectl() {
-	command -v kubectl >/dev/null && return 0
-	[ "${CI:-}" = true ] && { echo "kubectl is missing under CI" >&2; return 1; }
-	skip "kubectl is not installed"
-}
-
 @test "timeline --step: a watch sees the Experiment go Created, Running, Succeeded, in order" {
 	replay_serve "$TIMELINE" --step
 	curl -sfN "$REPLAY_URL/$EXPERIMENTS?watch=true&timeoutSeconds=3" > "$BATS_TEST_TMPDIR/exp" &

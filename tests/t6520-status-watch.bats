@@ -24,19 +24,6 @@ step() {
 	curl -sf -X POST "$REPLAY_URL/katib-replay/step" > /dev/null || return 1
 }
 
-# wait_for FILE TEXT: until FILE holds TEXT (60 s at most: Valgrind on a
-# loaded machine is slow).
-wait_for() {
-	local _
-	for _ in $(seq 600); do
-		grep -qF -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "'$2' never came in $1:"
-	cat "$1"
-	return 1
-}
-
 # follow OUT ARGS...: runs katib ARGS in the background, its stdout in OUT
 # and its stderr in OUT.err; FOLLOW_PID is its pid.
 follow() {

@@ -182,18 +182,6 @@ step() {
 	curl -sf -X POST "$REPLAY_URL/katib-replay/step" > /dev/null || return 1
 }
 
-# wait_for FILE TEXT: until FILE holds TEXT (20 s at most).
-wait_for() {
-	local _
-	for _ in $(seq 200); do
-		grep -qF -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "'$2' never came in $1:"
-	cat "$1"
-	return 1
-}
-
 # conditions DIR: the Experiment's true conditions at each event of a
 # watch while DIR's timeline is stepped through on the replay server.
 conditions() {
@@ -214,7 +202,7 @@ conditions() {
 	local out=$BATS_TEST_TMPDIR/out
 	katib_bg "$BATS_TEST_TMPDIR/record" repro record experiment mnist-timeline -n team-a \
 		--kubeconfig "$REPLAY_CFG" -o "$out" --watch 30s
-	wait_for "$BATS_TEST_TMPDIR/record.err" "then watching for at most 30s" || return 1
+	wait_for "$BATS_TEST_TMPDIR/record.err" "then watching for at most 30s" 20 || return 1
 	# The events listed once for the first state, then watched: it is recorded.
 	wait_requests "$BATS_TEST_TMPDIR/requests.log" "^GET /api/v1/namespaces/team-a/events$" 2 || return 1
 	step && sleep 0.6 && step && sleep 0.6 && step || return 1
@@ -250,7 +238,7 @@ yq_kind_name() {
 	local out=$BATS_TEST_TMPDIR/out
 	katib_bg "$BATS_TEST_TMPDIR/record" repro record experiment mnist-timeline -n team-a \
 		--kubeconfig "$REPLAY_CFG" -o "$out" --watch 60s
-	wait_for "$BATS_TEST_TMPDIR/record.err" "then watching" || return 1
+	wait_for "$BATS_TEST_TMPDIR/record.err" "then watching" 20 || return 1
 	wait_requests "$BATS_TEST_TMPDIR/requests.log" "^GET /api/v1/namespaces/team-a/events$" 2 || return 1
 	step || return 1
 	# Time to read the step's events (Valgrind makes that slow).

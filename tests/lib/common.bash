@@ -123,6 +123,27 @@ replay_kill() {
 	return 0
 }
 
+# need_kubectl: tests that talk through kubectl need it; locally they skip
+# loudly without it, under CI its absence is a failure.
+need_kubectl() {
+	command -v kubectl >/dev/null && return 0
+	[ "${CI:-}" = true ] && { echo "kubectl is missing under CI" >&2; return 1; }
+	skip "kubectl is not installed"
+}
+
+# wait_for FILE TEXT [SECONDS]: until FILE holds TEXT (60 s at most, or
+# SECONDS: Valgrind on a loaded machine is slow).
+wait_for() {
+	local _
+	for _ in $(seq "$(( ${3:-60} * 10 ))"); do
+		grep -qF -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "'$2' never came in $1:"
+	cat "$1"
+	return 1
+}
+
 # wait_requests LOG PATTERN N: until the replay server's --log LOG holds N
 # lines matching PATTERN (grep -E), 60 s at most: a client under Valgrind
 # on a loaded machine is slow.  The server logs a request before it
