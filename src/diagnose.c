@@ -131,20 +131,36 @@ static const char *tail_lines(const char *text, size_t len, unsigned n)
 	return p;
 }
 
-int snapshot_job_path(const struct snapshot *s, struct buf *path)
+/*
+ * Where the job objects of experiment's trials are listed, in ns or, when
+ * NULL, every namespace, appended to path; *kind (when kind is not NULL)
+ * is their kind, a string of experiment's.  -1 when the template names
+ * no kind.
+ */
+static int trial_job_path(const struct doc_node *experiment, const char *ns,
+			  struct buf *path, const char **kind)
 {
-	const struct doc_node *ts = doc_lookup(s->experiment->root, "spec.trialTemplate.trialSpec");
-	const char *api = doc_get_str(ts, "apiVersion"), *kind = doc_get_str(ts, "kind");
+	const struct doc_node *ts = doc_lookup(experiment, "spec.trialTemplate.trialSpec");
+	const char *api = doc_get_str(ts, "apiVersion"), *k = doc_get_str(ts, "kind");
 	const char *p;
 
-	if (!api || !kind || !*kind || strchr(kind, '/') || strchr(api, '?'))
+	if (!api || !k || !*k || strchr(k, '/') || strchr(api, '?'))
 		return -1;
 	buf_addf(path, strchr(api, '/') ? "/apis/%s" : "/api/%s", api);
-	buf_addf(path, "/namespaces/%s/", s->ns);
-	for (p = kind; *p; p++)
+	if (ns)
+		buf_addf(path, "/namespaces/%s", ns);
+	buf_addch(path, '/');
+	for (p = k; *p; p++)
 		buf_addch(path, tolower((unsigned char)*p));
 	buf_addch(path, 's');
+	if (kind)
+		*kind = k;
 	return 0;
+}
+
+int snapshot_job_path(const struct snapshot *s, struct buf *path)
+{
+	return trial_job_path(s->experiment->root, s->ns, path, NULL);
 }
 
 static int is_trial_of(const struct snapshot *s, const struct doc_node *obj);
@@ -415,38 +431,45 @@ static void scoped_path(struct buf *b, const char *prefix, const char *ns, const
 	buf_addf(b, "/%s", resource);
 }
 
+/*
+ * What a set lists, in this order (the Experiments first).  Katib labels
+ * an Experiment's Trials, their pods and its suggestion Deployment with
+ * the Experiment; Deployments are optional: a user who may not list them
+ * still gets the rest.
+ */
+static const struct {
+	const char *prefix, *resource, *selector, *kind;
+	int optional;
+} set_lists[] = {
+	{ "/apis/kubeflow.org/v1beta1", "experiments", NULL, "Experiment", 0 },
+	{ "/apis/kubeflow.org/v1beta1", "suggestions", NULL, "Suggestion", 0 },
+	{ "/apis/kubeflow.org/v1beta1", "trials", EXPERIMENT_LABEL, "Trial", 0 },
+	{ "/api/v1", "pods", EXPERIMENT_LABEL, "Pod", 0 },
+	{ "/api/v1", "events", NULL, "Event", 0 },
+	{ "/apis/apps/v1", "deployments", EXPERIMENT_LABEL, "Deployment", 1 },
+};
+
 int snapshot_set_fetch(struct kube_client *c, const char *ns,
 		       struct snapshot_set **out, struct fail *f)
 {
 	struct snapshot_set *set = xcalloc(1, sizeof(*set));
 	struct doc *nsdoc;
 	struct buf path = BUF_INIT;
-	size_t i, nr_experiments;
+	size_t i, nr_experiments = 0;
 	int ret = -1;
 
 	set->c = c;
 	set->before = kube_requests(c);
 	*out = NULL;
-	scoped_path(&path, "/apis/kubeflow.org/v1beta1", ns, "experiments");
-	if (set_list(set, path.buf, NULL, "Experiment", 0, f))
-		goto out;
-	nr_experiments = set->r.nr;
-	scoped_path(&path, "/apis/kubeflow.org/v1beta1", ns, "suggestions");
-	if (set_list(set, path.buf, NULL, "Suggestion", 0, f))
-		goto out;
-	scoped_path(&path, "/apis/kubeflow.org/v1beta1", ns, "trials");
-	if (set_list(set, path.buf, EXPERIMENT_LABEL, "Trial", 0, f))
-		goto out;
-	scoped_path(&path, "/api/v1", ns, "pods");
-	if (set_list(set, path.buf, EXPERIMENT_LABEL, "Pod", 0, f))
-		goto out;
-	scoped_path(&path, "/api/v1", ns, "events");
-	if (set_list(set, path.buf, NULL, "Event", 0, f))
-		goto out;
-	/* Katib labels the suggestion Deployments with their Experiment. */
-	scoped_path(&path, "/apis/apps/v1", ns, "deployments");
-	if (set_list(set, path.buf, EXPERIMENT_LABEL, "Deployment", 1, f))
-		goto out;
+	for (i = 0; i < ARRAY_SIZE(set_lists); i++) {
+		scoped_path(&path, set_lists[i].prefix, ns, set_lists[i].resource);
+		if (set_list(set, path.buf, set_lists[i].selector, set_lists[i].kind,
+			     set_lists[i].optional, f))
+			goto out;
+		/* The Experiments come first: their objects are the first ones. */
+		if (!i)
+			nr_experiments = set->r.nr;
+	}
 	/*
 	 * The Namespaces: listing them takes cluster rights that reading
 	 * one's own does not; then each Experiment's, one GET each.
@@ -469,34 +492,25 @@ int snapshot_set_fetch(struct kube_client *c, const char *ns,
 	}
 	/* The job objects, one list per kind the trial templates name. */
 	{
-		struct buf seen = BUF_INIT;
+		char **seen = xcalloc(nr_experiments + 1, sizeof(*seen));
+		size_t nr_seen = 0, j;
+		const char *kind;
 
-		buf_addch(&seen, '\n');
 		for (i = 0; i < nr_experiments; i++) {
-			const struct doc_node *ts = doc_lookup(set->r.object[i], "spec.trialTemplate.trialSpec");
-			const char *api = doc_get_str(ts, "apiVersion"), *kind = doc_get_str(ts, "kind");
-			struct buf key = BUF_INIT, prefix = BUF_INIT, resource = BUF_INIT;
-			const char *p;
-
-			if (!api || !kind || !*kind || strchr(kind, '/') || strchr(kind, '\n') ||
-			    strchr(api, '?') || strchr(api, '\n'))
+			buf_reset(&path);
+			if (trial_job_path(set->r.object[i], ns, &path, &kind))
 				continue;
-			buf_addf(&key, "%s %s\n", api, kind);
-			if (!strstr(seen.buf, key.buf)) {
-				buf_adds(&seen, key.buf);
-				buf_addf(&prefix, strchr(api, '/') ? "/apis/%s" : "/api/%s", api);
-				for (p = kind; *p; p++)
-					buf_addch(&resource, tolower((unsigned char)*p));
-				buf_addch(&resource, 's');
-				scoped_path(&path, prefix.buf, ns, resource.buf);
-				/* The string must outlive the set: the Experiment's own. */
-				set_list(set, path.buf, NULL, kind, 1, f);
-			}
-			buf_release(&key);
-			buf_release(&prefix);
-			buf_release(&resource);
+			for (j = 0; j < nr_seen && strcmp(seen[j], path.buf); j++)
+				;
+			if (j < nr_seen)
+				continue;
+			seen[nr_seen++] = xstrdup(path.buf);
+			/* kind is the Experiment's own string, which the set keeps. */
+			set_list(set, path.buf, NULL, kind, 1, f);
 		}
-		buf_release(&seen);
+		for (j = 0; j < nr_seen; j++)
+			free(seen[j]);
+		free(seen);
 	}
 	ret = 0;
 out:
