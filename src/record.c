@@ -205,13 +205,18 @@ static int write_objects(struct recorder *rc, const char *rel,
 	return ret < 0 ? -1 : 0;
 }
 
-/* Events about the Experiment and the objects named after it only. */
-static int event_of(const struct snapshot *s, const struct doc_node *ev)
+/* An object named after the Experiment ("NAME" or "NAME-..."). */
+static int named_after(const struct snapshot *s, const char *n)
 {
-	const char *n = doc_str(doc_lookup(ev, "involvedObject.name"));
 	size_t len = strlen(s->name);
 
 	return n && !strncmp(n, s->name, len) && (!n[len] || n[len] == '-');
+}
+
+/* Events about the Experiment and the objects named after it only. */
+static int event_of(const struct snapshot *s, const struct doc_node *ev)
+{
+	return named_after(s, doc_str(doc_lookup(ev, "involvedObject.name")));
 }
 
 static int write_cluster(struct recorder *rc, const struct snapshot *s,
@@ -287,14 +292,6 @@ static long now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* An object named after the Experiment ("NAME" or "NAME-..."). */
-static int named_after(const struct snapshot *s, const char *n)
-{
-	size_t len = strlen(s->name);
-
-	return n && !strncmp(n, s->name, len) && (!n[len] || n[len] == '-');
 }
 
 static int timeline_event(void *data, const struct kube_event *e)
