@@ -333,11 +333,11 @@ static long monotonic_ms(void)
 	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void trace(struct kube_client *c, const char *method, const char *url,
-		  const struct http_response *resp, int ret, long start)
+/* Tells the trace function of c about a request (status 0: no answer). */
+static void emit_trace(struct kube_client *c, const char *method, const char *url,
+		       long status, long start, size_t bytes)
 {
 	struct kube_trace t;
-
 	char *shown;
 
 	if (!c->trace)
@@ -345,14 +345,20 @@ static void trace(struct kube_client *c, const char *method, const char *url,
 	shown = http_redact_url(url);
 	t.method = method;
 	t.url = shown;
-	t.status = ret ? 0 : resp->status;
+	t.status = status;
 	t.ms = monotonic_ms() - start;
 	t.auth = c->target.bearer ? "Bearer <masked>"
 		 : (c->target.cert_data || c->target.cert_file) ? "client certificate"
 							       : "none";
-	t.response_bytes = ret ? 0 : resp->body.len;
+	t.response_bytes = bytes;
 	c->trace(c->trace_data, &t);
 	free(shown);
+}
+
+static void trace(struct kube_client *c, const char *method, const char *url,
+		  const struct http_response *resp, int ret, long start)
+{
+	emit_trace(c, method, url, ret ? 0 : resp->status, start, ret ? 0 : resp->body.len);
 }
 
 unsigned long kube_requests(const struct kube_client *c)
@@ -717,27 +723,6 @@ static int watch_piece(void *data, size_t index, const char *piece, size_t len)
 	return 0;
 }
 
-static void watch_trace(struct kube_watch *w, struct watch_stream *ws, long status)
-{
-	struct kube_client *c = w->c;
-	struct kube_trace t;
-	char *shown;
-
-	if (!c->trace)
-		return;
-	shown = http_redact_url(ws->url);
-	t.method = "GET";
-	t.url = shown;
-	t.status = status;
-	t.ms = monotonic_ms() - ws->start_ms;
-	t.auth = c->target.bearer ? "Bearer <masked>"
-		 : (c->target.cert_data || c->target.cert_file) ? "client certificate"
-							       : "none";
-	t.response_bytes = ws->bytes;
-	c->trace(c->trace_data, &t);
-	free(shown);
-}
-
 static void watch_end(void *data, const struct http_stream_end *e)
 {
 	struct kube_watch *w = data;
@@ -745,7 +730,7 @@ static void watch_end(void *data, const struct http_stream_end *e)
 	struct fail f = FAIL_INIT;
 
 	ws->running = 0;
-	watch_trace(w, ws, e->status);
+	emit_trace(w->c, "GET", ws->url, e->status, ws->start_ms, ws->bytes);
 	buf_reset(&ws->line);
 	if (e->failure) {
 		watch_failed(w, e->failure);
