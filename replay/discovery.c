@@ -78,15 +78,22 @@ static const char *aggregated_wanted(struct conn *c)
 	return strstr(accept, "v=v2beta1") ? "v2beta1" : NULL;
 }
 
+/* A kind's singular resource name: Experiment -> experiment. */
+static void singular_of(const char *kind, char *out, size_t size)
+{
+	size_t m;
+
+	for (m = 0; kind[m] && m + 1 < size; m++)
+		out[m] = (char)tolower((unsigned char)kind[m]);
+	out[m] = '\0';
+}
+
 /* One resource as APIResourceDiscovery. */
 static void add_resource_discovery(struct buf *b, const struct kind_seen *k)
 {
 	char singular[128];
-	size_t m;
 
-	for (m = 0; k->kind[m] && m + 1 < sizeof(singular); m++)
-		singular[m] = (char)tolower((unsigned char)k->kind[m]);
-	singular[m] = '\0';
+	singular_of(k->kind, singular, sizeof(singular));
 	buf_addf(b, "{\"resource\":\"%s\",\"responseKind\":{\"group\":\"%s\",\"version\":\"%s\",\"kind\":\"%s\"},"
 		    "\"scope\":\"%s\",\"singularResource\":\"%s\","
 		    "\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"watch\"]",
@@ -181,13 +188,10 @@ void serve_discovery(struct server *s, struct conn *c, const char *group,
 			 group, *group ? "/" : "", version);
 		for (i = 0; i < n; i++) {
 			char singular[128];
-			size_t m;
 
 			if (strcmp(k[i].group, group) || strcmp(k[i].version, version))
 				continue;
-			for (m = 0; k[i].kind[m] && m + 1 < sizeof(singular); m++)
-				singular[m] = (char)tolower((unsigned char)k[i].kind[m]);
-			singular[m] = '\0';
+			singular_of(k[i].kind, singular, sizeof(singular));
 			buf_addf(&b, "%s{\"name\":\"%s\",\"singularName\":\"%s\",\"namespaced\":%s,\"kind\":\"%s\","
 				     "\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"watch\"]",
 				 found++ ? "," : "", k[i].resource, singular,
