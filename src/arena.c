@@ -2,12 +2,24 @@
 #include "arena.h"
 #include "alloc.h"
 
+#include <sys/mman.h>
+
 #define ARENA_BLOCK 16384
 #define ARENA_ALIGN (_Alignof(max_align_t))
+
+/*
+ * A large tree (10,000 Trials listed at once: 600,000 nodes) spent a fifth
+ * of its time in page faults, one per 4 KiB its blocks touched.  So an
+ * arena's blocks grow with it, and from ARENA_HUGE on they are mapped on
+ * their own, aligned so that the kernel can back them with huge pages.
+ */
+#define ARENA_HUGE (2u << 20)
+#define ARENA_BLOCK_MAX (8u << 20)
 
 struct arena_block {
 	struct arena_block *next;
 	size_t size;
+	unsigned mapped : 1;	/* mmap()ed: released with munmap() */
 	max_align_t data[];
 };
 
@@ -32,9 +44,54 @@ static struct arena_block *block_new(size_t bsize)
 		nr_spare--;
 		return b;
 	}
+	if (bsize >= ARENA_HUGE) {
+		size_t len = sizeof(*b) + bsize, extra = ARENA_HUGE;
+		char *m = mmap(NULL, len + extra, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (m != MAP_FAILED) {
+			char *start = (char *)(((uintptr_t)m + ARENA_HUGE - 1) &
+					       ~(uintptr_t)(ARENA_HUGE - 1));
+			size_t head = (size_t)(start - m);
+
+			/* Keep only the aligned part. */
+			if (head)
+				munmap(m, head);
+			if (extra - head)
+				munmap(start + len, extra - head);
+#ifdef MADV_HUGEPAGE
+			madvise(start, len, MADV_HUGEPAGE);
+#endif
+			b = (struct arena_block *)start;
+			b->size = bsize;
+			b->mapped = 1;
+			return b;
+		}
+	}
 	b = xmalloc(sizeof(*b) + bsize);
 	b->size = bsize;
+	b->mapped = 0;
 	return b;
+}
+
+static void block_free(struct arena_block *b)
+{
+	if (b->mapped)
+		munmap(b, sizeof(*b) + b->size);
+	else
+		free(b);
+}
+
+/* The size of an arena's next block: an eighth of what it holds, bounded. */
+static size_t block_size_for(const struct arena *a)
+{
+	size_t want = a->total / 8;
+
+	if (want <= ARENA_BLOCK)
+		return ARENA_BLOCK;
+	if (want >= ARENA_BLOCK_MAX)
+		return ARENA_BLOCK_MAX;
+	return want;
 }
 
 /* Like arena_alloc(), but the memory is not zeroed. */
@@ -47,14 +104,15 @@ static void *arena_alloc_raw(struct arena *a, size_t size)
 	if (!size)
 		size = ARENA_ALIGN;
 	if (!b || b->size - a->used < size) {
-		size_t bsize = size > ARENA_BLOCK / 2 ? size : ARENA_BLOCK;
+		size_t std = block_size_for(a);
+		size_t bsize = size > std / 2 ? size : std;
 
 		/*
 		 * A large request gets a block of its own behind the head,
 		 * so the rest of the head block is not wasted.
 		 */
 		b = block_new(bsize);
-		if (bsize != ARENA_BLOCK && a->head) {
+		if (bsize != std && a->head) {
 			b->next = a->head->next;
 			a->head->next = b;
 			a->total += size;
@@ -149,7 +207,7 @@ void arena_drop_spare(void)
 	while (spare) {
 		struct arena_block *next = spare->next;
 
-		free(spare);
+		block_free(spare);
 		spare = next;
 	}
 	nr_spare = 0;
@@ -167,7 +225,7 @@ void arena_release(struct arena *a)
 			spare = b;
 			nr_spare++;
 		} else {
-			free(b);
+			block_free(b);
 		}
 		b = next;
 	}
