@@ -2,8 +2,8 @@
  * doc-json.h: documents as JSON text, the only file that knows cJSON.
  * Reading JSON files needs no second parser: JSON is YAML, and doc-yaml.c
  * keeps positions.  Writing uses cJSON, as Kubernetes objects go to API
- * clients, and so does reading the language server's messages, which
- * need no positions and must be read fast and strictly.
+ * clients, and so does reading the language server's messages and the
+ * API server's answers, which need no positions and must be read fast.
  */
 #ifndef KATIB_SRC_DOC_JSON_H
 #define KATIB_SRC_DOC_JSON_H
@@ -26,5 +26,14 @@ char *doc_to_json_pretty(const struct doc_node *node);
  * text.  Returns NULL when the text is not one JSON value.
  */
 struct doc *doc_from_json(const char *text, size_t len);
+
+/*
+ * The same, for an API server's answers, read many times faster than
+ * libyaml reads them: a number keeps the text Go wrote for it (the
+ * shortest that reads back the same), and where cJSON cannot give that
+ * text (an integer beyond 2^53, a float Go writes with an exponent) it
+ * returns NULL, and the caller reads the answer as YAML instead.
+ */
+struct doc *doc_from_json_exact(const char *text, size_t len);
 
 #endif

@@ -50,5 +50,7 @@ void test_suggestion_request(void);
 void test_status(void);
 void test_kubeconfig(void);
 void test_http_escape(void);
+void test_json_write(void);
+void test_json_read(void);
 
 #endif

@@ -51,20 +51,20 @@ static void request_has(const char *what, const char *yaml, int early,
 static void test_types_and_feasible_space(void)
 {
 	static const char *const want[] = {
-		"\"name\":\t\"lr\"",
-		"\"parameter_type\":\t\"DOUBLE\"",
-		"\"max\":\t\"0.5\"", "\"min\":\t\"0.01\"", "\"step\":\t\"0.01\"",
-		"\"name\":\t\"layers\"",
-		"\"parameter_type\":\t\"INT\"",
-		"\"max\":\t\"5\"", "\"min\":\t\"1\"",
-		"\"name\":\t\"optimizer\"",
-		"\"parameter_type\":\t\"CATEGORICAL\"",
+		"\"name\": \"lr\"",
+		"\"parameter_type\": \"DOUBLE\"",
+		"\"max\": \"0.5\"", "\"min\": \"0.01\"", "\"step\": \"0.01\"",
+		"\"name\": \"layers\"",
+		"\"parameter_type\": \"INT\"",
+		"\"max\": \"5\"", "\"min\": \"1\"",
+		"\"name\": \"optimizer\"",
+		"\"parameter_type\": \"CATEGORICAL\"",
 		"\"list\"", "\"sgd\"", "\"adam\"",
-		"\"name\":\t\"untyped\"",
+		"\"name\": \"untyped\"",
 		/* An unset enum is the proto enum's zero value, as Go's
 		 * zero value converts. */
-		"\"parameter_type\":\t\"UNKNOWN_TYPE\"",
-		"\"objective\"", "\"type\":\t\"MAXIMIZE\"", "\"goal\":\t0.9",
+		"\"parameter_type\": \"UNKNOWN_TYPE\"",
+		"\"objective\"", "\"type\": \"MAXIMIZE\"", "\"goal\": 0.9",
 		NULL,
 	};
 
@@ -93,9 +93,9 @@ static void test_types_and_feasible_space(void)
 static void test_objective(void)
 {
 	static const char *const int_goal[] = {
-		"\"type\":\t\"MINIMIZE\"", "\"goal\":\t3", NULL,
+		"\"type\": \"MINIMIZE\"", "\"goal\": 3", NULL,
 	};
-	static const char *const no_type[] = { "\"type\":\t\"UNKNOWN\"", NULL };
+	static const char *const no_type[] = { "\"type\": \"UNKNOWN\"", NULL };
 
 	request_has("an integer goal",
 		    "kind: Experiment\nmetadata: {name: x}\n"

@@ -53,6 +53,8 @@ static const struct {
 	{ "doc-scalars", test_doc_scalars },
 	{ "doc-errors", test_doc_errors },
 	{ "doc-aliases", test_doc_aliases },
+	{ "json-write", test_json_write },
+	{ "json-read", test_json_read },
 	{ "diag", test_diag },
 	{ "rules-table", test_rules_table },
 	{ "webhook-parity", test_webhook_parity },
