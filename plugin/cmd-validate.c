@@ -40,6 +40,8 @@ struct validate_run {
 	struct kube_client *kube;
 	struct namespace_fact *ns_facts;
 	size_t nr_ns, alloc_ns;
+	struct config_map_fact *cm_facts;
+	size_t nr_cm, alloc_cm;
 	struct cluster_facts facts;
 	int cluster_failed;
 	struct doc_limits limits;
@@ -175,6 +177,116 @@ static void fetch_namespace(void *data, const char *ns)
 	}
 	nf->name = xstrdup(ns);
 	run->nr_ns++;
+}
+
+static int add_item_name(void *data, const struct doc_node *item)
+{
+	struct buf *names = data;
+	const char *name = doc_str(doc_lookup(item, "metadata.name"));
+	char *copy;
+
+	if (name) {
+		copy = xstrdup(name);
+		buf_add(names, &copy, sizeof(copy));
+	}
+	return 0;
+}
+
+/*
+ * The names of the ConfigMaps the list at path holds, NULL-terminated, for
+ * "did you mean"; NULL when they cannot be listed (a user may read one
+ * ConfigMap without the right to list them all).
+ */
+static const char *const *config_map_names(struct kube_client *kube, const char *path)
+{
+	struct buf names = BUF_INIT;
+	struct fail f = FAIL_INIT;
+	char *end = NULL;
+	size_t n;
+
+	if (kube_list(kube, path, NULL, NULL, add_item_name, &names, NULL, &f)) {
+		n = names.len / sizeof(char *);
+		while (n--)
+			free(((char **)names.buf)[n]);
+		buf_release(&names);
+		return NULL;
+	}
+	buf_add(&names, &end, sizeof(end));
+	return (const char *const *)buf_detach(&names, NULL);
+}
+
+static void free_names(const char *const *names)
+{
+	size_t i;
+
+	for (i = 0; names && names[i]; i++)
+		free((char *)names[i]);
+	free((char **)names);
+}
+
+/*
+ * Learns whether the ConfigMap ns/name exists and which keys its data has,
+ * once per ConfigMap: Katib's webhook reads the trial template from it.
+ */
+static void fetch_config_map(void *data, const char *ns, const char *name)
+{
+	struct validate_run *run = data;
+	struct config_map_fact *cf;
+	struct fail f = FAIL_INIT;
+	struct doc *d = NULL;
+	char *ens, *ename;
+	char path[1024];
+	size_t i;
+
+	for (i = 0; i < run->nr_cm; i++)
+		if (!strcmp(run->cm_facts[i].namespace, ns) &&
+		    !strcmp(run->cm_facts[i].name, name))
+			return;
+	if (run->cluster_failed)
+		return;
+	ens = http_escape(ns);
+	ename = http_escape(name);
+	snprintf(path, sizeof(path), "/api/v1/namespaces/%s/configmaps/%s", ens, ename);
+	free(ename);
+	ALLOC_GROW(run->cm_facts, run->nr_cm + 1, run->alloc_cm);
+	cf = &run->cm_facts[run->nr_cm];
+	memset(cf, 0, sizeof(*cf));
+	if (kube_get(run->kube, path, &d, &f)) {
+		if (f.http_status != 404) {
+			error_msg("%s", f.msg);
+			free(ens);
+			run->cluster_failed = 1;
+			return;
+		}
+		snprintf(path, sizeof(path), "/api/v1/namespaces/%s/configmaps", ens);
+		cf->siblings = config_map_names(run->kube, path);
+	} else {
+		const struct doc_node *c, *cmdata = doc_get_kind(d->root, "data", DOC_MAP);
+		/* NULL-terminated, for nearest_word(). */
+		const char **keys = xcalloc((cmdata ? cmdata->nr_children : 0) + 1, sizeof(*keys));
+		size_t n = 0;
+
+		for (c = cmdata ? cmdata->child : NULL; c; c = c->next)
+			keys[n++] = xstrndup(c->key, c->key_len);
+		cf->exists = 1;
+		cf->keys = keys;
+		cf->nr_keys = n;
+		doc_free(d);
+	}
+	free(ens);
+	cf->namespace = xstrdup(ns);
+	cf->name = xstrdup(name);
+	run->nr_cm++;
+}
+
+/* Fetches what the Experiments under root need from the cluster. */
+static void fetch_facts(struct validate_run *run, const struct doc_node *root)
+{
+	validate_config_maps(root, fetch_config_map, run);
+	run->facts.namespaces = run->ns_facts;
+	run->facts.nr_namespaces = run->nr_ns;
+	run->facts.config_maps = run->cm_facts;
+	run->facts.nr_config_maps = run->nr_cm;
 }
 
 /* The katib-config the cluster runs with; the default one if it has none. */
@@ -318,15 +430,15 @@ static int validate_stream(struct validate_run *run, const char *path,
 		run->documents++;
 		run->diags.file = name;
 		run->diags.document = d->index;
-		if (run->kube)
+		if (run->kube) {
 			validate_namespaces(d, run->facts.default_namespace,
 					    fetch_namespace, run);
+			fetch_facts(run, d->root);
+		}
 		if (run->cluster_failed) {
 			doc_free(d);
 			break;
 		}
-		run->facts.namespaces = run->ns_facts;
-		run->facts.nr_namespaces = run->nr_ns;
 		res = validate_doc(d, &run->config, run->kube ? &run->facts : NULL,
 				   &run->diags);
 		if (res == VALIDATE_CHECKED)
@@ -387,7 +499,19 @@ static int answer_review(struct validate_run *run, const char *path)
 		return STATUS_USAGE;
 	}
 	run->diags.file = path;
-	if (admission_review(d, &run->config, NULL, &run->diags, &v, &f)) {
+	/*
+	 * Katib's webhook reads the trial template's ConfigMap while it
+	 * judges; with --cluster-facts so do we.
+	 */
+	if (run->kube) {
+		fetch_facts(run, doc_lookup(d->root, "request.object"));
+		if (run->cluster_failed) {
+			doc_free(d);
+			return STATUS_RUNTIME;
+		}
+	}
+	if (admission_review(d, &run->config, run->kube ? &run->facts : NULL,
+			     &run->diags, &v, &f)) {
 		error_msg("%s", f.msg);
 		doc_free(d);
 		return STATUS_USAGE;
@@ -542,8 +666,9 @@ const struct cmd_option validate_options[] = {
 		  ".katib-lint.yaml found from here upwards"),
 	OPT_FLAG("no-config", 0, OPT_NO_CONFIG, "read no settings file"),
 	OPT_FLAG("cluster-facts", 0, OPT_CLUSTER_FACTS,
-		 "read the katib-config and each Experiment's\n"
-		 "namespace from the cluster (with the options below)"),
+		 "read the katib-config, each Experiment's namespace\n"
+		 "and its trial template's ConfigMap from the cluster\n"
+		 "(with the options below)"),
 	OPT_VALUE("katib-namespace", 0, OPT_KATIB_NS, COMPLETE_NOTHING, "NS",
 		  "where Katib runs (default kubeflow)"),
 	OPT_VALUE("admission-review", 0, OPT_ADMISSION, COMPLETE_MANIFEST, "FILE",
@@ -983,6 +1108,17 @@ out:
 	for (i = 0; i < run.nr_ns; i++)
 		free((char *)run.ns_facts[i].name);
 	free(run.ns_facts);
+	for (i = 0; i < run.nr_cm; i++) {
+		size_t k;
+
+		for (k = 0; k < run.cm_facts[i].nr_keys; k++)
+			free((char *)run.cm_facts[i].keys[k]);
+		free((char **)run.cm_facts[i].keys);
+		free_names(run.cm_facts[i].siblings);
+		free((char *)run.cm_facts[i].namespace);
+		free((char *)run.cm_facts[i].name);
+	}
+	free(run.cm_facts);
 	if (run.kube)
 		cluster_disconnect(&run.kube_cfg, run.kube);
 	if (loaded_config)

@@ -48,3 +48,23 @@ const char *case_only_match(const char *s, const char *const *list)
 		}
 	return found;
 }
+
+const char *nearest_word(const char *s, const char *const *list)
+{
+	const char *best = NULL;
+	size_t i, best_d = 3, len = strlen(s);
+	int tie = 0;
+
+	for (i = 0; list[i]; i++) {
+		size_t d = levenshtein(s, len, list[i], strlen(list[i]), 1);
+
+		if (d < best_d) {
+			best_d = d;
+			best = list[i];
+			tie = 0;
+		} else if (d == best_d) {
+			tie = 1;
+		}
+	}
+	return tie ? NULL : best;
+}

@@ -22,4 +22,10 @@ size_t levenshtein(const char *a, size_t la, const char *b, size_t lb,
  */
 const char *case_only_match(const char *s, const char *const *list);
 
+/*
+ * The one word of the NULL-terminated list within two edits of s (letter
+ * case free), or NULL: none is that close, or two are.
+ */
+const char *nearest_word(const char *s, const char *const *list);
+
 #endif

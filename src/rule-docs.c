@@ -149,6 +149,25 @@ const struct rule_doc rule_docs[] = {
 	  "  39 |       configMapName: trial-templates\n"
 	  "  40 |       configMapNamespace: kubeflow\n"
 	  "  41 |       templatePath: defaultTrialTemplate.yaml\n" },
+	{ "config-map-template-missing",
+	  NULL,
+	  "  40 |       configMapName: trial-templates\n"
+	  "  41 |       configMapNamespace: kubeflow\n"
+	  "  42 |       templatePath: defaultTrialTemplate.yml\n"
+	  "  43 | ---\n"
+	  "  44 | # No such ConfigMap: Katib ships trial-templates.\n"
+	  "  45 | apiVersion: kubeflow.org/v1beta1\n"
+	  "  46 | kind: Experiment\n"
+	  "  47 | metadata:\n"
+	  "  48 |   name: lr-search-2\n"
+	  "  49 |   namespace: kubeflow\n"
+	  "  50 | spec:\n"
+	  "  51 |   objective:\n"
+	  "  52 |     type: maximize\n"
+	  "  53 |     goal: 0.99\n",
+	  "  39 |       configMapName: trial-templates\n"
+	  "  40 |       configMapNamespace: kubeflow\n"
+	  "  41 |       templatePath: defaultTrialTemplate.yaml\n" },
 	{ "container-image-invalid",
 	  NULL,
 	  "  45 |             containers:\n"
@@ -1462,4 +1481,4 @@ const struct rule_doc rule_docs[] = {
 	  "  29 |     primaryContainerName: training-container\n" },
 };
 
-const size_t nr_rule_docs = 111;
+const size_t nr_rule_docs = 112;

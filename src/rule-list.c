@@ -55,6 +55,10 @@ const struct rule rules[] = {
 	  "a configMap trial source needs its name, namespace and template path",
 	  "KAT-TT-07",
 	  "pkg/webhook/v1beta1/experiment/validator/validator.go", 10 },
+	{ "config-map-template-missing", SEV_ERROR,
+	  "the trial template's ConfigMap must exist and hold templatePath (needs --cluster-facts)",
+	  "KAT-TT-08 GEN-04",
+	  "pkg/controller.v1beta1/experiment/manifest/generator.go GetTrialTemplate (needs --cluster-facts)", 10 },
 	{ "container-image-invalid", SEV_ERROR,
 	  "a container image must be a valid image reference", "LINT",
 	  "pkg/webhook/v1beta1/pod/utils.go getRemoteImage (name.ParseReference); the kubelet refuses to pull", 0 },
@@ -395,7 +399,6 @@ const struct rule_gap rule_gaps[] = {
 	{ "KAT-UPD-01", "needs the stored Experiment (UPDATE only)" },
 	{ "KAT-UPD-02", "needs the stored Experiment's status (UPDATE only)" },
 	{ "KAT-UPD-03", "needs the stored Experiment (UPDATE only)" },
-	{ "KAT-TT-08", "needs the cluster: the trial template ConfigMap's contents" },
 	{ "KAT-JOB-03", "cannot fire: computing the patch of a decoded Job does not fail" },
 	{ "KAT-PARAM-03", "cannot fire through the API server: the defaulting webhook always sets a distribution" },
 };

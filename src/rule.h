@@ -34,9 +34,22 @@ struct namespace_fact {
 	int istio;		/* istio-injection=enabled or istio.io/rev */
 };
 
+/* A ConfigMap a trial template names (spec.trialTemplate.configMap). */
+struct config_map_fact {
+	const char *namespace;
+	const char *name;
+	int exists;
+	const char *const *keys;	/* of its data, which Katib reads; NULL-terminated */
+	size_t nr_keys;
+	/* When it does not exist: the ConfigMaps of its namespace, NULL-terminated. */
+	const char *const *siblings;
+};
+
 struct cluster_facts {
 	const struct namespace_fact *namespaces;
 	size_t nr_namespaces;
+	const struct config_map_fact *config_maps;
+	size_t nr_config_maps;
 	const char *default_namespace;	/* for Experiments without one */
 };
 

@@ -264,3 +264,38 @@ void validate_namespaces(const struct doc *d, const char *dflt,
 	}
 	object_namespace(root, dflt, fn, data);
 }
+
+static void object_config_map(const struct doc_node *obj,
+			      void (*fn)(void *data, const char *ns, const char *name),
+			      void *data)
+{
+	const struct doc_node *cm;
+	const char *api, *ns, *name;
+
+	if (!obj || obj->kind != DOC_MAP ||
+	    is_experiment(obj, &api) == NOT_EXPERIMENT)
+		return;
+	cm = doc_lookup(obj, "spec.trialTemplate.configMap");
+	ns = doc_get_str(cm, "configMapNamespace");
+	name = doc_get_str(cm, "configMapName");
+	if (ns && *ns && name && *name)
+		fn(data, ns, name);
+}
+
+void validate_config_maps(const struct doc_node *root,
+			  void (*fn)(void *data, const char *ns, const char *name),
+			  void *data)
+{
+	const struct doc_node *items, *c;
+	const char *kind = doc_get_str(root, "kind");
+
+	if (!root || root->kind != DOC_MAP)
+		return;
+	items = doc_get_kind(root, "items", DOC_SEQ);
+	if (kind && !strcmp(kind, "List") && items) {
+		for (c = items->child; c; c = c->next)
+			object_config_map(c, fn, data);
+		return;
+	}
+	object_config_map(root, fn, data);
+}

@@ -7,6 +7,7 @@
 #define KATIB_SRC_VALIDATE_H
 
 struct doc;
+struct doc_node;
 struct diag_list;
 struct katib_config;
 struct cluster_facts;
@@ -34,5 +35,14 @@ enum validate_result validate_doc(const struct doc *d,
  */
 void validate_namespaces(const struct doc *d, const char *dflt,
 			 void (*fn)(void *data, const char *ns), void *data);
+
+/*
+ * The ConfigMaps the trial templates of the Experiments under root (an
+ * object or a List) come from: calls fn with each one's namespace and
+ * name, so a caller can fetch them before validation (KAT-TT-08).
+ */
+void validate_config_maps(const struct doc_node *root,
+			  void (*fn)(void *data, const char *ns, const char *name),
+			  void *data);
 
 #endif

@@ -18,6 +18,7 @@ load lib/common
 @test "rule collector-kind-invalid" { check_rule collector-kind-invalid; }
 @test "rule collector-kind-unavailable" { check_rule collector-kind-unavailable; }
 @test "rule config-map-source-incomplete" { check_rule config-map-source-incomplete; }
+@test "rule config-map-template-missing" { check_rule config-map-template-missing; }
 @test "rule container-image-invalid" { check_rule container-image-invalid; }
 @test "rule container-name-invalid" { check_rule container-name-invalid; }
 @test "rule container-port-invalid" { check_rule container-port-invalid; }

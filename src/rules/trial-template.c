@@ -29,6 +29,64 @@ static int in_list(const char *s, const char *const *list)
 	return 0;
 }
 
+/*
+ * With --cluster-facts: the ConfigMap a configMap source names must exist
+ * and hold templatePath among its data keys, or Katib's webhook refuses
+ * the Experiment (KAT-TT-08); deleted later, the controller fails on it
+ * at every reconcile (GEN-04).
+ */
+static void check_config_map_template(const struct rule_ctx *ctx,
+				      const struct doc_node *source,
+				      struct diag_list *out)
+{
+	const struct rule *r = rule_get("config-map-template-missing");
+	const char *ns = doc_get_str(source, "configMapNamespace");
+	const char *name = doc_get_str(source, "configMapName");
+	const char *path = doc_get_str(source, "templatePath");
+	const struct config_map_fact *cm = NULL;
+	const char *near;
+	struct diag *d;
+	struct buf keys = BUF_INIT;
+	size_t i;
+
+	if (!ctx->facts || !ns || !*ns || !name || !*name || !path || !*path)
+		return;
+	for (i = 0; i < ctx->facts->nr_config_maps && !cm; i++)
+		if (!strcmp(ctx->facts->config_maps[i].namespace, ns) &&
+		    !strcmp(ctx->facts->config_maps[i].name, name))
+			cm = &ctx->facts->config_maps[i];
+	if (!cm)
+		return;
+	if (!cm->exists) {
+		d = diag_add(out, r, doc_get(source, "configMapName"),
+			     "unable to parse spec.trialTemplate: configMap not found: configmaps \"%s\" not found (namespace %s)",
+			     name, ns);
+		if (cm->siblings && (near = nearest_word(name, cm->siblings)))
+			diag_hint(out, d, "did you mean '%s'?", near);
+		else
+			diag_hint(out, d, "create the ConfigMap %s in namespace %s with the template under the key %s, or put the trial's Job under trialTemplate.trialSpec",
+				  name, ns, path);
+		return;
+	}
+	for (i = 0; i < cm->nr_keys; i++)
+		if (!strcmp(cm->keys[i], path))
+			return;
+	d = diag_add(out, r, doc_get(source, "templatePath"),
+		     "unable to parse spec.trialTemplate: unable to find trial template in ConfigMap: TemplatePath: %s (ConfigMap %s/%s)",
+		     path, ns, name);
+	if ((near = nearest_word(path, cm->keys))) {
+		diag_hint(out, d, "did you mean '%s'?", near);
+		return;
+	}
+	for (i = 0; i < cm->nr_keys; i++)
+		buf_addf(&keys, "%s%s", i ? ", " : "", cm->keys[i]);
+	if (cm->nr_keys)
+		diag_hint(out, d, "templatePath names a key of the ConfigMap's data; it has: %s", keys.buf);
+	else
+		diag_hint(out, d, "the ConfigMap has no data: put the template under the key %s", path);
+	buf_release(&keys);
+}
+
 void check_trial_template(const struct rule_ctx *ctx, struct diag_list *out)
 {
 	const struct experiment *e = ctx->exp;
@@ -88,6 +146,7 @@ void check_trial_template(const struct rule_ctx *ctx, struct diag_list *out)
 						 "configMap.%s is missing", keys[i]);
 			diag_hint(out, d, "configMap needs configMapName, configMapNamespace and templatePath");
 		}
+		check_config_map_template(ctx, e->config_map, out);
 	}
 
 	kind = e->trial_spec ? doc_get_str(e->trial_spec, "kind") : NULL;

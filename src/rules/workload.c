@@ -384,27 +384,6 @@ static const char *const dns_policies[] = {
 static const char *const restart_policies[] = { "Always", "OnFailure", "Never", NULL };
 static const char *const protocols[] = { "TCP", "UDP", "SCTP", NULL };
 
-/* The one value of the list within two edits of v, or NULL (none, or two). */
-static const char *nearest_value(const char *v, const char *const *values)
-{
-	const char *best = NULL;
-	size_t i, best_d = 3, len = strlen(v);
-	int tie = 0;
-
-	for (i = 0; values[i]; i++) {
-		size_t d = levenshtein(v, len, values[i], strlen(values[i]), 1);
-
-		if (d < best_d) {
-			best_d = d;
-			best = values[i];
-			tie = 0;
-		} else if (d == best_d) {
-			tie = 1;
-		}
-	}
-	return tie ? NULL : best;
-}
-
 static void check_enum_as(const struct trial_pods *pods, const struct doc_node *map,
 			  const char *key, const char *const *values,
 			  const char *rule_id, struct diag_list *out)
@@ -426,7 +405,7 @@ static void check_enum_as(const struct trial_pods *pods, const struct doc_node *
 	if (fix) {
 		diag_hint(out, d, "did you mean '%s'? (the API server compares exactly)", fix);
 		diag_fix(out, d, FIX_SET_VALUE, n, NULL, NULL, fix);
-	} else if ((fix = nearest_value(v, values))) {
+	} else if ((fix = nearest_word(v, values))) {
 		/* A typo: likely, not certain, so a hint and no fix. */
 		diag_hint(out, d, "did you mean '%s'? (supported values: %s)", fix, list.buf);
 	} else {

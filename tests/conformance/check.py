@@ -11,6 +11,11 @@ request, judged by `validate --suggestion-request`).
 `expect` has one `key: value` a line:
   katib, file, test, row, name   where the row comes from
   katib-config NAME              katib-config/NAME.yaml instead of mock.yaml
+  cluster NAME                   Katib's test mocks a cluster lookup (the
+                                 trial template's ConfigMap): judged with
+                                 --cluster-facts against katib-replay
+                                 serving cluster/NAME, the state the mock
+                                 answers for
   upstream allowed|denied        Katib's verdict
   upstream-error TYPE PATH       each field error Katib's test expects
   rules IDS                      our rules that answer those errors
@@ -41,7 +46,7 @@ For a request, `expect` has instead:
                                  source): we must answer exactly that
 Exit 1 when a row disagrees, naming it and why.
 """
-import json, os, re, subprocess, sys
+import json, os, re, subprocess, sys, tempfile, time
 
 SPLIT = re.compile(r"(.*?(?:\[[a-z0-9-]+\]|are editable))(?:, |$)", re.S)
 # Katib's own words for a forbidden spec edit, which we answer verbatim.
@@ -136,15 +141,50 @@ def judge_request(binary, row, e):
     return e, got, problems
 
 
+class replay_server:
+    """katib-replay serving a recorded cluster; yields its kubeconfig."""
+
+    def __init__(self, binary, cluster):
+        self.replay = os.environ.get("KATIB_REPLAY") or \
+            os.path.join(os.path.dirname(os.path.abspath(binary)), "katib-replay")
+        self.cluster = cluster
+
+    def __enter__(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        cfg = os.path.join(self.tmp.name, "kubeconfig")
+        self.proc = subprocess.Popen([self.replay, "serve", self.cluster,
+                                      "--kubeconfig-out", cfg],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for _ in range(600):
+            if os.path.exists(cfg) and os.path.getsize(cfg):
+                return cfg
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        self.__exit__(None, None, None)
+        raise RuntimeError("katib-replay did not start on %s" % self.cluster)
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait()
+        self.tmp.cleanup()
+
+
 def judge(binary, row, cfgdir):
     e = read_expect(os.path.join(row, "expect"))
     if os.path.exists(os.path.join(row, "request.json")):
         return judge_request(binary, row, e)
     cfg = os.path.join(cfgdir, e.get("katib-config", "mock") + ".yaml")
     env = dict(os.environ, LC_ALL="C", NO_COLOR="1", KATIB_LINT_CONFIG="")
-    p = subprocess.run(PREFIX + [binary, "validate", "--no-config", "--katib-config", cfg,
-                        "--admission-review", os.path.join(row, "review.yaml")],
-                       capture_output=True, text=True, env=env)
+    args = [binary, "validate", "--no-config", "--katib-config", cfg,
+            "--admission-review", os.path.join(row, "review.yaml")]
+    if "cluster" in e:
+        with replay_server(binary, os.path.join(os.path.dirname(cfgdir), "cluster",
+                                                e["cluster"])) as kubeconfig:
+            p = subprocess.run(PREFIX + args + ["--cluster-facts", "--kubeconfig", kubeconfig],
+                               capture_output=True, text=True, env=env)
+    else:
+        p = subprocess.run(PREFIX + args, capture_output=True, text=True, env=env)
     if p.returncode not in (0, 1):  # 126: Valgrind found an error
         return e, None, ["exit %d: %s" % (p.returncode, p.stderr.strip())]
     resp = json.loads(p.stdout)["response"]
