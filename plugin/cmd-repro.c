@@ -30,7 +30,8 @@ enum {
 #define REDACT_OPTION                                                         \
 	OPT_VALUE("redact", 0, OPT_REDACT, COMPLETE_NOTHING, "REGEX",        \
 		  "also redact what REGEX matches (its first group if\n"      \
-		  "it has one); repeatable")
+		  "it has one) by a placeholder of its shape, so that\n"      \
+		  "names stay valid names; repeatable")
 
 static const struct cmd_option replay_options[] = {
 	OPT_VALUE("webhook", 0, OPT_WEBHOOK, COMPLETE_NOTHING, "URL",

@@ -481,7 +481,13 @@ static void remove_key(struct doc_node *map, const char *key)
 }
 
 /* The Experiment as submitted: without what the server and Katib added. */
-static struct doc *submitted(struct recorder *rc, const struct doc_node *exp)
+/*
+ * The Experiment as submitted, from the recorded one; redacted unless
+ * redact is 0 (the form a dry run sends the cluster, which must judge the
+ * real Experiment: a redacted namespace would not even match the URL's).
+ */
+static struct doc *submitted(struct recorder *rc, const struct doc_node *exp,
+			     int redact)
 {
 	static const char *const server_fields[] = {
 		"uid", "resourceVersion", "generation", "creationTimestamp",
@@ -494,7 +500,7 @@ static struct doc *submitted(struct recorder *rc, const struct doc_node *exp)
 
 	if (!d)
 		return NULL;
-	if (redact_object(rc->o->redactor, d, d->root, "experiment.yaml", rc->f) < 0)
+	if (redact && redact_object(rc->o->redactor, d, d->root, "experiment.yaml", rc->f) < 0)
 		return NULL;
 	remove_key(d->root, "status");
 	meta = doc_get(d->root, "metadata");
@@ -569,7 +575,35 @@ out:
 	return ret;
 }
 
-/* An AdmissionReview with request (around sub's root) and response. */
+/*
+ * s as it may be written into the scenario at where: redacted like the
+ * objects, since it can name what the user's patterns hide (the
+ * Experiment, its namespace, a container).  NULL on failure (rc->f set).
+ */
+static char *redacted_copy(struct recorder *rc, const char *s, const char *where)
+{
+	struct buf out = BUF_INIT;
+
+	if (redact_text(rc->o->redactor, s, strlen(s), where, &out, rc->f)) {
+		buf_release(&out);
+		return NULL;
+	}
+	return buf_detach(&out, NULL);
+}
+
+/* The Experiment's name or namespace as the (redacted) recording has it. */
+static const char *recorded_meta(const struct doc *sub, const char *key,
+				 const char *fallback)
+{
+	const char *v = doc_str(doc_lookup(doc_get(sub->root, "metadata"), key));
+
+	return v && *v ? v : fallback;
+}
+
+/*
+ * An AdmissionReview with request (around sub's root) and response;
+ * message is already redacted.
+ */
 static struct doc *review_doc(const struct recorder *rc, struct doc *sub,
 			      int allowed, long code, const char *message)
 {
@@ -591,8 +625,8 @@ static struct doc *review_doc(const struct recorder *rc, struct doc *sub,
 	doc_add(d, k, "group", DOC_STR, "kubeflow.org");
 	doc_add(d, k, "version", DOC_STR, "v1beta1");
 	doc_add(d, k, "resource", DOC_STR, "experiments");
-	doc_add(d, req, "name", DOC_STR, rc->o->name);
-	doc_add(d, req, "namespace", DOC_STR, rc->o->ns);
+	doc_add(d, req, "name", DOC_STR, recorded_meta(sub, "name", rc->o->name));
+	doc_add(d, req, "namespace", DOC_STR, recorded_meta(sub, "namespace", rc->o->ns));
 	doc_add(d, req, "operation", DOC_STR, "CREATE");
 	doc_add(d, req, "dryRun", DOC_BOOL, "true");
 	/* The submitted Experiment itself becomes request.object. */
@@ -719,7 +753,7 @@ static int write_expect(struct recorder *rc, const struct snapshot *snap,
 	struct diag_list diags = DIAG_LIST_INIT;
 	enum severity *sev = rule_severities_for(rc->config.minor);
 	size_t i, errors = 0;
-	char *name;
+	char *name, *behaviour;
 	int ret;
 
 	diags.overrides = sev;
@@ -728,11 +762,20 @@ static int write_expect(struct recorder *rc, const struct snapshot *snap,
 	add_str(d, root, "scenario", name);
 	free(name);
 	m = doc_add(d, root, "upstream", DOC_MAP, NULL);
-	add_str(d, m, "behaviour", diag->nr ? diag->item[0].summary : "");
+	/* The summary comes from the objects before redaction. */
+	behaviour = redacted_copy(rc, diag->nr ? diag->item[0].summary : "",
+				  "expect.yaml");
+	if (!behaviour) {
+		doc_free(d);
+		free(sev);
+		return -1;
+	}
+	add_str(d, m, "behaviour", behaviour);
+	free(behaviour);
 	if (version)
 		add_str(d, root, "katibVersion", version);
-	add_str(d, root, "namespace", rc->o->ns);
-	add_str(d, root, "experiment", rc->o->name);
+	add_str(d, root, "namespace", recorded_meta(sub, "namespace", rc->o->ns));
+	add_str(d, root, "experiment", recorded_meta(sub, "name", rc->o->name));
 	if (!snap->namespace) {
 		/*
 		 * Without it the replay cannot know the namespace's labels:
@@ -744,7 +787,7 @@ static int write_expect(struct recorder *rc, const struct snapshot *snap,
 		m = doc_add(d, root, "unrecorded", DOC_SEQ, NULL);
 		k = doc_add(d, m, NULL, DOC_MAP, NULL);
 		add_str(d, k, "object", "Namespace");
-		add_str(d, k, "name", rc->o->ns);
+		add_str(d, k, "name", recorded_meta(sub, "namespace", rc->o->ns));
 		snprintf(status, sizeof(status), "%ld", snap->namespace_status);
 		doc_add(d, k, "status", DOC_INT, status);
 	}
@@ -912,7 +955,7 @@ int record_scenario(struct kube_client *c, const struct record_opts *o,
 	struct recorder rc;
 	struct snapshot snap;
 	struct diagnosis_list diag = { 0 };
-	struct doc *cm = NULL, *sub = NULL, *review = NULL;
+	struct doc *cm = NULL, *sub = NULL, *raw = NULL, *review = NULL;
 	struct buf report = BUF_INIT;
 	const struct doc_node *config_node;
 	char *version = NULL, *message = NULL;
@@ -943,8 +986,9 @@ int record_scenario(struct kube_client *c, const struct record_opts *o,
 		goto fail_snap;
 	if (o->watch_ms > 0 && record_timeline(&rc, c, &snap, start_ms))
 		goto fail_snap;
-	sub = submitted(&rc, snap.experiment->root);
-	if (!sub)
+	raw = submitted(&rc, snap.experiment->root, 0);
+	sub = submitted(&rc, snap.experiment->root, 1);
+	if (!raw || !sub)
 		goto fail_snap;
 	if (write_yaml(&rc, "experiment.yaml",
 		       "# The Experiment as submitted: the recorded one without its status\n"
@@ -952,13 +996,15 @@ int record_scenario(struct kube_client *c, const struct record_opts *o,
 		goto fail_snap;
 	diagnose(&snap, &rc.config, &diag);
 	/* validate judges the submitted form before it is wrapped in a review. */
-	if (cluster_verdict(&rc, c, sub, &allowed, &code, &message)) {
+	if (cluster_verdict(&rc, c, raw, &allowed, &code, &message)) {
 		/* sub stays whole for expect's validate: the review gets a copy. */
 		struct doc *copy = copy_object(&rc, sub->root);
+		char *said = message ? redacted_copy(&rc, message, "admission.yaml") : NULL;
 
-		if (!copy)
+		if (!copy || (message && !said))
 			goto fail_snap;
-		review = review_doc(&rc, copy, allowed, code, message);
+		review = review_doc(&rc, copy, allowed, code, said);
+		free(said);
 		if (write_yaml(&rc, "admission.yaml",
 			       "# A dry-run create of the Experiment: the AdmissionReview request the\n"
 			       "# API server sent Katib's validating webhook, and its response.\n",

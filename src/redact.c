@@ -15,11 +15,14 @@
 #define MIN_KNOWN_VALUE 8
 /* A PEM block spanning more lines than this is not joined (see redact_text). */
 #define MAX_PEM_LINES 256
+/* A run of hex digits this long is kept hex by a shaped placeholder. */
+#define MIN_HEX_RUN 7
 
 struct secret {
 	char *value;
 	size_t len;
-	char placeholder[32];
+	char *placeholder;
+	unsigned shaped : 1;	/* a shape-keeping placeholder (user patterns) */
 };
 
 struct redactor {
@@ -249,9 +252,87 @@ static void table_insert(struct redactor *r, size_t idx)
 	r->table[i] = idx + 1;
 }
 
-/* The placeholder of value, given one on first sight. */
+/*
+ * A placeholder with the shape of value, for the k-th secret: the same
+ * length, letters where it has letters (of the same case; a-f within a
+ * run of hex digits as long as a short commit id, so a digest stays hex),
+ * digits where it has digits (0 where it has 0, so no number gains a
+ * leading zero), and the rest kept.  A name stays a DNS
+ * label of the same kind and length, an image a valid reference, so a
+ * redacted scenario gets the verdicts of the original.  The letters spell
+ * k first, so two secrets of one shape get two placeholders; nothing is
+ * derived from the value but its shape.
+ */
+static char *shaped_placeholder(const char *value, size_t len, size_t k)
+{
+	static const char word[] = "redacted";
+	char letters[64], digits[32], *out = xmalloc(len + 1);
+	size_t nl = 0, nd, li = 0, di = 0, i, hex_run_end = 0;
+	int in_hex = 0;
+
+	/* k in base 26 (least significant first), then "redacted". */
+	for (i = k; nl < 16; i /= 26) {
+		letters[nl++] = (char)('a' + i % 26);
+		if (i < 26)
+			break;
+	}
+	memcpy(letters + nl, word, sizeof(word) - 1);
+	nl += sizeof(word) - 1;
+	nd = (size_t)snprintf(digits, sizeof(digits), "%zu", k);
+	for (i = 0; i < nd; i++)
+		if (digits[i] == '0')
+			digits[i] = '9';
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)value[i];
+		unsigned char l = (unsigned char)letters[li++ % nl];
+
+		if (hex_run_end <= i) {
+			/* Where the next run of hex digits ends. */
+			for (hex_run_end = i; hex_run_end < len &&
+			     isxdigit((unsigned char)value[hex_run_end]); hex_run_end++)
+				;
+			in_hex = hex_run_end - i >= MIN_HEX_RUN;
+			if (hex_run_end == i)
+				hex_run_end++;
+		}
+		if (isdigit(c)) {
+			li--;
+			out[i] = c == '0' ? '0' : digits[di++ % nd];
+			continue;
+		}
+		if (!isalpha(c) || c >= 0x80) {
+			li--;
+			out[i] = (char)c;
+			continue;
+		}
+		if (in_hex)	/* a digest stays hex */
+			l = (unsigned char)('a' + (l - 'a') % 6);
+		out[i] = (char)(isupper(c) ? toupper(l) : l);
+	}
+	out[len] = '\0';
+	return out;
+}
+
+/* Whether s is a shape-keeping placeholder given out already. */
+static int is_shaped_placeholder(const struct redactor *r, const char *s,
+				 size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < r->nr_secrets; k++)
+		if (r->secrets[k].shaped && r->secrets[k].len == len &&
+		    !memcmp(r->secrets[k].placeholder, s, len))
+			return 1;
+	return 0;
+}
+
+/*
+ * The placeholder of value, given one on first sight: REDACTED-<n>, or
+ * with shaped one of the value's shape.  A value keeps the placeholder it
+ * got first.
+ */
 static const char *placeholder_for(struct redactor *r, const char *value,
-				   size_t len)
+				   size_t len, int shaped)
 {
 	size_t mask, i;
 	struct secret *s;
@@ -280,8 +361,14 @@ static const char *placeholder_for(struct redactor *r, const char *value,
 	memcpy(s->value, value, len);
 	s->value[len] = '\0';
 	s->len = len;
-	snprintf(s->placeholder, sizeof(s->placeholder), PLACEHOLDER_PREFIX "%zu",
-		 r->nr_secrets + 1);
+	s->shaped = !!shaped;
+	if (shaped) {
+		s->placeholder = shaped_placeholder(value, len, r->nr_secrets + 1);
+	} else {
+		s->placeholder = xmalloc(32);
+		snprintf(s->placeholder, 32, PLACEHOLDER_PREFIX "%zu",
+			 r->nr_secrets + 1);
+	}
 	r->nr_secrets++;
 	table_insert(r, r->nr_secrets - 1);
 	return s->placeholder;
@@ -320,9 +407,10 @@ static void add_entry(struct redactor *r, const char *where, const char *at,
 /* Records a redaction at offset off of cur; returns the placeholder. */
 static const char *redacted(struct redactor *r, const struct site *s,
 			    const struct buf *cur, size_t off,
-			    const char *value, size_t len, const char *reason)
+			    const char *value, size_t len, const char *reason,
+			    int shaped)
 {
-	const char *ph = placeholder_for(r, value, len);
+	const char *ph = placeholder_for(r, value, len, shaped);
 	char at[64];
 
 	if (s->path) {
@@ -464,10 +552,16 @@ static int apply(struct redactor *r, const struct site *s, struct buf *cur,
 		}
 		if (!span_set(&target) ||
 		    touches_placeholder(cur->buf, cur->len, target.start,
-					target.end))
+					target.end) ||
+		    (!rule && is_shaped_placeholder(r, cur->buf + target.start,
+						    target.end - target.start)))
 			continue;
+		/*
+		 * A user's pattern may match a name or an image, whose
+		 * shape its verdicts depend on: its placeholder keeps it.
+		 */
 		ph = redacted(r, s, cur, target.start, cur->buf + target.start,
-			      target.end - target.start, reason);
+			      target.end - target.start, reason, !rule);
 		buf_add(&out, cur->buf + pos, target.start - pos);
 		buf_adds(&out, ph);
 		if (s->text)	/* keep line numbers valid in the output */
@@ -520,7 +614,7 @@ static int apply_known(struct redactor *r, const struct site *s,
 						off + sec->len))
 				continue;
 			redacted(r, s, cur, off, sec->value, sec->len,
-				 "known secret value");
+				 "known secret value", sec->shaped);
 			buf_add(&out, cur->buf + pos, off - pos);
 			buf_adds(&out, sec->placeholder);
 			pos = from = off + sec->len;
@@ -605,6 +699,7 @@ void redactor_free(struct redactor *r)
 	for (i = 0; i < r->nr_secrets; i++) {
 		wipe(r->secrets[i].value, r->secrets[i].len);
 		free(r->secrets[i].value);
+		free(r->secrets[i].placeholder);
 	}
 	free(r->secrets);
 	free(r->table);
@@ -670,7 +765,7 @@ static void redact_value(struct walk *w, struct doc_node *n, const char *reason)
 	    is_placeholder(n->text, n->len))
 		return;
 	node_path(n, &path);
-	ph = placeholder_for(w->r, n->text, n->len);
+	ph = placeholder_for(w->r, n->text, n->len, 0);
 	add_entry(w->r, w->where, path.buf, reason, ph);
 	doc_set_text(w->d, n, ph, strlen(ph));
 	buf_release(&path);
@@ -729,7 +824,7 @@ static void redact_args(struct walk *w, struct doc_node *seq)
 			    is_placeholder(eq + 1, vlen))
 				continue;
 			node_path(c, &path);
-			ph = placeholder_for(w->r, eq + 1, vlen);
+			ph = placeholder_for(w->r, eq + 1, vlen, 0);
 			add_entry(w->r, w->where, path.buf, reason, ph);
 			buf_add(&v, t, (size_t)(eq + 1 - t));
 			buf_adds(&v, ph);

@@ -9,8 +9,14 @@
  * that the token in a pod's env is the one in its log.  The number is never
  * derived from the value (a hash of a short password could be brute-forced).
  *
+ * What a user's pattern matches may be a name, a namespace or an image,
+ * whose shape verdicts depend on (DNS labels, lengths, reference grammar):
+ * it gets a placeholder of its shape instead (see shaped_placeholder() in
+ * redact.c), so a redacted scenario replays with the original's verdicts.
+ *
  * Redaction is idempotent: a placeholder is never taken for a secret, so
- * redacting redacted output changes nothing and reports nothing.
+ * redacting redacted output changes nothing and reports nothing (for a
+ * shaped placeholder, within one redactor: nothing marks it as one).
  *
  * What counts as a secret:
  *  - the value of a map key that names a credential (token, password,

@@ -52,6 +52,43 @@ record() {
 	done
 }
 
+# The verdicts part of an expect.yaml (validate, admission, suggestion,
+# explain), one line per field, whatever the quoting and indentation.
+verdicts() {
+	sed -n '/^validate:/,$p' "$1" | grep -v '^ *#' | sed 's/^[ -]*//; s/"//g'
+}
+
+@test "repro record: redacted aggressively, every fixture keeps its verdicts" {
+	local n=0 s name
+	for dir in "$REPO_DIR"/fixtures/*/; do
+		s=$(basename "$dir")
+		rm -rf "$BATS_TEST_TMPDIR/cluster" "$BATS_TEST_TMPDIR/out" "$BATS_TEST_TMPDIR/review"
+		teardown
+		mkdir -p "$BATS_TEST_TMPDIR/review"
+		cp "$dir/admission.yaml" "$BATS_TEST_TMPDIR/review/"
+		serve "$dir/cluster" "$BATS_TEST_TMPDIR/review"
+		name=$(awk '/^experiment:/ {print $2}' "$dir/expect.yaml")
+		# The name, the namespace, the images' registry and owner, the
+		# containers: what a user would hide, and what verdicts depend on.
+		record "$name" --redact "${name//./\\.}" --redact 'team-a' \
+			--redact 'docker\.io/[a-z0-9-]+' --redact '[a-z]+-container'
+		assert_equal "$s: $status" "$s: 0"
+		run grep -rlF -e "$name" -e team-a -e kubeflowkatib -e training-container \
+			--exclude redactions.txt "$BATS_TEST_TMPDIR/out"
+		assert_equal "$s: $output" "$s: "
+		# The redacted scenario replays with the original's diagnosis ...
+		run --separate-stderr katib repro replay "$BATS_TEST_TMPDIR/out"
+		refute_crash
+		assert_equal "$s: $status" "$s: 0"
+		assert_line "ok   out: explain: $s"
+		# ... and validate and the webhook judge it as they judge the fixture.
+		assert_equal "$s: $(verdicts "$BATS_TEST_TMPDIR/out/expect.yaml")" \
+			"$s: $(verdicts "$dir/expect.yaml")"
+		n=$((n + 1))
+	done
+	assert_equal "$n" "$(ls -d "$REPO_DIR"/fixtures/*/ | wc -l)"
+}
+
 @test "repro record: the suggestion's validation exchange is recorded as it happened" {
 	serve "$REPO_DIR/fixtures/algorithm-settings-rejected/cluster"
 	record mnist

@@ -1,4 +1,5 @@
 #include "compat.h"
+#include <ctype.h>
 #include "harness.h"
 #include "alloc.h"
 #include "buf.h"
@@ -467,6 +468,62 @@ static void test_text(void)
 	redactor_free(r);
 }
 
+/* Whether s is a DNS-1035 label (what Katib asks of an Experiment name). */
+static int dns1035(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (!n || n > 63 || !islower((unsigned char)s[0]) || s[n - 1] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) &&
+		    s[i] != '-')
+			return 0;
+	return 1;
+}
+
+/*
+ * What a user's pattern matches may be a name or an image: its
+ * placeholder keeps its shape, so the verdicts on it stay the same.
+ */
+static void test_shaped_placeholders(void)
+{
+	struct redactor *r;
+	struct fail f = FAIL_INIT;
+	const char *pats[] = { "acme[a-z0-9-]*", "sha256:([0-9a-f]+)", "Corp" };
+	char *out, *a, *b;
+
+	OK(!redactor_new(&r, pats, 3, &f), "user patterns compile");
+	out = redact_yaml(r,
+		"metadata: {name: acme-lr-0, namespace: acme-ml}\n"
+		"spec:\n"
+		"  image: registry.acme-corp.io:5000/ml/train:v2@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n"
+		"  team: AcmeCorp\n",
+		"shape.yaml", NULL);
+	a = strstr(out, "name: ");
+	b = strstr(out, "namespace: ");
+	OK(a && b, "the names are kept: %s", out);
+	if (a && b) {
+		char name[64] = "", ns[64] = "";
+
+		sscanf(a + 6, "%63[^,}\n]", name);
+		sscanf(b + 11, "%63[^,}\n]", ns);
+		OK(dns1035(name) && strlen(name) == strlen("acme-lr-0") && strcmp(name, "acme-lr-0"),
+		   "a redacted name is a DNS-1035 label of the same length: %s", name);
+		OK(dns1035(ns) && strlen(ns) == strlen("acme-ml") && strcmp(ns, name),
+		   "another name of the same shape gets another placeholder: %s", ns);
+	}
+	OK(!strstr(out, "acme") && strstr(out, "registry.") && strstr(out, ".io:5000/ml/train:v2@sha256:"),
+	   "the image keeps its grammar around what was redacted: %s", out);
+	a = strstr(out, "sha256:");
+	OK(a && strspn(a + 7, "0123456789abcdef") == 64,
+	   "a redacted digest is still 64 hex digits: %s", a ? a : out);
+	OK(strstr(out, "team: AcmeC") == NULL && strstr(out, "team: Acme") && strstr(out, "Corp") == NULL,
+	   "letters keep their case: %s", out);
+	free(out);
+	redactor_free(r);
+}
+
 static void test_user_patterns(void)
 {
 	struct redactor *r;
@@ -477,15 +534,16 @@ static void test_user_patterns(void)
 
 	OK(!redactor_new(&r, pats, 3, &f), "user patterns compile");
 	out = redact_str(r, "host internal-1234 tenant=acme end\n", "u.log");
-	STR_EQ(out, "host REDACTED-1 tenant=REDACTED-2 end\n",
-	       "the whole match, or group 1 when the pattern has one; empty matches are ignored");
-	expect_entry(r, "line 1", "user pattern 1", "REDACTED-1");
+	STR_EQ(out, "host bredacte-1111 tenant=cred end\n",
+	       "the whole match, or group 1 when the pattern has one, by a placeholder of its shape; empty matches are ignored");
+	expect_entry(r, "line 1", "user pattern 1", "bredacte-1111");
 	free(out);
-	out = redact_str(r, "host REDACTED-1 tenant=REDACTED-2 end\n", "u.log");
-	STR_EQ(out, "host REDACTED-1 tenant=REDACTED-2 end\n",
+	out = redact_str(r, "host bredacte-1111 tenant=cred end\n", "u.log");
+	STR_EQ(out, "host bredacte-1111 tenant=cred end\n",
 	       "a user pattern never matches a placeholder");
 	free(out);
 	redactor_free(r);
+	test_shaped_placeholders();
 
 	OK(redactor_new(&r, bad, 2, &f) == -1 && r == NULL, "a bad pattern is refused");
 	INT_EQ(f.kind, FAIL_USAGE, "as a usage error");
