@@ -41,6 +41,11 @@ struct object {
 	const char *name;
 	const struct doc_node *node;	/* in a doc of the server's */
 	const char *json;		/* for objects created over the API */
+	/*
+	 * Its JSON as its latest change left it (the change log's copy):
+	 * lists of thousands of objects are served without serializing.
+	 */
+	const char *current;
 	unsigned long rv;		/* its metadata.resourceVersion */
 	struct doc *doc;		/* the server's, holding node */
 	int deleted;			/* over the API; kept for watches */

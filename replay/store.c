@@ -68,6 +68,7 @@ void store_changed(struct server *s, size_t idx, const char *type)
 	ch->obj = idx;
 	ch->rv = s->rv;
 	ch->json = arena_strdup(&s->arena, json);
+	s->obj[idx].current = ch->json;
 	free(json);
 	pthread_cond_broadcast(&s->changed);
 }
@@ -252,8 +253,8 @@ void object_json(const struct object *o, struct buf *b)
 {
 	char *json;
 
-	if (o->json) {
-		buf_adds(b, o->json);
+	if (o->json || o->current) {
+		buf_adds(b, o->json ? o->json : o->current);
 		return;
 	}
 	json = doc_to_json(o->node);
