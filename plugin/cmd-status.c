@@ -19,6 +19,7 @@
 #include "recorded.h"
 #include "screen.h"
 #include "status.h"
+#include "timefmt.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -293,7 +294,7 @@ static void fmt_duration(char *out, size_t size, int64_t sec)
 	if (sec < 0)
 		snprintf(out, size, "-");
 	else
-		status_human_duration(sec, out, size);
+		time_human_duration(sec, out, size);
 }
 
 /*

@@ -241,7 +241,6 @@ struct table {
 	int64_t now;			/* ages are counted to it */
 };
 int builtin_group(const char *group);
-int parse_rfc3339(const char *s, int64_t *out);
 int table_wanted(const struct server *s, struct conn *c, const char *group,
 		 const char *resource, struct table *t);
 void table_begin(const struct table *t, struct buf *b, unsigned long rv,

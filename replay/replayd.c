@@ -20,6 +20,7 @@
  */
 #include "compat.h"
 #include "replay.h"
+#include "timefmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -251,7 +252,7 @@ static int serve(int argc, char **argv)
 		/* Tables' ages are counted to KATIB_NOW, as the plugin's are. */
 		const char *now = getenv("KATIB_NOW");
 
-		if (now && *now && parse_rfc3339(now, &s.now)) {
+		if (now && *now && time_parse_rfc3339(now, &s.now)) {
 			fprintf(stderr, "katib-replay: KATIB_NOW='%s' is not an RFC 3339 time\n", now);
 			status = 2;
 			goto out;

@@ -24,6 +24,7 @@
  */
 #include "compat.h"
 #include "replay.h"
+#include "timefmt.h"
 
 #include <time.h>
 
@@ -132,91 +133,13 @@ int builtin_group(const char *group)
 
 /* ---- time ---- */
 
-/* Days from 1970-01-01 to a proleptic Gregorian date. */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-/*
- * An RFC 3339 time ("2026-01-10T09:00:00Z", with a fraction or an
- * offset) in epoch seconds, as metav1.Time reads one; -1 when it is none.
- */
-int parse_rfc3339(const char *s, int64_t *out)
-{
-	int y, mo, d, h, mi, sec, n = 0, oh = 0, om = 0;
-	int64_t t;
-
-	if (!s || sscanf(s, "%4d-%2d-%2d%*1[Tt]%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
-	    n != 19 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
-		return -1;
-	s += n;
-	if (*s == '.') {
-		s++;
-		if (*s < '0' || *s > '9')
-			return -1;
-		while (*s >= '0' && *s <= '9')
-			s++;
-	}
-	if (*s == 'Z' || *s == 'z') {
-		s++;
-	} else if (*s == '+' || *s == '-') {
-		int sign = *s == '-' ? -1 : 1;
-
-		if (sscanf(s + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || n != 5)
-			return -1;
-		oh *= sign;
-		om *= sign;
-		s += 6;
-	} else {
-		return -1;
-	}
-	if (*s)
-		return -1;
-	t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec;
-	*out = t - oh * 3600 - om * 60;
-	return 0;
-}
-
-/*
- * A duration as kubectl shows ages: "45s", "5m3s", "3h10m", "2d4h",
- * "400d", "3y20d" (HumanDuration, staging/src/k8s.io/apimachinery/pkg/
- * util/duration/duration.go, in kubernetes).
- */
+/* kubectl's way of writing a duration, appended to b. */
 static void human_duration(struct buf *b, int64_t secs)
 {
-	int64_t m = secs / 60, h = secs / 3600, days = h / 24;
+	char text[32];
 
-	if (secs < -1)
-		buf_adds(b, "<invalid>");
-	else if (secs < 0)
-		buf_adds(b, "0s");
-	else if (secs < 120)
-		buf_addf(b, "%llds", (long long)secs);
-	else if (m < 10 && secs % 60)
-		buf_addf(b, "%lldm%llds", (long long)m, (long long)(secs % 60));
-	else if (m < 180)
-		buf_addf(b, "%lldm", (long long)m);
-	else if (h < 8 && m % 60)
-		buf_addf(b, "%lldh%lldm", (long long)h, (long long)(m % 60));
-	else if (h < 48)
-		buf_addf(b, "%lldh", (long long)h);
-	else if (h < 24 * 8 && h % 24)
-		buf_addf(b, "%lldd%lldh", (long long)days, (long long)(h % 24));
-	else if (h < 24 * 365 * 2)
-		buf_addf(b, "%lldd", (long long)days);
-	else if (h < 24 * 365 * 8 && days % 365)
-		buf_addf(b, "%lldy%lldd", (long long)(days / 365), (long long)(days % 365));
-	else
-		buf_addf(b, "%lldy", (long long)(days / 365));
+	time_human_duration(secs, text, sizeof(text));
+	buf_adds(b, text);
 }
 
 /* The age of a timestamp as a JSON string: "<unknown>" without one. */
@@ -227,7 +150,7 @@ static void age_cell(const struct table *t, const char *when, struct buf *b)
 
 	if (!when)
 		buf_adds(&age, "<unknown>");
-	else if (parse_rfc3339(when, &at))
+	else if (time_parse_rfc3339(when, &at))
 		buf_adds(&age, "<invalid>");
 	else
 		human_duration(&age, t->now - at);
@@ -399,7 +322,7 @@ static int64_t count_restarts(const struct doc_node *status, int64_t *last)
 	const char *when = doc_str(doc_lookup(status, "lastState.terminated.finishedAt"));
 
 	doc_int(doc_get(status, "restartCount"), &n);
-	if (when && !parse_rfc3339(when, &at) && at > *last)
+	if (when && !time_parse_rfc3339(when, &at) && at > *last)
 		*last = at;
 	return n;
 }

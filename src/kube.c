@@ -6,6 +6,7 @@
 #include "experiment.h"
 #include "http.h"
 #include "kubeconfig.h"
+#include "timefmt.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -66,19 +67,6 @@ static int read_token_file(struct kube_client *c, const char *path,
 	return 0;
 }
 
-/* "2026-11-28T12:00:00Z" -> seconds since the epoch, or 0. */
-static time_t parse_rfc3339(const char *s)
-{
-	struct tm tm;
-	char *end;
-
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!end)
-		return 0;
-	return timegm(&tm);
-}
-
 /*
  * Runs the exec credential plugin directly (never through a shell) and
  * reads its ExecCredential.  stderr is collected for the failure message.
@@ -97,6 +85,7 @@ static int run_exec(struct kube_client *c, struct fail *f)
 	size_t i, nr_args = 0;
 	const char *api = e->api_version ? e->api_version : "client.authentication.k8s.io/v1";
 	char *info;
+	int64_t expires;
 	int ret = -1;
 
 	for (i = 0; e->args[i]; i++)
@@ -242,8 +231,9 @@ static int run_exec(struct kube_client *c, struct fail *f)
 	c->token = doc_get_str(st, "token") ? xstrdup(doc_get_str(st, "token")) : NULL;
 	c->cert = doc_get_str(st, "clientCertificateData") ? xstrdup(doc_get_str(st, "clientCertificateData")) : NULL;
 	c->key = doc_get_str(st, "clientKeyData") ? xstrdup(doc_get_str(st, "clientKeyData")) : NULL;
-	c->expires = doc_get_str(st, "expirationTimestamp")
-			     ? parse_rfc3339(doc_get_str(st, "expirationTimestamp")) : 0;
+	/* Without a readable expiry the credential is used until refused. */
+	c->expires = time_parse_rfc3339(doc_get_str(st, "expirationTimestamp"), &expires)
+			     ? 0 : (time_t)expires;
 	if (!c->token && !(c->cert && c->key)) {
 		fail_set(f, FAIL_AUTH, "the credential plugin '%s' returned neither a token nor a client certificate",
 			 e->command);

@@ -10,113 +10,15 @@
 #include "diagnose.h"
 #include "doc.h"
 #include "katib-config.h"
+#include "timefmt.h"
 
 #include <math.h>
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
-}
-
-static int digits(const char *s, int n, int *out)
-{
-	int v = 0, i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
 int64_t status_parse_time(const char *s)
 {
-	int y, mo, d, h, mi, se, oh, om;
 	int64_t t;
-	const char *p;
 
-	if (!s || strlen(s) < 20 || s[4] != '-' || s[7] != '-' ||
-	    (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':' ||
-	    digits(s, 4, &y) || digits(s + 5, 2, &mo) || digits(s + 8, 2, &d) ||
-	    digits(s + 11, 2, &h) || digits(s + 14, 2, &mi) ||
-	    digits(s + 17, 2, &se) || mo < 1 || mo > 12 || d < 1 || d > 31 ||
-	    h > 23 || mi > 59 || se > 60)
-		return STATUS_NO_TIME;
-	t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
-	    h * 3600 + mi * 60 + se;
-	p = s + 19;
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++)
-			;
-	if ((*p == 'Z' || *p == 'z') && !p[1])
-		return t;
-	if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':' &&
-	    !digits(p + 1, 2, &oh) && !digits(p + 4, 2, &om))
-		return t - (*p == '+' ? 1 : -1) * (oh * 3600 + om * 60);
-	return STATUS_NO_TIME;
-}
-
-void status_human_duration(int64_t sec, char *out, size_t size)
-{
-	int64_t min, hours;
-
-	if (sec < -1) {
-		snprintf(out, size, "<invalid>");
-		return;
-	}
-	if (sec < 0)
-		sec = 0;
-	if (sec < 120) {
-		snprintf(out, size, "%llds", (long long)sec);
-		return;
-	}
-	min = sec / 60;
-	if (min < 10) {
-		if (sec % 60)
-			snprintf(out, size, "%lldm%llds", (long long)min, (long long)(sec % 60));
-		else
-			snprintf(out, size, "%lldm", (long long)min);
-		return;
-	}
-	if (min < 180) {
-		snprintf(out, size, "%lldm", (long long)min);
-		return;
-	}
-	hours = sec / 3600;
-	if (hours < 8) {
-		if (min % 60)
-			snprintf(out, size, "%lldh%lldm", (long long)hours, (long long)(min % 60));
-		else
-			snprintf(out, size, "%lldh", (long long)hours);
-	} else if (hours < 48) {
-		snprintf(out, size, "%lldh", (long long)hours);
-	} else if (hours < 24 * 8) {
-		if (hours % 24)
-			snprintf(out, size, "%lldd%lldh", (long long)(hours / 24), (long long)(hours % 24));
-		else
-			snprintf(out, size, "%lldd", (long long)(hours / 24));
-	} else if (hours < 24 * 365 * 2) {
-		snprintf(out, size, "%lldd", (long long)(hours / 24));
-	} else if (hours < 24 * 365 * 8) {
-		if ((hours / 24) % 365)
-			snprintf(out, size, "%lldy%lldd", (long long)(hours / 24 / 365),
-				 (long long)((hours / 24) % 365));
-		else
-			snprintf(out, size, "%lldy", (long long)(hours / 24 / 365));
-	} else {
-		snprintf(out, size, "%lldy", (long long)(hours / 24 / 365));
-	}
+	return time_parse_rfc3339(s, &t) ? STATUS_NO_TIME : t;
 }
 
 static int64_t time_at(const struct doc_node *n, const char *path)

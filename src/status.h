@@ -97,10 +97,5 @@ int status_better(const struct status_report *r, double a, double b);
 /* An RFC 3339 time ("2026-11-20T09:00:00Z") in epoch seconds, or STATUS_NO_TIME. */
 int64_t status_parse_time(const char *s);
 
-/*
- * kubectl's way of writing an age (k8s.io/apimachinery's
- * duration.HumanDuration): "45s", "3m20s", "5h", "12d".  Writes into out.
- */
-void status_human_duration(int64_t seconds, char *out, size_t size);
 
 #endif

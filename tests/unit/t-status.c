@@ -5,6 +5,7 @@
 #include "fail.h"
 #include "recorded.h"
 #include "status.h"
+#include "timefmt.h"
 
 static const char cluster[] =
 	"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n"
@@ -50,18 +51,26 @@ static void test_times(void)
 	OK(status_parse_time("2026-11-20 12:00:00") == STATUS_NO_TIME, "no T: no time");
 	OK(status_parse_time("2026-13-20T12:00:00Z") == STATUS_NO_TIME, "month 13");
 	OK(status_parse_time(NULL) == STATUS_NO_TIME, "NULL");
-	status_human_duration(119, s, sizeof(s));
+	INT_EQ(status_parse_time("2026-11-20T06:30:00-05:30"), 1795176000, "a negative offset");
+	OK(status_parse_time("2026-11-20T12:00:00.Z") == STATUS_NO_TIME,
+	   "a fraction without digits, which metav1.Time refuses");
+	OK(status_parse_time("2026-11-20T12:00:00Zx") == STATUS_NO_TIME, "text after the zone");
+	time_human_duration(119, s, sizeof(s));
 	STR_EQ(out, "119s", "under two minutes");
-	status_human_duration(200, s, sizeof(s));
+	time_human_duration(200, s, sizeof(s));
 	STR_EQ(out, "3m20s", "minutes and seconds");
-	status_human_duration(7199, s, sizeof(s));
+	time_human_duration(7199, s, sizeof(s));
 	STR_EQ(out, "119m", "under three hours");
-	status_human_duration(4 * 3600 + 60, s, sizeof(s));
+	time_human_duration(4 * 3600 + 60, s, sizeof(s));
 	STR_EQ(out, "4h1m", "hours and minutes");
-	status_human_duration(3 * 86400 + 3600, s, sizeof(s));
+	time_human_duration(3 * 86400 + 3600, s, sizeof(s));
 	STR_EQ(out, "3d1h", "days and hours");
-	status_human_duration(-5, s, sizeof(s));
+	time_human_duration(-5, s, sizeof(s));
 	STR_EQ(out, "<invalid>", "the future");
+	time_human_duration(-1, s, sizeof(s));
+	STR_EQ(out, "0s", "a clock a second behind");
+	time_human_duration(3 * 365 * 86400 + 20 * 86400, s, sizeof(s));
+	STR_EQ(out, "3y20d", "years and days");
 }
 
 static void test_report(void)
