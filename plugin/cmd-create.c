@@ -21,6 +21,7 @@
 #include "manifests.h"
 #include "output.h"
 #include "rule.h"
+#include "timefmt.h"
 #include "validate.h"
 
 #include <errno.h>
@@ -212,14 +213,6 @@ static void sleep_ms(long ms)
 		;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Why the Experiment is not progressing, as `explain experiment` says it
  * (on stderr: stdout carries what was created).
@@ -246,7 +239,7 @@ static void explain_stall(struct create_run *run, const char *ns,
 static int wait_for(struct create_run *run, const char *ns, const char *name)
 {
 	struct buf path = BUF_INIT, line = BUF_INIT;
-	long deadline = now_ms() + run->wait_ms;
+	long deadline = monotonic_ms() + run->wait_ms;
 	int tty = isatty(STDERR_FILENO), status = STATUS_RUNTIME;
 	int64_t running = 0;
 
@@ -293,7 +286,7 @@ static int wait_for(struct create_run *run, const char *ns, const char *name)
 			status = STATUS_FINDINGS;
 			break;
 		}
-		if (now_ms() >= deadline) {
+		if (monotonic_ms() >= deadline) {
 			if (tty)
 				fputc('\n', errout());
 			error_msg("experiment %s has no running trial after waiting %.1fs",

@@ -23,7 +23,6 @@
 
 extern char **environ;
 
-static long monotonic_ms(void);
 
 struct kube_client {
 	const struct kube_config *cfg;
@@ -314,14 +313,6 @@ void kube_client_set_trace(struct kube_client *c, kube_trace_fn *fn, void *data)
 {
 	c->trace = fn;
 	c->trace_data = data;
-}
-
-static long monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* Tells the trace function of c about a request (status 0: no answer). */

@@ -17,6 +17,7 @@
 #include "rule.h"
 #include "scenario.h"
 #include "suggestion-request.h"
+#include "timefmt.h"
 #include "validate.h"
 
 #include <dirent.h>
@@ -286,14 +287,6 @@ struct timeline {
 	int failed, ended;
 };
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int timeline_event(void *data, const struct kube_event *e)
 {
 	struct timeline *t = data;
@@ -306,7 +299,7 @@ static int timeline_event(void *data, const struct kube_event *e)
 	if ((e->id == W_EVENTS && !event_of(t->s, e->object)) ||
 	    (e->id == W_JOBS && !named_after(t->s, doc_str(doc_lookup(e->object, "metadata.name")))))
 		return 0;
-	t->last_ms = now_ms();
+	t->last_ms = monotonic_ms();
 	if (!t->in_step) {
 		t->offset_ms = t->last_ms - t->start_ms;
 		/* Steps need distinct offsets, in order. */
@@ -447,7 +440,7 @@ static int record_timeline(struct recorder *rc, struct kube_client *c,
 		return 0;
 	}
 	for (;;) {
-		long now = now_ms(), wait = deadline - now;
+		long now = monotonic_ms(), wait = deadline - now;
 
 		if (t.in_step && now - t.last_ms >= STEP_GAP_MS && timeline_flush(&t)) {
 			ret = -1;
@@ -973,7 +966,7 @@ int record_scenario(struct kube_client *c, const struct record_opts *o,
 		return -1;
 	if (snapshot_fetch(c, o->ns, o->name, &snap, f))
 		goto fail;
-	start_ms = now_ms();
+	start_ms = monotonic_ms();
 	config_node = katib_config_map(&rc, c, &cm);
 	version = katib_version(c, o->katib_ns);
 	if (version) {

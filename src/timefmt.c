@@ -1,6 +1,8 @@
 #include "compat.h"
 #include "timefmt.h"
 
+#include <time.h>
+
 /* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
@@ -97,4 +99,12 @@ void time_human_duration(int64_t secs, char *out, size_t size)
 		snprintf(out, size, "%lldy%lldd", days / 365, days % 365);
 	else
 		snprintf(out, size, "%lldy", days / 365);
+}
+
+long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

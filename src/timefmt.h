@@ -1,6 +1,6 @@
 /*
  * timefmt.h: times as the Kubernetes API writes them and as kubectl
- * shows them.
+ * shows them, and the monotonic clock timeouts are counted on.
  */
 #ifndef KATIB_SRC_TIMEFMT_H
 #define KATIB_SRC_TIMEFMT_H
@@ -22,5 +22,8 @@ int time_parse_rfc3339(const char *s, int64_t *out);
  * "0s" for -1 s (a clock a little behind the server's).
  */
 void time_human_duration(int64_t secs, char *out, size_t size);
+
+/* Milliseconds on the monotonic clock: for timeouts, never for dates. */
+long monotonic_ms(void);
 
 #endif
