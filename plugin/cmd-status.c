@@ -625,12 +625,6 @@ const struct cmd_help get_help = {
 
 static int follow_get(struct source *src, int all, const char *format);
 
-static int is_experiment_type(const char *s)
-{
-	return !strcasecmp(s, "experiments") || !strcasecmp(s, "experiment") ||
-	       !strcasecmp(s, "exp");
-}
-
 static void get_row(struct table *t, const struct status_report *r, int all, int wide)
 {
 	struct buf b = BUF_INIT;
@@ -756,7 +750,7 @@ int cmd_get(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error("get", "give a resource type: experiments");
-	if (!is_experiment_type(argv[optind]))
+	if (!experiment_type(argv[optind], strlen(argv[optind])))
 		return usage_error("get", "unknown resource type '%s' (katib gets experiments)",
 				   argv[optind]);
 	if (optind + 1 < argc)
@@ -2036,31 +2030,6 @@ static int follow_get(struct source *src, int all, const char *format)
 	return status;
 }
 
-/* "experiment NAME", "exp NAME", "experiment/NAME": the name, or NULL. */
-static const char *experiment_arg(int argc, char **argv, int *used)
-{
-	const char *slash;
-
-	if (argc < 1)
-		return NULL;
-	slash = strchr(argv[0], '/');
-	if (slash) {
-		char type[32];
-		size_t n = (size_t)(slash - argv[0]);
-
-		if (n >= sizeof(type))
-			return NULL;
-		memcpy(type, argv[0], n);
-		type[n] = 0;
-		*used = 1;
-		return is_experiment_type(type) && slash[1] ? slash + 1 : NULL;
-	}
-	if (argc < 2 || !is_experiment_type(argv[0]))
-		return NULL;
-	*used = 2;
-	return argv[1];
-}
-
 int cmd_status(int argc, char **argv)
 {
 	struct getopt_tables opt;
@@ -2131,8 +2100,8 @@ int cmd_status(int argc, char **argv)
 			return options_usage_error("status", status_options, c, argv[optind - 1]);
 		}
 	}
-	name = experiment_arg(argc - optind, argv + optind, &used);
-	if (!name)
+	used = experiment_ref(argc - optind, argv + optind, &name);
+	if (!used)
 		return usage_error("status", optind < argc
 				   ? "want 'experiment NAME' or 'experiment/NAME', not '%s'"
 				   : "give an Experiment: status experiment NAME%s",

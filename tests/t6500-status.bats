@@ -44,6 +44,8 @@ both() {
 	jq -e '.items | length == 4' <<< "$output" > /dev/null
 	jq -e '.items[0] | .name == "hpo" and .best.trial == "hpo-e6q1j8wb" and .best.objective == 0.08' <<< "$output" > /dev/null
 	both 0 get-ml.yaml get experiments -n ml -o yaml
+	# the resource with its group, as kubectl takes it
+	both 0 get-ml.txt get experiments.kubeflow.org -n ml
 }
 
 @test "get experiments: each kind is listed once for all Experiments, not read per Experiment" {
@@ -86,6 +88,7 @@ both() {
 @test "status experiment: a running search, its best trial, trials and chart" {
 	both 0 status-hpo.txt status experiment hpo -n ml --width 60
 	both 0 status-hpo-objective.txt status experiment/hpo -n ml --sort objective --top 3 --width 40
+	both 0 status-hpo-objective.txt status experiment.kubeflow.org/hpo -n ml --sort objective --top 3 --width 40
 	# the best trial comes first, marked; the rest are counted
 	[[ "${lines[9]}" == "hpo-e6q1j8wb *   Succeeded "* ]]
 	[ "${lines[${#lines[@]}-12]}" = "(5 more trials not shown)" ]
