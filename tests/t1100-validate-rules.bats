@@ -141,3 +141,21 @@ load lib/common
 			{ echo "no test for $id"; return 1; }
 	done
 }
+
+@test "trial-condition-invalid: a condition nested 64 deep is read, 65 deep is refused" {
+	local good="$TESTS_DIR/rules/trial-condition-invalid/good.yaml" depth open close
+	for depth in 64 65; do
+		open=$(printf '(%.0s' $(seq "$depth"))
+		close=$(printf ')%.0s' $(seq "$depth"))
+		sed "s|^\(    successCondition: \).*|\1'status.conditions.#${open}type==\"Complete\"${close}#'|" \
+			"$good" > "$BATS_TEST_TMPDIR/nested.yaml"
+		grep -q "#${open}type" "$BATS_TEST_TMPDIR/nested.yaml"
+		run --separate-stderr katib validate --no-config "$BATS_TEST_TMPDIR/nested.yaml"
+		refute_crash
+		if [ "$depth" = 64 ]; then
+			refute_output --partial 'nests too deeply'
+		else
+			assert_output --partial '(it nests too deeply); it never matches and the Trial never finishes [trial-condition-invalid]'
+		fi
+	done
+}

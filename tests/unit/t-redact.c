@@ -211,7 +211,8 @@ static void test_env_and_args(void)
 		"    - {name: GITHUB_TOKEN, value: plain-gh-token-1}\n"
 		"    command: [python, train.py, --token=abc123secret, --password, s3cr3t-pw,\n"
 		"              'Authorization: Bearer tok3n-value-xyz', Bearer other-tok3n-99,\n"
-		"              'sh -c \"run --api-key k3y-in-shell-1\"', --learning-rate=0.01]\n";
+		"              'sh -c \"run --api-key k3y-in-shell-1\"', --learning-rate=0.01]\n"
+		"  tips: ['pass --token carefully-worded']\n";
 	char *y = redact_yaml(r, pod, "pod.yaml", NULL);
 	static const char *const gone[] = {
 		"wJalrXUtnFEMI", "wandb-0123456789", "hf_abcdefghij",
@@ -225,6 +226,8 @@ static void test_env_and_args(void)
 		OK(!strstr(y, gone[i]), "%s is redacted", gone[i]);
 	OK(strstr(y, "not-an-akia-id") && strstr(y, "debug") &&
 	   strstr(y, "--learning-rate=0.01"), "other env and args are kept");
+	OK(strstr(y, "pass --token carefully-worded"),
+	   "'--flag value' is an argument only in args and command, not in any list: %s", y);
 	expect_entry(r, "spec.containers[0].env[2].value",
 		     "env value of AWS_SECRET_ACCESS_KEY", "REDACTED-1");
 	expect_entry(r, "spec.containers[0].env[3].value",
