@@ -1249,10 +1249,18 @@ const struct rule_doc rule_docs[] = {
 	  "  37 |       apiVersion: batch/v1\n" },
 	{ "trial-parameter-meta-unresolvable",
 	  NULL,
-	  "  39 |       apiVersion: batch/v1\n"
-	  "  40 |       kind: Job\n"
-	  "  41 |       spec:\n"
-	  "  42 |         template:\n",
+	  "  36 |       - name: team\n"
+	  "  37 |         reference: ${trialSpec.Labels[team]}\n"
+	  "  38 |       - name: owner\n"
+	  "  39 |         reference: ${trialSpec.Labels}\n"
+	  "  40 |     trialSpec:\n"
+	  "  41 |       apiVersion: batch/v1\n"
+	  "  42 |       kind: Job\n"
+	  "  43 |       spec:\n"
+	  "  44 |         template:\n",
+	  "  36 |       - name: team\n"
+	  "  37 |         reference: ${trialSpec.Labels[team]}\n"
+	  "  38 |     trialSpec:\n"
 	  "  39 |       apiVersion: batch/v1\n"
 	  "  40 |       kind: Job\n"
 	  "  41 |       metadata:\n"

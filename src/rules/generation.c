@@ -145,6 +145,16 @@ void check_generation(const struct rule_ctx *ctx, struct diag_list *out)
 								"'%s' is not a trial metadata reference Katib knows; trials are never created",
 								ref),
 						  "use ${trialSpec.Name}, Namespace, Kind, APIVersion, Labels[key] or Annotations[key]");
+			} else if (where && !*sub && !strchr(ref, '[')) {
+				/*
+				 * Katib keeps the key of the previous such reference
+				 * (generator.go's metaRefIndex outlives its loop), or
+				 * none: a value from another label, or no trials.
+				 */
+				diag_hint(out, diag_add(out, rule_get("trial-parameter-meta-unresolvable"), refn,
+							"'%s' names no key of the trialSpec's %s: Katib takes the key of an earlier such reference instead, or with none never creates trials",
+							ref, where),
+					  "name the key: ${trialSpec.%s[KEY]}", key);
 			} else if (where && e->trial_spec &&
 				   !doc_get(doc_get_kind(meta, where, DOC_MAP), sub)) {
 				diag_hint(out, diag_add(out, rule_get("trial-parameter-meta-unresolvable"), refn,
