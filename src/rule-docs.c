@@ -602,8 +602,11 @@ const struct rule_doc rule_docs[] = {
 	  "  31 |         reference: search-space\n"
 	  "  32 |       - name: numberLayers\n"
 	  "  33 |         reference: num-layers\n"
-	  "  34 |     trialSpec:\n"
-	  "  35 |       apiVersion: batch/v1\n" },
+	  "  34 |       # Trial metadata is not an output of the service, and needs not be.\n"
+	  "  35 |       - name: trialName\n"
+	  "  36 |         reference: ${trialSpec.Name}\n"
+	  "  37 |     trialSpec:\n"
+	  "  38 |       apiVersion: batch/v1\n" },
 	{ "node-placement-invalid",
 	  NULL,
 	  "  55 |             dnsPolicy: ClusterFirst\n"
