@@ -121,7 +121,29 @@ static int node_quantity(const struct doc_node *n, long double *out)
 		*out = f;
 		return 0;
 	}
-	return n->kind == DOC_STR ? parse_quantity(n->text, out) : -1;
+	if (n->kind != DOC_STR)
+		return -1;
+	/*
+	 * Quantity.UnmarshalJSON, which decodes every manifest the API
+	 * server and Katib's webhook read, trims white space (TrimSpace)
+	 * before ParseQuantity: " 1" is 1 (quantity_test.go TestJSONWhitespace).
+	 */
+	if (n->len && (isspace((unsigned char)n->text[0]) ||
+		       isspace((unsigned char)n->text[n->len - 1]))) {
+		size_t a = 0, b = n->len;
+		char *t;
+		int r;
+
+		while (a < b && isspace((unsigned char)n->text[a]))
+			a++;
+		while (b > a && isspace((unsigned char)n->text[b - 1]))
+			b--;
+		t = xstrndup(n->text + a, b - a);
+		r = parse_quantity(t, out);
+		free(t);
+		return r;
+	}
+	return parse_quantity(n->text, out);
 }
 
 /* "4GB" -> "4G or 4Gi": the suffixes people write for bytes. */
@@ -414,11 +436,27 @@ static void check_enum_as(const struct trial_pods *pods, const struct doc_node *
 	buf_release(&list);
 }
 
+/*
+ * The API server's defaulting fills each of these in when it is empty
+ * (SetDefaults_Container, _ContainerPort, _PodSpec, _HTTPGetAction), so
+ * "" is as good as absent and never reaches validation.
+ */
+static void check_defaulted_enum_as(const struct trial_pods *pods,
+				    const struct doc_node *map, const char *key,
+				    const char *const *values, const char *rule_id,
+				    struct diag_list *out)
+{
+	const char *v = doc_get_str(map, key);
+
+	if (!v || *v)
+		check_enum_as(pods, map, key, values, rule_id, out);
+}
+
 static void check_enum(const struct trial_pods *pods, const struct doc_node *map,
 		       const char *key, const char *const *values,
 		       struct diag_list *out)
 {
-	check_enum_as(pods, map, key, values, "pod-value-unsupported", out);
+	check_defaulted_enum_as(pods, map, key, values, "pod-value-unsupported", out);
 }
 
 /* ---- names (k8s.io/apimachinery/pkg/util/validation) ---- */
@@ -539,8 +577,14 @@ static void check_ports(const struct trial_pods *pods,
 			diag_add(out, rule_get("container-port-invalid"), cp,
 				 "containerPort: Invalid value: %" PRId64 ": must be between 1 and 65535, inclusive; %s",
 				 v, refused_effect(pods));
+		/* validateContainerPorts: a hostPort is optional (0), else a port. */
+		if (!doc_int(doc_get(p, "hostPort"), &v) && v && (v < 1 || v > 65535))
+			diag_add(out, rule_get("container-port-invalid"), doc_get(p, "hostPort"),
+				 "hostPort: Invalid value: %" PRId64 ": must be between 1 and 65535, inclusive; %s",
+				 v, refused_effect(pods));
 		check_enum(pods, p, "protocol", protocols, out);
-		if (!name || has_placeholder(name))
+		/* An empty name is no name: the server checks names that are set. */
+		if (!name || !*name || has_placeholder(name))
 			continue;
 		if ((why = port_name_problem(name)))
 			diag_add(out, rule_get("container-port-invalid"), nn,
@@ -551,6 +595,68 @@ static void check_ports(const struct trial_pods *pods,
 				 "name: Duplicate value: \"%s\"; %s", name,
 				 refused_effect(pods));
 	}
+}
+
+/* A port's hostIP/protocol/hostPort, the protocol defaulted as the server does. */
+static int host_port_key(const struct doc_node *port, struct buf *out)
+{
+	const char *ip = doc_get_str(port, "hostIP"), *proto = doc_get_str(port, "protocol");
+	int64_t n;
+
+	if (doc_int(doc_get(port, "hostPort"), &n) || !n)
+		return -1;
+	buf_reset(out);
+	buf_addf(out, "%s/%s/%" PRId64, ip ? ip : "", proto && *proto ? proto : "TCP", n);
+	return 0;
+}
+
+static const struct doc_node *first_port(const struct doc_node *container)
+{
+	const struct doc_node *ports = doc_get_kind(container, "ports", DOC_SEQ);
+
+	return ports ? ports->child : NULL;
+}
+
+/* Is there a port before `port`, in any of the containers, with this key? */
+static int host_port_taken(const struct doc_node *containers,
+			   const struct doc_node *port, const char *key)
+{
+	const struct doc_node *c, *p;
+	struct buf other = BUF_INIT;
+	int taken = 0;
+
+	for (c = containers->child; c; c = c->next)
+		for (p = first_port(c); p; p = p->next) {
+			if (p == port)
+				goto done;
+			if (!host_port_key(p, &other) && !strcmp(key, other.buf)) {
+				taken = 1;
+				goto done;
+			}
+		}
+done:
+	buf_release(&other);
+	return taken;
+}
+
+/*
+ * checkHostPortConflicts: no two ports of the pod's containers take the
+ * same hostIP/protocol/hostPort.
+ */
+static void check_host_ports(const struct trial_pods *pods,
+			     const struct doc_node *containers, struct diag_list *out)
+{
+	const struct doc_node *c, *p;
+	struct buf key = BUF_INIT;
+
+	for (c = containers ? containers->child : NULL; c; c = c->next)
+		for (p = first_port(c); p; p = p->next)
+			if (!host_port_key(p, &key) && host_port_taken(containers, p, key.buf))
+				diag_hint(out, diag_add(out, rule_get("container-port-invalid"), doc_get(p, "hostPort"),
+							"hostPort: Duplicate value: \"%s\"; %s",
+							key.buf, refused_effect(pods)),
+					  "two ports of a pod cannot take the same host port and protocol: drop hostPort (a trial seldom needs one) or use another");
+	buf_release(&key);
 }
 
 /*
@@ -958,6 +1064,29 @@ static void check_handler_port(const struct trial_pods *pods, const struct doc_n
 	}
 }
 
+/* validateHTTPGetAction: each header name passes IsHTTPHeaderName. */
+static void check_http_headers(const struct trial_pods *pods, const struct doc_node *get,
+			       const char *where, struct diag_list *out)
+{
+	const struct doc_node *hs = doc_get_kind(get, "httpHeaders", DOC_SEQ), *h;
+
+	for (h = hs ? hs->child : NULL; h; h = h->next) {
+		const struct doc_node *nn = doc_get(h, "name");
+		const char *name = doc_str(nn), *p;
+
+		if (!name || has_placeholder(name))
+			continue;
+		for (p = name; *p && (isalnum((unsigned char)*p) || *p == '-'); p++)
+			;
+		if (*name && !*p)
+			continue;
+		diag_hint(out, diag_add(out, rule_get("probe-invalid"), nn,
+					"%s.httpHeaders: Invalid value: \"%s\": a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+'); %s",
+					where, name, refused_effect(pods)),
+			  "a header name is letters, digits and '-': write Host, not Host:");
+	}
+}
+
 /* Exactly one handler; each checked as the server checks it. */
 static void check_handler(const struct trial_pods *pods, const struct doc_node *h,
 			  const char *where, int lifecycle, struct diag_list *out)
@@ -999,8 +1128,10 @@ static void check_handler(const struct trial_pods *pods, const struct doc_node *
 								path.buf, refused_effect(pods)),
 					  "give the port to connect to");
 			check_handler_port(pods, port, path.buf, out);
-			if (!strcmp(names[i], "httpGet"))
-				check_enum_as(pods, n, "scheme", schemes, "probe-invalid", out);
+			if (!strcmp(names[i], "httpGet")) {
+				check_defaulted_enum_as(pods, n, "scheme", schemes, "probe-invalid", out);
+				check_http_headers(pods, n, path.buf, out);
+			}
 		}
 	}
 	if (!seen && h->kind == DOC_MAP)
@@ -1279,6 +1410,8 @@ void check_workload(const struct rule_ctx *ctx, const struct trial_pods *pods,
 		}
 		if (!pod->pod_spec)
 			continue;
+		if (named)
+			check_host_ports(pods, lists[inits ? 1 : 0], out);
 		check_volumes(pods, pod->pod_spec, out);
 		check_node_selector(pods, pod->pod_spec, out);
 		check_pod_security(pods, pod->pod_spec, out);
