@@ -864,12 +864,22 @@ const struct rule_doc rule_docs[] = {
 	  "  50 |                   - /opt/pytorch-mnist/mnist.py\n"
 	  "  51 |                   - --note=first run\n"
 	  "  52 |                   - --lr=${trialParameters.learningRate}\n"
-	  "  53 |                   - --optimizer=${trialParameters.optimizer}\n",
+	  "  53 |                   - --optimizer=${trialParameters.optimizer}\n"
+	  "  54 |             restartPolicy: Never\n"
+	  "  55 | ---\n"
+	  "  56 | # python3 -c is not a shell: its script is an argument like any other.\n"
+	  "  57 | apiVersion: kubeflow.org/v1beta1\n"
+	  "  58 | kind: Experiment\n"
+	  "  59 | metadata:\n"
+	  "  60 |   name: lr-search-2\n"
+	  "  61 |   namespace: kubeflow\n"
+	  "  62 | spec:\n",
 	  "  49 |                   - python3\n"
 	  "  50 |                   - /opt/pytorch-mnist/mnist.py\n"
 	  "  51 |                   - --note='first run'\n"
 	  "  52 |                   - --lr=${trialParameters.learningRate}\n"
-	  "  53 |                   - --optimizer=${trialParameters.optimizer}\n" },
+	  "  53 |                   - --optimizer=${trialParameters.optimizer}\n"
+	  "  54 |             restartPolicy: Never\n" },
 	{ "primary-container-missing-in-replica",
 	  NULL,
 	  "  64 |               spec:\n"

@@ -388,10 +388,22 @@ static size_t command_words(const struct doc_node *c,
 	return nr;
 }
 
+/*
+ * Katib leaves a command alone only when its first word is exactly sh or
+ * bash and its second -c (wrapWorkerContainer, pkg/webhook/v1beta1/pod/
+ * utils.go): /bin/sh is not a shell to it.
+ */
 static int is_shell(const char *s)
 {
-	return s && (!strcmp(s, "sh") || !strcmp(s, "bash") ||
-		     !strcmp(s, "/bin/sh") || !strcmp(s, "/bin/bash"));
+	return s && (!strcmp(s, "sh") || !strcmp(s, "bash"));
+}
+
+/* /bin/sh, /usr/bin/bash: a shell Katib does not take for one. */
+static int is_shell_path(const char *s)
+{
+	const char *base = s ? strrchr(s, '/') : NULL;
+
+	return base && is_shell(base + 1);
 }
 
 static void check_command(const struct rule_ctx *ctx,
@@ -446,6 +458,14 @@ static void check_command(const struct rule_ctx *ctx,
 
 		if (!why)
 			continue;
+		if (i == 2 && is_shell_path(doc_str(words[0])) && doc_str(words[1]) &&
+		    !strcmp(words[1]->text, "-c")) {
+			d = diag_add(out, rule_get("primary-container-command-unsafe"), words[0],
+				     "Katib takes only 'sh' or 'bash' for a shell, not '%s': it runs the command inside its own sh -c, which splits the script into words, so '%s -c' runs only the first of them",
+				     words[0]->text, words[0]->text);
+			diag_hint(out, d, "write the shell as Katib compares it: command: [sh, -c, '...'] (or bash)");
+			break;
+		}
 		if (strspn(t, "&|;<>12") == strlen(t))
 			d = diag_add(out, rule_get("primary-container-command-unsafe"), words[i],
 				     "argument '%s' is a shell operator; it works only because the %s collector runs the joined command with sh -c, and breaks with any other collector",
