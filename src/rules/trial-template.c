@@ -491,10 +491,16 @@ void check_trial_parameters(const struct rule_ctx *ctx, struct diag_list *out)
 		nr++;
 		if (have_params && !is_meta_reference(ref) &&
 		    !param_listed(e->parameters, ref)) {
-			d = diag_add(out, rule_get("trial-parameter-reference-unknown"),
-				     doc_get(p, "reference"),
-				     "reference '%s' names no parameter in spec.parameters",
-				     ref);
+			if (strstr(ref, "${trialSpec."))
+				d = diag_add(out, rule_get("trial-parameter-reference-unknown"),
+					     doc_get(p, "reference"),
+					     "reference '%s' names no trial metadata Katib knows (Name, Namespace, Kind, APIVersion, Labels[KEY], Annotations[KEY]); Katib fails to build every Trial",
+					     ref);
+			else
+				d = diag_add(out, rule_get("trial-parameter-reference-unknown"),
+					     doc_get(p, "reference"),
+					     "reference '%s' names no parameter in spec.parameters",
+					     ref);
 			diag_hint(out, d, "use the name of a spec.parameters entry, or a meta reference such as ${trialSpec.Name}");
 		}
 		if (e->trial_spec && !placeholder_used(&ph, name)) {
