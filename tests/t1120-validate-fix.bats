@@ -232,3 +232,16 @@ teardown() {
 	assert_line --partial ": fixed [job-restart-policy-invalid]: wrote 'Never'"
 	run -0 grep -c '^            restartPolicy: "Never"$' exp.yaml
 }
+
+@test "--fix adds a missing reference only when no other trial parameter references that search parameter" {
+	local f="$BATS_TEST_TMPDIR/taken.yaml"
+	# optimizer has no reference, and learningRate already references optimizer
+	sed 's/^        reference: lr$/        reference: optimizer/' \
+		"$TESTS_DIR/rules/trial-parameter-invalid/bad.yaml" > "$f"
+	grep -q '^        reference: optimizer$' "$f"
+	run --separate-stderr katib validate --no-config --fix "$f"
+	refute_crash
+	refute_output --partial 'fixed [trial-parameter-invalid]'
+	run --separate-stderr katib validate --no-config "$f"
+	assert_output --partial '[trial-parameter-invalid]'
+}
