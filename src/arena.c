@@ -82,10 +82,13 @@ static void block_free(struct arena_block *b)
 		free(b);
 }
 
-/* The size of an arena's next block: an eighth of what it holds, bounded. */
+/*
+ * The size of an arena's next block: as much as it holds (so blocks
+ * double), bounded: a large tree reaches huge-page blocks after 2 MiB.
+ */
 static size_t block_size_for(const struct arena *a)
 {
-	size_t want = a->total / 8;
+	size_t want = a->total;
 
 	if (want <= ARENA_BLOCK)
 		return ARENA_BLOCK;
