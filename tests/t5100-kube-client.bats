@@ -284,6 +284,19 @@ make_pki() {
 	run --separate-stderr -0 env HOME="$BATS_TEST_TMPDIR" kubectl --kubeconfig "$REPLAY_CFG" create --validate=false -f "$BATS_TEST_TMPDIR/ok.yaml"
 }
 
+@test "replay: a review of an object without a name is allowed, and the server lives on" {
+	start_replay "$TESTS_DIR/data/cluster-admission"
+	for object in '{"kind":"Experiment","metadata":{"generateName":"e-"}}' \
+		'{"kind":"Experiment","metadata":{"name":{"a":1}}}' '{"metadata":{"name":"1bad"}}'; do
+		run curl -s -X POST -H 'Content-Type: application/json' \
+			-d '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u1","operation":"CREATE","namespace":"team-a","object":'"$object"'}}' \
+			"$SERVER/validate-experiment"
+		assert_success
+		assert_output '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"u1","allowed":true}}'
+	done
+	run -0 tool kube-list --kubeconfig "$REPLAY_CFG" /api/v1/namespaces/team-a/events
+}
+
 @test "client: tls-server-name verifies a name other than the server's address" {
 	command -v openssl >/dev/null || skip "openssl is not installed"
 	d="$BATS_TEST_TMPDIR/pki"
