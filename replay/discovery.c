@@ -78,27 +78,27 @@ static const char *aggregated_wanted(struct conn *c)
 	return strstr(accept, "v=v2beta1") ? "v2beta1" : NULL;
 }
 
-/* A kind's singular resource name: Experiment -> experiment. */
-static void singular_of(const char *kind, char *out, size_t size)
+/* A kind's singular resource name: Experiment -> experiment.  Caller frees. */
+static char *singular_of(const char *kind)
 {
-	size_t m;
+	char *out = xstrdup(kind), *p;
 
-	for (m = 0; kind[m] && m + 1 < size; m++)
-		out[m] = (char)tolower((unsigned char)kind[m]);
-	out[m] = '\0';
+	for (p = out; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return out;
 }
 
 /* One resource as APIResourceDiscovery. */
 static void add_resource_discovery(struct buf *b, const struct kind_seen *k)
 {
-	char singular[128];
+	char *singular = singular_of(k->kind);
 
-	singular_of(k->kind, singular, sizeof(singular));
 	buf_addf(b, "{\"resource\":\"%s\",\"responseKind\":{\"group\":\"%s\",\"version\":\"%s\",\"kind\":\"%s\"},"
 		    "\"scope\":\"%s\",\"singularResource\":\"%s\","
 		    "\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"watch\"]",
 		 k->resource, k->group, k->version, k->kind,
 		 k->namespaced ? "Namespaced" : "Cluster", singular);
+	free(singular);
 	if (k->short_name)
 		buf_addf(b, ",\"shortNames\":[\"%s\"]", k->short_name);
 	if (!strcmp(k->resource, "pods") && !*k->group)
@@ -187,15 +187,16 @@ void serve_discovery(struct server *s, struct conn *c, const char *group,
 		buf_addf(&b, "{\"kind\":\"APIResourceList\",\"apiVersion\":\"v1\",\"groupVersion\":\"%s%s%s\",\"resources\":[",
 			 group, *group ? "/" : "", version);
 		for (i = 0; i < n; i++) {
-			char singular[128];
+			char *singular;
 
 			if (strcmp(k[i].group, group) || strcmp(k[i].version, version))
 				continue;
-			singular_of(k[i].kind, singular, sizeof(singular));
+			singular = singular_of(k[i].kind);
 			buf_addf(&b, "%s{\"name\":\"%s\",\"singularName\":\"%s\",\"namespaced\":%s,\"kind\":\"%s\","
 				     "\"verbs\":[\"create\",\"delete\",\"get\",\"list\",\"patch\",\"watch\"]",
 				 found++ ? "," : "", k[i].resource, singular,
 				 k[i].namespaced ? "true" : "false", k[i].kind);
+			free(singular);
 			if (k[i].short_name)
 				buf_addf(&b, ",\"shortNames\":[\"%s\"]", k[i].short_name);
 			buf_addch(&b, '}');
