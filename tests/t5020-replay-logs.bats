@@ -73,6 +73,8 @@ POD=mnist-random-abc12345-x7k2p
 	[[ "$stderr" == *"container nope is not valid for pod $POD"* ]]
 	run --separate-stderr -1 k get --raw "/api/v1/namespaces/team-a/pods/$POD/log?container=nope"
 	[[ "$stderr" == *"container nope is not valid for pod $POD"* ]]
+	run -0 curl -s -w ' %{http_code}' "$REPLAY_URL/api/v1/namespaces/team-a/pods/$POD/log?container=nope"
+	assert_output --regexp '"reason":"BadRequest".*"code":400.* 400$'
 }
 
 @test "replay logs: a container without a recorded log has an empty log" {
