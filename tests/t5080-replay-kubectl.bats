@@ -200,6 +200,8 @@ table() {
 	run curl -sf "$REPLAY_URL/openapi/v3"
 	assert_success
 	[ "$(jq -r '.paths | keys | join(" ")' <<< "$output")" = "api/v1 apis/apps/v1 apis/batch/v1 apis/kubeflow.org/v1beta1" ]
+	# A document's hash is its own: kubectl caches each document by it.
+	[ "$(jq -r '[.paths[].serverRelativeURL | sub(".*hash="; "")] | unique | length' <<< "$output")" = 4 ]
 	url=$(jq -r '.paths["apis/kubeflow.org/v1beta1"].serverRelativeURL' <<< "$output")
 	[[ "$url" == /openapi/v3/apis/kubeflow.org/v1beta1?hash=* ]]
 	run curl -sf "$REPLAY_URL$url"
