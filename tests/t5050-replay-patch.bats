@@ -32,6 +32,11 @@ k() {
 	run --separate-stderr -0 k get pod -n other unrelated -o json
 	[ "$(jq -c '.metadata.labels' <<< "$output")" = '{"z":"1"}' ]
 	[ "$(jq -r '.spec.containers[0].image' <<< "$output")" = busybox:1 ]
+	# "-" appends to a list, an index inserts before its element (RFC 6902)
+	run --separate-stderr -0 k patch pod -n other unrelated --type=json \
+		-p '[{"op":"add","path":"/metadata/finalizers","value":["b"]},{"op":"add","path":"/metadata/finalizers/-","value":"c"},{"op":"add","path":"/metadata/finalizers/0","value":"a"}]'
+	run --separate-stderr -0 k get pod -n other unrelated -o jsonpath='{.metadata.finalizers}'
+	assert_output '["a","b","c"]'
 }
 
 @test "patch: the SDK's budget edit, a merge patch on an Experiment" {
