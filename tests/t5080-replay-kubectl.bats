@@ -305,3 +305,10 @@ table() {
 	assert_output 0 || return 1
 	replay_stop
 }
+
+@test "legacy discovery: /apis names each group once, whatever its kinds" {
+	serve_at 2026-01-10T09:05:00Z "$TIMELINE"
+	run -0 curl -sf -H 'Accept: application/json' "$REPLAY_URL/apis"
+	[ "$(jq -r '[.groups[].name] | join(" ")' <<< "$output")" = "apps batch kubeflow.org" ]
+	replay_stop
+}

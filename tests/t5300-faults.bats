@@ -157,3 +157,13 @@ every_fault() {
 @test "validate --cluster-facts: every API failure is one line and exit 3" {
 	every_fault validate
 }
+
+@test "a fault path ending in \$ hits that path, not one under it or one that differs in its last character" {
+	replay_serve "$CLUSTER" --fault 'path=/api/v1/namespaces/team-a$,status=403'
+	run -0 curl -s -o /dev/null -w '%{http_code}' "$REPLAY_URL/api/v1/namespaces/team-a"
+	assert_output 403
+	run -0 curl -s -o /dev/null -w '%{http_code}' "$REPLAY_URL/api/v1/namespaces/team-b"
+	refute_output 403
+	run -0 curl -s -o /dev/null -w '%{http_code}' "$REPLAY_URL/api/v1/namespaces/team-a/pods"
+	assert_output 200
+}
