@@ -44,6 +44,17 @@ k() {
 	[ "$output" = pod/mnist-random-random-5f9c7d8b-q2w3e ]
 	run --separate-stderr -0 k get pods -A -l 'katib.kubeflow.org/experiment!=mnist-random' -o name
 	[ "$output" = pod/unrelated ]
+	# "==" is "=" (labels.Parse)
+	run --separate-stderr -0 k get pods -n team-a -l 'katib.kubeflow.org/trial==mnist-random-abc12345' -o name
+	[ "$output" = pod/mnist-random-abc12345-x7k2p ]
+}
+
+@test "replay: a field selector on a path too long to be a field selects nothing" {
+	long=$(printf 'a%.0s' $(seq 300))
+	run -0 curl -sf "$REPLAY_URL/api/v1/pods?fieldSelector=$long=x"
+	[ "$(jq '.items | length' <<< "$output")" = 0 ]
+	run -0 curl -sf "$REPLAY_URL/api/v1/pods?fieldSelector=metadata.name=unrelated"
+	[ "$(jq -r '.items[].metadata.name' <<< "$output")" = unrelated ]
 }
 
 @test "replay: pagination with limit and continue" {
