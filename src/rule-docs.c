@@ -1033,7 +1033,14 @@ const struct rule_doc rule_docs[] = {
 	  "  56 |                     nvidia.com/gpu: \"0.5\"\n"
 	  "  57 |                   requests:\n"
 	  "  58 |                     cpu: -1\n"
-	  "  59 |             restartPolicy: Never\n",
+	  "  59 |             restartPolicy: Never\n"
+	  "  60 | ---\n"
+	  "  61 | # An init container's resources are checked as its containers' are.\n"
+	  "  62 | apiVersion: kubeflow.org/v1beta1\n"
+	  "  63 | kind: Experiment\n"
+	  "  64 | metadata:\n"
+	  "  65 |   name: lr-search-2\n"
+	  "  66 |   namespace: kubeflow\n",
 	  "  53 |                 resources:\n"
 	  "  54 |                   limits:\n"
 	  "  55 |                     memory: 4Gi\n"
