@@ -57,6 +57,20 @@ k() {
 	[ "$(jq -r '.items[].metadata.name' <<< "$output")" = unrelated ]
 }
 
+@test "replay: a kind it does not know is served under the plural the API server would give it" {
+	local dir="$BATS_TEST_TMPDIR/kinds"
+	mkdir -p "$dir"
+	for kind in Widget Policy Gadgetbox Class; do
+		printf 'apiVersion: example.com/v1\nkind: %s\nmetadata: {name: one, namespace: team-a}\n---\n' "$kind"
+	done > "$dir/objects.yaml"
+	replay_kill
+	replay_serve "$dir"
+	for plural in widgets policies gadgetboxes classes; do
+		run -0 curl -s -o /dev/null -w '%{http_code}' "$REPLAY_URL/apis/example.com/v1/namespaces/team-a/$plural/one"
+		assert_equal "$plural $output" "$plural 200"
+	done
+}
+
 @test "replay: pagination with limit and continue" {
 	run --separate-stderr -0 k get pods -A --chunk-size=1 -o name
 	[ "${#lines[@]}" -eq 3 ]
