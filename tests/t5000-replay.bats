@@ -71,6 +71,16 @@ k() {
 	done
 }
 
+@test "replay: serve's usage errors: a second directory, an unknown option, an option without its value" {
+	replay_kill
+	local d="$TESTS_DIR/data/cluster-small"
+	for args in "$d $d" "--bogus $d" "$d --bogus" \
+		"$d --tls-ca" "$d --token"; do
+		run -2 timeout 10 "$KATIB_REPLAY" serve $args
+		assert_output --partial 'usage: katib-replay serve DIR'
+	done
+}
+
 @test "replay: pagination with limit and continue" {
 	run --separate-stderr -0 k get pods -A --chunk-size=1 -o name
 	[ "${#lines[@]}" -eq 3 ]
