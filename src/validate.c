@@ -235,56 +235,9 @@ static enum validate_result validate_any(const struct doc *d,
 							    : VALIDATE_SKIPPED;
 }
 
-static void object_namespace(const struct doc_node *root, const char *dflt,
-			     void (*fn)(void *data, const char *ns), void *data)
-{
-	const char *api;
-	const char *ns;
-
-	if (!root || root->kind != DOC_MAP ||
-	    is_experiment(root, &api) == NOT_EXPERIMENT)
-		return;
-	ns = doc_str(doc_lookup(root, "metadata.namespace"));
-	fn(data, ns && *ns ? ns : dflt);
-}
-
-void validate_namespaces(const struct doc *d, const char *dflt,
-			 void (*fn)(void *data, const char *ns), void *data)
-{
-	const struct doc_node *root = d->root, *items, *c;
-	const char *kind = doc_get_str(root, "kind");
-
-	if (!root || root->kind != DOC_MAP)
-		return;
-	items = doc_get_kind(root, "items", DOC_SEQ);
-	if (kind && !strcmp(kind, "List") && items) {
-		for (c = items->child; c; c = c->next)
-			object_namespace(c, dflt, fn, data);
-		return;
-	}
-	object_namespace(root, dflt, fn, data);
-}
-
-static void object_config_map(const struct doc_node *obj,
-			      void (*fn)(void *data, const char *ns, const char *name),
-			      void *data)
-{
-	const struct doc_node *cm;
-	const char *api, *ns, *name;
-
-	if (!obj || obj->kind != DOC_MAP ||
-	    is_experiment(obj, &api) == NOT_EXPERIMENT)
-		return;
-	cm = doc_lookup(obj, "spec.trialTemplate.configMap");
-	ns = doc_get_str(cm, "configMapNamespace");
-	name = doc_get_str(cm, "configMapName");
-	if (ns && *ns && name && *name)
-		fn(data, ns, name);
-}
-
-void validate_config_maps(const struct doc_node *root,
-			  void (*fn)(void *data, const char *ns, const char *name),
-			  void *data)
+/* Calls fn for root, or for each item when root is a List. */
+static void each_object(const struct doc_node *root,
+			void (*fn)(const struct doc_node *obj, void *data), void *data)
 {
 	const struct doc_node *items, *c;
 	const char *kind = doc_get_str(root, "kind");
@@ -294,8 +247,70 @@ void validate_config_maps(const struct doc_node *root,
 	items = doc_get_kind(root, "items", DOC_SEQ);
 	if (kind && !strcmp(kind, "List") && items) {
 		for (c = items->child; c; c = c->next)
-			object_config_map(c, fn, data);
+			fn(c, data);
 		return;
 	}
-	object_config_map(root, fn, data);
+	fn(root, data);
+}
+
+static int experiment_object(const struct doc_node *obj)
+{
+	const char *api;
+
+	return obj && obj->kind == DOC_MAP &&
+	       is_experiment(obj, &api) != NOT_EXPERIMENT;
+}
+
+struct namespace_visit {
+	const char *dflt;
+	void (*fn)(void *data, const char *ns);
+	void *data;
+};
+
+static void object_namespace(const struct doc_node *obj, void *data)
+{
+	const struct namespace_visit *v = data;
+	const char *ns;
+
+	if (!experiment_object(obj))
+		return;
+	ns = doc_str(doc_lookup(obj, "metadata.namespace"));
+	v->fn(v->data, ns && *ns ? ns : v->dflt);
+}
+
+void validate_namespaces(const struct doc *d, const char *dflt,
+			 void (*fn)(void *data, const char *ns), void *data)
+{
+	struct namespace_visit v = { dflt, fn, data };
+
+	each_object(d->root, object_namespace, &v);
+}
+
+struct config_map_visit {
+	void (*fn)(void *data, const char *ns, const char *name);
+	void *data;
+};
+
+static void object_config_map(const struct doc_node *obj, void *data)
+{
+	const struct config_map_visit *v = data;
+	const struct doc_node *cm;
+	const char *ns, *name;
+
+	if (!experiment_object(obj))
+		return;
+	cm = doc_lookup(obj, "spec.trialTemplate.configMap");
+	ns = doc_get_str(cm, "configMapNamespace");
+	name = doc_get_str(cm, "configMapName");
+	if (ns && *ns && name && *name)
+		v->fn(v->data, ns, name);
+}
+
+void validate_config_maps(const struct doc_node *root,
+			  void (*fn)(void *data, const char *ns, const char *name),
+			  void *data)
+{
+	struct config_map_visit v = { fn, data };
+
+	each_object(root, object_config_map, &v);
 }
