@@ -5,7 +5,6 @@
 #include <sys/mman.h>
 
 #define ARENA_BLOCK 16384
-#define ARENA_ALIGN (_Alignof(max_align_t))
 
 /*
  * A large tree (10,000 Trials listed at once: 600,000 nodes) spent a fifth
@@ -97,56 +96,33 @@ static size_t block_size_for(const struct arena *a)
 	return want;
 }
 
-/* Like arena_alloc(), but the memory is not zeroed. */
-static void *arena_alloc_raw(struct arena *a, size_t size)
+void *arena_take_block(struct arena *a, size_t size, size_t align)
 {
-	struct arena_block *b = a->head;
-	void *p;
+	size_t std = block_size_for(a);
+	size_t bsize = size > std / 2 ? size : std;
+	struct arena_block *b;
 
-	size = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
+	/* Block data is aligned for any type; nothing asks for more. */
+	if (align > ARENA_ALIGN)
+		BUG("arena alignment %zu", align);
 	if (!size)
-		size = ARENA_ALIGN;
-	if (!b || b->size - a->used < size) {
-		size_t std = block_size_for(a);
-		size_t bsize = size > std / 2 ? size : std;
-
-		/*
-		 * A large request gets a block of its own behind the head,
-		 * so the rest of the head block is not wasted.
-		 */
-		b = block_new(bsize);
-		if (bsize != std && a->head) {
-			b->next = a->head->next;
-			a->head->next = b;
-			a->total += size;
-			return b->data;
-		}
-		b->next = a->head;
-		a->head = b;
-		a->used = 0;
-	}
-	p = (char *)b->data + a->used;
-	a->used += size;
+		size = 1;
+	b = block_new(bsize);
 	a->total += size;
-	return p;
-}
-
-void *arena_alloc(struct arena *a, size_t size)
-{
-	void *p = arena_alloc_raw(a, size);
-
-	memset(p, 0, size);
-	return p;
-}
-
-char *arena_strndup(struct arena *a, const char *s, size_t n)
-{
-	/* Every byte is written: zeroing first would be wasted. */
-	char *p = arena_alloc_raw(a, n + 1);
-
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
+	/*
+	 * A large request gets a block of its own behind the head, so the
+	 * rest of the head block is not wasted.
+	 */
+	if (bsize != std && a->head) {
+		b->next = a->head->next;
+		a->head->next = b;
+		return b->data;
+	}
+	b->next = a->head;
+	a->head = b;
+	a->cur = (char *)b->data + size;
+	a->end = (char *)b->data + b->size;
+	return b->data;
 }
 
 char *arena_strdup(struct arena *a, const char *s)
@@ -156,7 +132,6 @@ char *arena_strdup(struct arena *a, const char *s)
 
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
-	struct arena_block *b = a->head;
 	va_list cp;
 	int n;
 	char *p;
@@ -166,21 +141,18 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 	 * text does not fit is it measured and formatted a second time.
 	 * Findings' messages are formatted here, one or two per document.
 	 */
-	if (b && b->size > a->used) {
-		size_t room = b->size - a->used;
+	if (a->cur && a->end > a->cur) {
+		size_t room = (size_t)(a->end - a->cur);
 
-		p = (char *)b->data + a->used;
+		p = a->cur;
 		va_copy(cp, ap);
 		n = vsnprintf(p, room, fmt, cp);
 		va_end(cp);
 		if (n < 0)
 			BUG("vsnprintf failed for '%s'", fmt);
 		if ((size_t)n < room) {
-			size_t size = ((size_t)n + 1 + ARENA_ALIGN - 1) &
-				      ~(ARENA_ALIGN - 1);
-
-			a->used += size;
-			a->total += size;
+			a->cur += (size_t)n + 1;
+			a->total += (size_t)n + 1;
 			return p;
 		}
 	}
@@ -189,7 +161,7 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 	va_end(cp);
 	if (n < 0)
 		BUG("vsnprintf failed for '%s'", fmt);
-	p = arena_alloc(a, (size_t)n + 1);
+	p = arena_take(a, (size_t)n + 1, 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
@@ -233,6 +205,7 @@ void arena_release(struct arena *a)
 		b = next;
 	}
 	a->head = NULL;
-	a->used = 0;
+	a->cur = NULL;
+	a->end = NULL;
 	a->total = 0;
 }

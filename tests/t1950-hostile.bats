@@ -311,3 +311,13 @@ run_group() {
 @test "hostile AdmissionReviews and suggestion-service requests" {
 	run_group review
 }
+
+@test "C1 controls (UTF-8 c2 80 to c2 9f) never reach the output; other c2 characters do" {
+	# \xc2\x9b is the one-byte CSI of C1: a terminal takes what follows
+	# as an escape sequence.  \xc2\xa0 (no-break space) is printable.
+	printf 'apiVersion: kubeflow.org/v1beta1\nkind: Experiment\nmetadata:\n  name: "a\xc2\x9b31mb\xc2\xa0c"\n' \
+		> "$BATS_TEST_TMPDIR/c1.yaml"
+	run -2 "$KATIB_BIN" validate --color=never "$BATS_TEST_TMPDIR/c1.yaml"
+	assert_output --partial $'  name: "a?31mb\xc2\xa0c"'
+	refute_output --partial $'\xc2\x9b'
+}
