@@ -17,9 +17,11 @@ import os
 import sys
 
 # The rows are read and judged as the checker does: one reader for both.
+_conformance = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                            "..", "tests", "conformance")
+sys.path.insert(0, _conformance)  # k8s-check.py imports common.py
 _spec = importlib.util.spec_from_file_location(
-    "k8s_check", os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                              "..", "tests", "conformance", "k8s-check.py"))
+    "k8s_check", os.path.join(_conformance, "k8s-check.py"))
 k8s_check = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(k8s_check)
 

@@ -90,6 +90,16 @@ rows() {
 	assert_line --partial "service-refuses needs a test that skips validation"
 }
 
+@test "conformance: an expect line that is not key: value stops the check" {
+	cp -r "$CONF/webhook/TestValidateExperiment/03" "$BATS_TEST_TMPDIR/row"
+	# A colon without its space: before, the whole line became a key
+	# without a value and the row still passed.
+	sed -i 's/^upstream: denied/upstream:denied/' "$BATS_TEST_TMPDIR/row/expect"
+	run python3 "$CONF/check.py" "$KATIB_BIN" "$BATS_TEST_TMPDIR/row"
+	assert_failure
+	assert_output --partial "not a \`key: value\` line: 'upstream:denied'"
+}
+
 @test "conformance: a service row whose reply changes fails, naming the row" {
 	cp -r "$CONF/services/test_hyperopt_service/test_validate_algorithm_settings/04" "$BATS_TEST_TMPDIR/row"
 	sed -i 's/(0, 1)/[0, 1]/' "$BATS_TEST_TMPDIR/row/expect"

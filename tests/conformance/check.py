@@ -48,6 +48,8 @@ Exit 1 when a row disagrees, naming it and why.
 """
 import json, os, re, subprocess, sys, tempfile, time
 
+from common import VALGRIND, read_expect as read_expect_lists, rule_of, under
+
 SPLIT = re.compile(r"(.*?(?:\[[a-z0-9-]+\]|are editable))(?:, |$)", re.S)
 # Katib's own words for a forbidden spec edit, which we answer verbatim.
 NOT_EDITABLE = ("spec: Forbidden: only spec.parallelTrialCount, spec.maxTrialCount"
@@ -60,18 +62,7 @@ LISTS = ("upstream-error", "stricter", "katib-also", "defaulted", "at", "gap",
 
 
 def read_expect(path):
-    e = {k: [] for k in LISTS}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            key, _, value = line.partition(": ")
-            if key in LISTS:
-                e[key].append(value)
-            else:
-                e[key] = value
-    return e
+    return read_expect_lists(path, LISTS)
 
 
 def errors_of(message):
@@ -94,15 +85,6 @@ def errors_of(message):
     return out
 
 
-def rule_of(entry):
-    return entry.split(" ", 1)[0]
-
-
-def under(path, upstream):
-    return path == upstream or path.startswith(upstream + ".") or \
-        path.startswith(upstream + "[")
-
-
 def judge_request(binary, row, e):
     cfgdir = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                           "services", "katib-config")
@@ -110,7 +92,7 @@ def judge_request(binary, row, e):
     if "katib-config" in e:
         args = ["--katib-config", os.path.join(cfgdir, e["katib-config"] + ".yaml")]
     env = dict(os.environ, LC_ALL="C", NO_COLOR="1", KATIB_LINT_CONFIG="")
-    p = subprocess.run(PREFIX + [binary, "validate", "--no-config"] + args +
+    p = subprocess.run(VALGRIND + [binary, "validate", "--no-config"] + args +
                        ["--suggestion-request", os.path.join(row, "request.json"),
                         "-o", "json"], capture_output=True, text=True, env=env)
     if p.returncode not in (0, 1):  # 126: Valgrind found an error
@@ -181,10 +163,10 @@ def judge(binary, row, cfgdir):
     if "cluster" in e:
         with replay_server(binary, os.path.join(os.path.dirname(cfgdir), "cluster",
                                                 e["cluster"])) as kubeconfig:
-            p = subprocess.run(PREFIX + args + ["--cluster-facts", "--kubeconfig", kubeconfig],
+            p = subprocess.run(VALGRIND + args + ["--cluster-facts", "--kubeconfig", kubeconfig],
                                capture_output=True, text=True, env=env)
     else:
-        p = subprocess.run(PREFIX + args, capture_output=True, text=True, env=env)
+        p = subprocess.run(VALGRIND + args, capture_output=True, text=True, env=env)
     if p.returncode not in (0, 1):  # 126: Valgrind found an error
         return e, None, ["exit %d: %s" % (p.returncode, p.stderr.strip())]
     resp = json.loads(p.stdout)["response"]
@@ -221,17 +203,6 @@ def judge(binary, row, cfgdir):
             problems.append("no error of %s at %s (Katib: %s)" % (
                 " ".join(sorted(rules)) or "our rules", path, ue))
     return e, got, problems
-
-
-# Under KATIB_VALGRIND=1 each run is checked for memory errors and leaks,
-# as tests/lib/common.bash runs the plugin.
-PREFIX = []
-if os.environ.get("KATIB_VALGRIND"):
-    PREFIX = ["valgrind", "-q", "--error-exitcode=126", "--leak-check=full",
-              "--errors-for-leak-kinds=definite,indirect",
-              "--suppressions=" + os.path.join(
-                  os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                  "valgrind.supp")]
 
 
 def rows_under(paths):

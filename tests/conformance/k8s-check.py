@@ -39,50 +39,20 @@ import shlex
 import subprocess
 import sys
 
+from common import VALGRIND, read_expect as read_expect_lists, rule_of, under
+
 LISTS = ("also", "stricter", "gap", "note", "upstream-field")
 REQUIRED = ("kubernetes", "file", "test", "row", "upstream")
 
 
 def read_expect(path):
-    e = {k: [] for k in LISTS}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.rstrip("\n")
-            if not line or line.startswith("#"):
-                continue
-            key, sep, value = line.partition(": ")
-            if not sep:
-                raise ValueError("%s: not a `key: value` line: %r" % (path, line))
-            if key in LISTS:
-                e[key].append(value)
-            else:
-                e[key] = value
-    return e
-
-
-def rule_of(entry):
-    return entry.split(" ", 1)[0]
-
-
-def under(path, at):
-    return path == at or path.startswith(at + ".") or path.startswith(at + "[")
-
-
-# Under KATIB_VALGRIND=1 each run is checked for memory errors and leaks,
-# as tests/lib/common.bash runs the plugin.
-PREFIX = []
-if os.environ.get("KATIB_VALGRIND"):
-    PREFIX = ["valgrind", "-q", "--error-exitcode=126", "--leak-check=full",
-              "--errors-for-leak-kinds=definite,indirect",
-              "--suppressions=" + os.path.join(
-                  os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                  "valgrind.supp")]
+    return read_expect_lists(path, LISTS)
 
 
 def run(binary, row, e):
     """The findings of validate on the row's Experiment, or a problem."""
     env = dict(os.environ, LC_ALL="C", NO_COLOR="1", KATIB_LINT_CONFIG="")
-    args = PREFIX + [binary, "validate", "--no-config"] + \
+    args = VALGRIND + [binary, "validate", "--no-config"] + \
         shlex.split(e.get("options", "")) + \
         ["-o", "json", os.path.join(row, "experiment.yaml")]
     p = subprocess.run(args, capture_output=True, text=True, env=env)

@@ -25,22 +25,14 @@ Exit 1 when a case disagrees, naming it and why.
 """
 import json, os, re, subprocess, sys, tempfile
 
+from common import VALGRIND
+
 ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
 PREFIX = "Exception calling application: "
 HANGS = ("algorithm-setting-hangs", "algorithm-search-space-hangs")
 REFUSED = ("algorithm-setting-invalid", "algorithm-search-space-invalid")
 CONFIG = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                       "services", "katib-config")
-
-# Under KATIB_VALGRIND=1 each run is checked for memory errors and leaks.
-VALGRIND = []
-if os.environ.get("KATIB_VALGRIND"):
-    VALGRIND = ["valgrind", "-q", "--error-exitcode=126", "--leak-check=full",
-                "--errors-for-leak-kinds=definite,indirect",
-                "--suppressions=" + os.path.join(
-                    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                    "valgrind.supp")]
-
 
 def mask(s):
     return ADDRESS.sub("0x…", s or "")
