@@ -19,7 +19,7 @@
 
 /*
  * A step's folder name, "1500ms", "5s", "2.5s", "3m" or "1h", as
- * milliseconds from the start; -1 when it is none.
+ * milliseconds from the start; -1 when it is none, -2 beyond a day.
  */
 static long parse_offset(const char *name)
 {
@@ -42,7 +42,7 @@ static long parse_offset(const char *name)
 		v *= 3600000;
 	else
 		return -1;
-	return v > MAX_OFFSET_MS ? -1 : (long)v;
+	return v > MAX_OFFSET_MS ? -2 : (long)v;
 }
 
 static int by_offset(const void *a, const void *b)
@@ -215,7 +215,10 @@ int load_timeline(struct server *s, const char *dir)
 		memset(st, 0, sizeof(*st));
 		st->name = arena_strdup(&s->arena, name);
 		buf_addf(&path, "%s/%s", dir, name);
-		if ((st->offset_ms = parse_offset(name)) < 0)
+		st->offset_ms = parse_offset(name);
+		if (st->offset_ms == -2)
+			ret = step_error(st, "a step is at most a day (24h) from the start");
+		else if (st->offset_ms < 0)
 			ret = step_error(st, "a step's folder is named by its offset from the start, such as 1500ms, 5s or 2m");
 		else if (stat(path.buf, &sb) || !S_ISDIR(sb.st_mode))
 			ret = step_error(st, "a step is a folder of objects");

@@ -210,6 +210,15 @@ refused() {
 	refused "katib-replay: timeline/soon: a step's folder is named by its offset from the start, such as 1500ms, 5s or 2m"
 	rmdir "$BAD/timeline/soon"
 
+	mkdir "$BAD/timeline/1441m"
+	refused "katib-replay: timeline/1441m: a step is at most a day (24h) from the start"
+	rmdir "$BAD/timeline/1441m"
+	mkdir "$BAD/timeline/24h"
+	cp "$BAD/timeline/4s/trials.yaml" "$BAD/timeline/24h/"
+	replay_serve "$BAD" --step	# a day is still a step: the server runs
+	replay_stop
+	rm -r "$BAD/timeline/24h"
+
 	touch "$BAD/timeline/3s"
 	refused "katib-replay: timeline/3s: a step is a folder of objects"
 	rm "$BAD/timeline/3s"
