@@ -10,6 +10,7 @@
 #include "compat.h"
 #include "cmd.h"
 #include "buf.h"
+#include "numparse.h"
 #include "output.h"
 #include "status.h"
 
@@ -40,13 +41,8 @@ static void esc(struct buf *b, const char *s)
 static void num(struct buf *b, double v)
 {
 	char n[40];
-	int prec;
 
-	for (prec = 1; prec < 17; prec++) {
-		snprintf(n, sizeof(n), "%.*g", prec, v);
-		if (strtod(n, NULL) == v)
-			break;
-	}
+	num_shortest_g(n, sizeof(n), v);
 	buf_adds(b, n);
 }
 

@@ -1,5 +1,6 @@
 #include "compat.h"
 #include "doc-json.h"
+#include "numparse.h"
 #include "alloc.h"
 #include "arena.h"
 #include "buf.h"
@@ -28,11 +29,7 @@ static int json_float_text(double v, char *out, size_t size)
 	char e[32], *x;
 	int p, exp10;
 
-	for (p = 1; p < 17; p++) {
-		snprintf(e, sizeof(e), "%.*e", p - 1, v);
-		if (strtod(e, NULL) == v)
-			break;
-	}
+	p = num_shortest_precision(v);
 	snprintf(e, sizeof(e), "%.*e", p - 1, v);
 	x = strchr(e, 'e');
 	exp10 = (int)strtol(x + 1, NULL, 10);

@@ -253,6 +253,39 @@ int num_py_float(const char *s, double *out)
 	return r;
 }
 
+/* v as %.*g at the fewest digits that read back as v, into out; returns
+ * that precision. */
+static int shortest_g(char *out, size_t size, double v)
+{
+	int p;
+
+	for (p = 1; p < 17; p++) {
+		snprintf(out, size, "%.*g", p, v);
+		if (strtod(out, NULL) == v)
+			return p;
+	}
+	snprintf(out, size, "%.17g", v);
+	return 17;
+}
+
+/*
+ * Precision by precision, printed and read back: the cost is glibc's
+ * printing, so a shortcut that first prints all 17 digits (to rule
+ * precisions out) was tried and cost more for the short numbers metrics
+ * hold, which take one to four rounds here.
+ */
+int num_shortest_precision(double v)
+{
+	char t[40];
+
+	return shortest_g(t, sizeof(t), v);
+}
+
+void num_shortest_g(char *out, size_t size, double v)
+{
+	shortest_g(out, size, v);
+}
+
 void num_py_float_repr(struct buf *out, double v)
 {
 	char e[32], digits[20];
@@ -272,11 +305,8 @@ void num_py_float_repr(struct buf *out, double v)
 		return;
 	}
 	/* The fewest significant digits that read back as v, as repr() keeps. */
-	for (p = 1; p <= 17; p++) {
-		snprintf(e, sizeof(e), "%.*e", p - 1, v);
-		if (strtod(e, NULL) == v)
-			break;
-	}
+	p = num_shortest_precision(v);
+	snprintf(e, sizeof(e), "%.*e", p - 1, v);
 	for (c = e; *c != 'e'; c++)
 		if (isdigit((unsigned char)*c))
 			digits[n++] = *c;

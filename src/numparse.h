@@ -7,6 +7,7 @@
 #ifndef KATIB_SRC_NUMPARSE_H
 #define KATIB_SRC_NUMPARSE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct buf;
@@ -22,6 +23,15 @@ int num_py_int(const char *s, int64_t *out);
 int num_py_int_str(struct buf *out, const char *s);
 /* Python float(s): also exponents, "inf", "infinity", "nan" in any case. */
 int num_py_float(const char *s, double *out);
+/*
+ * The fewest significant digits (1 to 17) whose correctly rounded decimal
+ * reads back as v: the precision of printf's %.*g and, less one, of %.*e
+ * that gives the shortest text.  1 for infinities, 17 for NaN.  (Python's
+ * repr() and Go's strconv find the same digits.)
+ */
+int num_shortest_precision(double v);
+/* v as %.*g with that precision: "0.1", "2", "1e+21". */
+void num_shortest_g(char *out, size_t size, double v);
 /* Python's repr() of a float: the shortest text that reads back as v. */
 void num_py_float_repr(struct buf *out, double v);
 /* Python's repr(s) of a str, as its error messages quote a text. */

@@ -30,6 +30,7 @@ void harness_ok(int cond, const char *file, int line, const char *fmt, ...)
 void test_arena(void);
 void test_buf(void);
 void test_numparse(void);
+void test_shortest_precision(void);
 void test_http_redact_url(void);
 void test_doc_positions(void);
 void test_doc_scalars(void);

@@ -209,3 +209,31 @@ void test_numparse(void)
 	}
 	buf_release(&b);
 }
+
+void test_shortest_precision(void)
+{
+	static const struct {
+		double v;
+		int p;
+		const char *g;
+	} cases[] = {
+		{ 0.0, 1, "0" }, { -0.0, 1, "-0" }, { 2.0, 1, "2" }, { 0.1, 1, "0.1" },
+		{ 0.3, 1, "0.3" }, { 0.1 + 0.2, 17, "0.30000000000000004" },
+		{ 1.0 / 3, 16, "0.3333333333333333" }, { 2.675, 4, "2.675" },
+		{ 123.456, 6, "123.456" }, { 1e21, 1, "1e+21" }, { 1e23, 1, "1e+23" },
+		{ 5e-324, 1, "5e-324" }, { 1e-7, 1, "1e-07" },
+		{ 1.7976931348623157e308, 17, "1.7976931348623157e+308" },
+		{ 9007199254740993.0, 16, "9007199254740992" },
+		{ INFINITY, 1, "inf" }, { -INFINITY, 1, "-inf" },
+	};
+	char got[40];
+	const char *text = got;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		INT_EQ(num_shortest_precision(cases[i].v), cases[i].p, cases[i].g);
+		num_shortest_g(got, sizeof(got), cases[i].v);
+		STR_EQ(text, cases[i].g, cases[i].g);
+	}
+	INT_EQ(num_shortest_precision(NAN), 17, "NaN");
+}

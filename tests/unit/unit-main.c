@@ -46,6 +46,7 @@ static const struct {
 	{ "arena", test_arena },
 	{ "buf", test_buf },
 	{ "numparse", test_numparse },
+	{ "shortest precision", test_shortest_precision },
 	{ "http-redact-url", test_http_redact_url },
 	{ "http-escape", test_http_escape },
 	{ "kubeconfig", test_kubeconfig },
