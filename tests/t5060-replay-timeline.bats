@@ -245,6 +245,17 @@ refused() {
 	refused "katib-replay: timeline/10s: deleted/ names apps Deployment team-a mnist-timeline-random, which does not exist at that point"
 	rm -r "$BAD/timeline/4s/deleted"
 
+	# A Trial the 2s step adds may be deleted later, but only once.
+	mkdir -p "$BAD/timeline/5s/deleted"
+	printf 'apiVersion: kubeflow.org/v1beta1\nkind: Trial\nmetadata: {name: mnist-timeline-aaaa1111, namespace: team-a}\n' \
+		> "$BAD/timeline/5s/deleted/trial.yaml"
+	replay_serve "$BAD" --step
+	replay_stop
+	mkdir -p "$BAD/timeline/6s/deleted"
+	cp "$BAD/timeline/5s/deleted/trial.yaml" "$BAD/timeline/6s/deleted/"
+	refused "katib-replay: timeline/6s: deleted/ names kubeflow.org Trial team-a mnist-timeline-aaaa1111, which does not exist at that point"
+	rm -r "$BAD/timeline/5s" "$BAD/timeline/6s"
+
 	rm -r "$BAD/timeline/10s/deleted"
 	touch "$BAD/timeline/10s/deleted"
 	refused "katib-replay: timeline/10s: deleted is not a folder"
