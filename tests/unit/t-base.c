@@ -210,6 +210,20 @@ void test_numparse(void)
 	buf_release(&b);
 }
 
+/* The precision found by printing and reading back at each in turn. */
+static int shortest_by_search(double v)
+{
+	char t[40];
+	int p;
+
+	for (p = 1; p < 17; p++) {
+		snprintf(t, sizeof(t), "%.*e", p - 1, v);
+		if (strtod(t, NULL) == v)
+			return p;
+	}
+	return 17;
+}
+
 void test_shortest_precision(void)
 {
 	static const struct {
@@ -225,7 +239,15 @@ void test_shortest_precision(void)
 		{ 1.7976931348623157e308, 17, "1.7976931348623157e+308" },
 		{ 9007199254740993.0, 16, "9007199254740992" },
 		{ INFINITY, 1, "inf" }, { -INFINITY, 1, "-inf" },
+		{ 100.0, 1, "1e+02" }, { 1e15, 1, "1e+15" }, { 0.5, 1, "0.5" },
+		{ 123456789012345.0, 15, "123456789012345" },
+		{ 1234567890123456.0, 16, "1234567890123456" },
+		{ -0.001, 1, "-0.001" }, { 1e-22, 1, "1e-22" }, { 1e-23, 1, "1e-23" },
+		{ 1.5e-320, 2, "1.5e-320" }, { 0.07, 1, "0.07" },
+		{ 0.029999999999999999, 1, "0.03" }, { 299792458.0, 9, "299792458" },
 	};
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	size_t bad = 0, tried = 0;
 	char got[40];
 	const char *text = got;
 	size_t i;
@@ -236,4 +258,33 @@ void test_shortest_precision(void)
 		STR_EQ(text, cases[i].g, cases[i].g);
 	}
 	INT_EQ(num_shortest_precision(NAN), 17, "NaN");
+	/*
+	 * Short decimals are found without printing: that path must agree
+	 * with the search everywhere.  Random bit patterns (17 digits: the
+	 * search) and decimals of up to 9 or 16 digits over a wide range of
+	 * exponents (the fast path and its edges), 5,000 of each.
+	 */
+	for (i = 0; i < 10000; i++) {
+		double v;
+
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		if (i % 2) {
+			memcpy(&v, &x, sizeof(v));
+			if (!isfinite(v))
+				continue;
+		} else {
+			unsigned long long m = (x >> 11) % (i % 8 ? 1000000000ULL : 10000000000000000ULL);
+			char t[40];
+
+			snprintf(t, sizeof(t), "%s%llue%d", x & 1 ? "-" : "", m, (int)((x >> 2) % 80) - 40);
+			v = strtod(t, NULL);
+		}
+		tried++;
+		if (num_shortest_precision(v) != shortest_by_search(v) && bad++ < 5)
+			OK(0, "%.17g: %d, the search %d", v, num_shortest_precision(v),
+			   shortest_by_search(v));
+	}
+	OK(bad == 0 && tried > 9900, "%zu of %zu values disagree", bad, tried);
 }
