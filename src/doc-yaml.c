@@ -681,7 +681,8 @@ static void build_event(struct doc_reader *r, struct build *b,
 {
 	struct doc *d = b->doc;
 	struct doc_node *n;
-	struct pos start, end;
+	struct pos start;
+	struct line_col end;
 
 	if (b->error)
 		return;
@@ -690,7 +691,6 @@ static void build_event(struct doc_reader *r, struct build *b,
 	 * mapping every end mark cost a twentieth of the run. */
 	end.line = r->seg_line + (uint32_t)ev->end_mark.line + 1;
 	end.col = (uint32_t)ev->end_mark.column + 1;
-	end.off = POS_NO_OFFSET;
 
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:

@@ -41,7 +41,7 @@ static int source_byte(const struct source *s, uint64_t off)
  * offset): columns count code points, as pos.h says.  Returns -1 when the
  * walk leaves the source.
  */
-static int64_t offset_of(const struct source *s, struct pos from, struct pos to)
+static int64_t offset_of(const struct source *s, struct pos from, struct line_col to)
 {
 	uint64_t off = from.off;
 	uint32_t line = from.line, col = from.col;

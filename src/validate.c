@@ -208,7 +208,7 @@ static enum validate_result validate_any(const struct doc *d,
 
 	if (d->error) {
 		struct diag *f;
-		struct span at = { d->error->at, d->error->at };
+		struct span at = { d->error->at, { d->error->at.line, d->error->at.col } };
 
 		f = diag_add_at(out, rule_get(d->error->limit ? "input-limit"
 							      : "yaml-syntax"),
@@ -216,7 +216,8 @@ static enum validate_result validate_any(const struct doc *d,
 		if (f && d->error->context && d->error->context_at.line &&
 		    d->error->context_at.line != d->error->at.line) {
 			f->related.start = d->error->context_at;
-			f->related.end = d->error->context_at;
+			f->related.end.line = d->error->context_at.line;
+			f->related.end.col = d->error->context_at.col;
 			f->related_note = arena_printf(&out->arena, "%s", d->error->context);
 		}
 		return VALIDATE_UNREADABLE;

@@ -94,8 +94,8 @@ void test_diag(void)
 {
 	struct diag_list list = DIAG_LIST_INIT;
 	const struct rule *r = rule_get("name-invalid");
-	struct span a = { { 5, 3, 40 }, { 5, 4, 41 } };
-	struct span b = { { 2, 1, 10 }, { 2, 2, 11 } };
+	struct span a = { { 5, 3, 40 }, { 5, 4 } };
+	struct span b = { { 2, 1, 10 }, { 2, 2 } };
 	enum severity sev;
 
 	list.file = "x.yaml";
