@@ -7,6 +7,12 @@
 #include <yaml.h>
 
 #define READ_CHUNK 65536
+/*
+ * Without source text, the window keeps from the last event on, trimmed
+ * once this much is behind it: a 7 MB recording no longer holds all its
+ * bytes in fresh pages while its tree is built.
+ */
+#define DROP_TEXT_TRIM (1u << 20)
 
 struct anchor {
 	char *name;
@@ -72,6 +78,7 @@ struct doc_reader {
 	uint64_t next_doc_off;		/* where the next document's text starts */
 	uint64_t pending_trim;		/* trim here at the next call (0: none) */
 	struct pos pending_trim_at;
+	int drop_text;			/* documents get no source text */
 };
 
 static int fill(struct doc_reader *r)
@@ -827,6 +834,13 @@ static void set_doc_text(struct doc_reader *r, struct doc *d, uint64_t from,
 {
 	uint64_t end = r->win_off + r->win.len;
 
+	if (r->drop_text) {
+		d->text = NULL;	/* as a document from a server */
+		d->len = 0;
+		d->text_off = from;
+		return;
+	}
+
 	if (from < r->win_off)
 		from = r->win_off;
 	if (to > end)
@@ -1138,6 +1152,8 @@ int doc_reader_next(struct doc_reader *r, struct doc **out, struct fail *f)
 				BUG("node event outside a document");
 			build_event(r, &b, &ev);
 			/* build_event() left the cursor at the event's start. */
+			if (r->drop_text && r->cur_off - r->win_off >= DROP_TEXT_TRIM)
+				trim_window(r, r->cur_off, mark_pos(r, ev.start_mark));
 			if (!b.error && r->lim.max_doc_bytes &&
 			    r->cur_off - text_from > r->lim.max_doc_bytes)
 				build_error(&b, "document larger than the limit (--max-doc-bytes)",
@@ -1150,6 +1166,11 @@ int doc_reader_next(struct doc_reader *r, struct doc **out, struct fail *f)
 		}
 		yaml_event_delete(&ev);
 	}
+}
+
+void doc_reader_drop_text(struct doc_reader *r)
+{
+	r->drop_text = 1;
 }
 
 int doc_source_line(const struct doc *d, uint64_t off, const char **line,

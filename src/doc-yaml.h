@@ -61,6 +61,13 @@ void doc_reader_open_mem(struct doc_reader **out, const char *name,
  * or -1 when the input could not be read at all (I/O error; f is set).
  */
 int doc_reader_next(struct doc_reader *r, struct doc **out, struct fail *f);
+/*
+ * Documents read from now on keep no source text (->text NULL, as one
+ * from a server), so the reader need not hold a large document's bytes
+ * while it builds the tree: for recordings, whose findings are never
+ * shown with excerpts.
+ */
+void doc_reader_drop_text(struct doc_reader *r);
 void doc_reader_free(struct doc_reader *r);
 
 /*

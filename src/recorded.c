@@ -78,6 +78,8 @@ static int load_file(struct recorded *r, const char *path, struct fail *f)
 
 	if (doc_reader_open(&reader, path, path, NULL, f))
 		return -1;
+	/* Nothing quotes a recording's lines; its errors give line numbers. */
+	doc_reader_drop_text(reader);
 	while ((ret = doc_reader_next(reader, &d, f)) > 0) {
 		if (d->error) {
 			fail_set(f, FAIL_PROTOCOL, "%s:%u: %s", path,

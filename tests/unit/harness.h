@@ -33,6 +33,7 @@ void test_numparse(void);
 void test_shortest_precision(void);
 void test_http_redact_url(void);
 void test_doc_positions(void);
+void test_doc_drop_text(void);
 void test_doc_scalars(void);
 void test_doc_errors(void);
 void test_doc_aliases(void);

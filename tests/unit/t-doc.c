@@ -205,3 +205,94 @@ void test_doc_aliases(void)
 	free_docs(d, n);
 	buf_release(&bomb);
 }
+
+/* Every node's spans, depth first, into a comparable text. */
+static void spans_of(const struct doc_node *n, struct buf *out)
+{
+	const struct doc_node *c;
+
+	buf_addf(out, "%u:%u+%llu-%u:%u k%u:%u+%llu %s\n", (unsigned)n->span.start.line,
+		 (unsigned)n->span.start.col, (unsigned long long)n->span.start.off,
+		 (unsigned)n->span.end.line, (unsigned)n->span.end.col,
+		 (unsigned)n->key_span.start.line, (unsigned)n->key_span.start.col,
+		 (unsigned long long)n->key_span.start.off, n->text);
+	for (c = n->child; c; c = c->next)
+		spans_of(c, out);
+}
+
+void test_doc_drop_text(void)
+{
+	struct buf text = BUF_INIT, kept = BUF_INIT, dropped = BUF_INIT;
+	struct doc_limits lim = DOC_LIMITS_DEFAULT;
+	struct fail f = FAIL_INIT;
+	int i, pass;
+
+	/*
+	 * Three documents, the middle one 3 MB (non-ASCII in places, so that
+	 * the window's character-to-byte mapping is tested across trims):
+	 * read without text, the window is trimmed inside it, and every
+	 * position must still be what the reader that keeps text finds.
+	 */
+	buf_adds(&text, "a: 1\n---\nitems:\n");
+	for (i = 0; i < 40000; i++)
+		buf_addf(&text, "- {name: tri\xc3\xa1l-%06d, value: \"%d\", note: caf\xc3\xa9}\n", i, i * 7);
+	buf_adds(&text, "---\nlast: [x, {y: z}]\n");
+	for (pass = 0; pass < 2; pass++) {
+		struct doc_reader *r;
+		struct doc *d;
+		int n = 0;
+
+		doc_reader_open_mem(&r, "t.yaml", text.buf, text.len, &lim);
+		if (pass)
+			doc_reader_drop_text(r);
+		while (doc_reader_next(r, &d, &f) > 0) {
+			OK(!d->error, "document %d reads without error", n);
+			if (pass)
+				OK(!d->text && !d->len, "document %d keeps no text", n);
+			else
+				OK(d->text && d->len, "document %d keeps its text", n);
+			if (d->root)
+				spans_of(d->root, pass ? &dropped : &kept);
+			doc_free(d);
+			n++;
+		}
+		INT_EQ(n, 3, "documents");
+		doc_reader_free(r);
+	}
+	OK(kept.len > 3000000 && kept.len == dropped.len &&
+	   !memcmp(kept.buf, dropped.buf, kept.len),
+	   "the same positions with and without text (%zu and %zu bytes of spans)",
+	   kept.len, dropped.len);
+
+	/* A byte that is not UTF-8 deep in the large document: its error is
+	 * placed from the window's start, trimmed many times by then. */
+	buf_reset(&kept);
+	buf_reset(&dropped);
+	buf_reset(&text);
+	buf_adds(&text, "items:\n");
+	for (i = 0; i < 100000; i++)	/* 2.4 MB: trimmed twice */
+		buf_addf(&text, "- {name: tri\xc3\xa1l-%06d}\n", i);
+	buf_adds(&text, "- caf\xc3\xa9 \xff\n");
+	for (pass = 0; pass < 2; pass++) {
+		struct doc_reader *r;
+		struct doc *d;
+
+		doc_reader_open_mem(&r, "t.yaml", text.buf, text.len, &lim);
+		if (pass)
+			doc_reader_drop_text(r);
+		while (doc_reader_next(r, &d, &f) > 0) {
+			if (d->error)
+				buf_addf(pass ? &dropped : &kept, "%u:%u+%llu %s\n",
+					 (unsigned)d->error->at.line, (unsigned)d->error->at.col,
+					 (unsigned long long)d->error->at.off, d->error->message);
+			doc_free(d);
+		}
+		doc_reader_free(r);
+	}
+	OK(kept.len && !strcmp(kept.buf, dropped.buf),
+	   "the same error position with and without text: '%s' and '%s'",
+	   kept.buf, dropped.buf);
+	buf_release(&text);
+	buf_release(&kept);
+	buf_release(&dropped);
+}

@@ -51,6 +51,7 @@ static const struct {
 	{ "http-escape", test_http_escape },
 	{ "kubeconfig", test_kubeconfig },
 	{ "doc-positions", test_doc_positions },
+	{ "doc-drop-text", test_doc_drop_text },
 	{ "doc-scalars", test_doc_scalars },
 	{ "doc-errors", test_doc_errors },
 	{ "doc-aliases", test_doc_aliases },
