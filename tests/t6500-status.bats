@@ -117,6 +117,33 @@ both() {
 	[[ "$stderr" == *'"nope" not found'* ]]
 }
 
+@test "status --from and the replay server read a search of 20,000 trials; a recording beyond the limits is refused" {
+	# validate's limits for one Experiment (500,000 nodes) refused this
+	# recording's Trial List (600,000 nodes) before it was read whole.
+	local dir="$BATS_TEST_TMPDIR/big"
+	mkdir "$dir"
+	cp "$CLUSTER/namespaces.yaml" "$dir/"
+	sed 's/maxTrialCount: 12/maxTrialCount: 20000/' "$CLUSTER/hpo-experiment.yaml" > "$dir/hpo-experiment.yaml"
+	awk 'BEGIN {
+		print "apiVersion: v1"; print "kind: List"; print "items:"
+		for (i = 1; i <= 20000; i++)
+			printf "  - {apiVersion: kubeflow.org/v1beta1, kind: Trial, metadata: {name: hpo-t%06d, namespace: ml, creationTimestamp: \"2026-11-20T10:00:00Z\", labels: {katib.kubeflow.org/experiment: hpo}}, spec: {parameterAssignments: [{name: lr, value: \"0.01\"}]}, status: {startTime: \"2026-11-20T10:00:10Z\", completionTime: \"2026-11-20T11:00:10Z\", conditions: [{type: Succeeded, status: \"True\"}], observation: {metrics: [{name: loss, min: \"%d\", max: \"2\", latest: \"%d\"}]}}}\n", i, i, i
+	}' > "$dir/hpo-trials.yaml"
+	run --separate-stderr katib status experiment hpo -n ml --from "$dir" -o json
+	assert_success
+	[ "$(jq '.trialList | length' <<< "$output")" -eq 20000 ]
+	replay_kill
+	replay_serve "$dir"
+	run --separate-stderr katib get experiments -n ml --kubeconfig "$REPLAY_CFG" -o json
+	assert_success
+	[ "$(jq '.items[0].trials.succeeded' <<< "$output")" -eq 20000 ]
+
+	# A recording's limits name no option of status: none can raise them.
+	python3 -c "print('a: ' + '[' * 300 + ']' * 300)" > "$dir/deep.yaml"
+	run --separate-stderr -2 katib status experiment hpo -n ml --from "$dir"
+	[ "$stderr" = "error: $dir/deep.yaml:1: nesting deeper than the limit for a recording" ]
+}
+
 # check_html FILE: well-formed, every SVG parses as XML, nothing to load.
 check_html() {
 	python3 - "$1" <<'PY' || return 1
