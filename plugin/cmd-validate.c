@@ -912,7 +912,9 @@ int cmd_validate(int argc, char **argv)
 		case OPT_MAX_DOCS:
 			if (parse_limit(optarg, &n) ||
 			    (c == OPT_MAX_DEPTH && n > 10000) ||
-			    ((c == OPT_MAX_DOCS || c == OPT_MAX_DEPTH) && n > UINT32_MAX)) {
+			    ((c == OPT_MAX_DOCS || c == OPT_MAX_DEPTH) && n > UINT32_MAX) ||
+			    /* a node keeps a text's length in 32 bits */
+			    (c == OPT_MAX_SCALAR && n >= UINT32_MAX)) {
 				status = usage_error("validate", "'%s' is not a valid limit for --%s",
 						     optarg, validate_options[c - OPT_MAX_FILE + 8].name);
 				goto out;

@@ -211,6 +211,21 @@ minified_broken() {
 		"$(printf 'A%.0s' $(seq 91))")"
 }
 
+@test "reader limits: numbers in range are taken, others refused with exit 2" {
+	local good="$REPO_DIR/examples/good-experiment.yaml" bad
+	for bad in "--max-depth 10001" "--max-docs 4294967296" \
+		"--max-scalar-bytes 4294967295" "--max-nodes lots" "--max-file-bytes -1"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr katib validate $bad "$good"
+		[ "$status" -eq 2 ] || { echo "$bad: exit $status"; return 1; }
+		[[ "$stderr" == "error: '${bad#* }' is not a valid limit for ${bad% *}"* ]] ||
+			{ echo "$bad: $stderr"; return 1; }
+	done
+	run --separate-stderr katib validate --max-depth 10000 --max-docs 4294967295 \
+		--max-scalar-bytes 4294967294 "$good"
+	assert_success
+}
+
 @test "findings, errors and the summary arrive in order through one pipe (2>&1 | head)" {
 	local broken="$REPO_DIR/examples/broken-experiment.yaml"
 	# stdout is a pipe, so it is buffered; each message on stderr must
