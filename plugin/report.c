@@ -7,12 +7,6 @@
 #include <unistd.h>
 
 /*
- * Writes s with each control character (C0 but tab and newline, DEL, and
- * C1 as UTF-8) as one '?': text from a hostile file, cluster or plugin
- * must not drive the terminal (set its title, clear it, fake a clean
- * run).  One character for one keeps the caret under its column.
- */
-/*
  * The bytes put_safe() replaces: C0 controls but tab and newline, DEL, and
  * 0xc2, the lead byte of the C1 controls (checked with its follower).
  * A table: validation prints a megabyte of findings per 4 MB of stream,
@@ -27,6 +21,12 @@ static const unsigned char suspect[256] = {
 	[0x7f] = 1, [0xc2] = 1,
 };
 
+/*
+ * Writes s with each control character (C0 but tab and newline, DEL, and
+ * C1 as UTF-8) as one '?': text from a hostile file, cluster or plugin
+ * must not drive the terminal (set its title, clear it, fake a clean
+ * run).  One character for one keeps the caret under its column.
+ */
 void put_safe(FILE *fp, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
