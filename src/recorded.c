@@ -92,20 +92,15 @@ static int load_file(struct recorded *r, const char *path, struct fail *f)
 	/* Nothing quotes a recording's lines; its errors give line numbers. */
 	doc_reader_drop_text(reader);
 	while ((ret = doc_reader_next(reader, &d, f)) > 0) {
-		if (d->error && d->error->limit) {
-			/* Its "(--max-...)" names validate's options, not ours. */
-			const char *opt = strstr(d->error->message, " (--");
-			int len = opt ? (int)(opt - d->error->message) : (int)strlen(d->error->message);
-
-			fail_set(f, FAIL_PROTOCOL, "%s:%u: %.*s for a recording",
-				 path, (unsigned)d->error->at.line, len, d->error->message);
-			doc_free(d);
-			doc_reader_free(reader);
-			return -1;
-		}
 		if (d->error) {
-			fail_set(f, FAIL_PROTOCOL, "%s:%u: %s", path,
-				 (unsigned)d->error->at.line, d->error->message);
+			const char *msg = d->error->message;
+			/* A limit's "(--max-...)" names validate's options, not ours. */
+			const char *opt = d->error->limit ? strstr(msg, " (--") : NULL;
+
+			fail_set(f, FAIL_PROTOCOL, "%s:%u: %.*s%s", path,
+				 (unsigned)d->error->at.line,
+				 opt ? (int)(opt - msg) : (int)strlen(msg), msg,
+				 d->error->limit ? " for a recording" : "");
 			doc_free(d);
 			doc_reader_free(reader);
 			return -1;
