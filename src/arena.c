@@ -102,11 +102,10 @@ void *arena_take_block(struct arena *a, size_t size, size_t align)
 	size_t bsize = size > std / 2 ? size : std;
 	struct arena_block *b;
 
-	/* Block data is aligned for any type; nothing asks for more. */
+	/* Block data is aligned for any type; nothing asks for more.  (size
+	 * is at least 1: arena_take() saw to it.) */
 	if (align > ARENA_ALIGN)
 		BUG("arena alignment %zu", align);
-	if (!size)
-		size = 1;
 	b = block_new(bsize);
 	a->total += size;
 	/*
