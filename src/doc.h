@@ -123,11 +123,11 @@ void doc_node_remove(struct doc_node *child);
  * times per Experiment: with the name's length known where it is called,
  * the compiler compares a key in a few loads, where the strlen() and
  * memcmp() calls of a shared function cost 4% of validating a stream.
+ * doc_get_n() takes the key's length: a key inside a longer text.
  */
-static inline struct doc_node *doc_get(const struct doc_node *map,
-				       const char *key)
+static inline struct doc_node *doc_get_n(const struct doc_node *map,
+					 const char *key, size_t n)
 {
-	size_t n = strlen(key);
 	struct doc_node *c;
 
 	if (!map || map->kind != DOC_MAP)
@@ -137,6 +137,12 @@ static inline struct doc_node *doc_get(const struct doc_node *map,
 		    !memcmp(c->key, key, n))
 			return c;
 	return NULL;
+}
+
+static inline struct doc_node *doc_get(const struct doc_node *map,
+				       const char *key)
+{
+	return doc_get_n(map, key, strlen(key));
 }
 
 /* doc_get() along a dotted path of keys: doc_lookup(n, "spec.objective"). */
