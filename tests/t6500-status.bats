@@ -117,6 +117,20 @@ both() {
 	[[ "$stderr" == *'"nope" not found'* ]]
 }
 
+@test "status --from reads a recording's .yml and .json files as its .yaml ones" {
+	local dir="$BATS_TEST_TMPDIR/yml"
+	cp -r "$CLUSTER" "$dir"
+	mv "$dir/hpo-experiment.yaml" "$dir/hpo-experiment.yml"
+	"$KATIB_TEST_TOOL" to-json "$dir/hpo-trials.yaml" > "$dir/hpo-trials.json"
+	rm "$dir/hpo-trials.yaml"
+	run --separate-stderr katib status experiment hpo -n ml -o json --sort name --from "$CLUSTER"
+	assert_success
+	local want=$output
+	run --separate-stderr katib status experiment hpo -n ml -o json --sort name --from "$dir"
+	assert_success
+	[ "$output" = "$want" ] || { diff <(echo "$want") <(echo "$output"); return 1; }
+}
+
 @test "status --from and the replay server read a search of 20,000 trials; a recording beyond the limits is refused" {
 	# validate's limits for one Experiment (500,000 nodes) refused this
 	# recording's Trial List (600,000 nodes) before it was read whole.
