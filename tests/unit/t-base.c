@@ -141,6 +141,8 @@ void test_numparse(void)
 		{ "\xd9\xa3.\xd9\xa5", 1, 3.5 }, { "1_0.5", 1, 10.5 },
 		{ "\xef\xbc\x91\xef\xbc\x92.\xef\xbc\x95" "e-1", 1, 1.25 },
 		{ "0x10", 0, 0 }, { "1e", 0, 0 }, { ".5", 1, 0.5 }, { "5.", 1, 5 },
+		/* Python's float() wants a digit in the mantissa */
+		{ ".", 0, 0 }, { "-.e5", 0, 0 }, { "e5", 0, 0 },
 	};
 	static const struct {
 		const char *text, *repr;
