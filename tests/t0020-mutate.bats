@@ -47,7 +47,7 @@ SAMPLE=tests/data/mutate/sample.c
 	while IFS=$'\t' read -r id reason; do
 		case $id in '#'*|'') continue ;; esac
 		[ -n "$reason" ] || { echo "no reason for $id"; return 1; }
-		run -0 scripts/mutate --list --max-per-file 0 --only "$id" src src/rules replay
+		run -0 scripts/mutate --list --max-per-file 0 --only "$id" src src/rules replay plugin
 		[ "${#lines[@]}" -eq 3 ] || { echo "no mutant $id"; return 1; }
 	done < tests/mutate-equivalent
 }
