@@ -195,6 +195,10 @@ PY
 	[ "$(grep -o '<circle class="trial"' "$BATS_TEST_TMPDIR/hpo.html" | wc -l)" -eq 20 ]
 	[ "$(grep -o '<polyline class="line' "$BATS_TEST_TMPDIR/hpo.html" | wc -l)" -eq 5 ]
 	[ "$(grep -c '^<tr' "$BATS_TEST_TMPDIR/hpo.html")" -eq 9 ]
+	# the best-so-far curve: a step per trial, from the first point to
+	# the last, none past the plot's right edge (640 - 48)
+	[ "$(grep -o '<polyline class="best" points="[^"]*"' "$BATS_TEST_TMPDIR/hpo.html")" = \
+	  '<polyline class="best" points="48.0,202.4 184.0,202.4 184.0,259.9 320.0,259.9 320.0,259.9 456.0,259.9 456.0,272.0 592.0,272.0 592.0,272.0"' ]
 	# no temporary file is left behind
 	[ "$(ls "$BATS_TEST_TMPDIR" | grep -c katib-status)" -eq 0 ]
 }
