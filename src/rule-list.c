@@ -1,6 +1,7 @@
 /*
  * rule-list.c: the registry.  One entry per rule, sorted by id (a unit test
- * checks the order, rule_find() relies on it).
+ * checks the order; the listings of `explain --list` and `validate
+ * --list-rules` print it).
  *
  * To add a rule:
  *   1. add an entry below; report it from a check in src/rules/ with

@@ -40,6 +40,9 @@ void test_rules_table(void)
 		   "webhook rule '%s' knows the release that introduced it", r->id);
 	}
 	OK(rule_find("no-such-rule") == NULL, "rule_find returns NULL for unknown ids");
+	OK(rule_find("duplicate") == NULL, "rule_find does not take a prefix of an id");
+	OK(rule_find("duplicate-keys") == NULL, "rule_find does not take an id's extension");
+	OK(rule_find("") == NULL, "rule_find returns NULL for the empty id");
 }
 
 /* Every rule of Katib's validating webhook (rules catalogue §1.1-§1.7). */
@@ -121,6 +124,13 @@ void test_schema(void)
 	f = schema_field(f->type, "maxTrialCount", 13);
 	OK(f && f->type->kind == SCHEMA_INT32, "maxTrialCount is an int32");
 	OK(!schema_field(schema_experiment, "specs", 5), "unknown fields are not found");
+	OK(!schema_field(schema_experiment, "spe", 3), "a field's prefix is not the field");
+	OK(!schema_field(schema_experiment, "spec\0x", 6),
+	   "a key with a NUL after a field's name is not the field");
+	OK(schema_field(schema_experiment, "specification", 4) ==
+	   schema_field(schema_experiment, "spec", 4),
+	   "only the key's length is compared");
+	OK(!schema_field(schema_experiment, "", 0), "an empty key is no field");
 	STR_EQ(schema_suggest(schema_field(schema_experiment, "spec", 4)->type,
 			      "parallelTrialCounts", 19),
 	       "parallelTrialCount", "a near miss gets a suggestion");
