@@ -800,6 +800,7 @@ int cmd_validate(int argc, char **argv)
 	memset(&copts, 0, sizeof(copts));
 	run.out.fp = stdout;
 	run.limits = default_limits;
+	run.limits.name_options = true;
 	run.out.excerpts = 1;
 	run.severities = xcalloc(nr_rules, sizeof(*run.severities));
 	explicit_rule = xcalloc(nr_rules, 1);

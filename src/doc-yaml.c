@@ -81,6 +81,10 @@ struct doc_reader {
 	int drop_text;			/* documents get no source text */
 };
 
+/* A limit's message: what, the option where the command has it, the rest. */
+#define LIMIT_MSG(r, what, option, rest)                                      \
+	((r)->lim.name_options ? what " (" option ")" rest : what rest)
+
 static int fill(struct doc_reader *r)
 {
 	size_t n;
@@ -702,7 +706,7 @@ static void build_event(struct doc_reader *r, struct build *b,
 	switch (ev->type) {
 	case YAML_SCALAR_EVENT:
 		if (ev->data.scalar.length > r->lim.max_scalar) {
-			build_error(b, "scalar longer than the limit (--max-scalar-bytes)",
+			build_error(b, LIMIT_MSG(r, "scalar longer than the limit", "--max-scalar-bytes", ""),
 				    start, 1);
 			return;
 		}
@@ -738,7 +742,7 @@ static void build_event(struct doc_reader *r, struct build *b,
 			return;
 		}
 		if (++b->depth > r->lim.max_depth) {
-			build_error(b, "nesting deeper than the limit (--max-depth)",
+			build_error(b, LIMIT_MSG(r, "nesting deeper than the limit", "--max-depth", ""),
 				    start, 1);
 			return;
 		}
@@ -795,7 +799,8 @@ static void build_event(struct doc_reader *r, struct build *b,
 		size = count_nodes(target, budget);
 		if ((size_t)size > budget ||
 		    d->nr_nodes + (size_t)size > r->lim.max_nodes) {
-			build_error(b, "aliases expand to more nodes than the limit (--max-alias-nodes); refusing a possible alias bomb",
+			build_error(b, LIMIT_MSG(r, "aliases expand to more nodes than the limit", "--max-alias-nodes",
+						  "; refusing a possible alias bomb"),
 				    start, 1);
 			return;
 		}
@@ -810,7 +815,7 @@ static void build_event(struct doc_reader *r, struct build *b,
 		break;
 	}
 	if (d->nr_nodes > r->lim.max_nodes)
-		build_error(b, "more nodes than the limit (--max-nodes)", start,
+		build_error(b, LIMIT_MSG(r, "more nodes than the limit", "--max-nodes", ""), start,
 			    1);
 }
 
@@ -1007,7 +1012,7 @@ static const char *reader_error_message(struct doc_reader *r,
 	const yaml_parser_t *p = &r->parser;
 
 	if (r->too_large)
-		return "input is larger than the limit (--max-file-bytes)";
+		return LIMIT_MSG(r, "input is larger than the limit", "--max-file-bytes", "");
 	if (p->error == YAML_READER_ERROR) {
 		if (p->problem_value != -1)
 			return arena_printf(a, "%s (byte 0x%02x)", p->problem,
@@ -1109,7 +1114,7 @@ int doc_reader_next(struct doc_reader *r, struct doc **out, struct fail *f)
 				yaml_event_delete(&ev);
 				build_release(&b);
 				r->done = 1;
-				*out = error_doc(r, "more documents than the limit (--max-docs)",
+				*out = error_doc(r, LIMIT_MSG(r, "more documents than the limit", "--max-docs", ""),
 						 at, 1);
 				set_doc_text(r, *out, at.off, at.off, 1);
 				return 1;
@@ -1156,7 +1161,7 @@ int doc_reader_next(struct doc_reader *r, struct doc **out, struct fail *f)
 				trim_window(r, r->cur_off, mark_pos(r, ev.start_mark));
 			if (!b.error && r->lim.max_doc_bytes &&
 			    r->cur_off - text_from > r->lim.max_doc_bytes)
-				build_error(&b, "document larger than the limit (--max-doc-bytes)",
+				build_error(&b, LIMIT_MSG(r, "document larger than the limit", "--max-doc-bytes", ""),
 					    mark_pos(r, ev.start_mark), 1);
 			if (b.error_limit) {
 				yaml_event_delete(&ev);

@@ -25,6 +25,13 @@ struct doc_limits {
 	size_t max_alias_nodes;		/* nodes copied through aliases */
 	size_t max_scalar;		/* bytes in one scalar */
 	unsigned max_docs;		/* documents per stream */
+	/*
+	 * A limit's message names the option that raises it ("(--max-depth)")
+	 * only for a command that has the options: validate.  A kubeconfig,
+	 * a recording, an editor or the API server calling the webhook
+	 * could do nothing with the name.
+	 */
+	bool name_options;
 };
 
 #define DOC_LIMITS_DEFAULT                                                    \

@@ -93,13 +93,8 @@ static int load_file(struct recorded *r, const char *path, struct fail *f)
 	doc_reader_drop_text(reader);
 	while ((ret = doc_reader_next(reader, &d, f)) > 0) {
 		if (d->error) {
-			const char *msg = d->error->message;
-			/* A limit's "(--max-...)" names validate's options, not ours. */
-			const char *opt = d->error->limit ? strstr(msg, " (--") : NULL;
-
-			fail_set(f, FAIL_PROTOCOL, "%s:%u: %.*s%s", path,
-				 (unsigned)d->error->at.line,
-				 opt ? (int)(opt - msg) : (int)strlen(msg), msg,
+			fail_set(f, FAIL_PROTOCOL, "%s:%u: %s%s", path,
+				 (unsigned)d->error->at.line, d->error->message,
 				 d->error->limit ? " for a recording" : "");
 			doc_free(d);
 			doc_reader_free(reader);

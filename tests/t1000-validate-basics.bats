@@ -135,6 +135,18 @@ load lib/common
 	assert_output --partial "input is larger than the limit (--max-file-bytes) [input-limit]"
 }
 
+@test "a limit names validate's option only where validate's option raises it" {
+	local deep="$BATS_TEST_TMPDIR/deep.yaml"
+	printf '%.0s[' {1..300} > "$deep"; printf '%.0s]' {1..300} >> "$deep"; echo >> "$deep"
+	run --separate-stderr -2 katib validate -q --no-excerpt "$deep"
+	assert_output --partial "nesting deeper than the limit (--max-depth) [input-limit]"
+	# The kubeconfig is read with its own limits: --max-depth would not help.
+	run --separate-stderr -3 katib validate -q --cluster-facts --kubeconfig "$deep" \
+		"$REPO_DIR/examples/good-experiment.yaml"
+	[[ "$stderr" == *"is not a kubeconfig: line 1: nesting deeper than the limit"* ]]
+	[[ "$stderr" != *"--max-depth"* ]]
+}
+
 @test "a rule turned off is not reported, and a demoted one does not fail" {
 	run --separate-stderr -1 katib validate -q --no-excerpt --disable name-invalid \
 		"$REPO_DIR/examples/broken-experiment.yaml"

@@ -230,6 +230,16 @@ update() {
 	head -c 2000000 /dev/zero | tr '\0' ' ' > "$T/big"
 	post "$T/big"
 	assert_equal "$code" 413
+	# A limit's message names no option: the API server cannot pass one.
+	{
+		printf '{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", '
+		printf '"request": {"uid": "1", "operation": "CREATE", "object": {"spec": '
+		printf '%.0s[' {1..300}; printf '%.0s]' {1..300}
+		echo '}}}'
+	} > "$T/deep"
+	post "$T/deep"
+	[[ "$body" == *"nesting deeper than the limit"* ]]
+	[[ "$body" != *"--max-depth"* ]]
 	get /validate-experiment
 	assert_equal "$code" 405
 	get /no-such-path
