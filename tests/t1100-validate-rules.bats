@@ -159,3 +159,13 @@ load lib/common
 		fi
 	done
 }
+
+@test "max-failed-trial-count-too-large: no hint to go below 0 when maxTrialCount is not positive" {
+	sed -e 's/^\(  maxTrialCount:\).*/\1 -5/' -e 's/^\(  maxFailedTrialCount:\).*/\1 3/' \
+		"$TESTS_DIR/rules/max-failed-trial-count-too-large/good.yaml" > "$BATS_TEST_TMPDIR/counts.yaml"
+	grep -q '^  maxTrialCount: -5$' "$BATS_TEST_TMPDIR/counts.yaml"
+	run --separate-stderr -1 katib validate --no-config --no-excerpt "$BATS_TEST_TMPDIR/counts.yaml"
+	assert_output --partial 'maxFailedTrialCount (3) is greater than maxTrialCount (-5) [max-failed-trial-count-too-large]'
+	assert_output --partial 'hint: make maxTrialCount greater than 0 first; maxFailedTrialCount may then be up to it'
+	refute_output --partial 'at most -5'
+}

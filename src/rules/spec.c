@@ -116,8 +116,12 @@ void check_counts(const struct rule_ctx *ctx, struct diag_list *out)
 			     "maxFailedTrialCount (%lld) is greater than maxTrialCount (%lld)",
 			     (long long)e->max_failed_trial_count,
 			     (long long)e->max_trial_count);
-		diag_hint(out, d, "set maxFailedTrialCount to at most %lld",
-			  (long long)e->max_trial_count);
+		/* maxTrialCount's own finding comes first: no count is below 0. */
+		if (e->max_trial_count <= 0)
+			diag_hint(out, d, "make maxTrialCount greater than 0 first; maxFailedTrialCount may then be up to it");
+		else
+			diag_hint(out, d, "set maxFailedTrialCount to at most %lld",
+				  (long long)e->max_trial_count);
 	}
 	if (e->max_trial_node && e->max_trial_count > 0 &&
 	    e->parallel_trial_count > e->max_trial_count) {

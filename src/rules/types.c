@@ -170,8 +170,13 @@ void report_schema_problem(void *data, enum schema_problem problem,
 	if ((node->kind == DOC_INT && (want->kind == SCHEMA_INT32 || want->kind == SCHEMA_INT64 ||
 				       want->kind == SCHEMA_NUMBER)) ||
 	    (node->kind == DOC_FLOAT && want->kind == SCHEMA_NUMBER)) {
+		/* An explicit !!int can tag any text: "0x-5" is no number at all. */
+		int malformed = node->kind == DOC_INT &&
+				doc_yaml_plain_kind(node->text, node->len) != DOC_INT;
+
 		diag_add(out, rule_get(rep->type_rule), node,
-			 node->kind == DOC_INT ? "%s must be %s, and %s is out of its range; %s"
+			 malformed ? "%s must be %s, and %s is not one; %s"
+			 : node->kind == DOC_INT ? "%s must be %s, and %s is out of its range; %s"
 					       : "%s must be %s, and %s is not a finite number (JSON has no NaN or infinity); %s",
 			 node->key ? node->key : "list item", schema_kind_phrase(want),
 			 node->text, rep->type_effect);
