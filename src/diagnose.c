@@ -164,6 +164,8 @@ int snapshot_job_path(const struct snapshot *s, struct buf *path)
 }
 
 static int is_trial_of(const struct snapshot *s, const struct doc_node *obj);
+static void index_names(const struct node_list *list, struct snapshot_name **out,
+			size_t *nr);
 
 /* The tails of the failed training containers' logs: one request each. */
 static void fetch_logs(struct kube_client *c, struct snapshot *out, struct fail *f)
@@ -222,6 +224,7 @@ int snapshot_fetch(struct kube_client *c, const char *ns, const char *name,
 	if (get_items(c, out, &path, &out->trials, f))
 		goto out;
 	out->trials_version = last_list_version(out);
+	index_names(&out->trials, &out->trial_names, &out->nr_trial_names);
 	buf_addf(&path, "/api/v1/namespaces/%s/pods?labelSelector=", ns);
 	add_escaped(&path, sel.buf);
 	if (get_items(c, out, &path, &out->pods, f))
@@ -268,6 +271,7 @@ int snapshot_fetch(struct kube_client *c, const char *ns, const char *name,
 				if (is_trial_of(out, all.item[i]))
 					push(&out->jobs, all.item[i]);
 			free(all.item);
+			index_names(&out->jobs, &out->job_names, &out->nr_job_names);
 		}
 		buf_reset(&path);
 		fail_clear(f);
@@ -325,6 +329,7 @@ int snapshot_from_recorded(const struct recorded *r, const char *ns,
 				"experiment \"%s\" in namespace \"%s\" is not in the recording %s",
 				name, ns, r->dir ? r->dir : "(the lists read from the cluster)");
 	}
+	index_names(&out->trials, &out->trial_names, &out->nr_trial_names);
 	/* A second pass: the jobs are known by their trials' names. */
 	{
 		const struct doc_node *ts = doc_lookup(exp, "spec.trialTemplate.trialSpec");
@@ -351,6 +356,7 @@ int snapshot_from_recorded(const struct recorded *r, const char *ns,
 			else if (job_kind && !strcmp(kind, job_kind) && is_trial_of(out, o))
 				push(&out->jobs, o);
 		}
+		index_names(&out->jobs, &out->job_names, &out->nr_job_names);
 	}
 	/* A document of its own, for the offline rules; the node stays r's. */
 	out->experiment = doc_new(r->dir ? r->dir : "response", 0);
@@ -562,6 +568,8 @@ void snapshot_release(struct snapshot *s)
 	free(s->pods.item);
 	free(s->events.item);
 	free(s->jobs.item);
+	free(s->trial_names);
+	free(s->job_names);
 	for (i = 0; i < s->nr_logs; i++) {
 		free(s->logs[i].pod);
 		free(s->logs[i].container);
@@ -604,14 +612,54 @@ static const struct doc_node *condition(const struct doc_node *obj,
 	return object_condition(obj, type, "True");
 }
 
+static int cmp_snapshot_name(const void *va, const void *vb)
+{
+	const struct snapshot_name *a = va, *b = vb;
+	int c = strcmp(a->name, b->name);
+
+	return c ? c : a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+static void index_names(const struct node_list *list, struct snapshot_name **out,
+			size_t *nr)
+{
+	size_t i, n = 0;
+
+	*out = xcalloc(list->nr + 1, sizeof(**out));
+	for (i = 0; i < list->nr; i++) {
+		const char *name = str_at(list->item[i], "metadata.name");
+
+		if (!name)
+			continue;
+		(*out)[n].name = name;
+		(*out)[n].node = list->item[i];
+		(*out)[n].pos = i;
+		n++;
+	}
+	qsort(*out, n, sizeof(**out), cmp_snapshot_name);
+	*nr = n;
+}
+
+/* The first object of the list called name, or NULL. */
+static const struct doc_node *find_name(const struct snapshot_name *index,
+					size_t nr, const char *name)
+{
+	size_t lo = 0, hi = nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(index[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < nr && !strcmp(index[lo].name, name) ? index[lo].node : NULL;
+}
+
 static int is_trial_name(const struct snapshot *s, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < s->trials.nr; i++)
-		if (!strcmp(or_empty(str_at(s->trials.item[i], "metadata.name")), name))
-			return 1;
-	return 0;
+	return find_name(s->trial_names, s->nr_trial_names, name) != NULL;
 }
 
 static int is_trial_of(const struct snapshot *s, const struct doc_node *obj)
@@ -1003,12 +1051,7 @@ static void check_pods(struct ctx *x)
 
 static const struct doc_node *job_of(const struct snapshot *s, const char *trial)
 {
-	size_t i;
-
-	for (i = 0; i < s->jobs.nr; i++)
-		if (!strcmp(or_empty(str_at(s->jobs.item[i], "metadata.name")), trial))
-			return s->jobs.item[i];
-	return NULL;
+	return find_name(s->job_names, s->nr_job_names, trial);
 }
 
 /*

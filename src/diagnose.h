@@ -37,6 +37,13 @@ struct node_list {
 	size_t nr, alloc;
 };
 
+/* An object by its metadata.name, in a snapshot's sorted indexes. */
+struct snapshot_name {
+	const char *name;
+	const struct doc_node *node;
+	size_t pos;		/* in its list: the first of a repeated name wins */
+};
+
 /*
  * What was read from a cluster (live or recorded) about one Experiment.
  * The nodes live in docs the snapshot owns.
@@ -62,6 +69,13 @@ struct snapshot {
 	long namespace_status;
 	const struct doc_node *deployment;	/* the suggestion's, or NULL */
 	struct node_list jobs;		/* the trials' job objects */
+	/*
+	 * The trials and the jobs by name, sorted.  Each job, pod and event
+	 * is matched to its trial by name, and scanning every trial for each
+	 * took minutes for a search of 50,000 trials and their jobs.
+	 */
+	struct snapshot_name *trial_names, *job_names;
+	size_t nr_trial_names, nr_job_names;
 	struct pod_log *logs;		/* tails of failing training containers */
 	size_t nr_logs, alloc_logs;
 	struct doc **owned;

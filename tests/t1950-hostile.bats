@@ -85,6 +85,23 @@ gen_deep_recording() {
 	cp "$TESTS_DIR"/data/explain/common/* "$TESTS_DIR"/data/explain/healthy/* "$1/"
 	gen_deep_flow "$1/zz-deep.yaml" "$2"
 }
+# gen_trials_jobs_recording DIR N: hpo's recording with N small Trials and
+# the N Jobs Katib made for them.  Matching each Job (and pod, and event)
+# to its Trial by scanning every Trial is quadratic: minutes at 50,000.
+gen_trials_jobs_recording() {
+	mkdir -p "$1"
+	cp "$TESTS_DIR"/data/status/cluster/{namespaces,hpo-experiment,hpo-suggestion}.yaml "$1/"
+	awk -v n="$2" 'BEGIN {
+		print "apiVersion: v1"; print "kind: List"; print "items:"
+		for (i = 1; i <= n; i++)
+			printf "  - {apiVersion: kubeflow.org/v1beta1, kind: Trial, metadata: {name: hpo-t%06d, namespace: ml, labels: {katib.kubeflow.org/experiment: hpo}}, status: {conditions: [{type: Running, status: \"True\"}]}}\n", i
+	}' > "$1/trials.yaml"
+	awk -v n="$2" 'BEGIN {
+		print "apiVersion: v1"; print "kind: List"; print "items:"
+		for (i = 1; i <= n; i++)
+			printf "  - {apiVersion: batch/v1, kind: Job, metadata: {name: hpo-t%06d, namespace: ml}, status: {conditions: [{type: Complete, status: \"True\"}]}}\n", i
+	}' > "$1/jobs.yaml"
+}
 gen_many_docs() { yes -- '---' | head -n "$2" > "$1"; }
 
 gen_dir_loop() {
