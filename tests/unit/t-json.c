@@ -47,6 +47,35 @@ void test_json_write(void)
 	expect_json("a: .inf", "{\"a\":\".inf\"}", "infinity as a string");
 	expect_json("a: {}\nb: []\nc: ~\nd: yes", "{\"a\":{},\"b\":[],\"c\":null,\"d\":true}", "empty containers, null, bool");
 	expect_json("a: 1\na: 2", "{\"a\":2}", "the last of repeated keys");
+	/* JSON input is not checked for UTF-8: what is not, Go writes as U+FFFD. */
+	{
+		static const struct {
+			const char *in, *want, *what;
+		} bytes[] = {
+			{ "{\"a\":\"\xe0\x9f\xbf\"}", "{\"a\":\"\\ufffd\\ufffd\\ufffd\"}",
+			  "an overlong 3-byte form (U+07FF)" },
+			{ "{\"a\":\"\xf0\x8f\xbf\xbf\"}",
+			  "{\"a\":\"\\ufffd\\ufffd\\ufffd\\ufffd\"}",
+			  "an overlong 4-byte form (U+FFFF)" },
+			{ "{\"a\":\"\xed\xa0\x80\"}", "{\"a\":\"\\ufffd\\ufffd\\ufffd\"}",
+			  "a surrogate (U+D800)" },
+			{ "{\"a\":\"\xf4\x90\x80\x80\"}",
+			  "{\"a\":\"\\ufffd\\ufffd\\ufffd\\ufffd\"}",
+			  "beyond U+10FFFF" },
+			{ "{\"a\":\"\xe0\xa0\x80\"}", "{\"a\":\"\xe0\xa0\x80\"}",
+			  "the first 3-byte code point (U+0800) kept" },
+		};
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(bytes); i++) {
+			struct doc *d = doc_from_json(bytes[i].in, strlen(bytes[i].in));
+
+			got = d ? doc_to_json(d->root) : NULL;
+			STR_EQ(got ? got : "(unread)", bytes[i].want, bytes[i].what);
+			free(got);
+			doc_free(d);
+		}
+	}
 	got = yaml_to_json("a:\n  b: [1, {}]\n  c: {}\n", 1);
 	STR_EQ(got, "{\n    \"a\": {\n        \"b\": [\n            1,\n            {}\n        ],\n        \"c\": {}\n    }\n}",
 	       "indented as kubectl -o json");
