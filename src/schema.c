@@ -22,8 +22,11 @@ const struct schema_field *schema_field(const struct schema_type *t,
 				  ? strncmp(f, name, len)
 				  : (unsigned char)f[0] < (unsigned char)name[0] ? -1 : 1;
 
+		/* strncmp() stops at a NUL both share: a key with a NUL in
+		 * it sorts after the field that is its head, and f[len]
+		 * would lie past that field's end. */
 		if (!cmp)
-			cmp = f[len] ? 1 : 0;
+			cmp = strnlen(f, len) < len ? -1 : f[len] ? 1 : 0;
 		if (!cmp)
 			return &t->fields[mid];
 		if (cmp < 0)
