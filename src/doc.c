@@ -262,6 +262,19 @@ static int is_identifier(const char *s, size_t n)
 	return 1;
 }
 
+void doc_add_key(struct buf *out, const char *key, size_t len)
+{
+	const char *nul;
+
+	while ((nul = memchr(key, '\0', len))) {
+		buf_add(out, key, (size_t)(nul - key));
+		buf_add(out, "\\0", 2);
+		len -= (size_t)(nul - key) + 1;
+		key = nul + 1;
+	}
+	buf_add(out, key, len);
+}
+
 void doc_path(const struct doc_node *node, struct buf *out)
 {
 	const struct doc_node *chain[256];
@@ -281,7 +294,7 @@ void doc_path(const struct doc_node *node, struct buf *out)
 			buf_add(out, c->key, c->key_len);
 		} else {
 			buf_addch(out, '[');
-			buf_add(out, c->key, c->key_len);
+			doc_add_key(out, c->key, c->key_len);
 			buf_addch(out, ']');
 		}
 	}

@@ -187,6 +187,13 @@ const char *doc_kind_name(enum doc_kind kind);
 void doc_path(const struct doc_node *node, struct buf *out);
 
 /*
+ * Appends a key as messages show it: a NUL (JSON's \u0000, YAML's "\0")
+ * as \0, since a message is a C string and would end there and name
+ * another field.
+ */
+void doc_add_key(struct buf *out, const char *key, size_t len);
+
+/*
  * Checks the tree's invariants (parent links, counts, key presence);
  * returns 0 or -1 and a description in *why.  For tests and fuzzers.
  */

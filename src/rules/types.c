@@ -7,6 +7,7 @@
  */
 #include "compat.h"
 #include "rules/rules.h"
+#include "buf.h"
 #include "doc.h"
 #include "doc-yaml.h"
 #include "experiment.h"
@@ -147,11 +148,14 @@ void report_schema_problem(void *data, enum schema_problem problem,
 
 	if (problem == SCHEMA_UNKNOWN_FIELD) {
 		const char *better = schema_suggest(want, node->key, node->key_len);
+		struct buf key = BUF_INIT;
 
+		doc_add_key(&key, node->key, node->key_len);
 		d = diag_add_key(out, rule_get(rep->unknown_rule), node,
-				 "unknown field '%.*s' in %s%s; %s",
-				 (int)node->key_len, node->key, struct_name,
-				 rep->where, rep->unknown_effect);
+				 "unknown field '%s' in %s%s; %s",
+				 key.buf, struct_name, rep->where,
+				 rep->unknown_effect);
+		buf_release(&key);
 		if (better) {
 			diag_hint(out, d, "did you mean '%s'?", better);
 			/* A key the map already has would then repeat. */
