@@ -287,75 +287,89 @@ out:
 	return ret;
 }
 
-/* Whether the recorded object k carries the label of the Experiment name. */
-static int labelled(const struct recorded_key *k, const char *name)
+/* The last of the objects recorded_find() finds (a later one replaces). */
+static const struct doc_node *find_last(const struct recorded *r, const char *ns,
+					const char *kind, const char *name)
 {
-	const char *v = doc_str(doc_get(k->labels, EXPERIMENT_LABEL));
+	const struct recorded_entry *e;
+	size_t n = recorded_find(r, RECORDED_BY_NAME, ns, kind, name, &e);
 
-	return v && !strcmp(v, name);
+	return n ? r->object[e[n - 1].at] : NULL;
+}
+
+static void push_found(const struct recorded *r, struct node_list *list,
+		       enum recorded_by by, const char *ns, const char *kind,
+		       const char *name)
+{
+	const struct recorded_entry *e;
+	size_t i, n = recorded_find(r, by, ns, kind, name, &e);
+
+	for (i = 0; i < n; i++)
+		push(list, r->object[e[i].at]);
+}
+
+static int by_position(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 int snapshot_from_recorded(const struct recorded *r, const char *ns,
 			   const char *name, struct snapshot *out,
 			   struct fail *f)
 {
-	const struct doc_node *exp = NULL;
+	const struct doc_node *exp;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	out->ns = ns;
 	out->name = name;
-	for (i = 0; i < r->nr; i++) {
-		const struct doc_node *o = r->object[i];
-		const struct recorded_key *k = &r->key[i];
-		const char *kind = k->kind, *oname = k->name;
-
-		if (!kind || !oname || strcmp(k->ns, ns))
-			continue;
-		if (!strcmp(kind, "Experiment") && !strcmp(oname, name))
-			exp = o;
-		else if (!strcmp(kind, "Suggestion") && !strcmp(oname, name))
-			out->suggestion = o;
-		else if (!strcmp(kind, "Trial") && labelled(k, name))
-			push(&out->trials, o);
-		else if (!strcmp(kind, "Pod") && labelled(k, name))
-			push(&out->pods, o);
-		else if (!strcmp(kind, "Event"))
-			push(&out->events, o);
-	}
+	exp = find_last(r, ns, "Experiment", name);
 	if (!exp) {
 		snapshot_release(out);
 		return fail_set(f, FAIL_NOT_FOUND,
 				"experiment \"%s\" in namespace \"%s\" is not in the recording %s",
 				name, ns, r->dir ? r->dir : "(the lists read from the cluster)");
 	}
+	out->suggestion = find_last(r, ns, "Suggestion", name);
+	push_found(r, &out->trials, RECORDED_BY_EXPERIMENT, ns, "Trial", name);
+	push_found(r, &out->pods, RECORDED_BY_EXPERIMENT, ns, "Pod", name);
+	push_found(r, &out->events, RECORDED_BY_KIND, ns, "Event", NULL);
+	out->namespace = find_last(r, "", "Namespace", ns);
 	index_names(&out->trials, &out->trial_names, &out->nr_trial_names);
-	/* A second pass: the jobs are known by their trials' names. */
 	{
 		const struct doc_node *ts = doc_lookup(exp, "spec.trialTemplate.trialSpec");
 		const char *job_kind = doc_get_str(ts, "kind");
 		const char *alg = doc_str(doc_lookup(exp, "spec.algorithm.algorithmName"));
-		size_t alen = strlen(name);
+		size_t *at = NULL, nr_at = 0, alloc_at = 0;
 
-		for (i = 0; i < r->nr; i++) {
-			const struct doc_node *o = r->object[i];
-			const char *kind = r->key[i].kind, *oname = r->key[i].name;
+		if (alg) {
+			struct buf deployment = BUF_INIT;
 
-			if (!kind || !oname)
-				continue;
-			if (!strcmp(kind, "Namespace")) {	/* cluster-scoped */
-				if (!strcmp(oname, ns))
-					out->namespace = o;
-				continue;
-			}
-			if (strcmp(r->key[i].ns, ns))
-				continue;
-			if (!strcmp(kind, "Deployment") && alg && !strncmp(oname, name, alen) &&
-			    oname[alen] == '-' && !strcmp(oname + alen + 1, alg))
-				out->deployment = o;
-			else if (job_kind && !strcmp(kind, job_kind) && is_trial_of(out, o))
-				push(&out->jobs, o);
+			buf_addf(&deployment, "%s-%s", name, alg);
+			out->deployment = find_last(r, ns, "Deployment", deployment.buf);
+			buf_release(&deployment);
 		}
+		/* The jobs are known by their trials' names, and kept in recording order. */
+		for (i = 0; job_kind && i < out->nr_trial_names; i++) {
+			const struct recorded_entry *e;
+			size_t j, n;
+
+			if (i && !strcmp(out->trial_names[i].name, out->trial_names[i - 1].name))
+				continue;
+			n = recorded_find(r, RECORDED_BY_NAME, ns, job_kind,
+					  out->trial_names[i].name, &e);
+			for (j = 0; j < n; j++) {
+				ALLOC_GROW(at, nr_at + 1, alloc_at);
+				at[nr_at++] = e[j].at;
+			}
+		}
+		if (nr_at)
+			qsort(at, nr_at, sizeof(*at), by_position);
+		for (i = 0; i < nr_at; i++)
+			push(&out->jobs, r->object[at[i]]);
+		free(at);
 		index_names(&out->jobs, &out->job_names, &out->nr_job_names);
 	}
 	/* A document of its own, for the offline rules; the node stays r's. */

@@ -12,6 +12,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "experiment.h"
 #include "fail.h"
 
 struct doc;
@@ -28,9 +29,6 @@ struct pod_log {
 /* Failing pods whose logs are read: a few say why; more cost requests. */
 #define SNAPSHOT_MAX_LOGS 2
 #define SNAPSHOT_LOG_LINES 20
-
-/* The label Katib puts on an Experiment's Trials and their pods. */
-#define EXPERIMENT_LABEL "katib.kubeflow.org/experiment"
 
 struct node_list {
 	const struct doc_node **item;

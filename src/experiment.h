@@ -14,6 +14,9 @@
 
 #include "doc.h"
 
+/* The label Katib puts on an Experiment's Trials and their pods. */
+#define EXPERIMENT_LABEL "katib.kubeflow.org/experiment"
+
 struct experiment {
 	const struct doc_node *root;
 	const struct doc_node *metadata;

@@ -21,10 +21,18 @@
  */
 #define RECORDING_MAX_NODES 4000000
 
+struct recorded_index {
+	struct recorded_entry *view[3];	/* by enum recorded_by */
+	size_t nr[3];
+	size_t built;			/* objects in the views: rebuilt when r->nr differs */
+};
+
 static void add_object(struct recorded *r, const struct doc_node *obj)
 {
 	const char *ns = doc_str(doc_lookup(obj, "metadata.namespace"));
 
+	if (!r->index)
+		r->index = xcalloc(1, sizeof(*r->index));
 	ALLOC_GROW(r->object, r->nr + 1, r->alloc);
 	ALLOC_GROW(r->key, r->nr + 1, r->alloc_key);
 	r->key[r->nr].kind = doc_get_str(obj, "kind");
@@ -183,7 +191,118 @@ void recorded_release(struct recorded *r)
 	free(r->object);
 	free(r->key);
 	free(r->reviews);
+	if (r->index)
+		for (i = 0; i < ARRAY_SIZE(r->index->view); i++)
+			free(r->index->view[i]);
+	free(r->index);
 	memset(r, 0, sizeof(*r));
+}
+
+/* FNV-1a over the strings and their NULs: two keys differ in the hash. */
+static uint64_t key_hash(const char *ns, const char *kind, const char *name)
+{
+	const char *part[3] = { ns, kind, name ? name : "" };
+	uint64_t h = 14695981039346656037u;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(part); i++) {
+		const unsigned char *p = (const unsigned char *)part[i];
+
+		do {
+			h ^= *p;
+			h *= 1099511628211u;
+		} while (*p++);
+	}
+	return h;
+}
+
+static struct recorded_entry entry(const char *ns, const char *kind,
+				   const char *name, size_t at)
+{
+	return (struct recorded_entry){ key_hash(ns, kind, name), ns, kind, name, at };
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct recorded_entry *x = a, *y = b;
+	int c;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	c = strcmp(x->ns, y->ns);
+
+	if (!c)
+		c = strcmp(x->kind, y->kind);
+	if (!c && x->name && y->name)
+		c = strcmp(x->name, y->name);
+	if (!c)
+		c = x->at < y->at ? -1 : x->at > y->at;
+	return c;
+}
+
+static void build_index(const struct recorded *r, struct recorded_index *ix)
+{
+	size_t i, by;
+
+	for (by = 0; by < ARRAY_SIZE(ix->view); by++) {
+		free(ix->view[by]);
+		ix->view[by] = r->nr ? xcalloc(r->nr, sizeof(*ix->view[by])) : NULL;
+		ix->nr[by] = 0;
+	}
+	for (i = 0; i < r->nr; i++) {
+		const struct recorded_key *k = &r->key[i];
+		const char *ns, *label;
+
+		if (!k->kind || !k->name)
+			continue;
+		ns = !strcmp(k->kind, "Namespace") ? "" : k->ns;
+		ix->view[RECORDED_BY_NAME][ix->nr[RECORDED_BY_NAME]++] =
+			entry(ns, k->kind, k->name, i);
+		ix->view[RECORDED_BY_KIND][ix->nr[RECORDED_BY_KIND]++] =
+			entry(ns, k->kind, NULL, i);
+		label = doc_str(doc_get(k->labels, EXPERIMENT_LABEL));
+		if (label)
+			ix->view[RECORDED_BY_EXPERIMENT][ix->nr[RECORDED_BY_EXPERIMENT]++] =
+				entry(ns, k->kind, label, i);
+	}
+	for (by = 0; by < ARRAY_SIZE(ix->view); by++)
+		if (ix->nr[by])
+			qsort(ix->view[by], ix->nr[by], sizeof(*ix->view[by]), entry_cmp);
+	ix->built = r->nr;
+}
+
+size_t recorded_find(const struct recorded *r, enum recorded_by by,
+		     const char *ns, const char *kind, const char *name,
+		     const struct recorded_entry **first)
+{
+	struct recorded_index *ix = r->index;
+	struct recorded_entry want;
+	const struct recorded_entry *v;
+	size_t lo = 0, hi, end;
+
+	*first = NULL;
+	if (!ix || !kind || !ns || (by != RECORDED_BY_KIND && !name))
+		return 0;
+	if (ix->built != r->nr)
+		build_index(r, ix);
+	want = entry(ns, kind, by == RECORDED_BY_KIND ? NULL : name, 0);
+	v = ix->view[by];
+	hi = ix->nr[by];
+	while (lo < hi) {		/* the first entry not before want */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (entry_cmp(&v[mid], &want) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < ix->nr[by]; end++) {
+		want.at = v[end].at;	/* order aside, is it still want? */
+		if (entry_cmp(&v[end], &want))
+			break;
+	}
+	*first = lo < end ? &v[lo] : NULL;
+	return end - lo;
 }
 
 int recorded_name_ok(const char *s)

@@ -8,6 +8,7 @@
 #define KATIB_SRC_RECORDED_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fail.h"
 
@@ -32,6 +33,29 @@ struct recorded {
 	size_t alloc_key;
 	const struct doc_node **reviews;	/* AdmissionReviews */
 	size_t nr_reviews, alloc_reviews;
+	/*
+	 * Sorted views of the objects for recorded_find(), built at its
+	 * first call after an object was added; allocated with the first
+	 * object, so that finding through a const recording may build them.
+	 */
+	struct recorded_index *index;
+};
+
+/*
+ * One object in a sorted view, sorted by the hash of its namespace, kind
+ * and name, then by them (so that sorting compares integers, not
+ * strings), then by order.
+ */
+struct recorded_entry {
+	uint64_t hash;
+	const char *ns, *kind, *name;
+	size_t at;			/* its index in object[] */
+};
+
+enum recorded_by {
+	RECORDED_BY_NAME,		/* metadata.name */
+	RECORDED_BY_EXPERIMENT,		/* the Experiment label's value */
+	RECORDED_BY_KIND,		/* any name: every object of the kind */
 };
 
 /*
@@ -45,6 +69,18 @@ int recorded_load(struct recorded *out, const char *dir, struct fail *f);
 int recorded_load_skipping(struct recorded *out, const char *dir,
 			   const char *skip, struct fail *f);
 void recorded_release(struct recorded *r);
+
+/*
+ * The objects of kind in namespace ns whose name (or Experiment label, by
+ * by) is name, in recording order: sets *first to the first of them and
+ * returns how many there are.  With RECORDED_BY_KIND name is ignored.
+ * A Namespace is found under namespace "", whatever it says: the kind is
+ * cluster-scoped.  get -A finds a thousand Experiments' objects among
+ * 100,000 this way, where a scan per Experiment took seconds.
+ */
+size_t recorded_find(const struct recorded *r, enum recorded_by by,
+		     const char *ns, const char *kind, const char *name,
+		     const struct recorded_entry **first);
 
 /*
  * Whether s can name a folder or file of a recording (logs/NS/POD/C.log):

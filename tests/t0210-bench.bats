@@ -94,12 +94,13 @@ status_build() {
 	echo "$o"
 }
 
-@test "bench status: runs at a tiny size and prints the four timings" {
+@test "bench status: runs at a tiny size and prints every timing" {
 	o=$(status_build "$KATIB_BIN")
 	O=$o RUNS=1 run -0 "$REPO_DIR/scripts/bench/status" 7 3
 	assert_line --regexp '^status experiment, 7 trials, --from: +[0-9]+ ms'
 	assert_line --regexp '^status experiment, 7 trials, replay server: [0-9]+ ms$'
 	assert_line --regexp '^get experiments -A, 3 Experiments, --from: +[0-9]+ ms'
+	assert_line --regexp '^get experiments -A, 3 Experiments, 10 trials and Jobs each, --from: [0-9]+ ms$'
 	assert_line --regexp '^get experiments -A, 3 Experiments, replay server: [0-9]+ ms$'
 }
 

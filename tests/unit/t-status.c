@@ -122,8 +122,100 @@ static void test_report(void)
 	recorded_release(&rec);
 }
 
+/*
+ * Which recorded objects an Experiment's snapshot gets: found through
+ * recorded_find()'s sorted views, they must be what a scan of every
+ * object found, in recording order, a later object replacing an earlier.
+ */
+static const char two_namespaces[] =
+	"kind: Experiment\nmetadata: {name: e, namespace: a, uid: first}\n"
+	"spec: {algorithm: {algorithmName: random}, trialTemplate: {trialSpec: {kind: Job}}}\n"
+	"---\nkind: Experiment\nmetadata: {name: e, namespace: b}\n"
+	"spec: {algorithm: {algorithmName: random}, trialTemplate: {trialSpec: {kind: Job}}}\n"
+	"---\nkind: Job\nmetadata: {name: t2, namespace: a}\n"
+	"---\nkind: List\nitems:\n"
+	"- {kind: Trial, metadata: {name: t2, namespace: a, labels: {katib.kubeflow.org/experiment: e}}}\n"
+	"- {kind: Trial, metadata: {name: t1, namespace: a, labels: {katib.kubeflow.org/experiment: e}}}\n"
+	"- {kind: Trial, metadata: {name: t9, namespace: b, labels: {katib.kubeflow.org/experiment: e}}}\n"
+	"- {kind: Trial, metadata: {name: t8, namespace: a, labels: {katib.kubeflow.org/experiment: other}}}\n"
+	"- {kind: Pod, metadata: {name: t1-pod, namespace: a, labels: {katib.kubeflow.org/experiment: e}}}\n"
+	"- {kind: Event, metadata: {name: ev2, namespace: a}}\n"
+	"- {kind: Event, metadata: {name: ev1, namespace: a}}\n"
+	"- {kind: Event, metadata: {name: ev3, namespace: b}}\n"
+	"- {kind: Job, metadata: {name: t1, namespace: a}}\n"
+	"- {kind: Job, metadata: {name: t1, namespace: b}}\n"
+	"- {kind: Job, metadata: {name: t8, namespace: a}}\n"
+	"- {kind: Deployment, metadata: {name: e-random, namespace: a}}\n"
+	"- {kind: Deployment, metadata: {name: e-randomx, namespace: a}}\n"
+	"- {kind: Namespace, metadata: {name: a, namespace: odd}}\n"
+	"- {kind: Namespace, metadata: {name: b}}\n"
+	"- {kind: Suggestion, metadata: {name: e, namespace: a}}\n";
+
+static const char *node_name(const struct doc_node *n)
+{
+	return doc_str(doc_lookup(n, "metadata.name"));
+}
+
+static void test_snapshot_objects(void)
+{
+	static const char later[] =
+		"kind: Experiment\nmetadata: {name: e, namespace: a, uid: second}\n"
+		"spec: {algorithm: {algorithmName: random}, trialTemplate: {trialSpec: {kind: Job}}}\n";
+	struct doc_reader *rd;
+	struct recorded rec;
+	const struct recorded_entry *e;
+	struct snapshot snap;
+	struct fail f = FAIL_INIT;
+	struct doc *d;
+
+	memset(&rec, 0, sizeof(rec));
+	OK(recorded_find(&rec, RECORDED_BY_KIND, "a", "Event", NULL, &e) == 0 && !e,
+	   "an empty recording finds nothing");
+	doc_reader_open_mem(&rd, "c.yaml", two_namespaces, strlen(two_namespaces), NULL);
+	while (doc_reader_next(rd, &d, &f) > 0)
+		recorded_add(&rec, d);
+	doc_reader_free(rd);
+	INT_EQ(recorded_find(&rec, RECORDED_BY_KIND, "a", "Event", NULL, &e), 2, "a's events");
+	STR_EQ(node_name(rec.object[e[0].at]), "ev2", "events in recording order");
+	INT_EQ(recorded_find(&rec, RECORDED_BY_EXPERIMENT, "a", "Trial", "e", &e), 2,
+	       "e's trials in a, not b's or other's");
+	INT_EQ(recorded_find(&rec, RECORDED_BY_NAME, "a", "Job", "t", &e), 0,
+	       "a name's prefix is not the name");
+	INT_EQ(recorded_find(&rec, RECORDED_BY_NAME, "", "Namespace", "a", &e), 1,
+	       "a Namespace is found whatever namespace it names");
+
+	/* Added after a find: the views are rebuilt. */
+	doc_reader_open_mem(&rd, "later.yaml", later, strlen(later), NULL);
+	while (doc_reader_next(rd, &d, &f) > 0)
+		recorded_add(&rec, d);
+	doc_reader_free(rd);
+	if (snapshot_from_recorded(&rec, "a", "e", &snap, &f)) {
+		OK(0, "snapshot: %s", f.msg);
+		recorded_release(&rec);
+		return;
+	}
+	STR_EQ(doc_str(doc_lookup(snap.experiment->root, "metadata.uid")), "second",
+	       "the Experiment recorded last replaces the first");
+	INT_EQ(snap.trials.nr, 2, "trials");
+	STR_EQ(node_name(snap.trials.item[0]), "t2", "trials in recording order");
+	INT_EQ(snap.pods.nr, 1, "pods");
+	INT_EQ(snap.events.nr, 2, "the namespace's events");
+	INT_EQ(snap.jobs.nr, 2, "the trials' Jobs, none of another namespace or Experiment");
+	OK(snap.jobs.nr == 2 && !strcmp(node_name(snap.jobs.item[0]), "t2") &&
+	   !strcmp(node_name(snap.jobs.item[1]), "t1"), "Jobs in recording order");
+	STR_EQ(node_name(snap.deployment), "e-random", "the Deployment <name>-<algorithm>");
+	STR_EQ(node_name(snap.namespace), "a", "the Namespace");
+	STR_EQ(node_name(snap.suggestion), "e", "the Suggestion");
+	snapshot_release(&snap);
+	OK(snapshot_from_recorded(&rec, "c", "e", &snap, &f) == -1 && f.kind == FAIL_NOT_FOUND,
+	   "an Experiment of another namespace is not found");
+	fail_clear(&f);
+	recorded_release(&rec);
+}
+
 void test_status(void)
 {
 	test_times();
 	test_report();
+	test_snapshot_objects();
 }
