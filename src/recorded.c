@@ -222,7 +222,25 @@ static struct recorded_entry entry(const char *ns, const char *kind,
 	return (struct recorded_entry){ key_hash(ns, kind, name), ns, kind, name, at };
 }
 
-static int entry_cmp(const void *a, const void *b)
+static int same_key(const struct recorded_entry *x, const struct recorded_entry *y)
+{
+	return x->hash == y->hash && !strcmp(x->ns, y->ns) &&
+	       !strcmp(x->kind, y->kind) &&
+	       (!x->name || !y->name || !strcmp(x->name, y->name));
+}
+
+/* By hash, then order: no string is compared, however many objects share a key. */
+static int hash_cmp(const void *a, const void *b)
+{
+	const struct recorded_entry *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* For keys whose hashes collide: by hash, the strings, then order. */
+static int key_cmp(const void *a, const void *b)
 {
 	const struct recorded_entry *x = a, *y = b;
 	int c;
@@ -230,7 +248,6 @@ static int entry_cmp(const void *a, const void *b)
 	if (x->hash != y->hash)
 		return x->hash < y->hash ? -1 : 1;
 	c = strcmp(x->ns, y->ns);
-
 	if (!c)
 		c = strcmp(x->kind, y->kind);
 	if (!c && x->name && y->name)
@@ -238,6 +255,27 @@ static int entry_cmp(const void *a, const void *b)
 	if (!c)
 		c = x->at < y->at ? -1 : x->at > y->at;
 	return c;
+}
+
+/*
+ * Sorts a view by hash and order, then any run of one hash that holds
+ * more than one key (FNV-1a collides, and a hostile recording can make it)
+ * by key too, so that every key's entries are contiguous.
+ */
+static void sort_view(struct recorded_entry *v, size_t nr)
+{
+	size_t run, end;
+
+	qsort(v, nr, sizeof(*v), hash_cmp);
+	for (run = 0; run < nr; run = end) {
+		int mixed = 0;
+
+		for (end = run + 1; end < nr && v[end].hash == v[run].hash; end++)
+			if (!same_key(&v[end], &v[run]))
+				mixed = 1;
+		if (mixed)
+			qsort(v + run, end - run, sizeof(*v), key_cmp);
+	}
 }
 
 static void build_index(const struct recorded *r, struct recorded_index *ix)
@@ -267,7 +305,7 @@ static void build_index(const struct recorded *r, struct recorded_index *ix)
 	}
 	for (by = 0; by < ARRAY_SIZE(ix->view); by++)
 		if (ix->nr[by])
-			qsort(ix->view[by], ix->nr[by], sizeof(*ix->view[by]), entry_cmp);
+			sort_view(ix->view[by], ix->nr[by]);
 	ix->built = r->nr;
 }
 
@@ -288,19 +326,19 @@ size_t recorded_find(const struct recorded *r, enum recorded_by by,
 	want = entry(ns, kind, by == RECORDED_BY_KIND ? NULL : name, 0);
 	v = ix->view[by];
 	hi = ix->nr[by];
-	while (lo < hi) {		/* the first entry not before want */
+	while (lo < hi) {		/* the first entry of want's hash */
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (entry_cmp(&v[mid], &want) < 0)
+		if (v[mid].hash < want.hash)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (end = lo; end < ix->nr[by]; end++) {
-		want.at = v[end].at;	/* order aside, is it still want? */
-		if (entry_cmp(&v[end], &want))
-			break;
-	}
+	/* Within the hash's run, want's entries are contiguous. */
+	while (lo < ix->nr[by] && v[lo].hash == want.hash && !same_key(&v[lo], &want))
+		lo++;
+	for (end = lo; end < ix->nr[by] && same_key(&v[end], &want); end++)
+		;
 	*first = lo < end ? &v[lo] : NULL;
 	return end - lo;
 }
