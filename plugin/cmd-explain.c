@@ -411,8 +411,8 @@ static int explain_recorded(const char *dir, const char *name, const char *ns,
 
 	if (recorded_load(&rec, dir, &f)) {
 		error_msg("%s", f.msg);
-		return f.kind == FAIL_PROTOCOL || f.kind == FAIL_USAGE ? STATUS_USAGE
-								     : STATUS_RUNTIME;
+		/* A recording is input: missing or unreadable, it is exit 2 as for validate. */
+		return STATUS_USAGE;
 	}
 	if (snapshot_from_recorded(&rec, ns ? ns : "default", name, &snap, &f)) {
 		error_msg("%s", f.msg);

@@ -51,8 +51,8 @@ static int source_open(struct source *src, const struct cluster_opts *copts)
 	if (src->from) {
 		if (recorded_load(&src->rec, src->from, &f)) {
 			error_msg("%s", f.msg);
-			return f.kind == FAIL_PROTOCOL || f.kind == FAIL_USAGE
-				       ? STATUS_USAGE : STATUS_RUNTIME;
+			/* A recording is input: missing or unreadable, it is exit 2 as for validate. */
+			return STATUS_USAGE;
 		}
 		src->ns = copts->overrides.namespace ? copts->overrides.namespace : "default";
 		return 0;

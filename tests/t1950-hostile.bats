@@ -85,6 +85,13 @@ gen_deep_recording() {
 	cp "$TESTS_DIR"/data/explain/common/* "$TESTS_DIR"/data/explain/healthy/* "$1/"
 	gen_deep_flow "$1/zz-deep.yaml" "$2"
 }
+# gen_recording_read_error DIR: a recording one of whose files cannot be
+# read (a link to /proc/self/mem, whose first page is unmapped: EIO).
+gen_recording_read_error() {
+	mkdir -p "$1"
+	cp "$TESTS_DIR"/data/explain/common/* "$TESTS_DIR"/data/explain/healthy/* "$1/"
+	ln -s /proc/self/mem "$1/zz.yaml"
+}
 # gen_trials_jobs_recording DIR N: hpo's recording with N small Trials and
 # the N Jobs Katib made for them.  Matching each Job (and pod, and event)
 # to its Trial by scanning every Trial is quadratic: minutes at 50,000.
