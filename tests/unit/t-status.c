@@ -1,5 +1,6 @@
 #include "compat.h"
 #include "harness.h"
+#include "buf.h"
 #include "diagnose.h"
 #include "doc-yaml.h"
 #include "fail.h"
@@ -213,9 +214,71 @@ static void test_snapshot_objects(void)
 	recorded_release(&rec);
 }
 
+/* Hundreds of keys: every one found, its objects in order (the sort is whole). */
+static void test_find_many(void)
+{
+	struct recorded rec;
+	struct buf y = BUF_INIT;
+	struct doc_reader *rd;
+	struct doc *d;
+	struct fail f = FAIL_INIT;
+	const struct recorded_entry *e;
+	int i, bad = 0;
+
+	memset(&rec, 0, sizeof(rec));
+	buf_adds(&y, "kind: List\nitems:\n");
+	for (i = 0; i < 300; i++)
+		buf_addf(&y, "- {kind: Job, metadata: {name: j%03d, namespace: n%d,"
+			 " labels: {katib.kubeflow.org/experiment: e%02d}}}\n",
+			 (i * 7) % 300, i % 3, i % 50);
+	doc_reader_open_mem(&rd, "many.yaml", y.buf, y.len, NULL);
+	while (doc_reader_next(rd, &d, &f) > 0)
+		recorded_add(&rec, d);
+	doc_reader_free(rd);
+	for (i = 0; i < 300; i++) {
+		char name[8], ns[4];
+
+		snprintf(name, sizeof(name), "j%03d", (i * 7) % 300);
+		snprintf(ns, sizeof(ns), "n%d", i % 3);
+		if (recorded_find(&rec, RECORDED_BY_NAME, ns, "Job", name, &e) != 1 ||
+		    e->at != (size_t)i)
+			bad++;
+	}
+	INT_EQ(bad, 0, "each of 300 names is found, once, where it was recorded");
+	for (i = 0, bad = 0; i < 50; i++) {
+		char label[4];
+		size_t n, j, want;
+
+		snprintf(label, sizeof(label), "e%02d", i);
+		n = recorded_find(&rec, RECORDED_BY_EXPERIMENT, "n0", "Job", label, &e);
+		for (j = 1; j < n; j++)
+			if (e[j].at <= e[j - 1].at)
+				bad++;
+		for (j = (size_t)i, want = 0; j < 300; j += 50)
+			want += j % 3 == 0;
+		if (n != want)
+			bad++;
+	}
+	INT_EQ(bad, 0, "a label's objects in recording order");
+	INT_EQ(recorded_find(&rec, RECORDED_BY_KIND, "n1", "Job", NULL, &e), 100,
+	       "a namespace's 100 Jobs");
+	buf_release(&y);
+	recorded_release(&rec);
+}
+
+static void test_name_ok(void)
+{
+	OK(recorded_name_ok("team-a") && recorded_name_ok("mnist-x.1_y"), "names a path may hold");
+	OK(!recorded_name_ok(NULL) && !recorded_name_ok(""), "no name");
+	OK(!recorded_name_ok(".") && !recorded_name_ok(".."), "no name that leads out");
+	OK(!recorded_name_ok("a/b") && !recorded_name_ok("a b"), "no separator or blank");
+}
+
 void test_status(void)
 {
 	test_times();
 	test_report();
 	test_snapshot_objects();
+	test_find_many();
+	test_name_ok();
 }
