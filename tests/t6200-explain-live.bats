@@ -170,7 +170,7 @@ diagnose() {
 }
 
 @test "--from: a missing recording, a missing Experiment, a broken file" {
-	run --separate-stderr -3 katib explain experiment mnist --from "$BATS_TEST_TMPDIR/nowhere"
+	run --separate-stderr -2 katib explain experiment mnist --from "$BATS_TEST_TMPDIR/nowhere"
 	[[ "$stderr" == *"cannot read"* ]]
 	mkdir -p "$BATS_TEST_TMPDIR/rec"
 	cp -R "$TESTS_DIR/data/explain/healthy/." "$BATS_TEST_TMPDIR/rec/"
