@@ -245,16 +245,12 @@ static int key_cmp(const void *a, const void *b)
 	const struct recorded_entry *x = a, *y = b;
 	int c;
 
-	if (x->hash != y->hash)
-		return x->hash < y->hash ? -1 : 1;
+	if (x->hash != y->hash || same_key(x, y))
+		return hash_cmp(a, b);
 	c = strcmp(x->ns, y->ns);
 	if (!c)
 		c = strcmp(x->kind, y->kind);
-	if (!c && x->name && y->name)
-		c = strcmp(x->name, y->name);
-	if (!c)
-		c = x->at < y->at ? -1 : x->at > y->at;
-	return c;
+	return c ? c : strcmp(x->name, y->name);
 }
 
 /*
