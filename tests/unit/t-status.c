@@ -74,22 +74,30 @@ static void test_times(void)
 	STR_EQ(out, "3y20d", "years and days");
 }
 
-static void test_report(void)
+/* Adds the documents of text to rec, as recorded_load() adds a file's. */
+static void record_text(struct recorded *rec, const char *name, const char *text, size_t len)
 {
 	struct doc_reader *rd;
+	struct fail f = FAIL_INIT;
+	struct doc *d;
+
+	doc_reader_open_mem(&rd, name, text, len, NULL);
+	while (doc_reader_next(rd, &d, &f) > 0)
+		recorded_add(rec, d);
+	doc_reader_free(rd);
+}
+
+static void test_report(void)
+{
 	struct recorded rec;
 	struct snapshot snap;
 	struct status_report r;
 	struct fail f = FAIL_INIT;
-	struct doc *d;
 	int64_t now = status_parse_time("2026-01-01T01:00:00Z");
 
 	memset(&rec, 0, sizeof(rec));
 	rec.dir = "unit";
-	doc_reader_open_mem(&rd, "c.yaml", cluster, strlen(cluster), NULL);
-	while (doc_reader_next(rd, &d, &f) > 0)
-		recorded_add(&rec, d);
-	doc_reader_free(rd);
+	record_text(&rec, "c.yaml", cluster, strlen(cluster));
 	if (snapshot_from_recorded(&rec, "ns", "e", &snap, &f)) {
 		OK(0, "snapshot: %s", f.msg);
 		recorded_release(&rec);
@@ -162,20 +170,15 @@ static void test_snapshot_objects(void)
 	static const char later[] =
 		"kind: Experiment\nmetadata: {name: e, namespace: a, uid: second}\n"
 		"spec: {algorithm: {algorithmName: random}, trialTemplate: {trialSpec: {kind: Job}}}\n";
-	struct doc_reader *rd;
 	struct recorded rec;
 	const struct recorded_entry *e;
 	struct snapshot snap;
 	struct fail f = FAIL_INIT;
-	struct doc *d;
 
 	memset(&rec, 0, sizeof(rec));
 	OK(recorded_find(&rec, RECORDED_BY_KIND, "a", "Event", NULL, &e) == 0 && !e,
 	   "an empty recording finds nothing");
-	doc_reader_open_mem(&rd, "c.yaml", two_namespaces, strlen(two_namespaces), NULL);
-	while (doc_reader_next(rd, &d, &f) > 0)
-		recorded_add(&rec, d);
-	doc_reader_free(rd);
+	record_text(&rec, "c.yaml", two_namespaces, strlen(two_namespaces));
 	INT_EQ(recorded_find(&rec, RECORDED_BY_KIND, "a", "Event", NULL, &e), 2, "a's events");
 	STR_EQ(node_name(rec.object[e[0].at]), "ev2", "events in recording order");
 	INT_EQ(recorded_find(&rec, RECORDED_BY_EXPERIMENT, "a", "Trial", "e", &e), 2,
@@ -186,10 +189,7 @@ static void test_snapshot_objects(void)
 	       "a Namespace is found whatever namespace it names");
 
 	/* Added after a find: the views are rebuilt. */
-	doc_reader_open_mem(&rd, "later.yaml", later, strlen(later), NULL);
-	while (doc_reader_next(rd, &d, &f) > 0)
-		recorded_add(&rec, d);
-	doc_reader_free(rd);
+	record_text(&rec, "later.yaml", later, strlen(later));
 	if (snapshot_from_recorded(&rec, "a", "e", &snap, &f)) {
 		OK(0, "snapshot: %s", f.msg);
 		recorded_release(&rec);
@@ -219,9 +219,6 @@ static void test_find_many(void)
 {
 	struct recorded rec;
 	struct buf y = BUF_INIT;
-	struct doc_reader *rd;
-	struct doc *d;
-	struct fail f = FAIL_INIT;
 	const struct recorded_entry *e;
 	int i, bad = 0;
 
@@ -231,10 +228,7 @@ static void test_find_many(void)
 		buf_addf(&y, "- {kind: Job, metadata: {name: j%03d, namespace: n%d,"
 			 " labels: {katib.kubeflow.org/experiment: e%02d}}}\n",
 			 (i * 7) % 300, i % 3, i % 50);
-	doc_reader_open_mem(&rd, "many.yaml", y.buf, y.len, NULL);
-	while (doc_reader_next(rd, &d, &f) > 0)
-		recorded_add(&rec, d);
-	doc_reader_free(rd);
+	record_text(&rec, "many.yaml", y.buf, y.len);
 	for (i = 0; i < 300; i++) {
 		char name[8], ns[4];
 
