@@ -35,27 +35,33 @@ enum doc_kind {
 };
 
 struct doc_node {
+	/*
+	 * What a key lookup and a walk read comes first, within one cache
+	 * line: a 10,000-Trial tree is 54 MB that status walks once after
+	 * reading it, and with the positions first every node visited cost
+	 * two lines.
+	 */
 	enum doc_kind kind : 8;
 	unsigned quoted : 1;	/* quoted or block scalar: always a string */
 	unsigned duplicate : 1;	/* a later repeat of a sibling key */
 	unsigned shadowed : 1;	/* an earlier key that a repeat overrides */
 	unsigned from_alias : 1;	/* copied from an anchored node */
-	uint32_t nr_children;
-	uint32_t index;		/* position among the parent's children */
 	/*
 	 * Lengths in 32 bits: no text reaches 4 GiB (the reader's limits
 	 * stop far below), and a 10,000-Trial tree is 450,000 nodes.
 	 */
 	uint32_t key_len;
+	const char *key;	/* NULL unless the parent is a map */
+	struct doc_node *next;	/* next sibling */
+	struct doc_node *child;	/* first child */
+	const char *text;	/* scalars: the text; "" for containers */
 	uint32_t len;
+	uint32_t nr_children;
+	struct doc_node *parent;
+	uint32_t index;		/* position among the parent's children */
 	struct span span;	/* of the value */
 	struct span key_span;	/* of the key, when the parent is a map */
-	const char *key;	/* NULL unless the parent is a map */
-	const char *text;	/* scalars: the text; "" for containers */
-	struct doc_node *parent;
-	struct doc_node *child;	/* first child */
 	struct doc_node *last;	/* last child */
-	struct doc_node *next;	/* next sibling */
 };
 
 /* Why a document could not be read (it then has no root). */
