@@ -1103,6 +1103,9 @@ static void check_trials(struct ctx *x, struct diagnosis *failed_exp)
 		const struct doc_node *t = x->s->trials.item[i];
 		const char *name = or_empty(str_at(t, "metadata.name"));
 
+		if (i + 2 < x->s->trials.nr)
+			doc_prefetch(x->s->trials.item[i + 2], DOC_PREFETCH_OBJECT);
+
 		if ((c = condition(t, "MetricsUnavailable"))) {
 			struct diagnosis *d = add(x, "metrics-unavailable", SEV_ERROR,
 				arena_printf(x->a, "trials finish, but their objective metric '%s' is never collected",

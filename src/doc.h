@@ -151,6 +151,32 @@ static inline struct doc_node *doc_get(const struct doc_node *map,
 	return doc_get_n(map, key, strlen(key));
 }
 
+/*
+ * Asks the cache for the first bytes of node's subtree, for a loop that
+ * looks into many objects of a tree read long before: status waited on
+ * memory for half of its pass over 10,000 recorded Trials (54 MB of
+ * nodes), and asking two objects ahead halved that pass.  The YAML reader
+ * allocates a subtree, nodes and text, after its root and before the
+ * root's next sibling, so that span is asked for; a tree laid out
+ * otherwise (built by code) gets a useless hint, never a wrong result.
+ * DOC_PREFETCH_OBJECT is about a recorded Trial: 45 nodes and their text.
+ */
+#define DOC_PREFETCH_OBJECT 6144
+
+static inline void doc_prefetch(const struct doc_node *node, size_t bytes)
+{
+	uintptr_t at = (uintptr_t)node, end, next;
+	size_t span;
+
+	if (!node)
+		return;
+	next = (uintptr_t)node->next;
+	span = next > at && next - at < bytes ? next - at
+	       : node->next ? bytes : sizeof(*node);
+	for (end = at + span; at < end; at += 64)
+		__builtin_prefetch((const void *)at);
+}
+
 /* doc_get() along a dotted path of keys: doc_lookup(n, "spec.objective"). */
 struct doc_node *doc_lookup(const struct doc_node *node, const char *path);
 
