@@ -282,9 +282,10 @@ static int shortest_g(char *out, size_t size, double v)
  * reads back as v.  The first m that does is the shortest, and a decimal
  * of at most 15 digits that reads back as v is the only one (DBL_DIG):
  * the rounding %.*g does at that precision prints it.  Starting a step
- * early makes an E one too large or small harmless.
+ * early makes an E one too large or small harmless.  Returns the number
+ * of digits, and v = +-mantissa x 10^-scale.
  */
-static int shortest_fast(double v)
+static int shortest_fast_digits(double v, uint64_t *mantissa, int *scale)
 {
 	static const double pow10[] = {
 		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
@@ -293,9 +294,7 @@ static int shortest_fast(double v)
 	double a = fabs(v), m, back;
 	int k, digits;
 
-	if (v == 0)
-		return 1;
-	if (!isfinite(v))
+	if (v == 0 || !isfinite(v))
 		return 0;
 	for (k = -(int)floor(log10(a)) - 1;; k++) {
 		if (k > 22 || k < -22)
@@ -307,9 +306,74 @@ static int shortest_fast(double v)
 		if (back == a)
 			break;
 	}
+	*mantissa = (uint64_t)m;
+	*scale = k;
 	for (digits = 0; m >= 1; digits++)
 		m = floor(m / 10);
 	return digits;
+}
+
+static int shortest_fast(double v)
+{
+	uint64_t m;
+	int k;
+
+	return v == 0 ? 1 : shortest_fast_digits(v, &m, &k);
+}
+
+/*
+ * What snprintf("%.*g", p, v) prints, for v = +-m x 10^-k with m of p
+ * digits, as shortest_fast_digits() finds them: printing a double was
+ * most of the cost of status's table (20,000 metric values).  %g chooses
+ * the exponent style when the exponent is below -4 or at least p, drops
+ * trailing zeros, and gives the exponent two digits at least.  m has no
+ * trailing zero (m / 10 would have read back as v a step earlier), and
+ * |k| <= 22 keeps the exponent to two digits.
+ */
+static void format_g(char *out, size_t size, int negative, uint64_t m, int p, int k)
+{
+	char digits[24], text[48];
+	int x = p - 1 - k, n = 0, i, last = p - 1;
+
+	for (i = p - 1; i >= 0; i--, m /= 10)
+		digits[i] = (char)('0' + m % 10);
+	if (negative)
+		text[n++] = '-';
+	if (x < -4 || x >= p) {
+		text[n++] = digits[0];
+		if (last > 0) {
+			text[n++] = '.';
+			memcpy(text + n, digits + 1, (size_t)last);
+			n += last;
+		}
+		text[n++] = 'e';
+		text[n++] = x < 0 ? '-' : '+';
+		if (x < 0)
+			x = -x;
+		text[n++] = (char)('0' + x / 10);
+		text[n++] = (char)('0' + x % 10);
+	} else if (x >= 0) {
+		memcpy(text + n, digits, (size_t)x + 1);
+		n += x + 1;
+		if (last > x) {
+			text[n++] = '.';
+			memcpy(text + n, digits + x + 1, (size_t)(last - x));
+			n += last - x;
+		}
+	} else {
+		text[n++] = '0';
+		text[n++] = '.';
+		for (i = x + 1; i < 0; i++)
+			text[n++] = '0';
+		memcpy(text + n, digits, (size_t)last + 1);
+		n += last + 1;
+	}
+	if (!size)
+		return;
+	if ((size_t)n >= size)
+		n = (int)size - 1;
+	memcpy(out, text, (size_t)n);
+	out[n] = '\0';
 }
 
 int num_shortest_precision(double v)
@@ -322,10 +386,11 @@ int num_shortest_precision(double v)
 
 void num_shortest_g(char *out, size_t size, double v)
 {
-	int p = shortest_fast(v);
+	uint64_t m;
+	int k, p = shortest_fast_digits(v, &m, &k);
 
 	if (p)
-		snprintf(out, size, "%.*g", p, v);
+		format_g(out, size, v < 0, m, p, k);
 	else
 		shortest_g(out, size, v);
 }

@@ -287,6 +287,25 @@ void test_shortest_precision(void)
 		if (num_shortest_precision(v) != shortest_by_search(v) && bad++ < 5)
 			OK(0, "%.17g: %d, the search %d", v, num_shortest_precision(v),
 			   shortest_by_search(v));
+		/* The text is printf's own, without printf on the fast path. */
+		{
+			char want[40];
+
+			snprintf(want, sizeof(want), "%.*g", shortest_by_search(v), v);
+			num_shortest_g(got, sizeof(got), v);
+			if (strcmp(got, want) && bad++ < 5)
+				OK(0, "%.17g: '%s', printf '%s'", v, got, want);
+		}
 	}
 	OK(bad == 0 && tried > 9900, "%zu of %zu values disagree", bad, tried);
+	{
+		/* A short buffer gets the start of the text, terminated. */
+		char small[4];
+		const char *cut = small;
+
+		num_shortest_g(small, sizeof(small), 123.456);
+		STR_EQ(cut, "123", "num_shortest_g cuts at the buffer's size");
+		num_shortest_g(small, sizeof(small), -2.5e-7);
+		STR_EQ(cut, "-2.", "num_shortest_g cuts an exponent form too");
+	}
 }
