@@ -155,7 +155,8 @@ static void suggest_suffix(const char *s, struct buf *out)
 	while (*p == '+' || *p == '-' || *p == '.' || isdigit((unsigned char)*p))
 		p++;
 	c = (char)toupper((unsigned char)*p);
-	if (p == s || !strchr("KMGTPE", c))
+	/* strchr() finds the terminating NUL too: "1.2.3" has no suffix. */
+	if (p == s || !c || !strchr("KMGTPE", c))
 		return;
 	if (c == 'K')
 		buf_addf(out, "write %.*sk (10^3) or %.*sKi (2^10)",
