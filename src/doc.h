@@ -219,9 +219,9 @@ const char *doc_kind_name(enum doc_kind kind);
 void doc_path(const struct doc_node *node, struct buf *out);
 
 /*
- * Appends a key as messages show it: a NUL (JSON's \u0000, YAML's "\0")
- * as \0, since a message is a C string and would end there and name
- * another field.
+ * Appends a key (or any text of the document) as messages show it: a NUL
+ * (JSON's \u0000, YAML's "\0") as \0, since a message is a C string and
+ * would end there and name another field or value.
  */
 void doc_add_key(struct buf *out, const char *key, size_t len);
 

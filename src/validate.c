@@ -4,6 +4,7 @@
 #include "doc.h"
 #include "experiment.h"
 #include "katib-config.h"
+#include "buf.h"
 #include "levenshtein.h"
 #include "rule.h"
 #include "rules/rules.h"
@@ -14,12 +15,16 @@ static void report_duplicates(const struct doc_node *n, struct diag_list *out)
 	const struct doc_node *c;
 
 	for (c = n->child; c; c = c->next) {
-		if (c->duplicate && !c->from_alias)
+		if (c->duplicate && !c->from_alias) {
+			struct buf key = BUF_INIT;
+
+			doc_add_key(&key, c->key, c->key_len);
 			diag_hint(out, diag_add_key(out, rule_get("duplicate-key"), c,
-						    "key '%.*s' appears more than once in this map; only the last value is used",
-						    (int)c->key_len, c->key),
-				  "remove one of the two '%.*s' entries",
-				  (int)c->key_len, c->key);
+						    "key '%s' appears more than once in this map; only the last value is used",
+						    key.buf),
+				  "remove one of the two '%s' entries", key.buf);
+			buf_release(&key);
+		}
 		report_duplicates(c, out);
 	}
 }

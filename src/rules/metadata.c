@@ -18,6 +18,7 @@
 #include "compat.h"
 #include "rules/rules.h"
 #include "alloc.h"
+#include "buf.h"
 #include "doc.h"
 #include "experiment.h"
 #include "trial-pods.h"
@@ -82,8 +83,9 @@ static int key_name_shape(const char *s, size_t n)
 
 	if (!n || !ascii_alnum(s[0]) || !ascii_alnum(s[n - 1]))
 		return 0;
+	/* strchr() finds the terminating NUL too: a NUL is no '-'. */
 	for (i = 1; i + 1 < n; i++)
-		if (!ascii_alnum(s[i]) && !strchr("-_.", s[i]))
+		if (!ascii_alnum(s[i]) && !(s[i] && strchr("-_.", s[i])))
 			return 0;
 	return 1;
 }
@@ -159,14 +161,17 @@ static void report(struct diag_list *out, const struct doc_node *at, int key,
 		   const char *msg, const char *effect, const char *hint)
 {
 	const struct rule *r = rule_get("metadata-invalid");
+	struct buf shown = BUF_INIT;
 	struct diag *d;
 
+	doc_add_key(&shown, value, len);
 	if (key)
-		d = diag_add_key(out, r, at, "%s: Invalid value: \"%.*s\": %s; %s",
-				 field, (int)len, value, msg, effect);
+		d = diag_add_key(out, r, at, "%s: Invalid value: \"%s\": %s; %s",
+				 field, shown.buf, msg, effect);
 	else
-		d = diag_add(out, r, at, "%s: Invalid value: \"%.*s\": %s; %s",
-			     field, (int)len, value, msg, effect);
+		d = diag_add(out, r, at, "%s: Invalid value: \"%s\": %s; %s",
+			     field, shown.buf, msg, effect);
+	buf_release(&shown);
 	diag_hint(out, d, "%s", hint);
 }
 

@@ -144,6 +144,7 @@ void report_schema_problem(void *data, enum schema_problem problem,
 	const struct schema_report *rep = data;
 	struct diag_list *out = rep->out;
 	const char *article = node->kind == DOC_INT ? "an" : "a";
+	struct buf name = BUF_INIT, text = BUF_INIT;
 	struct diag *d;
 
 	if (problem == SCHEMA_UNKNOWN_FIELD) {
@@ -178,18 +179,25 @@ void report_schema_problem(void *data, enum schema_problem problem,
 		int malformed = node->kind == DOC_INT &&
 				doc_yaml_plain_kind(node->text, node->len) != DOC_INT;
 
+		doc_add_key(&name, node->key ? node->key : "list item",
+			    node->key ? node->key_len : strlen("list item"));
+		doc_add_key(&text, node->text, node->len);
 		diag_add(out, rule_get(rep->type_rule), node,
 			 malformed ? "%s must be %s, and %s is not one; %s"
 			 : node->kind == DOC_INT ? "%s must be %s, and %s is out of its range; %s"
 					       : "%s must be %s, and %s is not a finite number (JSON has no NaN or infinity); %s",
-			 node->key ? node->key : "list item", schema_kind_phrase(want),
-			 node->text, rep->type_effect);
+			 name.buf, schema_kind_phrase(want), text.buf, rep->type_effect);
+		buf_release(&name);
+		buf_release(&text);
 		return;
 	}
+	doc_add_key(&name, node->key ? node->key : "list item",
+		    node->key ? node->key_len : strlen("list item"));
 	d = diag_add(out, rule_get(rep->type_rule), node,
 		     "%s must be %s, not %s %s; %s",
-		     node->key ? node->key : "list item", schema_kind_phrase(want),
+		     name.buf, schema_kind_phrase(want),
 		     article, doc_kind_name(node->kind), rep->type_effect);
+	buf_release(&name);
 	if (want->kind == SCHEMA_STRING &&
 	    (node->kind == DOC_INT || node->kind == DOC_FLOAT ||
 	     node->kind == DOC_BOOL)) {

@@ -212,7 +212,7 @@ static int qualified_part(const char *s, size_t n)
 	    !isalnum((unsigned char)s[n - 1]))
 		return 0;
 	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("-_.", s[i]))
+		if (!isalnum((unsigned char)s[i]) && !(s[i] && strchr("-_.", s[i])))
 			return 0;
 	return 1;
 }
@@ -236,17 +236,21 @@ static void check_resource_name(const struct trial_pods *pods,
 				const struct doc_node *q, struct diag_list *out)
 {
 	char *name = xstrndup(q->key, q->key_len);
+	/* A NUL would end name early: such a key is no resource name. */
+	int nul = memchr(q->key, '\0', q->key_len) != NULL;
 	const char *fix = NULL;
 	struct diag *d = NULL;
+	struct buf shown = BUF_INIT;
 
-	if (!strchr(name, '/')) {
-		if (is_hugepages(name) ||
-		    !strcmp(name, "cpu") || !strcmp(name, "memory") ||
-		    !strcmp(name, "ephemeral-storage"))
+	doc_add_key(&shown, q->key, q->key_len);
+	if (!memchr(q->key, '/', q->key_len)) {
+		if (!nul && (is_hugepages(name) ||
+			     !strcmp(name, "cpu") || !strcmp(name, "memory") ||
+			     !strcmp(name, "ephemeral-storage")))
 			goto done;
 		d = diag_add_key(out, rule_get("resource-name-invalid"), q,
 				 "Invalid value: \"%s\": must be a standard resource for containers; %s",
-				 name, refused_effect(pods));
+				 shown.buf, refused_effect(pods));
 		fix = case_only_match(name, standard_resources);
 		if (fix)
 			diag_hint(out, d, "did you mean '%s'?", fix);
@@ -254,13 +258,14 @@ static void check_resource_name(const struct trial_pods *pods,
 			diag_hint(out, d, "a GPU is an extended resource named by its vendor's device plugin, e.g. nvidia.com/gpu or amd.com/gpu");
 		else
 			diag_hint(out, d, "use cpu, memory, ephemeral-storage, hugepages-<size>, or an extended resource such as nvidia.com/gpu");
-	} else if (!qualified_name(name) || (!is_native(name) && !is_extended(name))) {
+	} else if (nul || !qualified_name(name) || (!is_native(name) && !is_extended(name))) {
 		d = diag_add_key(out, rule_get("resource-name-invalid"), q,
 				 "Invalid value: \"%s\": doesn't follow extended resource name standard; %s",
-				 name, refused_effect(pods));
+				 shown.buf, refused_effect(pods));
 		diag_hint(out, d, "an extended resource is DOMAIN/NAME in lower case, e.g. nvidia.com/gpu");
 	}
 done:
+	buf_release(&shown);
 	free(name);
 }
 
@@ -786,6 +791,7 @@ static void check_node_selector(const struct trial_pods *pods,
 {
 	const struct doc_node *sel = doc_get_kind(pod_spec, "nodeSelector", DOC_MAP), *l;
 	const char *msgs[4];
+	struct buf shown = BUF_INIT;
 	size_t i, nr;
 
 	for (l = sel ? sel->child : NULL; l; l = l->next) {
@@ -794,20 +800,25 @@ static void check_node_selector(const struct trial_pods *pods,
 		if (l->shadowed || !l->key || is_placeholder_text(l->key))
 			continue;
 		nr = k8s_label_key_problems(l->key, l->key_len, msgs);
+		buf_reset(&shown);
+		doc_add_key(&shown, l->key, l->key_len);
 		for (i = 0; i < nr; i++)
 			diag_hint(out, diag_add_key(out, rule_get("node-placement-invalid"), l,
-						    "nodeSelector: Invalid value: \"%.*s\": %s; %s",
-						    (int)l->key_len, l->key, msgs[i], refused_effect(pods)),
+						    "nodeSelector: Invalid value: \"%s\": %s; %s",
+						    shown.buf, msgs[i], refused_effect(pods)),
 				  "a node label key is NAME or DOMAIN/NAME, as kubectl get nodes --show-labels lists them");
 		if (!v || is_placeholder_text(v))
 			continue;
 		nr = k8s_label_value_problems(v, l->len, msgs);
+		buf_reset(&shown);
+		doc_add_key(&shown, v, l->len);
 		for (i = 0; i < nr; i++)
 			diag_hint(out, diag_add(out, rule_get("node-placement-invalid"), l,
 						"nodeSelector: Invalid value: \"%s\": %s; %s",
-						v, msgs[i], refused_effect(pods)),
+						shown.buf, msgs[i], refused_effect(pods)),
 				  "a node label value is at most 63 letters, digits, '-', '_' or '.'");
 	}
+	buf_release(&shown);
 }
 
 /*
