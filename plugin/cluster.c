@@ -3,6 +3,7 @@
 #include "alloc.h"
 #include "cmd.h"
 #include "kube.h"
+#include "recorded.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -123,6 +124,17 @@ int cluster_connect(const struct cluster_opts *o, struct kube_config *cfg,
 	if (cluster_open(o, cfg, client, &f)) {
 		error_msg("%s", f.msg);
 		return -1;
+	}
+	return 0;
+}
+
+int cluster_load_recording(struct recorded *rec, const char *dir)
+{
+	struct fail f = FAIL_INIT;
+
+	if (recorded_load(rec, dir, &f)) {
+		error_msg("%s", f.msg);
+		return STATUS_USAGE;
 	}
 	return 0;
 }

@@ -95,4 +95,12 @@ int cluster_open(const struct cluster_opts *o, struct kube_config *cfg,
 		 struct kube_client **client, struct fail *f);
 void cluster_disconnect(struct kube_config *cfg, struct kube_client *client);
 
+struct recorded;
+/*
+ * Loads a recording of a cluster (--from DIR); on failure prints why and
+ * returns the exit status: 2, since a recording is input, missing or
+ * unreadable as validate's files are.  Release with recorded_release().
+ */
+int cluster_load_recording(struct recorded *rec, const char *dir);
+
 #endif

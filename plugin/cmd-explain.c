@@ -409,11 +409,8 @@ static int explain_recorded(const char *dir, const char *name, const char *ns,
 	struct fail f = FAIL_INIT;
 	int status;
 
-	if (recorded_load(&rec, dir, &f)) {
-		error_msg("%s", f.msg);
-		/* A recording is input: missing or unreadable, it is exit 2 as for validate. */
-		return STATUS_USAGE;
-	}
+	if ((status = cluster_load_recording(&rec, dir)))
+		return status;
 	if (snapshot_from_recorded(&rec, ns ? ns : "default", name, &snap, &f)) {
 		error_msg("%s", f.msg);
 		recorded_release(&rec);

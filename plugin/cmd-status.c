@@ -46,14 +46,11 @@ struct source {
 
 static int source_open(struct source *src, const struct cluster_opts *copts)
 {
-	struct fail f = FAIL_INIT;
-
 	if (src->from) {
-		if (recorded_load(&src->rec, src->from, &f)) {
-			error_msg("%s", f.msg);
-			/* A recording is input: missing or unreadable, it is exit 2 as for validate. */
-			return STATUS_USAGE;
-		}
+		int status = cluster_load_recording(&src->rec, src->from);
+
+		if (status)
+			return status;
 		src->ns = copts->overrides.namespace ? copts->overrides.namespace : "default";
 		return 0;
 	}
