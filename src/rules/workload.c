@@ -212,7 +212,7 @@ static int qualified_part(const char *s, size_t n)
 	    !isalnum((unsigned char)s[n - 1]))
 		return 0;
 	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && !(s[i] && strchr("-_.", s[i])))
+		if (!isalnum((unsigned char)s[i]) && !strchr("-_.", s[i]))
 			return 0;
 	return 1;
 }
@@ -262,7 +262,13 @@ static void check_resource_name(const struct trial_pods *pods,
 		d = diag_add_key(out, rule_get("resource-name-invalid"), q,
 				 "Invalid value: \"%s\": doesn't follow extended resource name standard; %s",
 				 shown.buf, refused_effect(pods));
-		diag_hint(out, d, "an extended resource is DOMAIN/NAME in lower case, e.g. nvidia.com/gpu");
+		/* The prefix a ResourceQuota gives a resource it limits. */
+		if (!nul && !strncmp(name, "requests.", 9) && qualified_name(name + 9) &&
+		    is_extended(name + 9))
+			diag_hint(out, d, "'requests.' is how a ResourceQuota names a resource, not a container: write '%s'",
+				  name + 9);
+		else
+			diag_hint(out, d, "an extended resource is DOMAIN/NAME in lower case, e.g. nvidia.com/gpu");
 	}
 done:
 	buf_release(&shown);
