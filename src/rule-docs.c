@@ -1020,7 +1020,8 @@ const struct rule_doc rule_docs[] = {
 	  "  55 |                     CPU: \"2\"\n"
 	  "  56 |                     gpu: 1\n"
 	  "  57 |                     requests.example.com/gpu: 1\n"
-	  "  58 |             restartPolicy: Never\n",
+	  "  58 |                     example..com/gpu: 1\n"
+	  "  59 |             restartPolicy: Never\n",
 	  "  53 |                 resources:\n"
 	  "  54 |                   limits:\n"
 	  "  55 |                     cpu: \"2\"\n"

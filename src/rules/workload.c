@@ -188,43 +188,15 @@ static int is_extended(const char *name)
 	return !is_native(name) && strncmp(name, "requests.", 9);
 }
 
-/* A qualified name's prefix: a DNS-1123 subdomain. */
-static int dns_subdomain(const char *s, size_t n)
-{
-	size_t i;
-
-	if (!n || n > 253 || !isalnum((unsigned char)s[0]) ||
-	    !isalnum((unsigned char)s[n - 1]))
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) ||
-		      s[i] == '-' || s[i] == '.'))
-			return 0;
-	return 1;
-}
-
-/* The name part of a qualified name. */
-static int qualified_part(const char *s, size_t n)
-{
-	size_t i;
-
-	if (!n || n > 63 || !isalnum((unsigned char)s[0]) ||
-	    !isalnum((unsigned char)s[n - 1]))
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && !strchr("-_.", s[i]))
-			return 0;
-	return 1;
-}
-
+/*
+ * IsQualifiedName, as for a label key (rules/metadata.c): a DNS-1123
+ * subdomain prefix checked label by label ("example..com" is none).
+ */
 static int qualified_name(const char *s)
 {
-	const char *slash = strchr(s, '/');
+	const char *msgs[4];
 
-	if (!slash)
-		return qualified_part(s, strlen(s));
-	return dns_subdomain(s, (size_t)(slash - s)) &&
-	       qualified_part(slash + 1, strlen(slash + 1));
+	return !k8s_label_key_problems(s, strlen(s), msgs);
 }
 
 static const char *const standard_resources[] = {
