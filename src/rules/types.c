@@ -167,6 +167,8 @@ void report_schema_problem(void *data, enum schema_problem problem,
 			diag_hint(out, d, "remove it: the API has no such field here");
 		return;
 	}
+	doc_add_key(&name, node->key ? node->key : "list item",
+		    node->key ? node->key_len : strlen("list item"));
 	/*
 	 * The kind is the one wanted and the value is not: a number too
 	 * large for the Go type, or a .nan or .inf, which JSON cannot carry.
@@ -179,8 +181,6 @@ void report_schema_problem(void *data, enum schema_problem problem,
 		int malformed = node->kind == DOC_INT &&
 				doc_yaml_plain_kind(node->text, node->len) != DOC_INT;
 
-		doc_add_key(&name, node->key ? node->key : "list item",
-			    node->key ? node->key_len : strlen("list item"));
 		doc_add_key(&text, node->text, node->len);
 		diag_add(out, rule_get(rep->type_rule), node,
 			 malformed ? "%s must be %s, and %s is not one; %s"
@@ -191,8 +191,6 @@ void report_schema_problem(void *data, enum schema_problem problem,
 		buf_release(&text);
 		return;
 	}
-	doc_add_key(&name, node->key ? node->key : "list item",
-		    node->key ? node->key_len : strlen("list item"));
 	d = diag_add(out, rule_get(rep->type_rule), node,
 		     "%s must be %s, not %s %s; %s",
 		     name.buf, schema_kind_phrase(want),
