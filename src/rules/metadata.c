@@ -179,7 +179,7 @@ static void check_labels(const struct doc_node *labels, const char *field,
 			 const char *effect, struct diag_list *out)
 {
 	const struct doc_node *l;
-	const char *msgs[4];
+	const char *msgs[K8S_MAX_PROBLEMS];
 	size_t i, nr;
 
 	if (!labels || labels->kind != DOC_MAP)
@@ -209,7 +209,7 @@ static void check_annotations(const struct doc_node *ann, const char *field,
 			      const char *effect, struct diag_list *out)
 {
 	const struct doc_node *a;
-	const char *msgs[4];
+	const char *msgs[K8S_MAX_PROBLEMS];
 	size_t i, nr, total = 0;
 
 	if (!ann || ann->kind != DOC_MAP)

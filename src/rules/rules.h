@@ -41,7 +41,11 @@ rule_check_fn check_metadata;
 void check_object_labels(const struct doc_node *labels,
 			 const struct doc_node *annotations, const char *where,
 			 const char *effect, struct diag_list *out);
-/* The API server's messages for s (at most 4); returns their number. */
+/*
+ * The API server's messages for s (at most K8S_MAX_PROBLEMS); returns
+ * their number.
+ */
+#define K8S_MAX_PROBLEMS 4
 size_t k8s_dns1123_label_problems(const char *s, size_t n, const char **msgs);
 size_t k8s_label_key_problems(const char *s, size_t n, const char **msgs);
 size_t k8s_label_value_problems(const char *s, size_t n, const char **msgs);

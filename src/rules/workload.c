@@ -194,7 +194,7 @@ static int is_extended(const char *name)
  */
 static int qualified_name(const char *s)
 {
-	const char *msgs[4];
+	const char *msgs[K8S_MAX_PROBLEMS];
 
 	return !k8s_label_key_problems(s, strlen(s), msgs);
 }
@@ -768,7 +768,7 @@ static void check_node_selector(const struct trial_pods *pods,
 				const struct doc_node *pod_spec, struct diag_list *out)
 {
 	const struct doc_node *sel = doc_get_kind(pod_spec, "nodeSelector", DOC_MAP), *l;
-	const char *msgs[4];
+	const char *msgs[K8S_MAX_PROBLEMS];
 	struct buf shown = BUF_INIT;
 	size_t i, nr;
 
@@ -827,7 +827,7 @@ static void check_tolerations(const struct trial_pods *pods,
 		const struct doc_node *vn = doc_get(t, "value"), *en = doc_get(t, "effect");
 		const struct doc_node *secs = doc_get(t, "tolerationSeconds");
 		const char *key = doc_str(kn), *op = doc_str(on), *val = doc_str(vn);
-		const char *effect = doc_str(en), *msgs[4];
+		const char *effect = doc_str(en), *msgs[K8S_MAX_PROBLEMS];
 		const struct doc_node *at = on ? on : t;
 		size_t i, nr;
 
