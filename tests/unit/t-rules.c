@@ -158,5 +158,36 @@ void test_re(void)
 	OK(!re_check_go("[\\1]", 4, &why), "an escaped digit inside a class is fine");
 	INT_EQ(re_match("^a.c$", "abc", 3), 1, "re_match matches");
 	INT_EQ(re_match("^a.c$", "a\nc", 3), 0, "'.' does not match a newline");
+
+	/* Verdicts are remembered per subject: a repeat must answer as the first. */
+	buf_reset(&why);
+	OK(re_check_go("(?=x)y", 6, &why) == -1 && strstr(why.buf, "look-ahead"),
+	   "a remembered refusal keeps its reason");
+	buf_reset(&why);
+	OK(re_check_go("(?=x)", 5, &why) == -1 && strstr(why.buf, "look-ahead"),
+	   "a prefix of a remembered pattern is a question of its own");
+	buf_reset(&why);
+	OK(!re_check_go("[\\1]", 4, &why) && !why.len,
+	   "a remembered pass adds no reason");
+	INT_EQ(re_match("^a.c$", "abc", 3), 1, "a remembered match");
+	INT_EQ(re_match("^a.d$", "abc", 3), 0, "another pattern, same subject");
+	INT_EQ(re_match("^a.c$", "abcd", 3), 1, "the subject's length counts");
+	INT_EQ(re_match("^a.c$", "abcd", 4), 0, "the subject's length counts, longer");
+	{
+		int round, i, wrong = 0;
+
+		/* More patterns than the memo holds, twice over: none answers for another. */
+		for (round = 0; round < 2; round++)
+			for (i = 0; i < 40; i++) {
+				char p[16];
+				int n = snprintf(p, sizeof(p), i % 2 ? "(?=%d)" : "(%d)", i);
+
+				buf_reset(&why);
+				if ((re_check_go(p, (size_t)n, &why) == -1) != (i % 2) ||
+				    (i % 2 && !strstr(why.buf, "look-ahead")))
+					wrong++;
+			}
+		INT_EQ(wrong, 0, "verdicts stay right past the memo's size");
+	}
 	buf_release(&why);
 }
