@@ -142,7 +142,8 @@ static void excerpt(struct output *o, const struct doc *d, struct pos at)
 		from = char_off(line, len, first);
 		to = from + char_off(line + from, len - from, EXCERPT_CHARS);
 	}
-	fprintf(o->fp, "%5u | ", (unsigned)at.line);
+	put_uint(o->fp, (unsigned)at.line, 5);
+	fputs(" | ", o->fp);
 	if (from)
 		fputs("...", o->fp);
 	put_safe(o->fp, line + from, to - from);

@@ -1,6 +1,7 @@
 #include "compat.h"
 #include "arena.h"
 #include "alloc.h"
+#include "format.h"
 
 #include <sys/mman.h>
 
@@ -129,9 +130,19 @@ char *arena_strdup(struct arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+char *arena_concat(struct arena *a, const char *s1, const char *s2)
+{
+	size_t n1 = strlen(s1), n2 = strlen(s2);
+	char *p = arena_take(a, n1 + n2 + 1, 1);
+
+	memcpy(p, s1, n1);
+	memcpy(p + n1, s2, n2);
+	p[n1 + n2] = '\0';
+	return p;
+}
+
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 {
-	va_list cp;
 	int n;
 	char *p;
 
@@ -144,9 +155,7 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 		size_t room = (size_t)(a->end - a->cur);
 
 		p = a->cur;
-		va_copy(cp, ap);
-		n = vsnprintf(p, room, fmt, cp);
-		va_end(cp);
+		n = format_v(p, room, fmt, ap);
 		if (n < 0)
 			BUG("vsnprintf failed for '%s'", fmt);
 		if ((size_t)n < room) {
@@ -155,13 +164,11 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 			return p;
 		}
 	}
-	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
-	va_end(cp);
+	n = format_v(NULL, 0, fmt, ap);
 	if (n < 0)
 		BUG("vsnprintf failed for '%s'", fmt);
 	p = arena_take(a, (size_t)n + 1, 1);
-	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	format_v(p, (size_t)n + 1, fmt, ap);
 	return p;
 }
 

@@ -68,6 +68,8 @@ static inline char *arena_strndup(struct arena *a, const char *s, size_t n)
 }
 
 char *arena_strdup(struct arena *a, const char *s);
+/* s1 then s2, without printf's cost: names are joined once per document. */
+char *arena_concat(struct arena *a, const char *s1, const char *s2);
 char *arena_printf(struct arena *a, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)

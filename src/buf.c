@@ -1,6 +1,7 @@
 #include "compat.h"
 #include "buf.h"
 #include "alloc.h"
+#include "format.h"
 
 char buf_empty[1];
 
@@ -88,13 +89,10 @@ int buf_addch(struct buf *b, int c)
 
 int buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 {
-	va_list cp;
 	int n;
 
-	va_copy(cp, ap);
-	n = vsnprintf(b->buf + b->len, b->alloc ? b->alloc - b->len : 0,
-		      fmt, cp);
-	va_end(cp);
+	n = format_v(b->buf + b->len, b->alloc ? b->alloc - b->len : 0,
+		     fmt, ap);
 	if (n < 0)
 		BUG("vsnprintf failed for '%s'", fmt);
 	if (b->alloc && (size_t)n < b->alloc - b->len) {
@@ -107,7 +105,7 @@ int buf_vaddf(struct buf *b, const char *fmt, va_list ap)
 	}
 	if (buf_grow(b, (size_t)n))
 		return -1;
-	vsnprintf(b->buf + b->len, b->alloc - b->len, fmt, ap);
+	format_v(b->buf + b->len, b->alloc - b->len, fmt, ap);
 	b->len += (size_t)n;
 	return 0;
 }

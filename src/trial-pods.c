@@ -51,8 +51,8 @@ static void set_containers(struct trial_pods *p, struct trial_pod *pod,
 		if (c->kind != DOC_MAP)
 			continue;
 		pod->containers[i].node = c;
-		pod->containers[i].name =
-			arena_printf(&p->arena, "%s%s", prefix, name ? name : "");
+		pod->containers[i].name = arena_concat(&p->arena, prefix,
+							name ? name : "");
 		i++;
 	}
 	pod->nr_containers = i;

@@ -239,16 +239,34 @@ static void check_annotations(const struct doc_node *ann, const char *field,
 			  "keep large data in a ConfigMap and mount it");
 }
 
+/* where then name into out; both are the rules' own constants. */
+static const char *join(char *out, size_t size, const char *where,
+			const char *name)
+{
+	size_t n = strlen(where), m = strlen(name);
+
+	if (n + m >= size)
+		BUG("field name %s%s is too long", where, name);
+	memcpy(out, where, n);
+	memcpy(out + n, name, m);
+	out[n + m] = '\0';
+	return out;
+}
+
 void check_object_labels(const struct doc_node *labels,
 			 const struct doc_node *annotations, const char *where,
 			 const char *effect, struct diag_list *out)
 {
 	char field[64];
 
-	snprintf(field, sizeof(field), "%slabels", where);
-	check_labels(labels, field, effect, out);
-	snprintf(field, sizeof(field), "%sannotations", where);
-	check_annotations(annotations, field, effect, out);
+	/* Every template and pod of every document comes here: no printf. */
+	if (labels)
+		check_labels(labels, join(field, sizeof(field), where, "labels"),
+			     effect, out);
+	if (annotations)
+		check_annotations(annotations,
+				  join(field, sizeof(field), where, "annotations"),
+				  effect, out);
 }
 
 void check_metadata(const struct rule_ctx *ctx, struct diag_list *out)

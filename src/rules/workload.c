@@ -1339,15 +1339,17 @@ static void check_template_metadata(const struct rule_ctx *ctx,
 	struct buf effect = BUF_INIT;
 	size_t nr = 0, i;
 
-	buf_addf(&effect, "the API server refuses every trial %s and the Trials stay Created",
-		 *pods->kind_name ? pods->kind_name : "object");
 	if (meta) {
 		const struct doc_node *l = doc_get(meta, "labels");
 		const struct doc_node *a = doc_get(meta, "annotations");
 
 		first_visit(seen, &nr, l);
 		first_visit(seen, &nr, a);
-		check_object_labels(l, a, "metadata.", effect.buf, out);
+		if (l || a) {
+			buf_addf(&effect, "the API server refuses every trial %s and the Trials stay Created",
+				 *pods->kind_name ? pods->kind_name : "object");
+			check_object_labels(l, a, "metadata.", effect.buf, out);
+		}
 	}
 	for (i = 0; i < pods->nr; i++) {
 		const struct trial_pod *pod = &pods->pod[i];

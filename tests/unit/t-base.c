@@ -2,8 +2,10 @@
 #include "harness.h"
 #include "arena.h"
 #include "buf.h"
+#include "format.h"
 #include "http.h"
 #include "numparse.h"
+#include <limits.h>
 #include <math.h>
 
 void test_arena(void)
@@ -20,6 +22,10 @@ void test_arena(void)
 	STR_EQ(s, "hello", "arena_strndup copies n bytes and terminates");
 	s = arena_printf(&a, "%s-%d", "exp", 42);
 	STR_EQ(s, "exp-42", "arena_printf formats");
+	s = arena_concat(&a, "step-", "main");
+	STR_EQ(s, "step-main", "arena_concat joins two strings");
+	s = arena_concat(&a, "", "");
+	STR_EQ(s, "", "arena_concat of two empty strings is empty");
 	big = arena_alloc(&a, 100000);
 	big[99999] = 'x';
 	s = arena_strdup(&a, "after big");
@@ -308,4 +314,48 @@ void test_shortest_precision(void)
 		num_shortest_g(small, sizeof(small), -2.5e-7);
 		STR_EQ(cut, "-2.", "num_shortest_g cuts an exponent form too");
 	}
+}
+
+/* format_v() against libc's vsnprintf(), at every room from 0 up. */
+static int format_both(char *ours, char *libc, size_t room, int *n_ours,
+		       int *n_libc, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+static int format_both(char *ours, char *libc, size_t room, int *n_ours,
+		       int *n_libc, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	*n_ours = format_v(ours, room, fmt, ap);
+	/* ap is left as it was: the second formatting sees the same values. */
+	*n_libc = vsnprintf(libc, room, fmt, ap);
+	va_end(ap);
+	return *n_ours == *n_libc && (!room || !strcmp(ours, libc));
+}
+
+void test_format(void)
+{
+	char ours[96], libc[96];
+	int n1, n2, bad = 0;
+	size_t room;
+	const char *volatile none = NULL;	/* opaque: gcc refuses a known NULL */
+
+	for (room = 0; room < 64; room++) {
+		memset(ours, 'x', sizeof(ours));
+		memset(libc, 'x', sizeof(libc));
+		bad += !format_both(ours, libc, room, &n1, &n2,
+				    "key '%s' at %zu: %d, %u, %lld%c %% %s|", "team",
+				    (size_t)-1, INT_MIN, UINT_MAX, LLONG_MIN, '!', none);
+		/* Nothing is written past the room given. */
+		bad += memcmp(ours + room, libc + room, sizeof(ours) - room) != 0;
+		bad += !format_both(ours, libc, room, &n1, &n2, "%d %lld %zu",
+				    0, LLONG_MAX, (size_t)0);
+		bad += !format_both(ours, libc, room, &n1, &n2, "no conversion");
+		bad += !format_both(ours, libc, room, &n1, &n2, "%s%s", "", "");
+		/* Left to libc: widths, precisions, flags, other conversions. */
+		bad += !format_both(ours, libc, room, &n1, &n2, "%5u|%.*s|%-3d|%g|%02X",
+				    7u, 2, "abc", 4, 0.5, 10u);
+	}
+	INT_EQ(bad, 0, "format_v writes what vsnprintf writes, at every room");
 }

@@ -45,6 +45,7 @@ static const struct {
 } tests[] = {
 	{ "arena", test_arena },
 	{ "buf", test_buf },
+	{ "format", test_format },
 	{ "numparse", test_numparse },
 	{ "shortest precision", test_shortest_precision },
 	{ "http-redact-url", test_http_redact_url },
