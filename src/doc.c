@@ -3,6 +3,7 @@
 #include "fail.h"
 #include "alloc.h"
 #include "buf.h"
+#include "numparse.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -225,7 +226,7 @@ int doc_float(const struct doc_node *node, double *out)
 		if (node->text[i] != '_')
 			tmp[n++] = node->text[i];
 	tmp[n] = '\0';
-	*out = strtod(tmp, &end);
+	*out = num_strtod(tmp, &end);
 	return *end ? -1 : 0;
 }
 

@@ -40,5 +40,10 @@ void num_py_repr(struct buf *out, const char *s);
 int num_go_int(const char *s, int64_t *out);
 /* Go strconv.ParseFloat(s, 64), decimal forms and Inf/NaN. */
 int num_go_float(const char *s, double *out);
+/*
+ * strtod(s, end), the same value and end for every s; short decimals
+ * (most of what manifests hold) without strtod's cost.
+ */
+double num_strtod(const char *s, char **end);
 
 #endif

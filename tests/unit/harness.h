@@ -29,6 +29,7 @@ void harness_ok(int cond, const char *file, int line, const char *fmt, ...)
 
 void test_arena(void);
 void test_buf(void);
+void test_strtod(void);
 void test_format(void);
 void test_numparse(void);
 void test_shortest_precision(void);

@@ -218,6 +218,57 @@ void test_numparse(void)
 	buf_release(&b);
 }
 
+/* Same bits and the same end as libc's strtod(). */
+static int strtod_agrees(const char *t)
+{
+	char *end1, *end2;
+	double a = num_strtod(t, &end1), b = strtod(t, &end2);
+
+	return !memcmp(&a, &b, sizeof(a)) && end1 == end2;
+}
+
+void test_strtod(void)
+{
+	static const char *const texts[] = {
+		"0", "-0", "+0", "0.0", "-0.0", ".5", "5.", "-.5e1", "1e22",
+		"1e23", "1e-22", "1e-23", "9007199254740992", "9007199254740993",
+		"-9007199254740993", "1234567890123456789", "12345678901234567890",
+		"0.1", "0.3", "2.5e-3", "1E+2", "00000000000000000000001.5",
+		"1.0000000000000000000000", "123456789e-30", "1e99999", "1e",
+		"1e+", ".", "-", "", " 1", "1 ", "1.5x", "0x10", "0x1p3", "inf",
+		"-Infinity", "nan", "1_0", "4.9e-324", "1.7976931348623157e308",
+	};
+	size_t i;
+	unsigned x = 12345;
+	int bad = 0;
+
+	for (i = 0; i < ARRAY_SIZE(texts); i++)
+		OK(strtod_agrees(texts[i]), "num_strtod('%s') is strtod's", texts[i]);
+	/* Random decimals around the fast path's limits: 15 to 20 digits, scales past 22. */
+	for (i = 0; i < 20000; i++) {
+		char t[64];
+		int n = 0, digits, point, k;
+
+		x = x * 1103515245u + 12345u;
+		digits = 1 + (int)(x >> 16) % 20;
+		point = (int)(x >> 8) % (digits + 1);
+		if (x & 1)
+			t[n++] = '-';
+		for (k = 0; k < digits; k++) {
+			if (k == point)
+				t[n++] = '.';
+			x = x * 1103515245u + 12345u;
+			t[n++] = (char)('0' + (x >> 16) % 10);
+		}
+		if (x & 2)
+			n += snprintf(t + n, sizeof(t) - (size_t)n, "e%d",
+				      (int)((x >> 20) % 61) - 30);
+		t[n] = '\0';
+		bad += !strtod_agrees(t);
+	}
+	INT_EQ(bad, 0, "num_strtod agrees with strtod on 20,000 random decimals");
+}
+
 /* The precision found by printing and reading back at each in turn. */
 static int shortest_by_search(double v)
 {

@@ -47,6 +47,7 @@ static const struct {
 	{ "buf", test_buf },
 	{ "format", test_format },
 	{ "numparse", test_numparse },
+	{ "strtod", test_strtod },
 	{ "shortest precision", test_shortest_precision },
 	{ "http-redact-url", test_http_redact_url },
 	{ "http-escape", test_http_escape },
