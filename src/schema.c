@@ -16,19 +16,23 @@ const struct schema_field *schema_field(const struct schema_type *t,
 	hi = t->nr_fields;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const char *f = t->fields[mid].name;
-		/* Most probes differ in the first byte: no call for those. */
-		int cmp = !len || f[0] == name[0]
-				  ? strncmp(f, name, len)
-				  : (unsigned char)f[0] < (unsigned char)name[0] ? -1 : 1;
+		const struct schema_field *f = &t->fields[mid];
+		int key0 = len ? (unsigned char)name[0] : -1;
+		int field0 = (unsigned char)f->name[0];	/* never empty */
+		int cmp;
 
-		/* strncmp() stops at a NUL both share: a key with a NUL in
-		 * it sorts after the field that is its head, and f[len]
-		 * would lie past that field's end. */
+		/*
+		 * strcmp()'s order, from the lengths: most probes differ in
+		 * the first byte and need no call, and a key with a NUL in
+		 * it is compared whole (it sorts after the field that is
+		 * its head).
+		 */
+		if (field0 != key0)
+			cmp = field0 < key0 ? -1 : 1;
+		else if (!(cmp = memcmp(f->name, name, f->len < len ? f->len : len)))
+			cmp = f->len < len ? -1 : f->len > len;
 		if (!cmp)
-			cmp = strnlen(f, len) < len ? -1 : f[len] ? 1 : 0;
-		if (!cmp)
-			return &t->fields[mid];
+			return f;
 		if (cmp < 0)
 			lo = mid + 1;
 		else

@@ -40,6 +40,7 @@ struct schema_type {
 
 struct schema_field {
 	const char *name;
+	size_t len;		/* of name: lookups compare lengths, not NULs */
 	const struct schema_type *type;
 	const char *doc;
 };

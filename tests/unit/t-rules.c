@@ -115,9 +115,42 @@ void test_diag(void)
 	OK(severity_parse("fatal", &sev) == -1, "unknown severities are refused");
 }
 
+/* Every field of every type under t is found by its name, and nothing else. */
+static unsigned schema_lookup_misses(const struct schema_type *t, int depth)
+{
+	unsigned bad = 0;
+	size_t i;
+
+	if (!t || depth > 12)
+		return 0;
+	if (t->kind != SCHEMA_OBJECT)
+		return schema_lookup_misses(t->elem, depth + 1);
+	for (i = 0; i < t->nr_fields; i++) {
+		const struct schema_field *f = &t->fields[i], *g;
+		char name[128];
+
+		bad += f->len != strlen(f->name) ||
+		       schema_field(t, f->name, f->len) != f;
+		memcpy(name, f->name, f->len + 1);
+		/* A prefix or a longer key finds only a field of exactly that name. */
+		g = schema_field(t, name, f->len - 1);
+		bad += g && (g->len != f->len - 1 || memcmp(g->name, name, g->len));
+		name[f->len] = 'z';
+		g = schema_field(t, name, f->len + 1);
+		bad += g && (g->len != f->len + 1 || memcmp(g->name, name, g->len));
+		bad += schema_lookup_misses(f->type, depth + 1);
+	}
+	return bad;
+}
+
 void test_schema(void)
 {
 	const struct schema_field *f;
+
+	INT_EQ(schema_lookup_misses(schema_experiment, 0), 0,
+	       "every field of the Experiment's types is found by its name");
+	INT_EQ(schema_lookup_misses(schema_batch_job, 0), 0,
+	       "every field of the Job's types is found by its name");
 
 	f = schema_field(schema_experiment, "spec", 4);
 	OK(f && !strcmp(f->type->name, "ExperimentSpec"), "Experiment.spec is an ExperimentSpec");
