@@ -75,7 +75,7 @@ int kubernetes_version_parse(const char *s)
 int katib_config_has(const char *const *list, const char *name)
 {
 	for (; *list; list++)
-		if (!strcmp(*list, name))
+		if (**list == *name && !strcmp(*list, name))
 			return 1;
 	return 0;
 }

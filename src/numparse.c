@@ -193,6 +193,9 @@ static int special_float(const char *p, double *out)
 
 	if (*p == '+' || *p == '-')
 		p++;
+	/* Most texts are digits: no calls for those. */
+	if (*p != 'i' && *p != 'I' && *p != 'n' && *p != 'N')
+		return -1;
 	if (!strcasecmp(p, "inf") || !strcasecmp(p, "infinity")) {
 		*out = neg ? -INFINITY : INFINITY;
 		return 0;

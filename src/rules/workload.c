@@ -820,9 +820,12 @@ static void check_tolerations(const struct trial_pods *pods,
 			      const struct doc_node *pod_spec, struct diag_list *out)
 {
 	const struct doc_node *list = doc_get_kind(pod_spec, "tolerations", DOC_SEQ), *t;
-	const struct rule *r = rule_get("node-placement-invalid");
+	const struct rule *r;
 
-	for (t = list ? list->child : NULL; t; t = t->next) {
+	if (!list)
+		return;
+	r = rule_get("node-placement-invalid");
+	for (t = list->child; t; t = t->next) {
 		const struct doc_node *kn = doc_get(t, "key"), *on = doc_get(t, "operator");
 		const struct doc_node *vn = doc_get(t, "value"), *en = doc_get(t, "effect");
 		const struct doc_node *secs = doc_get(t, "tolerationSeconds");
@@ -961,12 +964,17 @@ static void check_env(const struct rule_ctx *ctx, const struct trial_pods *pods,
 		"fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", NULL
 	};
 	static const char *const env_sources[] = { "configMapRef", "secretRef", NULL };
-	const struct rule *r = rule_get("env-invalid");
 	const struct doc_node *env = doc_get_kind(c, "env", DOC_SEQ), *e;
 	const struct doc_node *env_from = doc_get_kind(c, "envFrom", DOC_SEQ);
 	int kube_minor = ctx->config->kube_minor;
+	const struct rule *r;
 	const char *msgs[4];
 	size_t i, nr;
+
+	/* Every container of every document comes here; most have no env. */
+	if (!env && !env_from)
+		return;
+	r = rule_get("env-invalid");
 
 	for (e = env ? env->child : NULL; e; e = e->next) {
 		const struct doc_node *nn = doc_get(e, "name"), *vf = doc_get(e, "valueFrom");
@@ -1034,11 +1042,12 @@ static void check_env(const struct rule_ctx *ctx, const struct trial_pods *pods,
 static void check_handler_port(const struct trial_pods *pods, const struct doc_node *port,
 			       const char *where, struct diag_list *out)
 {
-	const struct rule *r = rule_get("probe-invalid");
+	const struct rule *r;
 	const char *why;
 
 	if (!port)
 		return;
+	r = rule_get("probe-invalid");
 	if (port->kind == DOC_INT) {
 		long v = strtol(port->text, NULL, 10);
 
@@ -1139,12 +1148,13 @@ static void check_probe(const struct trial_pods *pods, const struct doc_node *c,
 		"initialDelaySeconds", "timeoutSeconds", "periodSeconds",
 		"successThreshold", "failureThreshold", NULL
 	};
-	const struct rule *r = rule_get("probe-invalid");
 	const struct doc_node *p = doc_get_kind(c, which, DOC_MAP), *n;
+	const struct rule *r;
 	size_t i;
 
 	if (!p)
 		return;
+	r = rule_get("probe-invalid");
 	check_handler(pods, p, which, 0, out);
 	for (i = 0; timings[i]; i++) {
 		n = doc_get(p, timings[i]);
