@@ -325,9 +325,13 @@ static int decimal_float(const char *p, double *out)
 
 int num_py_float(const char *s, double *out)
 {
-	char *t = py_clean(s);
+	char *t;
 	int r;
 
+	/* A plain short decimal is read as float() reads it, without copies. */
+	if (!strtod_fast(s, out))
+		return 0;
+	t = py_clean(s);
 	if (!t)
 		return -1;
 	r = special_float(t, out) ? decimal_float(t, out) : 0;

@@ -149,6 +149,9 @@ void test_numparse(void)
 		{ "0x10", 0, 0 }, { "1e", 0, 0 }, { ".5", 1, 0.5 }, { "5.", 1, 5 },
 		/* Python's float() wants a digit in the mantissa */
 		{ ".", 0, 0 }, { "-.e5", 0, 0 }, { "e5", 0, 0 },
+		/* plain decimals, read without cleaning */
+		{ "-2.5e-3", 1, -0.0025 }, { "+7", 1, 7 }, { "1E+2", 1, 100 },
+		{ "0.1", 1, 0.1 }, { " 0.5 ", 1, 0.5 }, { "1_e5", 0, 0 },
 	};
 	static const struct {
 		const char *text, *repr;
