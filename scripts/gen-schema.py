@@ -229,12 +229,12 @@ class Gen:
             prop = props[fname]
             ftype = self.inline(prop, goname, keep)
             doc = prop.get("description") if keep else None
-            fields.append('\t{ %s, %d, &%s, %s },' % (c_str(fname), len(fname.encode()),
-                                                     ftype, c_str(doc)))
+            fields.append("\t{ %s, %d, '%s', &%s, %s }," % (c_str(fname), len(fname.encode()),
+                                                          fname[0], ftype, c_str(doc)))
         farr = "f_" + ident[2:]
         self.fields_text = getattr(self, "fields_text", [])
         self.fields_text.append("static const struct schema_field %s[] = {\n%s\n};\n"
-                                % (farr, "\n".join(fields) if fields else "\t{ NULL, 0, NULL, NULL },"))
+                                % (farr, "\n".join(fields) if fields else "\t{ NULL, 0, 0, NULL, NULL },"))
         doc = schema.get("description") if keep else None
         return '{ %s, SCHEMA_OBJECT, %s, %d, NULL, %s }' % (
             c_str(goname), farr, len(fields), c_str(doc))

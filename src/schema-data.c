@@ -222,1175 +222,1175 @@ static const struct schema_type t_anon_59;
 static const struct schema_type t_batch_v1_Job;
 
 static const struct schema_field f_io_k8s_apimachinery_pkg_apis_meta_v1_ManagedFieldsEntry[] = {
-	{ "apiVersion", 10, &t_anon_1, NULL },
-	{ "fieldsType", 10, &t_anon_1, NULL },
-	{ "fieldsV1", 8, &t_io_k8s_apimachinery_pkg_apis_meta_v1_FieldsV1, NULL },
-	{ "manager", 7, &t_anon_1, NULL },
-	{ "operation", 9, &t_anon_1, NULL },
-	{ "subresource", 11, &t_anon_1, NULL },
-	{ "time", 4, &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, NULL },
+	{ "apiVersion", 10, 'a', &t_anon_1, NULL },
+	{ "fieldsType", 10, 'f', &t_anon_1, NULL },
+	{ "fieldsV1", 8, 'f', &t_io_k8s_apimachinery_pkg_apis_meta_v1_FieldsV1, NULL },
+	{ "manager", 7, 'm', &t_anon_1, NULL },
+	{ "operation", 9, 'o', &t_anon_1, NULL },
+	{ "subresource", 11, 's', &t_anon_1, NULL },
+	{ "time", 4, 't', &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, NULL },
 };
 
 static const struct schema_field f_io_k8s_apimachinery_pkg_apis_meta_v1_OwnerReference[] = {
-	{ "apiVersion", 10, &t_anon_1, NULL },
-	{ "blockOwnerDeletion", 18, &t_anon_6, NULL },
-	{ "controller", 10, &t_anon_6, NULL },
-	{ "kind", 4, &t_anon_1, NULL },
-	{ "name", 4, &t_anon_1, NULL },
-	{ "uid", 3, &t_anon_1, NULL },
+	{ "apiVersion", 10, 'a', &t_anon_1, NULL },
+	{ "blockOwnerDeletion", 18, 'b', &t_anon_6, NULL },
+	{ "controller", 10, 'c', &t_anon_6, NULL },
+	{ "kind", 4, 'k', &t_anon_1, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "uid", 3, 'u', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_apimachinery_pkg_apis_meta_v1_ObjectMeta[] = {
-	{ "annotations", 11, &t_anon_2, "Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metadata. They are not queryable and should be preserved when modifying objects. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations" },
-	{ "creationTimestamp", 17, &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata" },
-	{ "deletionGracePeriodSeconds", 26, &t_anon_3, "Number of seconds allowed for this object to gracefully terminate before it will be removed from the system. Only set when deletionTimestamp is also set. May only be shortened. Read-only." },
-	{ "deletionTimestamp", 17, &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted. This field is set by the server when a graceful deletion is requested by the user, and is not directly settable by a client. The resource is expected to be deleted (no longer visible from resource lists, and not reachable by name) after the time in this field, once the finalizers list is empty. As long as the finalizers list contains items, deletion is blocked. Once the deletionTimestamp is set, this value may not be unset or be set further into the future, although it may be shortened or the resource may be deleted prior to this time. For example, a user may request that a pod is deleted in 30 seconds. The Kubelet will react by sending a graceful termination signal to the containers in the pod. After that 30 seconds, the Kubelet will send a hard termination signal (SIGKILL) to the container and after cleanup, remove the pod from the API. In the presence of network partitions, this object may still exist after this timestamp, until an administrator or automated process can determine the resource is fully terminated. If not set, graceful deletion of the object has not been requested.\n\nPopulated by the system when a graceful deletion is requested. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata" },
-	{ "finalizers", 10, &t_anon_4, "Must be empty before the object is deleted from the registry. Each entry is an identifier for the responsible component that will remove the entry from the list. If the deletionTimestamp of the object is non-nil, entries in this list can only be removed. Finalizers may be processed and removed in any order.  Order is NOT enforced because it introduces significant risk of stuck finalizers. finalizers is a shared field, any actor with permission can reorder it. If the finalizer list is processed in order, then this can lead to a situation in which the component responsible for the first finalizer in the list is waiting for a signal (field value, external system, or other) produced by a component responsible for a finalizer later in the list, resulting in a deadlock. Without enforced ordering finalizers are free to order amongst themselves and are not vulnerable to ordering changes in the list." },
-	{ "generateName", 12, &t_anon_1, "GenerateName is an optional prefix, used by the server, to generate a unique name ONLY IF the Name field has not been provided. If this field is used, the name returned to the client will be different than the name passed. This value will also be combined with a unique suffix. The provided value has the same validation rules as the Name field, and may be truncated by the length of the suffix required to make the value unique on the server.\n\nIf this field is specified and the generated name exists, the server will return a 409.\n\nApplied only if Name is not specified. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#idempotency" },
-	{ "generation", 10, &t_anon_3, "A sequence number representing a specific generation of the desired state. Populated by the system. Read-only." },
-	{ "labels", 6, &t_anon_2, "Map of string keys and values that can be used to organize and categorize (scope and select) objects. May match selectors of replication controllers and services. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels" },
-	{ "managedFields", 13, &t_anon_5, "ManagedFields maps workflow-id and version to the set of fields that are managed by that workflow. This is mostly for internal housekeeping, and users typically shouldn't need to set or understand this field. A workflow can be the user's name, a controller's name, or the name of a specific apply path like \"ci-cd\". The set of fields is always in the version that the workflow used when modifying the object." },
-	{ "name", 4, &t_anon_1, "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names" },
-	{ "namespace", 9, &t_anon_1, "Namespace defines the space within which each name must be unique. An empty namespace is equivalent to the \"default\" namespace, but \"default\" is the canonical representation. Not all objects are required to be scoped to a namespace - the value of this field for those objects will be empty.\n\nMust be a DNS_LABEL. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces" },
-	{ "ownerReferences", 15, &t_anon_7, "List of objects depended by this object. If ALL objects in the list have been deleted, this object will be garbage collected. If this object is managed by a controller, then an entry in this list will point to this controller, with the controller field set to true. There cannot be more than one managing controller." },
-	{ "resourceVersion", 15, &t_anon_1, "An opaque value that represents the internal version of this object that can be used by clients to determine when objects have changed. May be used for optimistic concurrency, change detection, and the watch operation on a resource or set of resources. Clients must treat these values as opaque and passed unmodified back to the server. They may only be valid for a particular resource or set of resources.\n\nPopulated by the system. Read-only. Value must be treated as opaque by clients and . More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency" },
-	{ "selfLink", 8, &t_anon_1, "Deprecated: selfLink is a legacy read-only field that is no longer populated by the system." },
-	{ "uid", 3, &t_anon_1, "UID is the unique in time and space value for this object. It is typically generated by the server on successful creation of a resource and is not allowed to change on PUT operations.\n\nPopulated by the system. Read-only. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#uids" },
+	{ "annotations", 11, 'a', &t_anon_2, "Annotations is an unstructured key value map stored with a resource that may be set by external tools to store and retrieve arbitrary metadata. They are not queryable and should be preserved when modifying objects. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations" },
+	{ "creationTimestamp", 17, 'c', &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata" },
+	{ "deletionGracePeriodSeconds", 26, 'd', &t_anon_3, "Number of seconds allowed for this object to gracefully terminate before it will be removed from the system. Only set when deletionTimestamp is also set. May only be shortened. Read-only." },
+	{ "deletionTimestamp", 17, 'd', &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted. This field is set by the server when a graceful deletion is requested by the user, and is not directly settable by a client. The resource is expected to be deleted (no longer visible from resource lists, and not reachable by name) after the time in this field, once the finalizers list is empty. As long as the finalizers list contains items, deletion is blocked. Once the deletionTimestamp is set, this value may not be unset or be set further into the future, although it may be shortened or the resource may be deleted prior to this time. For example, a user may request that a pod is deleted in 30 seconds. The Kubelet will react by sending a graceful termination signal to the containers in the pod. After that 30 seconds, the Kubelet will send a hard termination signal (SIGKILL) to the container and after cleanup, remove the pod from the API. In the presence of network partitions, this object may still exist after this timestamp, until an administrator or automated process can determine the resource is fully terminated. If not set, graceful deletion of the object has not been requested.\n\nPopulated by the system when a graceful deletion is requested. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata" },
+	{ "finalizers", 10, 'f', &t_anon_4, "Must be empty before the object is deleted from the registry. Each entry is an identifier for the responsible component that will remove the entry from the list. If the deletionTimestamp of the object is non-nil, entries in this list can only be removed. Finalizers may be processed and removed in any order.  Order is NOT enforced because it introduces significant risk of stuck finalizers. finalizers is a shared field, any actor with permission can reorder it. If the finalizer list is processed in order, then this can lead to a situation in which the component responsible for the first finalizer in the list is waiting for a signal (field value, external system, or other) produced by a component responsible for a finalizer later in the list, resulting in a deadlock. Without enforced ordering finalizers are free to order amongst themselves and are not vulnerable to ordering changes in the list." },
+	{ "generateName", 12, 'g', &t_anon_1, "GenerateName is an optional prefix, used by the server, to generate a unique name ONLY IF the Name field has not been provided. If this field is used, the name returned to the client will be different than the name passed. This value will also be combined with a unique suffix. The provided value has the same validation rules as the Name field, and may be truncated by the length of the suffix required to make the value unique on the server.\n\nIf this field is specified and the generated name exists, the server will return a 409.\n\nApplied only if Name is not specified. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#idempotency" },
+	{ "generation", 10, 'g', &t_anon_3, "A sequence number representing a specific generation of the desired state. Populated by the system. Read-only." },
+	{ "labels", 6, 'l', &t_anon_2, "Map of string keys and values that can be used to organize and categorize (scope and select) objects. May match selectors of replication controllers and services. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels" },
+	{ "managedFields", 13, 'm', &t_anon_5, "ManagedFields maps workflow-id and version to the set of fields that are managed by that workflow. This is mostly for internal housekeeping, and users typically shouldn't need to set or understand this field. A workflow can be the user's name, a controller's name, or the name of a specific apply path like \"ci-cd\". The set of fields is always in the version that the workflow used when modifying the object." },
+	{ "name", 4, 'n', &t_anon_1, "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names" },
+	{ "namespace", 9, 'n', &t_anon_1, "Namespace defines the space within which each name must be unique. An empty namespace is equivalent to the \"default\" namespace, but \"default\" is the canonical representation. Not all objects are required to be scoped to a namespace - the value of this field for those objects will be empty.\n\nMust be a DNS_LABEL. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces" },
+	{ "ownerReferences", 15, 'o', &t_anon_7, "List of objects depended by this object. If ALL objects in the list have been deleted, this object will be garbage collected. If this object is managed by a controller, then an entry in this list will point to this controller, with the controller field set to true. There cannot be more than one managing controller." },
+	{ "resourceVersion", 15, 'r', &t_anon_1, "An opaque value that represents the internal version of this object that can be used by clients to determine when objects have changed. May be used for optimistic concurrency, change detection, and the watch operation on a resource or set of resources. Clients must treat these values as opaque and passed unmodified back to the server. They may only be valid for a particular resource or set of resources.\n\nPopulated by the system. Read-only. Value must be treated as opaque by clients and . More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency" },
+	{ "selfLink", 8, 's', &t_anon_1, "Deprecated: selfLink is a legacy read-only field that is no longer populated by the system." },
+	{ "uid", 3, 'u', &t_anon_1, "UID is the unique in time and space value for this object. It is typically generated by the server on successful creation of a resource and is not allowed to change on PUT operations.\n\nPopulated by the system. Read-only. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#uids" },
 };
 
 static const struct schema_field f_v1beta1_AlgorithmSetting[] = {
-	{ "name", 4, &t_anon_1, "Name is setting name." },
-	{ "value", 5, &t_anon_1, "Value is the setting value." },
+	{ "name", 4, 'n', &t_anon_1, "Name is setting name." },
+	{ "value", 5, 'v', &t_anon_1, "Value is the setting value." },
 };
 
 static const struct schema_field f_v1beta1_AlgorithmSpec[] = {
-	{ "algorithmName", 13, &t_anon_1, "HP or NAS algorithm name." },
-	{ "algorithmSettings", 17, &t_anon_8, "Key-value pairs representing settings for suggestion algorithms." },
+	{ "algorithmName", 13, 'a', &t_anon_1, "HP or NAS algorithm name." },
+	{ "algorithmSettings", 17, 'a', &t_anon_8, "Key-value pairs representing settings for suggestion algorithms." },
 };
 
 static const struct schema_field f_v1beta1_EarlyStoppingSetting[] = {
-	{ "name", 4, &t_anon_1, "Name is the setting name." },
-	{ "value", 5, &t_anon_1, "Value is the setting value." },
+	{ "name", 4, 'n', &t_anon_1, "Name is the setting name." },
+	{ "value", 5, 'v', &t_anon_1, "Value is the setting value." },
 };
 
 static const struct schema_field f_v1beta1_EarlyStoppingSpec[] = {
-	{ "algorithmName", 13, &t_anon_1, "Early stopping algorithm name." },
-	{ "algorithmSettings", 17, &t_anon_9, "Key-value pairs representing settings for early stopping algorithm." },
+	{ "algorithmName", 13, 'a', &t_anon_1, "Early stopping algorithm name." },
+	{ "algorithmSettings", 17, 'a', &t_anon_9, "Key-value pairs representing settings for early stopping algorithm." },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_ConfigMapKeySelector[] = {
-	{ "key", 3, &t_anon_1, NULL },
-	{ "name", 4, &t_anon_1, NULL },
-	{ "optional", 8, &t_anon_6, NULL },
+	{ "key", 3, 'k', &t_anon_1, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "optional", 8, 'o', &t_anon_6, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_ObjectFieldSelector[] = {
-	{ "apiVersion", 10, &t_anon_1, NULL },
-	{ "fieldPath", 9, &t_anon_1, NULL },
+	{ "apiVersion", 10, 'a', &t_anon_1, NULL },
+	{ "fieldPath", 9, 'f', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_FileKeySelector[] = {
-	{ "key", 3, &t_anon_1, NULL },
-	{ "optional", 8, &t_anon_6, NULL },
-	{ "path", 4, &t_anon_1, NULL },
-	{ "volumeName", 10, &t_anon_1, NULL },
+	{ "key", 3, 'k', &t_anon_1, NULL },
+	{ "optional", 8, 'o', &t_anon_6, NULL },
+	{ "path", 4, 'p', &t_anon_1, NULL },
+	{ "volumeName", 10, 'v', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_ResourceFieldSelector[] = {
-	{ "containerName", 13, &t_anon_1, NULL },
-	{ "divisor", 7, &t_io_k8s_apimachinery_pkg_api_resource_Quantity, NULL },
-	{ "resource", 8, &t_anon_1, NULL },
+	{ "containerName", 13, 'c', &t_anon_1, NULL },
+	{ "divisor", 7, 'd', &t_io_k8s_apimachinery_pkg_api_resource_Quantity, NULL },
+	{ "resource", 8, 'r', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_SecretKeySelector[] = {
-	{ "key", 3, &t_anon_1, NULL },
-	{ "name", 4, &t_anon_1, NULL },
-	{ "optional", 8, &t_anon_6, NULL },
+	{ "key", 3, 'k', &t_anon_1, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "optional", 8, 'o', &t_anon_6, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_EnvVarSource[] = {
-	{ "configMapKeyRef", 15, &t_io_k8s_api_core_v1_ConfigMapKeySelector, NULL },
-	{ "fieldRef", 8, &t_io_k8s_api_core_v1_ObjectFieldSelector, NULL },
-	{ "fileKeyRef", 10, &t_io_k8s_api_core_v1_FileKeySelector, NULL },
-	{ "resourceFieldRef", 16, &t_io_k8s_api_core_v1_ResourceFieldSelector, NULL },
-	{ "secretKeyRef", 12, &t_io_k8s_api_core_v1_SecretKeySelector, NULL },
+	{ "configMapKeyRef", 15, 'c', &t_io_k8s_api_core_v1_ConfigMapKeySelector, NULL },
+	{ "fieldRef", 8, 'f', &t_io_k8s_api_core_v1_ObjectFieldSelector, NULL },
+	{ "fileKeyRef", 10, 'f', &t_io_k8s_api_core_v1_FileKeySelector, NULL },
+	{ "resourceFieldRef", 16, 'r', &t_io_k8s_api_core_v1_ResourceFieldSelector, NULL },
+	{ "secretKeyRef", 12, 's', &t_io_k8s_api_core_v1_SecretKeySelector, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_EnvVar[] = {
-	{ "name", 4, &t_anon_1, NULL },
-	{ "value", 5, &t_anon_1, NULL },
-	{ "valueFrom", 9, &t_io_k8s_api_core_v1_EnvVarSource, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "value", 5, 'v', &t_anon_1, NULL },
+	{ "valueFrom", 9, 'v', &t_io_k8s_api_core_v1_EnvVarSource, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_ConfigMapEnvSource[] = {
-	{ "name", 4, &t_anon_1, NULL },
-	{ "optional", 8, &t_anon_6, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "optional", 8, 'o', &t_anon_6, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_SecretEnvSource[] = {
-	{ "name", 4, &t_anon_1, NULL },
-	{ "optional", 8, &t_anon_6, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "optional", 8, 'o', &t_anon_6, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_EnvFromSource[] = {
-	{ "configMapRef", 12, &t_io_k8s_api_core_v1_ConfigMapEnvSource, NULL },
-	{ "prefix", 6, &t_anon_1, NULL },
-	{ "secretRef", 9, &t_io_k8s_api_core_v1_SecretEnvSource, NULL },
+	{ "configMapRef", 12, 'c', &t_io_k8s_api_core_v1_ConfigMapEnvSource, NULL },
+	{ "prefix", 6, 'p', &t_anon_1, NULL },
+	{ "secretRef", 9, 's', &t_io_k8s_api_core_v1_SecretEnvSource, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_ExecAction[] = {
-	{ "command", 7, &t_anon_4, NULL },
+	{ "command", 7, 'c', &t_anon_4, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_HTTPHeader[] = {
-	{ "name", 4, &t_anon_1, NULL },
-	{ "value", 5, &t_anon_1, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "value", 5, 'v', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_HTTPGetAction[] = {
-	{ "host", 4, &t_anon_1, NULL },
-	{ "httpHeaders", 11, &t_anon_13, NULL },
-	{ "path", 4, &t_anon_1, NULL },
-	{ "port", 4, &t_io_k8s_apimachinery_pkg_util_intstr_IntOrString, NULL },
-	{ "scheme", 6, &t_anon_1, NULL },
+	{ "host", 4, 'h', &t_anon_1, NULL },
+	{ "httpHeaders", 11, 'h', &t_anon_13, NULL },
+	{ "path", 4, 'p', &t_anon_1, NULL },
+	{ "port", 4, 'p', &t_io_k8s_apimachinery_pkg_util_intstr_IntOrString, NULL },
+	{ "scheme", 6, 's', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_SleepAction[] = {
-	{ "seconds", 7, &t_anon_3, NULL },
+	{ "seconds", 7, 's', &t_anon_3, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_TCPSocketAction[] = {
-	{ "host", 4, &t_anon_1, NULL },
-	{ "port", 4, &t_io_k8s_apimachinery_pkg_util_intstr_IntOrString, NULL },
+	{ "host", 4, 'h', &t_anon_1, NULL },
+	{ "port", 4, 'p', &t_io_k8s_apimachinery_pkg_util_intstr_IntOrString, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_LifecycleHandler[] = {
-	{ "exec", 4, &t_io_k8s_api_core_v1_ExecAction, NULL },
-	{ "httpGet", 7, &t_io_k8s_api_core_v1_HTTPGetAction, NULL },
-	{ "sleep", 5, &t_io_k8s_api_core_v1_SleepAction, NULL },
-	{ "tcpSocket", 9, &t_io_k8s_api_core_v1_TCPSocketAction, NULL },
+	{ "exec", 4, 'e', &t_io_k8s_api_core_v1_ExecAction, NULL },
+	{ "httpGet", 7, 'h', &t_io_k8s_api_core_v1_HTTPGetAction, NULL },
+	{ "sleep", 5, 's', &t_io_k8s_api_core_v1_SleepAction, NULL },
+	{ "tcpSocket", 9, 't', &t_io_k8s_api_core_v1_TCPSocketAction, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_Lifecycle[] = {
-	{ "postStart", 9, &t_io_k8s_api_core_v1_LifecycleHandler, NULL },
-	{ "preStop", 7, &t_io_k8s_api_core_v1_LifecycleHandler, NULL },
-	{ "stopSignal", 10, &t_anon_1, NULL },
+	{ "postStart", 9, 'p', &t_io_k8s_api_core_v1_LifecycleHandler, NULL },
+	{ "preStop", 7, 'p', &t_io_k8s_api_core_v1_LifecycleHandler, NULL },
+	{ "stopSignal", 10, 's', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_GRPCAction[] = {
-	{ "port", 4, &t_anon_10, NULL },
-	{ "service", 7, &t_anon_1, NULL },
+	{ "port", 4, 'p', &t_anon_10, NULL },
+	{ "service", 7, 's', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_Probe[] = {
-	{ "exec", 4, &t_io_k8s_api_core_v1_ExecAction, NULL },
-	{ "failureThreshold", 16, &t_anon_10, NULL },
-	{ "grpc", 4, &t_io_k8s_api_core_v1_GRPCAction, NULL },
-	{ "httpGet", 7, &t_io_k8s_api_core_v1_HTTPGetAction, NULL },
-	{ "initialDelaySeconds", 19, &t_anon_10, NULL },
-	{ "periodSeconds", 13, &t_anon_10, NULL },
-	{ "successThreshold", 16, &t_anon_10, NULL },
-	{ "tcpSocket", 9, &t_io_k8s_api_core_v1_TCPSocketAction, NULL },
-	{ "terminationGracePeriodSeconds", 29, &t_anon_3, NULL },
-	{ "timeoutSeconds", 14, &t_anon_10, NULL },
+	{ "exec", 4, 'e', &t_io_k8s_api_core_v1_ExecAction, NULL },
+	{ "failureThreshold", 16, 'f', &t_anon_10, NULL },
+	{ "grpc", 4, 'g', &t_io_k8s_api_core_v1_GRPCAction, NULL },
+	{ "httpGet", 7, 'h', &t_io_k8s_api_core_v1_HTTPGetAction, NULL },
+	{ "initialDelaySeconds", 19, 'i', &t_anon_10, NULL },
+	{ "periodSeconds", 13, 'p', &t_anon_10, NULL },
+	{ "successThreshold", 16, 's', &t_anon_10, NULL },
+	{ "tcpSocket", 9, 't', &t_io_k8s_api_core_v1_TCPSocketAction, NULL },
+	{ "terminationGracePeriodSeconds", 29, 't', &t_anon_3, NULL },
+	{ "timeoutSeconds", 14, 't', &t_anon_10, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_ContainerPort[] = {
-	{ "containerPort", 13, &t_anon_10, NULL },
-	{ "hostIP", 6, &t_anon_1, NULL },
-	{ "hostPort", 8, &t_anon_10, NULL },
-	{ "name", 4, &t_anon_1, NULL },
-	{ "protocol", 8, &t_anon_1, NULL },
+	{ "containerPort", 13, 'c', &t_anon_10, NULL },
+	{ "hostIP", 6, 'h', &t_anon_1, NULL },
+	{ "hostPort", 8, 'h', &t_anon_10, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "protocol", 8, 'p', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_ContainerResizePolicy[] = {
-	{ "resourceName", 12, &t_anon_1, NULL },
-	{ "restartPolicy", 13, &t_anon_1, NULL },
+	{ "resourceName", 12, 'r', &t_anon_1, NULL },
+	{ "restartPolicy", 13, 'r', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_ResourceClaim[] = {
-	{ "name", 4, &t_anon_1, NULL },
-	{ "request", 7, &t_anon_1, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "request", 7, 'r', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_ResourceRequirements[] = {
-	{ "claims", 6, &t_anon_16, NULL },
-	{ "limits", 6, &t_anon_17, NULL },
-	{ "requests", 8, &t_anon_17, NULL },
+	{ "claims", 6, 'c', &t_anon_16, NULL },
+	{ "limits", 6, 'l', &t_anon_17, NULL },
+	{ "requests", 8, 'r', &t_anon_17, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_ContainerRestartRuleOnExitCodes[] = {
-	{ "operator", 8, &t_anon_1, NULL },
-	{ "values", 6, &t_anon_18, NULL },
+	{ "operator", 8, 'o', &t_anon_1, NULL },
+	{ "values", 6, 'v', &t_anon_18, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_ContainerRestartRule[] = {
-	{ "action", 6, &t_anon_1, NULL },
-	{ "exitCodes", 9, &t_io_k8s_api_core_v1_ContainerRestartRuleOnExitCodes, NULL },
+	{ "action", 6, 'a', &t_anon_1, NULL },
+	{ "exitCodes", 9, 'e', &t_io_k8s_api_core_v1_ContainerRestartRuleOnExitCodes, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_AppArmorProfile[] = {
-	{ "localhostProfile", 16, &t_anon_1, NULL },
-	{ "type", 4, &t_anon_1, NULL },
+	{ "localhostProfile", 16, 'l', &t_anon_1, NULL },
+	{ "type", 4, 't', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_Capabilities[] = {
-	{ "add", 3, &t_anon_4, NULL },
-	{ "drop", 4, &t_anon_4, NULL },
+	{ "add", 3, 'a', &t_anon_4, NULL },
+	{ "drop", 4, 'd', &t_anon_4, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_SELinuxOptions[] = {
-	{ "level", 5, &t_anon_1, NULL },
-	{ "role", 4, &t_anon_1, NULL },
-	{ "type", 4, &t_anon_1, NULL },
-	{ "user", 4, &t_anon_1, NULL },
+	{ "level", 5, 'l', &t_anon_1, NULL },
+	{ "role", 4, 'r', &t_anon_1, NULL },
+	{ "type", 4, 't', &t_anon_1, NULL },
+	{ "user", 4, 'u', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_SeccompProfile[] = {
-	{ "localhostProfile", 16, &t_anon_1, NULL },
-	{ "type", 4, &t_anon_1, NULL },
+	{ "localhostProfile", 16, 'l', &t_anon_1, NULL },
+	{ "type", 4, 't', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_WindowsSecurityContextOptions[] = {
-	{ "gmsaCredentialSpec", 18, &t_anon_1, NULL },
-	{ "gmsaCredentialSpecName", 22, &t_anon_1, NULL },
-	{ "hostProcess", 11, &t_anon_6, NULL },
-	{ "runAsUserName", 13, &t_anon_1, NULL },
+	{ "gmsaCredentialSpec", 18, 'g', &t_anon_1, NULL },
+	{ "gmsaCredentialSpecName", 22, 'g', &t_anon_1, NULL },
+	{ "hostProcess", 11, 'h', &t_anon_6, NULL },
+	{ "runAsUserName", 13, 'r', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_SecurityContext[] = {
-	{ "allowPrivilegeEscalation", 24, &t_anon_6, NULL },
-	{ "appArmorProfile", 15, &t_io_k8s_api_core_v1_AppArmorProfile, NULL },
-	{ "capabilities", 12, &t_io_k8s_api_core_v1_Capabilities, NULL },
-	{ "privileged", 10, &t_anon_6, NULL },
-	{ "procMount", 9, &t_anon_1, NULL },
-	{ "readOnlyRootFilesystem", 22, &t_anon_6, NULL },
-	{ "runAsGroup", 10, &t_anon_3, NULL },
-	{ "runAsNonRoot", 12, &t_anon_6, NULL },
-	{ "runAsUser", 9, &t_anon_3, NULL },
-	{ "seLinuxOptions", 14, &t_io_k8s_api_core_v1_SELinuxOptions, NULL },
-	{ "seccompProfile", 14, &t_io_k8s_api_core_v1_SeccompProfile, NULL },
-	{ "windowsOptions", 14, &t_io_k8s_api_core_v1_WindowsSecurityContextOptions, NULL },
+	{ "allowPrivilegeEscalation", 24, 'a', &t_anon_6, NULL },
+	{ "appArmorProfile", 15, 'a', &t_io_k8s_api_core_v1_AppArmorProfile, NULL },
+	{ "capabilities", 12, 'c', &t_io_k8s_api_core_v1_Capabilities, NULL },
+	{ "privileged", 10, 'p', &t_anon_6, NULL },
+	{ "procMount", 9, 'p', &t_anon_1, NULL },
+	{ "readOnlyRootFilesystem", 22, 'r', &t_anon_6, NULL },
+	{ "runAsGroup", 10, 'r', &t_anon_3, NULL },
+	{ "runAsNonRoot", 12, 'r', &t_anon_6, NULL },
+	{ "runAsUser", 9, 'r', &t_anon_3, NULL },
+	{ "seLinuxOptions", 14, 's', &t_io_k8s_api_core_v1_SELinuxOptions, NULL },
+	{ "seccompProfile", 14, 's', &t_io_k8s_api_core_v1_SeccompProfile, NULL },
+	{ "windowsOptions", 14, 'w', &t_io_k8s_api_core_v1_WindowsSecurityContextOptions, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_VolumeDevice[] = {
-	{ "devicePath", 10, &t_anon_1, NULL },
-	{ "name", 4, &t_anon_1, NULL },
+	{ "devicePath", 10, 'd', &t_anon_1, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_VolumeMount[] = {
-	{ "mountPath", 9, &t_anon_1, NULL },
-	{ "mountPropagation", 16, &t_anon_1, NULL },
-	{ "name", 4, &t_anon_1, NULL },
-	{ "readOnly", 8, &t_anon_6, NULL },
-	{ "recursiveReadOnly", 17, &t_anon_1, NULL },
-	{ "subPath", 7, &t_anon_1, NULL },
-	{ "subPathExpr", 11, &t_anon_1, NULL },
+	{ "mountPath", 9, 'm', &t_anon_1, NULL },
+	{ "mountPropagation", 16, 'm', &t_anon_1, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "readOnly", 8, 'r', &t_anon_6, NULL },
+	{ "recursiveReadOnly", 17, 'r', &t_anon_1, NULL },
+	{ "subPath", 7, 's', &t_anon_1, NULL },
+	{ "subPathExpr", 11, 's', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_Container[] = {
-	{ "args", 4, &t_anon_4, NULL },
-	{ "command", 7, &t_anon_4, NULL },
-	{ "env", 3, &t_anon_11, NULL },
-	{ "envFrom", 7, &t_anon_12, NULL },
-	{ "image", 5, &t_anon_1, NULL },
-	{ "imagePullPolicy", 15, &t_anon_1, NULL },
-	{ "lifecycle", 9, &t_io_k8s_api_core_v1_Lifecycle, NULL },
-	{ "livenessProbe", 13, &t_io_k8s_api_core_v1_Probe, NULL },
-	{ "name", 4, &t_anon_1, NULL },
-	{ "ports", 5, &t_anon_14, NULL },
-	{ "readinessProbe", 14, &t_io_k8s_api_core_v1_Probe, NULL },
-	{ "resizePolicy", 12, &t_anon_15, NULL },
-	{ "resources", 9, &t_io_k8s_api_core_v1_ResourceRequirements, NULL },
-	{ "restartPolicy", 13, &t_anon_1, NULL },
-	{ "restartPolicyRules", 18, &t_anon_19, NULL },
-	{ "securityContext", 15, &t_io_k8s_api_core_v1_SecurityContext, NULL },
-	{ "startupProbe", 12, &t_io_k8s_api_core_v1_Probe, NULL },
-	{ "stdin", 5, &t_anon_6, NULL },
-	{ "stdinOnce", 9, &t_anon_6, NULL },
-	{ "terminationMessagePath", 22, &t_anon_1, NULL },
-	{ "terminationMessagePolicy", 24, &t_anon_1, NULL },
-	{ "tty", 3, &t_anon_6, NULL },
-	{ "volumeDevices", 13, &t_anon_20, NULL },
-	{ "volumeMounts", 12, &t_anon_21, NULL },
-	{ "workingDir", 10, &t_anon_1, NULL },
+	{ "args", 4, 'a', &t_anon_4, NULL },
+	{ "command", 7, 'c', &t_anon_4, NULL },
+	{ "env", 3, 'e', &t_anon_11, NULL },
+	{ "envFrom", 7, 'e', &t_anon_12, NULL },
+	{ "image", 5, 'i', &t_anon_1, NULL },
+	{ "imagePullPolicy", 15, 'i', &t_anon_1, NULL },
+	{ "lifecycle", 9, 'l', &t_io_k8s_api_core_v1_Lifecycle, NULL },
+	{ "livenessProbe", 13, 'l', &t_io_k8s_api_core_v1_Probe, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "ports", 5, 'p', &t_anon_14, NULL },
+	{ "readinessProbe", 14, 'r', &t_io_k8s_api_core_v1_Probe, NULL },
+	{ "resizePolicy", 12, 'r', &t_anon_15, NULL },
+	{ "resources", 9, 'r', &t_io_k8s_api_core_v1_ResourceRequirements, NULL },
+	{ "restartPolicy", 13, 'r', &t_anon_1, NULL },
+	{ "restartPolicyRules", 18, 'r', &t_anon_19, NULL },
+	{ "securityContext", 15, 's', &t_io_k8s_api_core_v1_SecurityContext, NULL },
+	{ "startupProbe", 12, 's', &t_io_k8s_api_core_v1_Probe, NULL },
+	{ "stdin", 5, 's', &t_anon_6, NULL },
+	{ "stdinOnce", 9, 's', &t_anon_6, NULL },
+	{ "terminationMessagePath", 22, 't', &t_anon_1, NULL },
+	{ "terminationMessagePolicy", 24, 't', &t_anon_1, NULL },
+	{ "tty", 3, 't', &t_anon_6, NULL },
+	{ "volumeDevices", 13, 'v', &t_anon_20, NULL },
+	{ "volumeMounts", 12, 'v', &t_anon_21, NULL },
+	{ "workingDir", 10, 'w', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_v1beta1_CollectorSpec[] = {
-	{ "customCollector", 15, &t_io_k8s_api_core_v1_Container, "When kind is \"customCollector\", this field will be used" },
-	{ "kind", 4, &t_anon_1, NULL },
+	{ "customCollector", 15, 'c', &t_io_k8s_api_core_v1_Container, "When kind is \"customCollector\", this field will be used" },
+	{ "kind", 4, 'k', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_v1beta1_FileSystemPath[] = {
-	{ "format", 6, &t_anon_1, NULL },
-	{ "kind", 4, &t_anon_1, NULL },
-	{ "path", 4, &t_anon_1, NULL },
+	{ "format", 6, 'f', &t_anon_1, NULL },
+	{ "kind", 4, 'k', &t_anon_1, NULL },
+	{ "path", 4, 'p', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_v1beta1_FilterSpec[] = {
-	{ "metricsFormat", 13, &t_anon_4, "When the metrics output follows format as this field specified, metricsCollector collects it and reports to metrics server, it can be \"<metric_name>: <float>\" or else" },
+	{ "metricsFormat", 13, 'm', &t_anon_4, "When the metrics output follows format as this field specified, metricsCollector collects it and reports to metrics server, it can be \"<metric_name>: <float>\" or else" },
 };
 
 static const struct schema_field f_v1beta1_SourceSpec[] = {
-	{ "fileSystemPath", 14, &t_v1beta1_FileSystemPath, "During training model, metrics may be persisted into local file in source code, such as tfEvent use case" },
-	{ "filter", 6, &t_v1beta1_FilterSpec, "Default metric output format is {\"metric\": \"<metric_name>\", \"value\": <int_or_float>, \"epoch\": <int>, \"step\": <int>}, but if the output doesn't follow default format, please extend it here" },
-	{ "httpGet", 7, &t_io_k8s_api_core_v1_HTTPGetAction, "Model-train source code can expose metrics by http, such as HTTP endpoint in prometheus metric format" },
+	{ "fileSystemPath", 14, 'f', &t_v1beta1_FileSystemPath, "During training model, metrics may be persisted into local file in source code, such as tfEvent use case" },
+	{ "filter", 6, 'f', &t_v1beta1_FilterSpec, "Default metric output format is {\"metric\": \"<metric_name>\", \"value\": <int_or_float>, \"epoch\": <int>, \"step\": <int>}, but if the output doesn't follow default format, please extend it here" },
+	{ "httpGet", 7, 'h', &t_io_k8s_api_core_v1_HTTPGetAction, "Model-train source code can expose metrics by http, such as HTTP endpoint in prometheus metric format" },
 };
 
 static const struct schema_field f_v1beta1_MetricsCollectorSpec[] = {
-	{ "collector", 9, &t_v1beta1_CollectorSpec, NULL },
-	{ "source", 6, &t_v1beta1_SourceSpec, NULL },
+	{ "collector", 9, 'c', &t_v1beta1_CollectorSpec, NULL },
+	{ "source", 6, 's', &t_v1beta1_SourceSpec, NULL },
 };
 
 static const struct schema_field f_v1beta1_GraphConfig[] = {
-	{ "inputSizes", 10, &t_anon_18, NULL },
-	{ "numLayers", 9, &t_anon_10, NULL },
-	{ "outputSizes", 11, &t_anon_18, NULL },
+	{ "inputSizes", 10, 'i', &t_anon_18, NULL },
+	{ "numLayers", 9, 'n', &t_anon_10, NULL },
+	{ "outputSizes", 11, 'o', &t_anon_18, NULL },
 };
 
 static const struct schema_field f_v1beta1_FeasibleSpace[] = {
-	{ "distribution", 12, &t_anon_1, NULL },
-	{ "list", 4, &t_anon_4, NULL },
-	{ "max", 3, &t_anon_1, NULL },
-	{ "min", 3, &t_anon_1, NULL },
-	{ "step", 4, &t_anon_1, NULL },
+	{ "distribution", 12, 'd', &t_anon_1, NULL },
+	{ "list", 4, 'l', &t_anon_4, NULL },
+	{ "max", 3, 'm', &t_anon_1, NULL },
+	{ "min", 3, 'm', &t_anon_1, NULL },
+	{ "step", 4, 's', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_v1beta1_ParameterSpec[] = {
-	{ "feasibleSpace", 13, &t_v1beta1_FeasibleSpace, NULL },
-	{ "name", 4, &t_anon_1, NULL },
-	{ "parameterType", 13, &t_anon_1, NULL },
+	{ "feasibleSpace", 13, 'f', &t_v1beta1_FeasibleSpace, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "parameterType", 13, 'p', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_v1beta1_Operation[] = {
-	{ "operationType", 13, &t_anon_1, NULL },
-	{ "parameters", 10, &t_anon_22, NULL },
+	{ "operationType", 13, 'o', &t_anon_1, NULL },
+	{ "parameters", 10, 'p', &t_anon_22, NULL },
 };
 
 static const struct schema_field f_v1beta1_NasConfig[] = {
-	{ "graphConfig", 11, &t_v1beta1_GraphConfig, NULL },
-	{ "operations", 10, &t_anon_23, NULL },
+	{ "graphConfig", 11, 'g', &t_v1beta1_GraphConfig, NULL },
+	{ "operations", 10, 'o', &t_anon_23, NULL },
 };
 
 static const struct schema_field f_v1beta1_MetricStrategy[] = {
-	{ "name", 4, &t_anon_1, NULL },
-	{ "value", 5, &t_anon_1, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "value", 5, 'v', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_v1beta1_ObjectiveSpec[] = {
-	{ "additionalMetricNames", 21, &t_anon_4, "AdditionalMetricNames represents metrics that should be collected from Trials. This can be empty if we only care about the objective metric. Note: If we adopt a push instead of pull mechanism, this can be omitted completely." },
-	{ "goal", 4, &t_anon_24, "Goal is the Experiment's objective goal that should be reached. In case of empty goal, Experiment is running until MaxTrialCount = TrialsSucceeded." },
-	{ "metricStrategies", 16, &t_anon_25, "MetricStrategies defines various rules (min, max or latest) to extract metrics values. This field is allowed to missing, experiment defaulter (webhook) will fill it." },
-	{ "objectiveMetricName", 19, &t_anon_1, "ObjectiveMetricName represents primary Experiment's metric to optimize." },
-	{ "type", 4, &t_anon_1, "Type for Experiment optimization." },
+	{ "additionalMetricNames", 21, 'a', &t_anon_4, "AdditionalMetricNames represents metrics that should be collected from Trials. This can be empty if we only care about the objective metric. Note: If we adopt a push instead of pull mechanism, this can be omitted completely." },
+	{ "goal", 4, 'g', &t_anon_24, "Goal is the Experiment's objective goal that should be reached. In case of empty goal, Experiment is running until MaxTrialCount = TrialsSucceeded." },
+	{ "metricStrategies", 16, 'm', &t_anon_25, "MetricStrategies defines various rules (min, max or latest) to extract metrics values. This field is allowed to missing, experiment defaulter (webhook) will fill it." },
+	{ "objectiveMetricName", 19, 'o', &t_anon_1, "ObjectiveMetricName represents primary Experiment's metric to optimize." },
+	{ "type", 4, 't', &t_anon_1, "Type for Experiment optimization." },
 };
 
 static const struct schema_field f_v1beta1_ConfigMapSource[] = {
-	{ "configMapName", 13, &t_anon_1, "Name of config map where trial template is located" },
-	{ "configMapNamespace", 18, &t_anon_1, "Namespace of config map where trial template is located" },
-	{ "templatePath", 12, &t_anon_1, "Path in config map where trial template is located" },
+	{ "configMapName", 13, 'c', &t_anon_1, "Name of config map where trial template is located" },
+	{ "configMapNamespace", 18, 'c', &t_anon_1, "Namespace of config map where trial template is located" },
+	{ "templatePath", 12, 't', &t_anon_1, "Path in config map where trial template is located" },
 };
 
 static const struct schema_field f_v1beta1_TrialParameterSpec[] = {
-	{ "description", 11, &t_anon_1, "Description of the parameter" },
-	{ "name", 4, &t_anon_1, "Name of the parameter that must be replaced in trial template" },
-	{ "reference", 9, &t_anon_1, "Reference to the parameter in search space" },
+	{ "description", 11, 'd', &t_anon_1, "Description of the parameter" },
+	{ "name", 4, 'n', &t_anon_1, "Name of the parameter that must be replaced in trial template" },
+	{ "reference", 9, 'r', &t_anon_1, "Reference to the parameter in search space" },
 };
 
 static const struct schema_field f_v1beta1_TrialTemplate[] = {
-	{ "configMap", 9, &t_v1beta1_ConfigMapSource, "ConfigMap spec represents a reference to ConfigMap" },
-	{ "failureCondition", 16, &t_anon_1, "Condition when trial custom resource is failed. Condition must be in GJSON format, ref https://github.com/tidwall/gjson. For example for BatchJob: status.conditions.#(type==\"Failed\")#|#(status==\"True\")#" },
-	{ "primaryContainerName", 20, &t_anon_1, "Name of training container where actual model training is running" },
-	{ "primaryPodLabels", 16, &t_anon_2, "Labels that determines if pod needs to be injected by Katib sidecar container. If PrimaryPodLabels is omitted, metrics collector wraps all Trial's pods." },
-	{ "retain", 6, &t_anon_6, "Retain indicates that trial resources must be not cleanup" },
-	{ "successCondition", 16, &t_anon_1, "Condition when trial custom resource is succeeded. Condition must be in GJSON format, ref https://github.com/tidwall/gjson. For example for BatchJob: status.conditions.#(type==\"Complete\")#|#(status==\"True\")#" },
-	{ "trialParameters", 15, &t_anon_26, "List of parameters that are used in trial template" },
-	{ "trialSpec", 9, &t_io_k8s_apimachinery_pkg_apis_meta_v1_unstructured_Unstructured, "TrialSpec represents trial template in unstructured format" },
+	{ "configMap", 9, 'c', &t_v1beta1_ConfigMapSource, "ConfigMap spec represents a reference to ConfigMap" },
+	{ "failureCondition", 16, 'f', &t_anon_1, "Condition when trial custom resource is failed. Condition must be in GJSON format, ref https://github.com/tidwall/gjson. For example for BatchJob: status.conditions.#(type==\"Failed\")#|#(status==\"True\")#" },
+	{ "primaryContainerName", 20, 'p', &t_anon_1, "Name of training container where actual model training is running" },
+	{ "primaryPodLabels", 16, 'p', &t_anon_2, "Labels that determines if pod needs to be injected by Katib sidecar container. If PrimaryPodLabels is omitted, metrics collector wraps all Trial's pods." },
+	{ "retain", 6, 'r', &t_anon_6, "Retain indicates that trial resources must be not cleanup" },
+	{ "successCondition", 16, 's', &t_anon_1, "Condition when trial custom resource is succeeded. Condition must be in GJSON format, ref https://github.com/tidwall/gjson. For example for BatchJob: status.conditions.#(type==\"Complete\")#|#(status==\"True\")#" },
+	{ "trialParameters", 15, 't', &t_anon_26, "List of parameters that are used in trial template" },
+	{ "trialSpec", 9, 't', &t_io_k8s_apimachinery_pkg_apis_meta_v1_unstructured_Unstructured, "TrialSpec represents trial template in unstructured format" },
 };
 
 static const struct schema_field f_v1beta1_ExperimentSpec[] = {
-	{ "algorithm", 9, &t_v1beta1_AlgorithmSpec, "Describes the suggestion algorithm." },
-	{ "earlyStopping", 13, &t_v1beta1_EarlyStoppingSpec, "Describes the early stopping algorithm." },
-	{ "maxFailedTrialCount", 19, &t_anon_10, "Max failed trials to mark experiment as failed." },
-	{ "maxTrialCount", 13, &t_anon_10, "Max completed trials to mark experiment as succeeded" },
-	{ "metricsCollectorSpec", 20, &t_v1beta1_MetricsCollectorSpec, "Describes the specification of the metrics collector" },
-	{ "nasConfig", 9, &t_v1beta1_NasConfig, NULL },
-	{ "objective", 9, &t_v1beta1_ObjectiveSpec, "Describes the objective of the experiment." },
-	{ "parallelTrialCount", 18, &t_anon_10, "How many trials can be processed in parallel. Defaults to 3" },
-	{ "parameters", 10, &t_anon_22, "List of hyperparameter configurations." },
-	{ "resumePolicy", 12, &t_anon_1, "Describes resuming policy which usually take effect after experiment terminated. Default value is Never." },
-	{ "trialTemplate", 13, &t_v1beta1_TrialTemplate, "Template for each run of the trial." },
+	{ "algorithm", 9, 'a', &t_v1beta1_AlgorithmSpec, "Describes the suggestion algorithm." },
+	{ "earlyStopping", 13, 'e', &t_v1beta1_EarlyStoppingSpec, "Describes the early stopping algorithm." },
+	{ "maxFailedTrialCount", 19, 'm', &t_anon_10, "Max failed trials to mark experiment as failed." },
+	{ "maxTrialCount", 13, 'm', &t_anon_10, "Max completed trials to mark experiment as succeeded" },
+	{ "metricsCollectorSpec", 20, 'm', &t_v1beta1_MetricsCollectorSpec, "Describes the specification of the metrics collector" },
+	{ "nasConfig", 9, 'n', &t_v1beta1_NasConfig, NULL },
+	{ "objective", 9, 'o', &t_v1beta1_ObjectiveSpec, "Describes the objective of the experiment." },
+	{ "parallelTrialCount", 18, 'p', &t_anon_10, "How many trials can be processed in parallel. Defaults to 3" },
+	{ "parameters", 10, 'p', &t_anon_22, "List of hyperparameter configurations." },
+	{ "resumePolicy", 12, 'r', &t_anon_1, "Describes resuming policy which usually take effect after experiment terminated. Default value is Never." },
+	{ "trialTemplate", 13, 't', &t_v1beta1_TrialTemplate, "Template for each run of the trial." },
 };
 
 static const struct schema_field f_v1beta1_ExperimentCondition[] = {
-	{ "lastTransitionTime", 18, &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Last time the condition transitioned from one status to another." },
-	{ "lastUpdateTime", 14, &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "The last time this condition was updated." },
-	{ "message", 7, &t_anon_1, "A human readable message indicating details about the transition." },
-	{ "reason", 6, &t_anon_1, "The reason for the condition's last transition." },
-	{ "status", 6, &t_anon_1, "Status of the condition, one of True, False, Unknown." },
-	{ "type", 4, &t_anon_1, "Type of experiment condition." },
+	{ "lastTransitionTime", 18, 'l', &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Last time the condition transitioned from one status to another." },
+	{ "lastUpdateTime", 14, 'l', &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "The last time this condition was updated." },
+	{ "message", 7, 'm', &t_anon_1, "A human readable message indicating details about the transition." },
+	{ "reason", 6, 'r', &t_anon_1, "The reason for the condition's last transition." },
+	{ "status", 6, 's', &t_anon_1, "Status of the condition, one of True, False, Unknown." },
+	{ "type", 4, 't', &t_anon_1, "Type of experiment condition." },
 };
 
 static const struct schema_field f_v1beta1_Metric[] = {
-	{ "latest", 6, &t_anon_1, NULL },
-	{ "max", 3, &t_anon_1, NULL },
-	{ "min", 3, &t_anon_1, NULL },
-	{ "name", 4, &t_anon_1, NULL },
+	{ "latest", 6, 'l', &t_anon_1, NULL },
+	{ "max", 3, 'm', &t_anon_1, NULL },
+	{ "min", 3, 'm', &t_anon_1, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_v1beta1_Observation[] = {
-	{ "metrics", 7, &t_anon_28, "Key-value pairs for metric names and values" },
+	{ "metrics", 7, 'm', &t_anon_28, "Key-value pairs for metric names and values" },
 };
 
 static const struct schema_field f_v1beta1_ParameterAssignment[] = {
-	{ "name", 4, &t_anon_1, NULL },
-	{ "value", 5, &t_anon_1, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "value", 5, 'v', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_v1beta1_OptimalTrial[] = {
-	{ "bestTrialName", 13, &t_anon_1, "BestTrialName is the name of the best trial." },
-	{ "observation", 11, &t_v1beta1_Observation, "Observation for this trial" },
-	{ "parameterAssignments", 20, &t_anon_29, "Key-value pairs for hyperparameters and assignment values." },
+	{ "bestTrialName", 13, 'b', &t_anon_1, "BestTrialName is the name of the best trial." },
+	{ "observation", 11, 'o', &t_v1beta1_Observation, "Observation for this trial" },
+	{ "parameterAssignments", 20, 'p', &t_anon_29, "Key-value pairs for hyperparameters and assignment values." },
 };
 
 static const struct schema_field f_v1beta1_ExperimentStatus[] = {
-	{ "completionTime", 14, &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Represents time when the Experiment was completed. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC." },
-	{ "conditions", 10, &t_anon_27, "List of observed runtime conditions for this Experiment." },
-	{ "currentOptimalTrial", 19, &t_v1beta1_OptimalTrial, "Current optimal trial parameters and observations." },
-	{ "earlyStoppedTrialList", 21, &t_anon_4, "List of trial names which have been early stopped." },
-	{ "failedTrialList", 15, &t_anon_4, "List of trial names which have already failed." },
-	{ "killedTrialList", 15, &t_anon_4, "List of trial names which have been killed." },
-	{ "lastReconcileTime", 17, &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Represents last time when the Experiment was reconciled. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC." },
-	{ "metricsUnavailableTrialList", 27, &t_anon_4, "List of trial names which have been metrics unavailable" },
-	{ "pendingTrialList", 16, &t_anon_4, "List of trial names which are pending." },
-	{ "runningTrialList", 16, &t_anon_4, "List of trial names which are running." },
-	{ "startTime", 9, &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Represents time when the Experiment was acknowledged by the Experiment controller. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC." },
-	{ "succeededTrialList", 18, &t_anon_4, "List of trial names which have already succeeded." },
-	{ "trialMetricsUnavailable", 23, &t_anon_10, "How many trials are currently metrics unavailable." },
-	{ "trials", 6, &t_anon_10, "Trials is the total number of trials owned by the experiment." },
-	{ "trialsEarlyStopped", 18, &t_anon_10, "How many trials are currently early stopped." },
-	{ "trialsFailed", 12, &t_anon_10, "How many trials have failed." },
-	{ "trialsKilled", 12, &t_anon_10, "How many trials have been killed." },
-	{ "trialsPending", 13, &t_anon_10, "How many trials are currently pending." },
-	{ "trialsRunning", 13, &t_anon_10, "How many trials are currently running." },
-	{ "trialsSucceeded", 15, &t_anon_10, "How many trials have succeeded." },
+	{ "completionTime", 14, 'c', &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Represents time when the Experiment was completed. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC." },
+	{ "conditions", 10, 'c', &t_anon_27, "List of observed runtime conditions for this Experiment." },
+	{ "currentOptimalTrial", 19, 'c', &t_v1beta1_OptimalTrial, "Current optimal trial parameters and observations." },
+	{ "earlyStoppedTrialList", 21, 'e', &t_anon_4, "List of trial names which have been early stopped." },
+	{ "failedTrialList", 15, 'f', &t_anon_4, "List of trial names which have already failed." },
+	{ "killedTrialList", 15, 'k', &t_anon_4, "List of trial names which have been killed." },
+	{ "lastReconcileTime", 17, 'l', &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Represents last time when the Experiment was reconciled. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC." },
+	{ "metricsUnavailableTrialList", 27, 'm', &t_anon_4, "List of trial names which have been metrics unavailable" },
+	{ "pendingTrialList", 16, 'p', &t_anon_4, "List of trial names which are pending." },
+	{ "runningTrialList", 16, 'r', &t_anon_4, "List of trial names which are running." },
+	{ "startTime", 9, 's', &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Represents time when the Experiment was acknowledged by the Experiment controller. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC." },
+	{ "succeededTrialList", 18, 's', &t_anon_4, "List of trial names which have already succeeded." },
+	{ "trialMetricsUnavailable", 23, 't', &t_anon_10, "How many trials are currently metrics unavailable." },
+	{ "trials", 6, 't', &t_anon_10, "Trials is the total number of trials owned by the experiment." },
+	{ "trialsEarlyStopped", 18, 't', &t_anon_10, "How many trials are currently early stopped." },
+	{ "trialsFailed", 12, 't', &t_anon_10, "How many trials have failed." },
+	{ "trialsKilled", 12, 't', &t_anon_10, "How many trials have been killed." },
+	{ "trialsPending", 13, 't', &t_anon_10, "How many trials are currently pending." },
+	{ "trialsRunning", 13, 't', &t_anon_10, "How many trials are currently running." },
+	{ "trialsSucceeded", 15, 't', &t_anon_10, "How many trials have succeeded." },
 };
 
 static const struct schema_field f_v1beta1_Experiment[] = {
-	{ "apiVersion", 10, &t_anon_1, "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources" },
-	{ "kind", 4, &t_anon_1, "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds" },
-	{ "metadata", 8, &t_io_k8s_apimachinery_pkg_apis_meta_v1_ObjectMeta, NULL },
-	{ "spec", 4, &t_v1beta1_ExperimentSpec, NULL },
-	{ "status", 6, &t_v1beta1_ExperimentStatus, NULL },
+	{ "apiVersion", 10, 'a', &t_anon_1, "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources" },
+	{ "kind", 4, 'k', &t_anon_1, "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds" },
+	{ "metadata", 8, 'm', &t_io_k8s_apimachinery_pkg_apis_meta_v1_ObjectMeta, NULL },
+	{ "spec", 4, 's', &t_v1beta1_ExperimentSpec, NULL },
+	{ "status", 6, 's', &t_v1beta1_ExperimentStatus, NULL },
 };
 
 static const struct schema_field f_v1beta1_EarlyStoppingRule[] = {
-	{ "comparison", 10, &t_anon_1, "Comparison defines correlation between name and value." },
-	{ "name", 4, &t_anon_1, "Name contains metric name for the rule." },
-	{ "startStep", 9, &t_anon_10, "StartStep defines quantity of intermediate results that should be received before applying the rule. If start step is empty, rule is applied from the first recorded metric." },
-	{ "value", 5, &t_anon_1, "Value contains metric value for the rule." },
+	{ "comparison", 10, 'c', &t_anon_1, "Comparison defines correlation between name and value." },
+	{ "name", 4, 'n', &t_anon_1, "Name contains metric name for the rule." },
+	{ "startStep", 9, 's', &t_anon_10, "StartStep defines quantity of intermediate results that should be received before applying the rule. If start step is empty, rule is applied from the first recorded metric." },
+	{ "value", 5, 'v', &t_anon_1, "Value contains metric value for the rule." },
 };
 
 static const struct schema_field f_v1beta1_TrialSpec[] = {
-	{ "earlyStoppingRules", 18, &t_anon_30, "Rules for early stopping techniques. Each rule should be met to early stop Trial." },
-	{ "failureCondition", 16, &t_anon_1, "Condition when trial custom resource is failed. Condition must be in GJSON format, ref https://github.com/tidwall/gjson. For example for BatchJob: status.conditions.#(type==\"Failed\")#|#(status==\"True\")#" },
-	{ "labels", 6, &t_anon_2, "Labels that provide additional metadata for services (e.g. Suggestions tracking)" },
-	{ "metricsCollector", 16, &t_v1beta1_MetricsCollectorSpec, "Describes how metrics will be collected" },
-	{ "objective", 9, &t_v1beta1_ObjectiveSpec, "Describes the objective of the experiment." },
-	{ "parameterAssignments", 20, &t_anon_29, "Key-value pairs for hyperparameters and assignment values." },
-	{ "primaryContainerName", 20, &t_anon_1, "Name of training container where actual model training is running" },
-	{ "primaryPodLabels", 16, &t_anon_2, "Label that determines if pod needs to be injected by Katib sidecar container" },
-	{ "retainRun", 9, &t_anon_6, "Whether to retain the trial run object after completed." },
-	{ "runSpec", 7, &t_io_k8s_apimachinery_pkg_apis_meta_v1_unstructured_Unstructured, "Raw text for the trial run spec. This can be any generic Kubernetes runtime object. The trial operator should create the resource as written, and let the corresponding resource controller (e.g. Kubeflow Training Operator) handle the rest." },
-	{ "successCondition", 16, &t_anon_1, "Condition when trial custom resource is succeeded. Condition must be in GJSON format, ref https://github.com/tidwall/gjson. For example for BatchJob: status.conditions.#(type==\"Complete\")#|#(status==\"True\")#" },
+	{ "earlyStoppingRules", 18, 'e', &t_anon_30, "Rules for early stopping techniques. Each rule should be met to early stop Trial." },
+	{ "failureCondition", 16, 'f', &t_anon_1, "Condition when trial custom resource is failed. Condition must be in GJSON format, ref https://github.com/tidwall/gjson. For example for BatchJob: status.conditions.#(type==\"Failed\")#|#(status==\"True\")#" },
+	{ "labels", 6, 'l', &t_anon_2, "Labels that provide additional metadata for services (e.g. Suggestions tracking)" },
+	{ "metricsCollector", 16, 'm', &t_v1beta1_MetricsCollectorSpec, "Describes how metrics will be collected" },
+	{ "objective", 9, 'o', &t_v1beta1_ObjectiveSpec, "Describes the objective of the experiment." },
+	{ "parameterAssignments", 20, 'p', &t_anon_29, "Key-value pairs for hyperparameters and assignment values." },
+	{ "primaryContainerName", 20, 'p', &t_anon_1, "Name of training container where actual model training is running" },
+	{ "primaryPodLabels", 16, 'p', &t_anon_2, "Label that determines if pod needs to be injected by Katib sidecar container" },
+	{ "retainRun", 9, 'r', &t_anon_6, "Whether to retain the trial run object after completed." },
+	{ "runSpec", 7, 'r', &t_io_k8s_apimachinery_pkg_apis_meta_v1_unstructured_Unstructured, "Raw text for the trial run spec. This can be any generic Kubernetes runtime object. The trial operator should create the resource as written, and let the corresponding resource controller (e.g. Kubeflow Training Operator) handle the rest." },
+	{ "successCondition", 16, 's', &t_anon_1, "Condition when trial custom resource is succeeded. Condition must be in GJSON format, ref https://github.com/tidwall/gjson. For example for BatchJob: status.conditions.#(type==\"Complete\")#|#(status==\"True\")#" },
 };
 
 static const struct schema_field f_v1beta1_TrialCondition[] = {
-	{ "lastTransitionTime", 18, &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Last time the condition transitioned from one status to another." },
-	{ "lastUpdateTime", 14, &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "The last time this condition was updated." },
-	{ "message", 7, &t_anon_1, "A human readable message indicating details about the transition." },
-	{ "reason", 6, &t_anon_1, "The reason for the condition's last transition." },
-	{ "status", 6, &t_anon_1, "Status of the condition, one of True, False, Unknown." },
-	{ "type", 4, &t_anon_1, "Type of trial condition." },
+	{ "lastTransitionTime", 18, 'l', &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Last time the condition transitioned from one status to another." },
+	{ "lastUpdateTime", 14, 'l', &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "The last time this condition was updated." },
+	{ "message", 7, 'm', &t_anon_1, "A human readable message indicating details about the transition." },
+	{ "reason", 6, 'r', &t_anon_1, "The reason for the condition's last transition." },
+	{ "status", 6, 's', &t_anon_1, "Status of the condition, one of True, False, Unknown." },
+	{ "type", 4, 't', &t_anon_1, "Type of trial condition." },
 };
 
 static const struct schema_field f_v1beta1_TrialStatus[] = {
-	{ "completionTime", 14, &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Represents time when the Trial was completed. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC" },
-	{ "conditions", 10, &t_anon_31, "List of observed runtime conditions for this Trial." },
-	{ "lastReconcileTime", 17, &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Represents last time when the Trial was reconciled. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC." },
-	{ "observation", 11, &t_v1beta1_Observation, "Results of the Trial - objectives and other metrics values." },
-	{ "startTime", 9, &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Represents time when the Trial was acknowledged by the Trial controller. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC" },
+	{ "completionTime", 14, 'c', &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Represents time when the Trial was completed. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC" },
+	{ "conditions", 10, 'c', &t_anon_31, "List of observed runtime conditions for this Trial." },
+	{ "lastReconcileTime", 17, 'l', &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Represents last time when the Trial was reconciled. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC." },
+	{ "observation", 11, 'o', &t_v1beta1_Observation, "Results of the Trial - objectives and other metrics values." },
+	{ "startTime", 9, 's', &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Represents time when the Trial was acknowledged by the Trial controller. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC" },
 };
 
 static const struct schema_field f_v1beta1_Trial[] = {
-	{ "apiVersion", 10, &t_anon_1, "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources" },
-	{ "kind", 4, &t_anon_1, "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds" },
-	{ "metadata", 8, &t_io_k8s_apimachinery_pkg_apis_meta_v1_ObjectMeta, NULL },
-	{ "spec", 4, &t_v1beta1_TrialSpec, NULL },
-	{ "status", 6, &t_v1beta1_TrialStatus, NULL },
+	{ "apiVersion", 10, 'a', &t_anon_1, "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources" },
+	{ "kind", 4, 'k', &t_anon_1, "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds" },
+	{ "metadata", 8, 'm', &t_io_k8s_apimachinery_pkg_apis_meta_v1_ObjectMeta, NULL },
+	{ "spec", 4, 's', &t_v1beta1_TrialSpec, NULL },
+	{ "status", 6, 's', &t_v1beta1_TrialStatus, NULL },
 };
 
 static const struct schema_field f_v1beta1_SuggestionSpec[] = {
-	{ "algorithm", 9, &t_v1beta1_AlgorithmSpec, "Algorithm describes HP or NAS algorithm that suggestion is used." },
-	{ "earlyStopping", 13, &t_v1beta1_EarlyStoppingSpec, "EarlyStopping describes early stopping algorithm that suggestion is used." },
-	{ "requests", 8, &t_anon_10, "Number of suggestions requested." },
-	{ "resumePolicy", 12, &t_anon_1, "ResumePolicy describes resuming policy which usually take effect after experiment terminated. Default value is Never." },
+	{ "algorithm", 9, 'a', &t_v1beta1_AlgorithmSpec, "Algorithm describes HP or NAS algorithm that suggestion is used." },
+	{ "earlyStopping", 13, 'e', &t_v1beta1_EarlyStoppingSpec, "EarlyStopping describes early stopping algorithm that suggestion is used." },
+	{ "requests", 8, 'r', &t_anon_10, "Number of suggestions requested." },
+	{ "resumePolicy", 12, 'r', &t_anon_1, "ResumePolicy describes resuming policy which usually take effect after experiment terminated. Default value is Never." },
 };
 
 static const struct schema_field f_v1beta1_SuggestionCondition[] = {
-	{ "lastTransitionTime", 18, &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Last time the condition transitioned from one status to another." },
-	{ "lastUpdateTime", 14, &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "The last time this condition was updated." },
-	{ "message", 7, &t_anon_1, "A human readable message indicating details about the transition." },
-	{ "reason", 6, &t_anon_1, "The reason for the condition's last transition." },
-	{ "status", 6, &t_anon_1, "Status of the condition, one of True, False, Unknown." },
-	{ "type", 4, &t_anon_1, "Type of Suggestion condition." },
+	{ "lastTransitionTime", 18, 'l', &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Last time the condition transitioned from one status to another." },
+	{ "lastUpdateTime", 14, 'l', &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "The last time this condition was updated." },
+	{ "message", 7, 'm', &t_anon_1, "A human readable message indicating details about the transition." },
+	{ "reason", 6, 'r', &t_anon_1, "The reason for the condition's last transition." },
+	{ "status", 6, 's', &t_anon_1, "Status of the condition, one of True, False, Unknown." },
+	{ "type", 4, 't', &t_anon_1, "Type of Suggestion condition." },
 };
 
 static const struct schema_field f_v1beta1_TrialAssignment[] = {
-	{ "earlyStoppingRules", 18, &t_anon_30, "Rules for early stopping techniques Contains rule name, value and comparison type" },
-	{ "labels", 6, &t_anon_2, "Suggestion label metadata to attach to Trial job" },
-	{ "name", 4, &t_anon_1, "Name of the suggestion" },
-	{ "parameterAssignments", 20, &t_anon_29, "Suggestion results with Trial parameters" },
+	{ "earlyStoppingRules", 18, 'e', &t_anon_30, "Rules for early stopping techniques Contains rule name, value and comparison type" },
+	{ "labels", 6, 'l', &t_anon_2, "Suggestion label metadata to attach to Trial job" },
+	{ "name", 4, 'n', &t_anon_1, "Name of the suggestion" },
+	{ "parameterAssignments", 20, 'p', &t_anon_29, "Suggestion results with Trial parameters" },
 };
 
 static const struct schema_field f_v1beta1_SuggestionStatus[] = {
-	{ "algorithmSettings", 17, &t_anon_8, "AlgorithmSettings defines HP or NAS algorithm settings which suggestion gRPC service returns. These settings overwrites Experiment's settings before the gRPC request. It can be empty if settings haven't been changed." },
-	{ "completionTime", 14, &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Represents time when the Suggestion was completed. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC." },
-	{ "conditions", 10, &t_anon_32, "List of observed runtime conditions for this Suggestion." },
-	{ "lastReconcileTime", 17, &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Represents last time when the Suggestion was reconciled. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC." },
-	{ "startTime", 9, &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Represents time when the Suggestion was acknowledged by the Suggestion controller. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC." },
-	{ "suggestionCount", 15, &t_anon_10, "Number of suggestion results" },
-	{ "suggestions", 11, &t_anon_33, "Suggestion results" },
+	{ "algorithmSettings", 17, 'a', &t_anon_8, "AlgorithmSettings defines HP or NAS algorithm settings which suggestion gRPC service returns. These settings overwrites Experiment's settings before the gRPC request. It can be empty if settings haven't been changed." },
+	{ "completionTime", 14, 'c', &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Represents time when the Suggestion was completed. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC." },
+	{ "conditions", 10, 'c', &t_anon_32, "List of observed runtime conditions for this Suggestion." },
+	{ "lastReconcileTime", 17, 'l', &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Represents last time when the Suggestion was reconciled. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC." },
+	{ "startTime", 9, 's', &t_io_k8s_apimachinery_pkg_apis_meta_v1_Time, "Represents time when the Suggestion was acknowledged by the Suggestion controller. It is not guaranteed to be set in happens-before order across separate operations. It is represented in RFC3339 form and is in UTC." },
+	{ "suggestionCount", 15, 's', &t_anon_10, "Number of suggestion results" },
+	{ "suggestions", 11, 's', &t_anon_33, "Suggestion results" },
 };
 
 static const struct schema_field f_v1beta1_Suggestion[] = {
-	{ "apiVersion", 10, &t_anon_1, "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources" },
-	{ "kind", 4, &t_anon_1, "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds" },
-	{ "metadata", 8, &t_io_k8s_apimachinery_pkg_apis_meta_v1_ObjectMeta, NULL },
-	{ "spec", 4, &t_v1beta1_SuggestionSpec, NULL },
-	{ "status", 6, &t_v1beta1_SuggestionStatus, NULL },
+	{ "apiVersion", 10, 'a', &t_anon_1, "APIVersion defines the versioned schema of this representation of an object. Servers should convert recognized schemas to the latest internal value, and may reject unrecognized values. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources" },
+	{ "kind", 4, 'k', &t_anon_1, "Kind is a string value representing the REST resource this object represents. Servers may infer this from the endpoint the client submits requests to. Cannot be updated. In CamelCase. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds" },
+	{ "metadata", 8, 'm', &t_io_k8s_apimachinery_pkg_apis_meta_v1_ObjectMeta, NULL },
+	{ "spec", 4, 's', &t_v1beta1_SuggestionSpec, NULL },
+	{ "status", 6, 's', &t_v1beta1_SuggestionStatus, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_NodeSelectorRequirement[] = {
-	{ "key", 3, &t_anon_1, NULL },
-	{ "operator", 8, &t_anon_1, NULL },
-	{ "values", 6, &t_anon_4, NULL },
+	{ "key", 3, 'k', &t_anon_1, NULL },
+	{ "operator", 8, 'o', &t_anon_1, NULL },
+	{ "values", 6, 'v', &t_anon_4, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_NodeSelectorTerm[] = {
-	{ "matchExpressions", 16, &t_anon_34, NULL },
-	{ "matchFields", 11, &t_anon_34, NULL },
+	{ "matchExpressions", 16, 'm', &t_anon_34, NULL },
+	{ "matchFields", 11, 'm', &t_anon_34, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_PreferredSchedulingTerm[] = {
-	{ "preference", 10, &t_io_k8s_api_core_v1_NodeSelectorTerm, NULL },
-	{ "weight", 6, &t_anon_10, NULL },
+	{ "preference", 10, 'p', &t_io_k8s_api_core_v1_NodeSelectorTerm, NULL },
+	{ "weight", 6, 'w', &t_anon_10, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_NodeSelector[] = {
-	{ "nodeSelectorTerms", 17, &t_anon_36, NULL },
+	{ "nodeSelectorTerms", 17, 'n', &t_anon_36, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_NodeAffinity[] = {
-	{ "preferredDuringSchedulingIgnoredDuringExecution", 47, &t_anon_35, NULL },
-	{ "requiredDuringSchedulingIgnoredDuringExecution", 46, &t_io_k8s_api_core_v1_NodeSelector, NULL },
+	{ "preferredDuringSchedulingIgnoredDuringExecution", 47, 'p', &t_anon_35, NULL },
+	{ "requiredDuringSchedulingIgnoredDuringExecution", 46, 'r', &t_io_k8s_api_core_v1_NodeSelector, NULL },
 };
 
 static const struct schema_field f_io_k8s_apimachinery_pkg_apis_meta_v1_LabelSelectorRequirement[] = {
-	{ "key", 3, &t_anon_1, NULL },
-	{ "operator", 8, &t_anon_1, NULL },
-	{ "values", 6, &t_anon_4, NULL },
+	{ "key", 3, 'k', &t_anon_1, NULL },
+	{ "operator", 8, 'o', &t_anon_1, NULL },
+	{ "values", 6, 'v', &t_anon_4, NULL },
 };
 
 static const struct schema_field f_io_k8s_apimachinery_pkg_apis_meta_v1_LabelSelector[] = {
-	{ "matchExpressions", 16, &t_anon_37, NULL },
-	{ "matchLabels", 11, &t_anon_2, NULL },
+	{ "matchExpressions", 16, 'm', &t_anon_37, NULL },
+	{ "matchLabels", 11, 'm', &t_anon_2, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_PodAffinityTerm[] = {
-	{ "labelSelector", 13, &t_io_k8s_apimachinery_pkg_apis_meta_v1_LabelSelector, NULL },
-	{ "matchLabelKeys", 14, &t_anon_4, NULL },
-	{ "mismatchLabelKeys", 17, &t_anon_4, NULL },
-	{ "namespaceSelector", 17, &t_io_k8s_apimachinery_pkg_apis_meta_v1_LabelSelector, NULL },
-	{ "namespaces", 10, &t_anon_4, NULL },
-	{ "topologyKey", 11, &t_anon_1, NULL },
+	{ "labelSelector", 13, 'l', &t_io_k8s_apimachinery_pkg_apis_meta_v1_LabelSelector, NULL },
+	{ "matchLabelKeys", 14, 'm', &t_anon_4, NULL },
+	{ "mismatchLabelKeys", 17, 'm', &t_anon_4, NULL },
+	{ "namespaceSelector", 17, 'n', &t_io_k8s_apimachinery_pkg_apis_meta_v1_LabelSelector, NULL },
+	{ "namespaces", 10, 'n', &t_anon_4, NULL },
+	{ "topologyKey", 11, 't', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_WeightedPodAffinityTerm[] = {
-	{ "podAffinityTerm", 15, &t_io_k8s_api_core_v1_PodAffinityTerm, NULL },
-	{ "weight", 6, &t_anon_10, NULL },
+	{ "podAffinityTerm", 15, 'p', &t_io_k8s_api_core_v1_PodAffinityTerm, NULL },
+	{ "weight", 6, 'w', &t_anon_10, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_PodAffinity[] = {
-	{ "preferredDuringSchedulingIgnoredDuringExecution", 47, &t_anon_38, NULL },
-	{ "requiredDuringSchedulingIgnoredDuringExecution", 46, &t_anon_39, NULL },
+	{ "preferredDuringSchedulingIgnoredDuringExecution", 47, 'p', &t_anon_38, NULL },
+	{ "requiredDuringSchedulingIgnoredDuringExecution", 46, 'r', &t_anon_39, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_PodAntiAffinity[] = {
-	{ "preferredDuringSchedulingIgnoredDuringExecution", 47, &t_anon_38, NULL },
-	{ "requiredDuringSchedulingIgnoredDuringExecution", 46, &t_anon_39, NULL },
+	{ "preferredDuringSchedulingIgnoredDuringExecution", 47, 'p', &t_anon_38, NULL },
+	{ "requiredDuringSchedulingIgnoredDuringExecution", 46, 'r', &t_anon_39, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_Affinity[] = {
-	{ "nodeAffinity", 12, &t_io_k8s_api_core_v1_NodeAffinity, NULL },
-	{ "podAffinity", 11, &t_io_k8s_api_core_v1_PodAffinity, NULL },
-	{ "podAntiAffinity", 15, &t_io_k8s_api_core_v1_PodAntiAffinity, NULL },
+	{ "nodeAffinity", 12, 'n', &t_io_k8s_api_core_v1_NodeAffinity, NULL },
+	{ "podAffinity", 11, 'p', &t_io_k8s_api_core_v1_PodAffinity, NULL },
+	{ "podAntiAffinity", 15, 'p', &t_io_k8s_api_core_v1_PodAntiAffinity, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_PodDNSConfigOption[] = {
-	{ "name", 4, &t_anon_1, NULL },
-	{ "value", 5, &t_anon_1, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "value", 5, 'v', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_PodDNSConfig[] = {
-	{ "nameservers", 11, &t_anon_4, NULL },
-	{ "options", 7, &t_anon_41, NULL },
-	{ "searches", 8, &t_anon_4, NULL },
+	{ "nameservers", 11, 'n', &t_anon_4, NULL },
+	{ "options", 7, 'o', &t_anon_41, NULL },
+	{ "searches", 8, 's', &t_anon_4, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_EphemeralContainer[] = {
-	{ "args", 4, &t_anon_4, NULL },
-	{ "command", 7, &t_anon_4, NULL },
-	{ "env", 3, &t_anon_11, NULL },
-	{ "envFrom", 7, &t_anon_12, NULL },
-	{ "image", 5, &t_anon_1, NULL },
-	{ "imagePullPolicy", 15, &t_anon_1, NULL },
-	{ "lifecycle", 9, &t_io_k8s_api_core_v1_Lifecycle, NULL },
-	{ "livenessProbe", 13, &t_io_k8s_api_core_v1_Probe, NULL },
-	{ "name", 4, &t_anon_1, NULL },
-	{ "ports", 5, &t_anon_14, NULL },
-	{ "readinessProbe", 14, &t_io_k8s_api_core_v1_Probe, NULL },
-	{ "resizePolicy", 12, &t_anon_15, NULL },
-	{ "resources", 9, &t_io_k8s_api_core_v1_ResourceRequirements, NULL },
-	{ "restartPolicy", 13, &t_anon_1, NULL },
-	{ "restartPolicyRules", 18, &t_anon_19, NULL },
-	{ "securityContext", 15, &t_io_k8s_api_core_v1_SecurityContext, NULL },
-	{ "startupProbe", 12, &t_io_k8s_api_core_v1_Probe, NULL },
-	{ "stdin", 5, &t_anon_6, NULL },
-	{ "stdinOnce", 9, &t_anon_6, NULL },
-	{ "targetContainerName", 19, &t_anon_1, NULL },
-	{ "terminationMessagePath", 22, &t_anon_1, NULL },
-	{ "terminationMessagePolicy", 24, &t_anon_1, NULL },
-	{ "tty", 3, &t_anon_6, NULL },
-	{ "volumeDevices", 13, &t_anon_20, NULL },
-	{ "volumeMounts", 12, &t_anon_21, NULL },
-	{ "workingDir", 10, &t_anon_1, NULL },
+	{ "args", 4, 'a', &t_anon_4, NULL },
+	{ "command", 7, 'c', &t_anon_4, NULL },
+	{ "env", 3, 'e', &t_anon_11, NULL },
+	{ "envFrom", 7, 'e', &t_anon_12, NULL },
+	{ "image", 5, 'i', &t_anon_1, NULL },
+	{ "imagePullPolicy", 15, 'i', &t_anon_1, NULL },
+	{ "lifecycle", 9, 'l', &t_io_k8s_api_core_v1_Lifecycle, NULL },
+	{ "livenessProbe", 13, 'l', &t_io_k8s_api_core_v1_Probe, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "ports", 5, 'p', &t_anon_14, NULL },
+	{ "readinessProbe", 14, 'r', &t_io_k8s_api_core_v1_Probe, NULL },
+	{ "resizePolicy", 12, 'r', &t_anon_15, NULL },
+	{ "resources", 9, 'r', &t_io_k8s_api_core_v1_ResourceRequirements, NULL },
+	{ "restartPolicy", 13, 'r', &t_anon_1, NULL },
+	{ "restartPolicyRules", 18, 'r', &t_anon_19, NULL },
+	{ "securityContext", 15, 's', &t_io_k8s_api_core_v1_SecurityContext, NULL },
+	{ "startupProbe", 12, 's', &t_io_k8s_api_core_v1_Probe, NULL },
+	{ "stdin", 5, 's', &t_anon_6, NULL },
+	{ "stdinOnce", 9, 's', &t_anon_6, NULL },
+	{ "targetContainerName", 19, 't', &t_anon_1, NULL },
+	{ "terminationMessagePath", 22, 't', &t_anon_1, NULL },
+	{ "terminationMessagePolicy", 24, 't', &t_anon_1, NULL },
+	{ "tty", 3, 't', &t_anon_6, NULL },
+	{ "volumeDevices", 13, 'v', &t_anon_20, NULL },
+	{ "volumeMounts", 12, 'v', &t_anon_21, NULL },
+	{ "workingDir", 10, 'w', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_HostAlias[] = {
-	{ "hostnames", 9, &t_anon_4, NULL },
-	{ "ip", 2, &t_anon_1, NULL },
+	{ "hostnames", 9, 'h', &t_anon_4, NULL },
+	{ "ip", 2, 'i', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_LocalObjectReference[] = {
-	{ "name", 4, &t_anon_1, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_PodOS[] = {
-	{ "name", 4, &t_anon_1, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_PodReadinessGate[] = {
-	{ "conditionType", 13, &t_anon_1, NULL },
+	{ "conditionType", 13, 'c', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_PodResourceClaim[] = {
-	{ "name", 4, &t_anon_1, NULL },
-	{ "resourceClaimName", 17, &t_anon_1, NULL },
-	{ "resourceClaimTemplateName", 25, &t_anon_1, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "resourceClaimName", 17, 'r', &t_anon_1, NULL },
+	{ "resourceClaimTemplateName", 25, 'r', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_PodSchedulingGate[] = {
-	{ "name", 4, &t_anon_1, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_Sysctl[] = {
-	{ "name", 4, &t_anon_1, NULL },
-	{ "value", 5, &t_anon_1, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "value", 5, 'v', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_PodSecurityContext[] = {
-	{ "appArmorProfile", 15, &t_io_k8s_api_core_v1_AppArmorProfile, NULL },
-	{ "fsGroup", 7, &t_anon_3, NULL },
-	{ "fsGroupChangePolicy", 19, &t_anon_1, NULL },
-	{ "runAsGroup", 10, &t_anon_3, NULL },
-	{ "runAsNonRoot", 12, &t_anon_6, NULL },
-	{ "runAsUser", 9, &t_anon_3, NULL },
-	{ "seLinuxChangePolicy", 19, &t_anon_1, NULL },
-	{ "seLinuxOptions", 14, &t_io_k8s_api_core_v1_SELinuxOptions, NULL },
-	{ "seccompProfile", 14, &t_io_k8s_api_core_v1_SeccompProfile, NULL },
-	{ "supplementalGroups", 18, &t_anon_48, NULL },
-	{ "supplementalGroupsPolicy", 24, &t_anon_1, NULL },
-	{ "sysctls", 7, &t_anon_49, NULL },
-	{ "windowsOptions", 14, &t_io_k8s_api_core_v1_WindowsSecurityContextOptions, NULL },
+	{ "appArmorProfile", 15, 'a', &t_io_k8s_api_core_v1_AppArmorProfile, NULL },
+	{ "fsGroup", 7, 'f', &t_anon_3, NULL },
+	{ "fsGroupChangePolicy", 19, 'f', &t_anon_1, NULL },
+	{ "runAsGroup", 10, 'r', &t_anon_3, NULL },
+	{ "runAsNonRoot", 12, 'r', &t_anon_6, NULL },
+	{ "runAsUser", 9, 'r', &t_anon_3, NULL },
+	{ "seLinuxChangePolicy", 19, 's', &t_anon_1, NULL },
+	{ "seLinuxOptions", 14, 's', &t_io_k8s_api_core_v1_SELinuxOptions, NULL },
+	{ "seccompProfile", 14, 's', &t_io_k8s_api_core_v1_SeccompProfile, NULL },
+	{ "supplementalGroups", 18, 's', &t_anon_48, NULL },
+	{ "supplementalGroupsPolicy", 24, 's', &t_anon_1, NULL },
+	{ "sysctls", 7, 's', &t_anon_49, NULL },
+	{ "windowsOptions", 14, 'w', &t_io_k8s_api_core_v1_WindowsSecurityContextOptions, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_Toleration[] = {
-	{ "effect", 6, &t_anon_1, NULL },
-	{ "key", 3, &t_anon_1, NULL },
-	{ "operator", 8, &t_anon_1, NULL },
-	{ "tolerationSeconds", 17, &t_anon_3, NULL },
-	{ "value", 5, &t_anon_1, NULL },
+	{ "effect", 6, 'e', &t_anon_1, NULL },
+	{ "key", 3, 'k', &t_anon_1, NULL },
+	{ "operator", 8, 'o', &t_anon_1, NULL },
+	{ "tolerationSeconds", 17, 't', &t_anon_3, NULL },
+	{ "value", 5, 'v', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_TopologySpreadConstraint[] = {
-	{ "labelSelector", 13, &t_io_k8s_apimachinery_pkg_apis_meta_v1_LabelSelector, NULL },
-	{ "matchLabelKeys", 14, &t_anon_4, NULL },
-	{ "maxSkew", 7, &t_anon_10, NULL },
-	{ "minDomains", 10, &t_anon_10, NULL },
-	{ "nodeAffinityPolicy", 18, &t_anon_1, NULL },
-	{ "nodeTaintsPolicy", 16, &t_anon_1, NULL },
-	{ "topologyKey", 11, &t_anon_1, NULL },
-	{ "whenUnsatisfiable", 17, &t_anon_1, NULL },
+	{ "labelSelector", 13, 'l', &t_io_k8s_apimachinery_pkg_apis_meta_v1_LabelSelector, NULL },
+	{ "matchLabelKeys", 14, 'm', &t_anon_4, NULL },
+	{ "maxSkew", 7, 'm', &t_anon_10, NULL },
+	{ "minDomains", 10, 'm', &t_anon_10, NULL },
+	{ "nodeAffinityPolicy", 18, 'n', &t_anon_1, NULL },
+	{ "nodeTaintsPolicy", 16, 'n', &t_anon_1, NULL },
+	{ "topologyKey", 11, 't', &t_anon_1, NULL },
+	{ "whenUnsatisfiable", 17, 'w', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_AWSElasticBlockStoreVolumeSource[] = {
-	{ "fsType", 6, &t_anon_1, NULL },
-	{ "partition", 9, &t_anon_10, NULL },
-	{ "readOnly", 8, &t_anon_6, NULL },
-	{ "volumeID", 8, &t_anon_1, NULL },
+	{ "fsType", 6, 'f', &t_anon_1, NULL },
+	{ "partition", 9, 'p', &t_anon_10, NULL },
+	{ "readOnly", 8, 'r', &t_anon_6, NULL },
+	{ "volumeID", 8, 'v', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_AzureDiskVolumeSource[] = {
-	{ "cachingMode", 11, &t_anon_1, NULL },
-	{ "diskName", 8, &t_anon_1, NULL },
-	{ "diskURI", 7, &t_anon_1, NULL },
-	{ "fsType", 6, &t_anon_1, NULL },
-	{ "kind", 4, &t_anon_1, NULL },
-	{ "readOnly", 8, &t_anon_6, NULL },
+	{ "cachingMode", 11, 'c', &t_anon_1, NULL },
+	{ "diskName", 8, 'd', &t_anon_1, NULL },
+	{ "diskURI", 7, 'd', &t_anon_1, NULL },
+	{ "fsType", 6, 'f', &t_anon_1, NULL },
+	{ "kind", 4, 'k', &t_anon_1, NULL },
+	{ "readOnly", 8, 'r', &t_anon_6, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_AzureFileVolumeSource[] = {
-	{ "readOnly", 8, &t_anon_6, NULL },
-	{ "secretName", 10, &t_anon_1, NULL },
-	{ "shareName", 9, &t_anon_1, NULL },
+	{ "readOnly", 8, 'r', &t_anon_6, NULL },
+	{ "secretName", 10, 's', &t_anon_1, NULL },
+	{ "shareName", 9, 's', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_CephFSVolumeSource[] = {
-	{ "monitors", 8, &t_anon_4, NULL },
-	{ "path", 4, &t_anon_1, NULL },
-	{ "readOnly", 8, &t_anon_6, NULL },
-	{ "secretFile", 10, &t_anon_1, NULL },
-	{ "secretRef", 9, &t_io_k8s_api_core_v1_LocalObjectReference, NULL },
-	{ "user", 4, &t_anon_1, NULL },
+	{ "monitors", 8, 'm', &t_anon_4, NULL },
+	{ "path", 4, 'p', &t_anon_1, NULL },
+	{ "readOnly", 8, 'r', &t_anon_6, NULL },
+	{ "secretFile", 10, 's', &t_anon_1, NULL },
+	{ "secretRef", 9, 's', &t_io_k8s_api_core_v1_LocalObjectReference, NULL },
+	{ "user", 4, 'u', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_CinderVolumeSource[] = {
-	{ "fsType", 6, &t_anon_1, NULL },
-	{ "readOnly", 8, &t_anon_6, NULL },
-	{ "secretRef", 9, &t_io_k8s_api_core_v1_LocalObjectReference, NULL },
-	{ "volumeID", 8, &t_anon_1, NULL },
+	{ "fsType", 6, 'f', &t_anon_1, NULL },
+	{ "readOnly", 8, 'r', &t_anon_6, NULL },
+	{ "secretRef", 9, 's', &t_io_k8s_api_core_v1_LocalObjectReference, NULL },
+	{ "volumeID", 8, 'v', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_KeyToPath[] = {
-	{ "key", 3, &t_anon_1, NULL },
-	{ "mode", 4, &t_anon_10, NULL },
-	{ "path", 4, &t_anon_1, NULL },
+	{ "key", 3, 'k', &t_anon_1, NULL },
+	{ "mode", 4, 'm', &t_anon_10, NULL },
+	{ "path", 4, 'p', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_ConfigMapVolumeSource[] = {
-	{ "defaultMode", 11, &t_anon_10, NULL },
-	{ "items", 5, &t_anon_52, NULL },
-	{ "name", 4, &t_anon_1, NULL },
-	{ "optional", 8, &t_anon_6, NULL },
+	{ "defaultMode", 11, 'd', &t_anon_10, NULL },
+	{ "items", 5, 'i', &t_anon_52, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "optional", 8, 'o', &t_anon_6, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_CSIVolumeSource[] = {
-	{ "driver", 6, &t_anon_1, NULL },
-	{ "fsType", 6, &t_anon_1, NULL },
-	{ "nodePublishSecretRef", 20, &t_io_k8s_api_core_v1_LocalObjectReference, NULL },
-	{ "readOnly", 8, &t_anon_6, NULL },
-	{ "volumeAttributes", 16, &t_anon_2, NULL },
+	{ "driver", 6, 'd', &t_anon_1, NULL },
+	{ "fsType", 6, 'f', &t_anon_1, NULL },
+	{ "nodePublishSecretRef", 20, 'n', &t_io_k8s_api_core_v1_LocalObjectReference, NULL },
+	{ "readOnly", 8, 'r', &t_anon_6, NULL },
+	{ "volumeAttributes", 16, 'v', &t_anon_2, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_DownwardAPIVolumeFile[] = {
-	{ "fieldRef", 8, &t_io_k8s_api_core_v1_ObjectFieldSelector, NULL },
-	{ "mode", 4, &t_anon_10, NULL },
-	{ "path", 4, &t_anon_1, NULL },
-	{ "resourceFieldRef", 16, &t_io_k8s_api_core_v1_ResourceFieldSelector, NULL },
+	{ "fieldRef", 8, 'f', &t_io_k8s_api_core_v1_ObjectFieldSelector, NULL },
+	{ "mode", 4, 'm', &t_anon_10, NULL },
+	{ "path", 4, 'p', &t_anon_1, NULL },
+	{ "resourceFieldRef", 16, 'r', &t_io_k8s_api_core_v1_ResourceFieldSelector, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_DownwardAPIVolumeSource[] = {
-	{ "defaultMode", 11, &t_anon_10, NULL },
-	{ "items", 5, &t_anon_53, NULL },
+	{ "defaultMode", 11, 'd', &t_anon_10, NULL },
+	{ "items", 5, 'i', &t_anon_53, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_EmptyDirVolumeSource[] = {
-	{ "medium", 6, &t_anon_1, NULL },
-	{ "sizeLimit", 9, &t_io_k8s_apimachinery_pkg_api_resource_Quantity, NULL },
+	{ "medium", 6, 'm', &t_anon_1, NULL },
+	{ "sizeLimit", 9, 's', &t_io_k8s_apimachinery_pkg_api_resource_Quantity, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_TypedLocalObjectReference[] = {
-	{ "apiGroup", 8, &t_anon_1, NULL },
-	{ "kind", 4, &t_anon_1, NULL },
-	{ "name", 4, &t_anon_1, NULL },
+	{ "apiGroup", 8, 'a', &t_anon_1, NULL },
+	{ "kind", 4, 'k', &t_anon_1, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_TypedObjectReference[] = {
-	{ "apiGroup", 8, &t_anon_1, NULL },
-	{ "kind", 4, &t_anon_1, NULL },
-	{ "name", 4, &t_anon_1, NULL },
-	{ "namespace", 9, &t_anon_1, NULL },
+	{ "apiGroup", 8, 'a', &t_anon_1, NULL },
+	{ "kind", 4, 'k', &t_anon_1, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "namespace", 9, 'n', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_VolumeResourceRequirements[] = {
-	{ "limits", 6, &t_anon_17, NULL },
-	{ "requests", 8, &t_anon_17, NULL },
+	{ "limits", 6, 'l', &t_anon_17, NULL },
+	{ "requests", 8, 'r', &t_anon_17, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_PersistentVolumeClaimSpec[] = {
-	{ "accessModes", 11, &t_anon_4, NULL },
-	{ "dataSource", 10, &t_io_k8s_api_core_v1_TypedLocalObjectReference, NULL },
-	{ "dataSourceRef", 13, &t_io_k8s_api_core_v1_TypedObjectReference, NULL },
-	{ "resources", 9, &t_io_k8s_api_core_v1_VolumeResourceRequirements, NULL },
-	{ "selector", 8, &t_io_k8s_apimachinery_pkg_apis_meta_v1_LabelSelector, NULL },
-	{ "storageClassName", 16, &t_anon_1, NULL },
-	{ "volumeAttributesClassName", 25, &t_anon_1, NULL },
-	{ "volumeMode", 10, &t_anon_1, NULL },
-	{ "volumeName", 10, &t_anon_1, NULL },
+	{ "accessModes", 11, 'a', &t_anon_4, NULL },
+	{ "dataSource", 10, 'd', &t_io_k8s_api_core_v1_TypedLocalObjectReference, NULL },
+	{ "dataSourceRef", 13, 'd', &t_io_k8s_api_core_v1_TypedObjectReference, NULL },
+	{ "resources", 9, 'r', &t_io_k8s_api_core_v1_VolumeResourceRequirements, NULL },
+	{ "selector", 8, 's', &t_io_k8s_apimachinery_pkg_apis_meta_v1_LabelSelector, NULL },
+	{ "storageClassName", 16, 's', &t_anon_1, NULL },
+	{ "volumeAttributesClassName", 25, 'v', &t_anon_1, NULL },
+	{ "volumeMode", 10, 'v', &t_anon_1, NULL },
+	{ "volumeName", 10, 'v', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_PersistentVolumeClaimTemplate[] = {
-	{ "metadata", 8, &t_io_k8s_apimachinery_pkg_apis_meta_v1_ObjectMeta, NULL },
-	{ "spec", 4, &t_io_k8s_api_core_v1_PersistentVolumeClaimSpec, NULL },
+	{ "metadata", 8, 'm', &t_io_k8s_apimachinery_pkg_apis_meta_v1_ObjectMeta, NULL },
+	{ "spec", 4, 's', &t_io_k8s_api_core_v1_PersistentVolumeClaimSpec, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_EphemeralVolumeSource[] = {
-	{ "volumeClaimTemplate", 19, &t_io_k8s_api_core_v1_PersistentVolumeClaimTemplate, NULL },
+	{ "volumeClaimTemplate", 19, 'v', &t_io_k8s_api_core_v1_PersistentVolumeClaimTemplate, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_FCVolumeSource[] = {
-	{ "fsType", 6, &t_anon_1, NULL },
-	{ "lun", 3, &t_anon_10, NULL },
-	{ "readOnly", 8, &t_anon_6, NULL },
-	{ "targetWWNs", 10, &t_anon_4, NULL },
-	{ "wwids", 5, &t_anon_4, NULL },
+	{ "fsType", 6, 'f', &t_anon_1, NULL },
+	{ "lun", 3, 'l', &t_anon_10, NULL },
+	{ "readOnly", 8, 'r', &t_anon_6, NULL },
+	{ "targetWWNs", 10, 't', &t_anon_4, NULL },
+	{ "wwids", 5, 'w', &t_anon_4, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_FlexVolumeSource[] = {
-	{ "driver", 6, &t_anon_1, NULL },
-	{ "fsType", 6, &t_anon_1, NULL },
-	{ "options", 7, &t_anon_2, NULL },
-	{ "readOnly", 8, &t_anon_6, NULL },
-	{ "secretRef", 9, &t_io_k8s_api_core_v1_LocalObjectReference, NULL },
+	{ "driver", 6, 'd', &t_anon_1, NULL },
+	{ "fsType", 6, 'f', &t_anon_1, NULL },
+	{ "options", 7, 'o', &t_anon_2, NULL },
+	{ "readOnly", 8, 'r', &t_anon_6, NULL },
+	{ "secretRef", 9, 's', &t_io_k8s_api_core_v1_LocalObjectReference, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_FlockerVolumeSource[] = {
-	{ "datasetName", 11, &t_anon_1, NULL },
-	{ "datasetUUID", 11, &t_anon_1, NULL },
+	{ "datasetName", 11, 'd', &t_anon_1, NULL },
+	{ "datasetUUID", 11, 'd', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_GCEPersistentDiskVolumeSource[] = {
-	{ "fsType", 6, &t_anon_1, NULL },
-	{ "partition", 9, &t_anon_10, NULL },
-	{ "pdName", 6, &t_anon_1, NULL },
-	{ "readOnly", 8, &t_anon_6, NULL },
+	{ "fsType", 6, 'f', &t_anon_1, NULL },
+	{ "partition", 9, 'p', &t_anon_10, NULL },
+	{ "pdName", 6, 'p', &t_anon_1, NULL },
+	{ "readOnly", 8, 'r', &t_anon_6, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_GitRepoVolumeSource[] = {
-	{ "directory", 9, &t_anon_1, NULL },
-	{ "repository", 10, &t_anon_1, NULL },
-	{ "revision", 8, &t_anon_1, NULL },
+	{ "directory", 9, 'd', &t_anon_1, NULL },
+	{ "repository", 10, 'r', &t_anon_1, NULL },
+	{ "revision", 8, 'r', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_GlusterfsVolumeSource[] = {
-	{ "endpoints", 9, &t_anon_1, NULL },
-	{ "path", 4, &t_anon_1, NULL },
-	{ "readOnly", 8, &t_anon_6, NULL },
+	{ "endpoints", 9, 'e', &t_anon_1, NULL },
+	{ "path", 4, 'p', &t_anon_1, NULL },
+	{ "readOnly", 8, 'r', &t_anon_6, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_HostPathVolumeSource[] = {
-	{ "path", 4, &t_anon_1, NULL },
-	{ "type", 4, &t_anon_1, NULL },
+	{ "path", 4, 'p', &t_anon_1, NULL },
+	{ "type", 4, 't', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_ImageVolumeSource[] = {
-	{ "pullPolicy", 10, &t_anon_1, NULL },
-	{ "reference", 9, &t_anon_1, NULL },
+	{ "pullPolicy", 10, 'p', &t_anon_1, NULL },
+	{ "reference", 9, 'r', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_ISCSIVolumeSource[] = {
-	{ "chapAuthDiscovery", 17, &t_anon_6, NULL },
-	{ "chapAuthSession", 15, &t_anon_6, NULL },
-	{ "fsType", 6, &t_anon_1, NULL },
-	{ "initiatorName", 13, &t_anon_1, NULL },
-	{ "iqn", 3, &t_anon_1, NULL },
-	{ "iscsiInterface", 14, &t_anon_1, NULL },
-	{ "lun", 3, &t_anon_10, NULL },
-	{ "portals", 7, &t_anon_4, NULL },
-	{ "readOnly", 8, &t_anon_6, NULL },
-	{ "secretRef", 9, &t_io_k8s_api_core_v1_LocalObjectReference, NULL },
-	{ "targetPortal", 12, &t_anon_1, NULL },
+	{ "chapAuthDiscovery", 17, 'c', &t_anon_6, NULL },
+	{ "chapAuthSession", 15, 'c', &t_anon_6, NULL },
+	{ "fsType", 6, 'f', &t_anon_1, NULL },
+	{ "initiatorName", 13, 'i', &t_anon_1, NULL },
+	{ "iqn", 3, 'i', &t_anon_1, NULL },
+	{ "iscsiInterface", 14, 'i', &t_anon_1, NULL },
+	{ "lun", 3, 'l', &t_anon_10, NULL },
+	{ "portals", 7, 'p', &t_anon_4, NULL },
+	{ "readOnly", 8, 'r', &t_anon_6, NULL },
+	{ "secretRef", 9, 's', &t_io_k8s_api_core_v1_LocalObjectReference, NULL },
+	{ "targetPortal", 12, 't', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_NFSVolumeSource[] = {
-	{ "path", 4, &t_anon_1, NULL },
-	{ "readOnly", 8, &t_anon_6, NULL },
-	{ "server", 6, &t_anon_1, NULL },
+	{ "path", 4, 'p', &t_anon_1, NULL },
+	{ "readOnly", 8, 'r', &t_anon_6, NULL },
+	{ "server", 6, 's', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_PersistentVolumeClaimVolumeSource[] = {
-	{ "claimName", 9, &t_anon_1, NULL },
-	{ "readOnly", 8, &t_anon_6, NULL },
+	{ "claimName", 9, 'c', &t_anon_1, NULL },
+	{ "readOnly", 8, 'r', &t_anon_6, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_PhotonPersistentDiskVolumeSource[] = {
-	{ "fsType", 6, &t_anon_1, NULL },
-	{ "pdID", 4, &t_anon_1, NULL },
+	{ "fsType", 6, 'f', &t_anon_1, NULL },
+	{ "pdID", 4, 'p', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_PortworxVolumeSource[] = {
-	{ "fsType", 6, &t_anon_1, NULL },
-	{ "readOnly", 8, &t_anon_6, NULL },
-	{ "volumeID", 8, &t_anon_1, NULL },
+	{ "fsType", 6, 'f', &t_anon_1, NULL },
+	{ "readOnly", 8, 'r', &t_anon_6, NULL },
+	{ "volumeID", 8, 'v', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_ClusterTrustBundleProjection[] = {
-	{ "labelSelector", 13, &t_io_k8s_apimachinery_pkg_apis_meta_v1_LabelSelector, NULL },
-	{ "name", 4, &t_anon_1, NULL },
-	{ "optional", 8, &t_anon_6, NULL },
-	{ "path", 4, &t_anon_1, NULL },
-	{ "signerName", 10, &t_anon_1, NULL },
+	{ "labelSelector", 13, 'l', &t_io_k8s_apimachinery_pkg_apis_meta_v1_LabelSelector, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "optional", 8, 'o', &t_anon_6, NULL },
+	{ "path", 4, 'p', &t_anon_1, NULL },
+	{ "signerName", 10, 's', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_ConfigMapProjection[] = {
-	{ "items", 5, &t_anon_52, NULL },
-	{ "name", 4, &t_anon_1, NULL },
-	{ "optional", 8, &t_anon_6, NULL },
+	{ "items", 5, 'i', &t_anon_52, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "optional", 8, 'o', &t_anon_6, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_DownwardAPIProjection[] = {
-	{ "items", 5, &t_anon_53, NULL },
+	{ "items", 5, 'i', &t_anon_53, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_PodCertificateProjection[] = {
-	{ "certificateChainPath", 20, &t_anon_1, NULL },
-	{ "credentialBundlePath", 20, &t_anon_1, NULL },
-	{ "keyPath", 7, &t_anon_1, NULL },
-	{ "keyType", 7, &t_anon_1, NULL },
-	{ "maxExpirationSeconds", 20, &t_anon_10, NULL },
-	{ "signerName", 10, &t_anon_1, NULL },
+	{ "certificateChainPath", 20, 'c', &t_anon_1, NULL },
+	{ "credentialBundlePath", 20, 'c', &t_anon_1, NULL },
+	{ "keyPath", 7, 'k', &t_anon_1, NULL },
+	{ "keyType", 7, 'k', &t_anon_1, NULL },
+	{ "maxExpirationSeconds", 20, 'm', &t_anon_10, NULL },
+	{ "signerName", 10, 's', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_SecretProjection[] = {
-	{ "items", 5, &t_anon_52, NULL },
-	{ "name", 4, &t_anon_1, NULL },
-	{ "optional", 8, &t_anon_6, NULL },
+	{ "items", 5, 'i', &t_anon_52, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "optional", 8, 'o', &t_anon_6, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_ServiceAccountTokenProjection[] = {
-	{ "audience", 8, &t_anon_1, NULL },
-	{ "expirationSeconds", 17, &t_anon_3, NULL },
-	{ "path", 4, &t_anon_1, NULL },
+	{ "audience", 8, 'a', &t_anon_1, NULL },
+	{ "expirationSeconds", 17, 'e', &t_anon_3, NULL },
+	{ "path", 4, 'p', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_VolumeProjection[] = {
-	{ "clusterTrustBundle", 18, &t_io_k8s_api_core_v1_ClusterTrustBundleProjection, NULL },
-	{ "configMap", 9, &t_io_k8s_api_core_v1_ConfigMapProjection, NULL },
-	{ "downwardAPI", 11, &t_io_k8s_api_core_v1_DownwardAPIProjection, NULL },
-	{ "podCertificate", 14, &t_io_k8s_api_core_v1_PodCertificateProjection, NULL },
-	{ "secret", 6, &t_io_k8s_api_core_v1_SecretProjection, NULL },
-	{ "serviceAccountToken", 19, &t_io_k8s_api_core_v1_ServiceAccountTokenProjection, NULL },
+	{ "clusterTrustBundle", 18, 'c', &t_io_k8s_api_core_v1_ClusterTrustBundleProjection, NULL },
+	{ "configMap", 9, 'c', &t_io_k8s_api_core_v1_ConfigMapProjection, NULL },
+	{ "downwardAPI", 11, 'd', &t_io_k8s_api_core_v1_DownwardAPIProjection, NULL },
+	{ "podCertificate", 14, 'p', &t_io_k8s_api_core_v1_PodCertificateProjection, NULL },
+	{ "secret", 6, 's', &t_io_k8s_api_core_v1_SecretProjection, NULL },
+	{ "serviceAccountToken", 19, 's', &t_io_k8s_api_core_v1_ServiceAccountTokenProjection, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_ProjectedVolumeSource[] = {
-	{ "defaultMode", 11, &t_anon_10, NULL },
-	{ "sources", 7, &t_anon_54, NULL },
+	{ "defaultMode", 11, 'd', &t_anon_10, NULL },
+	{ "sources", 7, 's', &t_anon_54, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_QuobyteVolumeSource[] = {
-	{ "group", 5, &t_anon_1, NULL },
-	{ "readOnly", 8, &t_anon_6, NULL },
-	{ "registry", 8, &t_anon_1, NULL },
-	{ "tenant", 6, &t_anon_1, NULL },
-	{ "user", 4, &t_anon_1, NULL },
-	{ "volume", 6, &t_anon_1, NULL },
+	{ "group", 5, 'g', &t_anon_1, NULL },
+	{ "readOnly", 8, 'r', &t_anon_6, NULL },
+	{ "registry", 8, 'r', &t_anon_1, NULL },
+	{ "tenant", 6, 't', &t_anon_1, NULL },
+	{ "user", 4, 'u', &t_anon_1, NULL },
+	{ "volume", 6, 'v', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_RBDVolumeSource[] = {
-	{ "fsType", 6, &t_anon_1, NULL },
-	{ "image", 5, &t_anon_1, NULL },
-	{ "keyring", 7, &t_anon_1, NULL },
-	{ "monitors", 8, &t_anon_4, NULL },
-	{ "pool", 4, &t_anon_1, NULL },
-	{ "readOnly", 8, &t_anon_6, NULL },
-	{ "secretRef", 9, &t_io_k8s_api_core_v1_LocalObjectReference, NULL },
-	{ "user", 4, &t_anon_1, NULL },
+	{ "fsType", 6, 'f', &t_anon_1, NULL },
+	{ "image", 5, 'i', &t_anon_1, NULL },
+	{ "keyring", 7, 'k', &t_anon_1, NULL },
+	{ "monitors", 8, 'm', &t_anon_4, NULL },
+	{ "pool", 4, 'p', &t_anon_1, NULL },
+	{ "readOnly", 8, 'r', &t_anon_6, NULL },
+	{ "secretRef", 9, 's', &t_io_k8s_api_core_v1_LocalObjectReference, NULL },
+	{ "user", 4, 'u', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_ScaleIOVolumeSource[] = {
-	{ "fsType", 6, &t_anon_1, NULL },
-	{ "gateway", 7, &t_anon_1, NULL },
-	{ "protectionDomain", 16, &t_anon_1, NULL },
-	{ "readOnly", 8, &t_anon_6, NULL },
-	{ "secretRef", 9, &t_io_k8s_api_core_v1_LocalObjectReference, NULL },
-	{ "sslEnabled", 10, &t_anon_6, NULL },
-	{ "storageMode", 11, &t_anon_1, NULL },
-	{ "storagePool", 11, &t_anon_1, NULL },
-	{ "system", 6, &t_anon_1, NULL },
-	{ "volumeName", 10, &t_anon_1, NULL },
+	{ "fsType", 6, 'f', &t_anon_1, NULL },
+	{ "gateway", 7, 'g', &t_anon_1, NULL },
+	{ "protectionDomain", 16, 'p', &t_anon_1, NULL },
+	{ "readOnly", 8, 'r', &t_anon_6, NULL },
+	{ "secretRef", 9, 's', &t_io_k8s_api_core_v1_LocalObjectReference, NULL },
+	{ "sslEnabled", 10, 's', &t_anon_6, NULL },
+	{ "storageMode", 11, 's', &t_anon_1, NULL },
+	{ "storagePool", 11, 's', &t_anon_1, NULL },
+	{ "system", 6, 's', &t_anon_1, NULL },
+	{ "volumeName", 10, 'v', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_SecretVolumeSource[] = {
-	{ "defaultMode", 11, &t_anon_10, NULL },
-	{ "items", 5, &t_anon_52, NULL },
-	{ "optional", 8, &t_anon_6, NULL },
-	{ "secretName", 10, &t_anon_1, NULL },
+	{ "defaultMode", 11, 'd', &t_anon_10, NULL },
+	{ "items", 5, 'i', &t_anon_52, NULL },
+	{ "optional", 8, 'o', &t_anon_6, NULL },
+	{ "secretName", 10, 's', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_StorageOSVolumeSource[] = {
-	{ "fsType", 6, &t_anon_1, NULL },
-	{ "readOnly", 8, &t_anon_6, NULL },
-	{ "secretRef", 9, &t_io_k8s_api_core_v1_LocalObjectReference, NULL },
-	{ "volumeName", 10, &t_anon_1, NULL },
-	{ "volumeNamespace", 15, &t_anon_1, NULL },
+	{ "fsType", 6, 'f', &t_anon_1, NULL },
+	{ "readOnly", 8, 'r', &t_anon_6, NULL },
+	{ "secretRef", 9, 's', &t_io_k8s_api_core_v1_LocalObjectReference, NULL },
+	{ "volumeName", 10, 'v', &t_anon_1, NULL },
+	{ "volumeNamespace", 15, 'v', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_VsphereVirtualDiskVolumeSource[] = {
-	{ "fsType", 6, &t_anon_1, NULL },
-	{ "storagePolicyID", 15, &t_anon_1, NULL },
-	{ "storagePolicyName", 17, &t_anon_1, NULL },
-	{ "volumePath", 10, &t_anon_1, NULL },
+	{ "fsType", 6, 'f', &t_anon_1, NULL },
+	{ "storagePolicyID", 15, 's', &t_anon_1, NULL },
+	{ "storagePolicyName", 17, 's', &t_anon_1, NULL },
+	{ "volumePath", 10, 'v', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_Volume[] = {
-	{ "awsElasticBlockStore", 20, &t_io_k8s_api_core_v1_AWSElasticBlockStoreVolumeSource, NULL },
-	{ "azureDisk", 9, &t_io_k8s_api_core_v1_AzureDiskVolumeSource, NULL },
-	{ "azureFile", 9, &t_io_k8s_api_core_v1_AzureFileVolumeSource, NULL },
-	{ "cephfs", 6, &t_io_k8s_api_core_v1_CephFSVolumeSource, NULL },
-	{ "cinder", 6, &t_io_k8s_api_core_v1_CinderVolumeSource, NULL },
-	{ "configMap", 9, &t_io_k8s_api_core_v1_ConfigMapVolumeSource, NULL },
-	{ "csi", 3, &t_io_k8s_api_core_v1_CSIVolumeSource, NULL },
-	{ "downwardAPI", 11, &t_io_k8s_api_core_v1_DownwardAPIVolumeSource, NULL },
-	{ "emptyDir", 8, &t_io_k8s_api_core_v1_EmptyDirVolumeSource, NULL },
-	{ "ephemeral", 9, &t_io_k8s_api_core_v1_EphemeralVolumeSource, NULL },
-	{ "fc", 2, &t_io_k8s_api_core_v1_FCVolumeSource, NULL },
-	{ "flexVolume", 10, &t_io_k8s_api_core_v1_FlexVolumeSource, NULL },
-	{ "flocker", 7, &t_io_k8s_api_core_v1_FlockerVolumeSource, NULL },
-	{ "gcePersistentDisk", 17, &t_io_k8s_api_core_v1_GCEPersistentDiskVolumeSource, NULL },
-	{ "gitRepo", 7, &t_io_k8s_api_core_v1_GitRepoVolumeSource, NULL },
-	{ "glusterfs", 9, &t_io_k8s_api_core_v1_GlusterfsVolumeSource, NULL },
-	{ "hostPath", 8, &t_io_k8s_api_core_v1_HostPathVolumeSource, NULL },
-	{ "image", 5, &t_io_k8s_api_core_v1_ImageVolumeSource, NULL },
-	{ "iscsi", 5, &t_io_k8s_api_core_v1_ISCSIVolumeSource, NULL },
-	{ "name", 4, &t_anon_1, NULL },
-	{ "nfs", 3, &t_io_k8s_api_core_v1_NFSVolumeSource, NULL },
-	{ "persistentVolumeClaim", 21, &t_io_k8s_api_core_v1_PersistentVolumeClaimVolumeSource, NULL },
-	{ "photonPersistentDisk", 20, &t_io_k8s_api_core_v1_PhotonPersistentDiskVolumeSource, NULL },
-	{ "portworxVolume", 14, &t_io_k8s_api_core_v1_PortworxVolumeSource, NULL },
-	{ "projected", 9, &t_io_k8s_api_core_v1_ProjectedVolumeSource, NULL },
-	{ "quobyte", 7, &t_io_k8s_api_core_v1_QuobyteVolumeSource, NULL },
-	{ "rbd", 3, &t_io_k8s_api_core_v1_RBDVolumeSource, NULL },
-	{ "scaleIO", 7, &t_io_k8s_api_core_v1_ScaleIOVolumeSource, NULL },
-	{ "secret", 6, &t_io_k8s_api_core_v1_SecretVolumeSource, NULL },
-	{ "storageos", 9, &t_io_k8s_api_core_v1_StorageOSVolumeSource, NULL },
-	{ "vsphereVolume", 13, &t_io_k8s_api_core_v1_VsphereVirtualDiskVolumeSource, NULL },
+	{ "awsElasticBlockStore", 20, 'a', &t_io_k8s_api_core_v1_AWSElasticBlockStoreVolumeSource, NULL },
+	{ "azureDisk", 9, 'a', &t_io_k8s_api_core_v1_AzureDiskVolumeSource, NULL },
+	{ "azureFile", 9, 'a', &t_io_k8s_api_core_v1_AzureFileVolumeSource, NULL },
+	{ "cephfs", 6, 'c', &t_io_k8s_api_core_v1_CephFSVolumeSource, NULL },
+	{ "cinder", 6, 'c', &t_io_k8s_api_core_v1_CinderVolumeSource, NULL },
+	{ "configMap", 9, 'c', &t_io_k8s_api_core_v1_ConfigMapVolumeSource, NULL },
+	{ "csi", 3, 'c', &t_io_k8s_api_core_v1_CSIVolumeSource, NULL },
+	{ "downwardAPI", 11, 'd', &t_io_k8s_api_core_v1_DownwardAPIVolumeSource, NULL },
+	{ "emptyDir", 8, 'e', &t_io_k8s_api_core_v1_EmptyDirVolumeSource, NULL },
+	{ "ephemeral", 9, 'e', &t_io_k8s_api_core_v1_EphemeralVolumeSource, NULL },
+	{ "fc", 2, 'f', &t_io_k8s_api_core_v1_FCVolumeSource, NULL },
+	{ "flexVolume", 10, 'f', &t_io_k8s_api_core_v1_FlexVolumeSource, NULL },
+	{ "flocker", 7, 'f', &t_io_k8s_api_core_v1_FlockerVolumeSource, NULL },
+	{ "gcePersistentDisk", 17, 'g', &t_io_k8s_api_core_v1_GCEPersistentDiskVolumeSource, NULL },
+	{ "gitRepo", 7, 'g', &t_io_k8s_api_core_v1_GitRepoVolumeSource, NULL },
+	{ "glusterfs", 9, 'g', &t_io_k8s_api_core_v1_GlusterfsVolumeSource, NULL },
+	{ "hostPath", 8, 'h', &t_io_k8s_api_core_v1_HostPathVolumeSource, NULL },
+	{ "image", 5, 'i', &t_io_k8s_api_core_v1_ImageVolumeSource, NULL },
+	{ "iscsi", 5, 'i', &t_io_k8s_api_core_v1_ISCSIVolumeSource, NULL },
+	{ "name", 4, 'n', &t_anon_1, NULL },
+	{ "nfs", 3, 'n', &t_io_k8s_api_core_v1_NFSVolumeSource, NULL },
+	{ "persistentVolumeClaim", 21, 'p', &t_io_k8s_api_core_v1_PersistentVolumeClaimVolumeSource, NULL },
+	{ "photonPersistentDisk", 20, 'p', &t_io_k8s_api_core_v1_PhotonPersistentDiskVolumeSource, NULL },
+	{ "portworxVolume", 14, 'p', &t_io_k8s_api_core_v1_PortworxVolumeSource, NULL },
+	{ "projected", 9, 'p', &t_io_k8s_api_core_v1_ProjectedVolumeSource, NULL },
+	{ "quobyte", 7, 'q', &t_io_k8s_api_core_v1_QuobyteVolumeSource, NULL },
+	{ "rbd", 3, 'r', &t_io_k8s_api_core_v1_RBDVolumeSource, NULL },
+	{ "scaleIO", 7, 's', &t_io_k8s_api_core_v1_ScaleIOVolumeSource, NULL },
+	{ "secret", 6, 's', &t_io_k8s_api_core_v1_SecretVolumeSource, NULL },
+	{ "storageos", 9, 's', &t_io_k8s_api_core_v1_StorageOSVolumeSource, NULL },
+	{ "vsphereVolume", 13, 'v', &t_io_k8s_api_core_v1_VsphereVirtualDiskVolumeSource, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_PodSpec[] = {
-	{ "activeDeadlineSeconds", 21, &t_anon_3, NULL },
-	{ "affinity", 8, &t_io_k8s_api_core_v1_Affinity, NULL },
-	{ "automountServiceAccountToken", 28, &t_anon_6, NULL },
-	{ "containers", 10, &t_anon_40, NULL },
-	{ "dnsConfig", 9, &t_io_k8s_api_core_v1_PodDNSConfig, NULL },
-	{ "dnsPolicy", 9, &t_anon_1, NULL },
-	{ "enableServiceLinks", 18, &t_anon_6, NULL },
-	{ "ephemeralContainers", 19, &t_anon_42, NULL },
-	{ "hostAliases", 11, &t_anon_43, NULL },
-	{ "hostIPC", 7, &t_anon_6, NULL },
-	{ "hostNetwork", 11, &t_anon_6, NULL },
-	{ "hostPID", 7, &t_anon_6, NULL },
-	{ "hostUsers", 9, &t_anon_6, NULL },
-	{ "hostname", 8, &t_anon_1, NULL },
-	{ "hostnameOverride", 16, &t_anon_1, NULL },
-	{ "imagePullSecrets", 16, &t_anon_44, NULL },
-	{ "initContainers", 14, &t_anon_40, NULL },
-	{ "nodeName", 8, &t_anon_1, NULL },
-	{ "nodeSelector", 12, &t_anon_2, NULL },
-	{ "os", 2, &t_io_k8s_api_core_v1_PodOS, NULL },
-	{ "overhead", 8, &t_anon_17, NULL },
-	{ "preemptionPolicy", 16, &t_anon_1, NULL },
-	{ "priority", 8, &t_anon_10, NULL },
-	{ "priorityClassName", 17, &t_anon_1, NULL },
-	{ "readinessGates", 14, &t_anon_45, NULL },
-	{ "resourceClaims", 14, &t_anon_46, NULL },
-	{ "resources", 9, &t_io_k8s_api_core_v1_ResourceRequirements, NULL },
-	{ "restartPolicy", 13, &t_anon_1, NULL },
-	{ "runtimeClassName", 16, &t_anon_1, NULL },
-	{ "schedulerName", 13, &t_anon_1, NULL },
-	{ "schedulingGates", 15, &t_anon_47, NULL },
-	{ "securityContext", 15, &t_io_k8s_api_core_v1_PodSecurityContext, NULL },
-	{ "serviceAccount", 14, &t_anon_1, NULL },
-	{ "serviceAccountName", 18, &t_anon_1, NULL },
-	{ "setHostnameAsFQDN", 17, &t_anon_6, NULL },
-	{ "shareProcessNamespace", 21, &t_anon_6, NULL },
-	{ "subdomain", 9, &t_anon_1, NULL },
-	{ "terminationGracePeriodSeconds", 29, &t_anon_3, NULL },
-	{ "tolerations", 11, &t_anon_50, NULL },
-	{ "topologySpreadConstraints", 25, &t_anon_51, NULL },
-	{ "volumes", 7, &t_anon_55, NULL },
+	{ "activeDeadlineSeconds", 21, 'a', &t_anon_3, NULL },
+	{ "affinity", 8, 'a', &t_io_k8s_api_core_v1_Affinity, NULL },
+	{ "automountServiceAccountToken", 28, 'a', &t_anon_6, NULL },
+	{ "containers", 10, 'c', &t_anon_40, NULL },
+	{ "dnsConfig", 9, 'd', &t_io_k8s_api_core_v1_PodDNSConfig, NULL },
+	{ "dnsPolicy", 9, 'd', &t_anon_1, NULL },
+	{ "enableServiceLinks", 18, 'e', &t_anon_6, NULL },
+	{ "ephemeralContainers", 19, 'e', &t_anon_42, NULL },
+	{ "hostAliases", 11, 'h', &t_anon_43, NULL },
+	{ "hostIPC", 7, 'h', &t_anon_6, NULL },
+	{ "hostNetwork", 11, 'h', &t_anon_6, NULL },
+	{ "hostPID", 7, 'h', &t_anon_6, NULL },
+	{ "hostUsers", 9, 'h', &t_anon_6, NULL },
+	{ "hostname", 8, 'h', &t_anon_1, NULL },
+	{ "hostnameOverride", 16, 'h', &t_anon_1, NULL },
+	{ "imagePullSecrets", 16, 'i', &t_anon_44, NULL },
+	{ "initContainers", 14, 'i', &t_anon_40, NULL },
+	{ "nodeName", 8, 'n', &t_anon_1, NULL },
+	{ "nodeSelector", 12, 'n', &t_anon_2, NULL },
+	{ "os", 2, 'o', &t_io_k8s_api_core_v1_PodOS, NULL },
+	{ "overhead", 8, 'o', &t_anon_17, NULL },
+	{ "preemptionPolicy", 16, 'p', &t_anon_1, NULL },
+	{ "priority", 8, 'p', &t_anon_10, NULL },
+	{ "priorityClassName", 17, 'p', &t_anon_1, NULL },
+	{ "readinessGates", 14, 'r', &t_anon_45, NULL },
+	{ "resourceClaims", 14, 'r', &t_anon_46, NULL },
+	{ "resources", 9, 'r', &t_io_k8s_api_core_v1_ResourceRequirements, NULL },
+	{ "restartPolicy", 13, 'r', &t_anon_1, NULL },
+	{ "runtimeClassName", 16, 'r', &t_anon_1, NULL },
+	{ "schedulerName", 13, 's', &t_anon_1, NULL },
+	{ "schedulingGates", 15, 's', &t_anon_47, NULL },
+	{ "securityContext", 15, 's', &t_io_k8s_api_core_v1_PodSecurityContext, NULL },
+	{ "serviceAccount", 14, 's', &t_anon_1, NULL },
+	{ "serviceAccountName", 18, 's', &t_anon_1, NULL },
+	{ "setHostnameAsFQDN", 17, 's', &t_anon_6, NULL },
+	{ "shareProcessNamespace", 21, 's', &t_anon_6, NULL },
+	{ "subdomain", 9, 's', &t_anon_1, NULL },
+	{ "terminationGracePeriodSeconds", 29, 't', &t_anon_3, NULL },
+	{ "tolerations", 11, 't', &t_anon_50, NULL },
+	{ "topologySpreadConstraints", 25, 't', &t_anon_51, NULL },
+	{ "volumes", 7, 'v', &t_anon_55, NULL },
 };
 
 static const struct schema_field f_io_k8s_api_core_v1_PodTemplateSpec[] = {
-	{ "metadata", 8, &t_io_k8s_apimachinery_pkg_apis_meta_v1_ObjectMeta, NULL },
-	{ "spec", 4, &t_io_k8s_api_core_v1_PodSpec, NULL },
+	{ "metadata", 8, 'm', &t_io_k8s_apimachinery_pkg_apis_meta_v1_ObjectMeta, NULL },
+	{ "spec", 4, 's', &t_io_k8s_api_core_v1_PodSpec, NULL },
 };
 
 static const struct schema_field f_batch_v1_PodFailurePolicyOnExitCodesRequirement[] = {
-	{ "containerName", 13, &t_anon_1, NULL },
-	{ "operator", 8, &t_anon_1, NULL },
-	{ "values", 6, &t_anon_18, NULL },
+	{ "containerName", 13, 'c', &t_anon_1, NULL },
+	{ "operator", 8, 'o', &t_anon_1, NULL },
+	{ "values", 6, 'v', &t_anon_18, NULL },
 };
 
 static const struct schema_field f_batch_v1_PodFailurePolicyOnPodConditionsPattern[] = {
-	{ "status", 6, &t_anon_1, NULL },
-	{ "type", 4, &t_anon_1, NULL },
+	{ "status", 6, 's', &t_anon_1, NULL },
+	{ "type", 4, 't', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_batch_v1_PodFailurePolicyRule[] = {
-	{ "action", 6, &t_anon_1, NULL },
-	{ "onExitCodes", 11, &t_batch_v1_PodFailurePolicyOnExitCodesRequirement, NULL },
-	{ "onPodConditions", 15, &t_anon_56, NULL },
+	{ "action", 6, 'a', &t_anon_1, NULL },
+	{ "onExitCodes", 11, 'o', &t_batch_v1_PodFailurePolicyOnExitCodesRequirement, NULL },
+	{ "onPodConditions", 15, 'o', &t_anon_56, NULL },
 };
 
 static const struct schema_field f_batch_v1_PodFailurePolicy[] = {
-	{ "rules", 5, &t_anon_57, NULL },
+	{ "rules", 5, 'r', &t_anon_57, NULL },
 };
 
 static const struct schema_field f_batch_v1_SuccessPolicyRule[] = {
-	{ "succeededCount", 14, &t_anon_10, NULL },
-	{ "succeededIndexes", 16, &t_anon_1, NULL },
+	{ "succeededCount", 14, 's', &t_anon_10, NULL },
+	{ "succeededIndexes", 16, 's', &t_anon_1, NULL },
 };
 
 static const struct schema_field f_batch_v1_SuccessPolicy[] = {
-	{ "rules", 5, &t_anon_58, NULL },
+	{ "rules", 5, 'r', &t_anon_58, NULL },
 };
 
 static const struct schema_field f_batch_v1_JobSpec[] = {
-	{ "activeDeadlineSeconds", 21, &t_anon_3, NULL },
-	{ "backoffLimit", 12, &t_anon_10, NULL },
-	{ "backoffLimitPerIndex", 20, &t_anon_10, NULL },
-	{ "completionMode", 14, &t_anon_1, NULL },
-	{ "completions", 11, &t_anon_10, NULL },
-	{ "managedBy", 9, &t_anon_1, NULL },
-	{ "manualSelector", 14, &t_anon_6, NULL },
-	{ "maxFailedIndexes", 16, &t_anon_10, NULL },
-	{ "parallelism", 11, &t_anon_10, NULL },
-	{ "podFailurePolicy", 16, &t_batch_v1_PodFailurePolicy, NULL },
-	{ "podReplacementPolicy", 20, &t_anon_1, NULL },
-	{ "selector", 8, &t_io_k8s_apimachinery_pkg_apis_meta_v1_LabelSelector, NULL },
-	{ "successPolicy", 13, &t_batch_v1_SuccessPolicy, NULL },
-	{ "suspend", 7, &t_anon_6, NULL },
-	{ "template", 8, &t_io_k8s_api_core_v1_PodTemplateSpec, NULL },
-	{ "ttlSecondsAfterFinished", 23, &t_anon_10, NULL },
+	{ "activeDeadlineSeconds", 21, 'a', &t_anon_3, NULL },
+	{ "backoffLimit", 12, 'b', &t_anon_10, NULL },
+	{ "backoffLimitPerIndex", 20, 'b', &t_anon_10, NULL },
+	{ "completionMode", 14, 'c', &t_anon_1, NULL },
+	{ "completions", 11, 'c', &t_anon_10, NULL },
+	{ "managedBy", 9, 'm', &t_anon_1, NULL },
+	{ "manualSelector", 14, 'm', &t_anon_6, NULL },
+	{ "maxFailedIndexes", 16, 'm', &t_anon_10, NULL },
+	{ "parallelism", 11, 'p', &t_anon_10, NULL },
+	{ "podFailurePolicy", 16, 'p', &t_batch_v1_PodFailurePolicy, NULL },
+	{ "podReplacementPolicy", 20, 'p', &t_anon_1, NULL },
+	{ "selector", 8, 's', &t_io_k8s_apimachinery_pkg_apis_meta_v1_LabelSelector, NULL },
+	{ "successPolicy", 13, 's', &t_batch_v1_SuccessPolicy, NULL },
+	{ "suspend", 7, 's', &t_anon_6, NULL },
+	{ "template", 8, 't', &t_io_k8s_api_core_v1_PodTemplateSpec, NULL },
+	{ "ttlSecondsAfterFinished", 23, 't', &t_anon_10, NULL },
 };
 
 static const struct schema_field f_batch_v1_Job[] = {
-	{ "apiVersion", 10, &t_anon_1, NULL },
-	{ "kind", 4, &t_anon_1, NULL },
-	{ "metadata", 8, &t_io_k8s_apimachinery_pkg_apis_meta_v1_ObjectMeta, NULL },
-	{ "spec", 4, &t_batch_v1_JobSpec, NULL },
-	{ "status", 6, &t_anon_59, NULL },
+	{ "apiVersion", 10, 'a', &t_anon_1, NULL },
+	{ "kind", 4, 'k', &t_anon_1, NULL },
+	{ "metadata", 8, 'm', &t_io_k8s_apimachinery_pkg_apis_meta_v1_ObjectMeta, NULL },
+	{ "spec", 4, 's', &t_batch_v1_JobSpec, NULL },
+	{ "status", 6, 's', &t_anon_59, NULL },
 };
 
 static const struct schema_type t_anon_1 = { "string", SCHEMA_STRING, NULL, 0, NULL, NULL };

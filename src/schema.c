@@ -18,7 +18,7 @@ const struct schema_field *schema_field(const struct schema_type *t,
 		size_t mid = lo + (hi - lo) / 2;
 		const struct schema_field *f = &t->fields[mid];
 		int key0 = len ? (unsigned char)name[0] : -1;
-		int field0 = (unsigned char)f->name[0];	/* never empty */
+		int field0 = f->first;	/* names are never empty */
 		int cmp;
 
 		/*

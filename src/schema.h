@@ -9,6 +9,7 @@
 #define KATIB_SRC_SCHEMA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct buf;
 struct doc_node;
@@ -40,7 +41,9 @@ struct schema_type {
 
 struct schema_field {
 	const char *name;
-	size_t len;		/* of name: lookups compare lengths, not NULs */
+	uint32_t len;		/* of name: lookups compare lengths, not NULs */
+	/* name[0], in the entry: most of a lookup's probes need no more. */
+	unsigned char first;
 	const struct schema_type *type;
 	const char *doc;
 };

@@ -129,7 +129,7 @@ static unsigned schema_lookup_misses(const struct schema_type *t, int depth)
 		const struct schema_field *f = &t->fields[i], *g;
 		char name[128];
 
-		bad += f->len != strlen(f->name) ||
+		bad += f->len != strlen(f->name) || f->first != (unsigned char)f->name[0] ||
 		       schema_field(t, f->name, f->len) != f;
 		memcpy(name, f->name, f->len + 1);
 		/* A prefix or a longer key finds only a field of exactly that name. */
