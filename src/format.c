@@ -15,8 +15,7 @@
 #include <limits.h>
 #include <stdio.h>
 
-/* Is fmt made only of the conversions format_fast() writes? */
-static int fast_enough(const char *f)
+int format_is_plain(const char *f)
 {
 	/* strchr() looks at a word at a time: messages are long. */
 	while ((f = strchr(f, '%'))) {
@@ -125,7 +124,7 @@ int format_v(char *out, size_t room, const char *fmt, va_list ap)
 	int r;
 
 	va_copy(cp, ap);
-	if (fast_enough(fmt)) {
+	if (format_is_plain(fmt)) {
 		n = format_fast(out, room, fmt, cp);
 		r = n > INT_MAX ? -1 : (int)n;
 	} else {

@@ -16,5 +16,7 @@
  */
 int format_v(char *out, size_t room, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
+/* Is fmt made only of the conversions format_v() writes itself? */
+int format_is_plain(const char *fmt);
 
 #endif

@@ -412,4 +412,17 @@ void test_format(void)
 				    7u, 2, "abc", 4, 0.5, 10u);
 	}
 	INT_EQ(bad, 0, "format_v writes what vsnprintf writes, at every room");
+	/* The fast path is the point: messages' formats must take it. */
+	OK(format_is_plain("key '%s' at %zu: %d, %u, %lld%c %%"), "plain conversions are written here");
+	OK(format_is_plain("no conversion"), "a format without conversions is plain");
+	OK(!format_is_plain("%5u") && !format_is_plain("%.*s") && !format_is_plain("%g") &&
+	   !format_is_plain("%02X") && !format_is_plain("%lu") && !format_is_plain("%zd") &&
+	   !format_is_plain("%ld") && !format_is_plain("%lld%llu") && !format_is_plain("%"),
+	   "widths, precisions, flags and other conversions go to vsnprintf");
+	/* Each conversion is stepped over whole, no more and no less. */
+	OK(!format_is_plain("%s%g") && !format_is_plain("%zu%g") &&
+	   !format_is_plain("%lld%g") && !format_is_plain("%%%g") &&
+	   format_is_plain("100%% %%5u"), "a conversion right after another is judged");
+	OK(!format_is_plain("%xld") && !format_is_plain("%lxd") && !format_is_plain("%zd"),
+	   "only %%zu and %%lld have length modifiers");
 }
