@@ -222,5 +222,60 @@ void test_re(void)
 			}
 		INT_EQ(wrong, 0, "verdicts stay right past the memo's size");
 	}
+	{
+		char first[16][128];
+		int i, wrong = 0;
+
+		/*
+		 * A slot taken over keeps nothing of its last answer: long
+		 * reasons, then shorter refusals, then passes of the same
+		 * length, each asked again.
+		 */
+		for (i = 0; i < 16; i++) {
+			char p[16];
+
+			snprintf(p, sizeof(p), "(?=%02d)", i);
+			buf_reset(&why);
+			re_check_go(p, strlen(p), &why);
+		}
+		for (i = 0; i < 16; i++) {
+			char p[16];
+
+			snprintf(p, sizeof(p), "(%02d", i);
+			buf_reset(&why);
+			wrong += re_check_go(p, 3, &why) != -1;
+			snprintf(first[i], sizeof(first[i]), "%s", why.buf);
+		}
+		for (i = 0; i < 16; i++) {
+			char p[16];
+
+			snprintf(p, sizeof(p), "(%02d", i);
+			buf_reset(&why);
+			wrong += re_check_go(p, 3, &why) != -1 || strcmp(why.buf, first[i]);
+		}
+		for (i = 0; i < 32; i++) {	/* taken over, then remembered */
+			char p[16];
+
+			snprintf(p, sizeof(p), "a%02d", i % 16);
+			buf_reset(&why);
+			wrong += re_check_go(p, 3, &why) != 0 || why.len;
+		}
+		for (i = 0; i < 16; i++) {
+			char p[16];
+
+			snprintf(p, sizeof(p), "(%02d", i);
+			buf_reset(&why);
+			wrong += re_check_go(p, 3, &why) != -1 || strcmp(why.buf, first[i]);
+			snprintf(p, sizeof(p), "a%02d", i);
+			buf_reset(&why);
+			wrong += re_check_go(p, 3, &why) != 0 || why.len;
+		}
+		/* A remembered longer subject that starts the same is another question. */
+		buf_reset(&why);
+		wrong += re_check_go("ab(", 3, &why) != -1;
+		buf_reset(&why);
+		wrong += re_check_go("ab", 2, &why) != 0;
+		INT_EQ(wrong, 0, "a taken-over slot answers only for its new subject");
+	}
 	buf_release(&why);
 }
