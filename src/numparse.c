@@ -222,7 +222,7 @@ static const double exact_pow10[] = {
  * instruction-cache misses on a stream of Experiments: it is large, and
  * each document calls it a few times for feasible-space bounds.
  */
-static int strtod_fast(const char *s, double *out)
+int num_strtod_fast(const char *s, double *out)
 {
 	const char *p = s;
 	uint64_t m = 0;
@@ -278,7 +278,7 @@ double num_strtod(const char *s, char **end)
 {
 	double v;
 
-	if (!strtod_fast(s, &v)) {
+	if (!num_strtod_fast(s, &v)) {
 		if (end)
 			*end = (char *)(uintptr_t)(s + strlen(s));
 		return v;
@@ -329,7 +329,7 @@ int num_py_float(const char *s, double *out)
 	int r;
 
 	/* A plain short decimal is read as float() reads it, without copies. */
-	if (!strtod_fast(s, out))
+	if (!num_strtod_fast(s, out))
 		return 0;
 	t = py_clean(s);
 	if (!t)

@@ -45,5 +45,10 @@ int num_go_float(const char *s, double *out);
  * (most of what manifests hold) without strtod's cost.
  */
 double num_strtod(const char *s, char **end);
+/*
+ * Its fast path alone: 0 and *out when s is a whole short decimal it
+ * reads exactly, -1 when only strtod() can say.
+ */
+int num_strtod_fast(const char *s, double *out);
 
 #endif

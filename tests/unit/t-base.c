@@ -270,6 +270,27 @@ void test_strtod(void)
 		bad += !strtod_agrees(t);
 	}
 	INT_EQ(bad, 0, "num_strtod agrees with strtod on 20,000 random decimals");
+	{
+		/* The fast path is the point: short decimals must take it. */
+		static const char *const fast[] = {
+			"0", "-0", "+7", "0.1", "-2.5e-3", "1E+22", "1e-22", "5.",
+			".5", "9007199254740992", "00000000000000000000001.5",
+			"1234567890123e-20", "-.5e1", "0.0000000000000000000000",
+		};
+		static const char *const slow[] = {
+			"1e23", "1e-23", "9007199254740993", "1234567890123456789e-30", "12345678901234567890",
+			"1.0000000000000000000000", "1e99999", "1e", "1e+", ".", "-",
+			"", " 1", "1 ", "1.5x", "0x10", "inf", "nan", "1_0", "1e-",
+		};
+		double v;
+
+		for (i = 0; i < ARRAY_SIZE(fast); i++)
+			OK(!num_strtod_fast(fast[i], &v) && v == strtod(fast[i], NULL) &&
+			   signbit(v) == signbit(strtod(fast[i], NULL)),
+			   "'%s' is read by the fast path", fast[i]);
+		for (i = 0; i < ARRAY_SIZE(slow); i++)
+			OK(num_strtod_fast(slow[i], &v) == -1, "'%s' is left to strtod", slow[i]);
+	}
 }
 
 /* The precision found by printing and reading back at each in turn. */
