@@ -152,6 +152,10 @@ void test_numparse(void)
 		/* plain decimals, read without cleaning */
 		{ "-2.5e-3", 1, -0.0025 }, { "+7", 1, 7 }, { "1E+2", 1, 100 },
 		{ "0.1", 1, 0.1 }, { " 0.5 ", 1, 0.5 }, { "1_e5", 0, 0 },
+		/* words, in any case */
+		{ "inf", 1, INFINITY }, { "Infinity", 1, INFINITY },
+		{ "-INF", 1, -INFINITY }, { "+iNfInItY", 1, INFINITY },
+		{ "infinit", 0, 0 }, { "nanx", 0, 0 },
 	};
 	static const struct {
 		const char *text, *repr;
@@ -212,6 +216,13 @@ void test_numparse(void)
 		INT_EQ(ok, floats[i].ok, floats[i].text);
 		if (ok)
 			OK(v == floats[i].value, "float(%s): got %g", floats[i].text, v);
+	}
+	{
+		static const char *const nans[] = { "nan", "NaN", "-nan", "NAN" };
+		double v = 0;
+
+		for (i = 0; i < ARRAY_SIZE(nans); i++)
+			OK(!num_py_float(nans[i], &v) && isnan(v), "float(%s) is nan", nans[i]);
 	}
 	for (i = 0; i < sizeof(reprs) / sizeof(*reprs); i++) {
 		buf_reset(&b);
@@ -278,7 +289,8 @@ void test_strtod(void)
 			"1234567890123e-20", "-.5e1", "0.0000000000000000000000",
 		};
 		static const char *const slow[] = {
-			"1e23", "1e-23", "9007199254740993", "1234567890123456789e-30", "12345678901234567890",
+			"1e23", "1e-23", "9007199254740993", "1234567890123456789e-30",
+			"18446744073709551621",	/* 2^64 + 5: wraps to 5 in 64 bits */ "12345678901234567890",
 			"1.0000000000000000000000", "1e99999", "1e", "1e+", ".", "-",
 			"", " 1", "1 ", "1.5x", "0x10", "inf", "nan", "1_0", "1e-",
 		};
