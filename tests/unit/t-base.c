@@ -22,6 +22,19 @@ void test_arena(void)
 	STR_EQ(s, "hello", "arena_strndup copies n bytes and terminates");
 	s = arena_printf(&a, "%s-%d", "exp", 42);
 	STR_EQ(s, "exp-42", "arena_printf formats");
+	{
+		/* Longer than any block's room: measured, then formatted in a block of its own. */
+		char *text = malloc(40001);
+		size_t k;
+
+		for (k = 0; k < 40000; k++)
+			text[k] = (char)('a' + k % 26);
+		text[40000] = '\0';
+		s = arena_printf(&a, "<%s>%d", text, 7);
+		OK(s && strlen(s) == 40003 && s[0] == '<' && !memcmp(s + 1, text, 40000) &&
+		   !strcmp(s + 40001, ">7"), "arena_printf formats a text larger than a block");
+		free(text);
+	}
 	s = arena_concat(&a, "step-", "main");
 	STR_EQ(s, "step-main", "arena_concat joins two strings");
 	s = arena_concat(&a, "", "");
