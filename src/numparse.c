@@ -227,23 +227,26 @@ int num_strtod_fast(const char *s, double *out)
 	const char *p = s;
 	uint64_t m = 0;
 	int negative = 0, digits = 0, sig = 0, scale = 0, exp = 0, exp_digits = 0;
-	int exp_negative = 0;
+	int exp_negative = 0, point = 0;
 
 	if (*p == '+' || *p == '-')
 		negative = *p++ == '-';
-	for (; *p >= '0' && *p <= '9'; p++, digits++)
+	/* The digits, with at most one point among them: each after it scales. */
+	for (;; p++) {
+		if (*p == '.' && !point) {
+			point = 1;
+			continue;
+		}
+		if (*p < '0' || *p > '9')
+			break;
+		digits++;
+		scale -= point;
 		if (m || *p != '0') {
 			if (++sig > 19)
 				return -1;
 			m = m * 10 + (uint64_t)(*p - '0');
 		}
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9'; p++, digits++, scale--)
-			if (m || *p != '0') {
-				if (++sig > 19)
-					return -1;
-				m = m * 10 + (uint64_t)(*p - '0');
-			}
+	}
 	if (!digits)
 		return -1;
 	if (*p == 'e' || *p == 'E') {
