@@ -1136,6 +1136,7 @@ int doc_reader_next(struct doc_reader *r, struct doc **out, struct fail *f)
 				d->error->at = b.error_at;
 				d->error->limit = b.error_limit ? 1 : 0;
 			}
+			d->nr_alias_nodes = b.alias_nodes;
 			set_doc_text(r, d, text_from, end, 0);
 			build_release(&b);
 			r->next_doc_off = end;

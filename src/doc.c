@@ -23,6 +23,7 @@ void doc_free(struct doc *d)
 {
 	if (!d)
 		return;
+	doc_free(d->part);
 	arena_release(&d->arena);
 	free(d);
 }

@@ -89,6 +89,12 @@ struct doc {
 	struct doc_node *root;	/* NULL when error is set */
 	struct doc_error *error;
 	size_t nr_nodes;
+	size_t nr_alias_nodes;	/* of them, copied through aliases */
+	/*
+	 * A document read in two parts (doc-split.h): the second part, whose
+	 * arena holds some of this tree's nodes; freed with it.
+	 */
+	struct doc *part;
 	/* Some node is marked duplicate (a reader sets it with the mark). */
 	unsigned has_duplicates : 1;
 };

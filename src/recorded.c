@@ -3,6 +3,7 @@
 #include "alloc.h"
 #include "buf.h"
 #include "doc.h"
+#include "doc-split.h"
 #include "doc-yaml.h"
 #include "experiment.h"
 
@@ -86,7 +87,40 @@ void recorded_add_items(struct recorded *r, struct doc *d, const char *item_kind
 	}
 }
 
-static int load_file(struct recorded *r, const char *path, struct fail *f)
+/*
+ * A large file holding one List (a search's Trials) read on two threads
+ * (doc-split.h); 0 when it is not one, for the serial reader to read (and
+ * to report any error in it, as it does).
+ */
+static int load_split(struct recorded *r, const char *path, size_t size,
+		      const struct doc_limits *lim)
+{
+	struct buf text = BUF_INIT;
+	struct doc *d = NULL;
+	FILE *fp;
+	size_t n;
+
+	if (size < DOC_SPLIT_MIN_BYTES || size > lim->max_file_bytes)
+		return 0;
+	fp = fopen(path, "rb");
+	if (!fp)
+		return 0;
+	if (!buf_grow(&text, size)) {
+		n = fread(text.buf, 1, size + 1, fp);
+		/* A file that changed size since stat(): the serial reader's. */
+		if (n == size && !ferror(fp))
+			doc_read_split(&d, path, text.buf, size, lim);
+	}
+	fclose(fp);
+	buf_release(&text);
+	if (!d)
+		return 0;
+	recorded_add(r, d);
+	return 1;
+}
+
+static int load_file(struct recorded *r, const char *path, off_t size,
+		     struct fail *f)
 {
 	struct doc_reader *reader;
 	struct doc *d;
@@ -95,6 +129,8 @@ static int load_file(struct recorded *r, const char *path, struct fail *f)
 
 	lim.max_nodes = RECORDING_MAX_NODES;
 	lim.max_doc_bytes = lim.max_file_bytes;
+	if (size > 0 && load_split(r, path, (size_t)size, &lim))
+		return 0;
 	if (doc_reader_open(&reader, path, path, &lim, f))
 		return -1;
 	/* Nothing quotes a recording's lines; its errors give line numbers. */
@@ -147,7 +183,7 @@ static int load_dir(struct recorded *r, const char *dir, int depth,
 				ret = load_dir(r, path.buf, depth + 1, skip, f);
 			/* Only regular files: a FIFO would wait for a writer. */
 			else if (S_ISREG(st.st_mode) && wanted(list[i]->d_name))
-				ret = load_file(r, path.buf, f);
+				ret = load_file(r, path.buf, st.st_size, f);
 		}
 		buf_release(&path);
 		free(list[i]);

@@ -158,6 +158,53 @@ both() {
 	[ "$stderr" = "error: $dir/deep.yaml:1: nesting deeper than the limit for a recording" ]
 }
 
+# kubectl_trials N: a List of N Trials as `kubectl get -o yaml` writes it:
+# items at column 0, block style, and the List's keys after them.
+kubectl_trials() {
+	awk -v n="$1" 'BEGIN {
+		print "apiVersion: v1"; print "items:"
+		for (i = 1; i <= n; i++) {
+			printf "- apiVersion: kubeflow.org/v1beta1\n  kind: Trial\n  metadata:\n"
+			printf "    creationTimestamp: \"2026-11-20T10:%02d:%02dZ\"\n", int(i / 60) % 60, i % 60
+			printf "    labels:\n      katib.kubeflow.org/experiment: hpo\n    name: hpo-t%06d\n    namespace: ml\n", i
+			printf "  spec:\n    parameterAssignments:\n    - name: lr\n      value: \"0.%04d\"\n", i
+			printf "    - name: optimizer\n      value: sgd\n    - name: layers\n      value: \"%d\"\n", i % 5 + 1
+			printf "  status:\n    completionTime: \"2026-11-20T11:00:10Z\"\n    conditions:\n"
+			printf "    - reason: TrialSucceeded\n      status: \"True\"\n      type: Succeeded\n"
+			printf "    observation:\n      metrics:\n      - latest: \"%.3f\"\n        max: \"2\"\n        min: \"0.1\"\n        name: loss\n", (i * 7919 % 1000) / 1000
+			printf "    startTime: \"2026-11-20T10:00:10Z\"\n"
+		}
+		print "kind: List"; print "metadata:"; print "  resourceVersion: \"\""
+	}'
+}
+
+@test "status --from: a large List read on two threads says what the serial reader's does" {
+	# Over 1 MiB, a recording's List is read in two parts at once
+	# (src/doc-split.h); the same Trials as JSON are read serially.
+	local split="$BATS_TEST_TMPDIR/split" serial="$BATS_TEST_TMPDIR/serial"
+	mkdir "$split"
+	cp "$CLUSTER/namespaces.yaml" "$CLUSTER/hpo-suggestion.yaml" "$split/"
+	sed 's/maxTrialCount: 12/maxTrialCount: 3000/' "$CLUSTER/hpo-experiment.yaml" > "$split/hpo-experiment.yaml"
+	kubectl_trials 3000 > "$split/hpo-trials.yaml"
+	[ "$(stat -c %s "$split/hpo-trials.yaml")" -gt 1048576 ]
+	cp -r "$split" "$serial"
+	"$KATIB_TEST_TOOL" to-json "$split/hpo-trials.yaml" > "$serial/hpo-trials.json"
+	rm "$serial/hpo-trials.yaml"
+	run --separate-stderr katib status experiment hpo -n ml -o json --sort name --from "$serial"
+	assert_success
+	local want=$output
+	[ "$(jq '.trialList | length' <<< "$want")" -eq 3000 ]
+	run --separate-stderr katib status experiment hpo -n ml -o json --sort name --from "$split"
+	assert_success
+	[ "$output" = "$want" ] || { diff <(echo "$want") <(echo "$output") | head; return 1; }
+
+	# An error past the middle: the serial reader reports it, at its line.
+	local bad=$(( $(wc -l < "$split/hpo-trials.yaml") * 3 / 4 ))
+	sed -i "${bad}i\\  metadata: {name: [x}" "$split/hpo-trials.yaml"
+	run --separate-stderr -2 katib status experiment hpo -n ml --from "$split"
+	[[ "$stderr" == "error: $split/hpo-trials.yaml:$bad: "* ]] || { echo "$stderr"; return 1; }
+}
+
 # check_html FILE: well-formed, every SVG parses as XML, nothing to load.
 check_html() {
 	python3 - "$1" <<'PY' || return 1

@@ -39,6 +39,7 @@ void test_doc_drop_text(void);
 void test_doc_scalars(void);
 void test_doc_errors(void);
 void test_doc_aliases(void);
+void test_doc_split(void);
 void test_rules_table(void);
 void test_webhook_parity(void);
 void test_schema(void);

@@ -57,6 +57,7 @@ static const struct {
 	{ "doc-scalars", test_doc_scalars },
 	{ "doc-errors", test_doc_errors },
 	{ "doc-aliases", test_doc_aliases },
+	{ "doc-split", test_doc_split },
 	{ "json-write", test_json_write },
 	{ "json-read", test_json_read },
 	{ "diag", test_diag },

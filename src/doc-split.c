@@ -1,0 +1,231 @@
+#include "compat.h"
+#include "doc-split.h"
+#include "alloc.h"
+#include "arena.h"
+
+#include <pthread.h>
+
+/*
+ * How far past the middle to look for the least indented item line: a
+ * recorded Trial is under 1 KiB; an item longer than this only costs the
+ * split (a nested sequence's line is picked, and the first part's shape
+ * check declines).
+ */
+#define SPLIT_WINDOW ((size_t)64 << 10)
+
+/* The second part's own key: the root map's, at column 0. */
+static const char part_key[] = "x:\n";
+#define PART_KEY_LEN (sizeof(part_key) - 1)
+
+size_t doc_split_point(const char *data, size_t len, unsigned *indent)
+{
+	const char *nl = len ? memchr(data + len / 2, '\n', len - len / 2) : NULL;
+	size_t at, end, best = 0;
+	unsigned best_indent = 0;
+
+	*indent = 0;
+	if (!nl)
+		return 0;
+	at = (size_t)(nl - data) + 1;
+	end = len - at > SPLIT_WINDOW ? at + SPLIT_WINDOW : len;
+	while (at < end) {
+		size_t i = at;
+		const char *eol;
+
+		while (i < len && data[i] == ' ')
+			i++;
+		if (i + 1 < len && data[i] == '-' &&
+		    (data[i + 1] == ' ' || data[i + 1] == '\n' ||
+		     data[i + 1] == '\r') &&
+		    (!best || i - at < best_indent)) {
+			best = at;
+			best_indent = (unsigned)(i - at);
+			if (!best_indent)
+				break;
+		}
+		eol = memchr(data + i, '\n', len - i);
+		if (!eol)
+			break;
+		at = (size_t)(eol - data) + 1;
+	}
+	*indent = best_indent;
+	return best;
+}
+
+struct part {
+	const char *name;
+	const char *data;
+	size_t len;
+	const struct doc_limits *lim;
+	/* Moves the part's positions to the whole text's. */
+	const char *whole;	/* second part: the text before it, to count lines */
+	size_t at;		/* its offset in the whole text */
+	struct doc *doc;	/* NULL unless read cleanly as one document */
+};
+
+static void move_positions(struct doc_node *root, uint32_t lines, uint64_t off)
+{
+	struct doc_node *n = root;
+
+	/* Depth first without a stack: the tree has parent links. */
+	while (n) {
+		if (n->span.start.line) {
+			n->span.start.line += lines;
+			n->span.end.line += lines;
+			if (n->span.start.off != POS_NO_OFFSET)
+				n->span.start.off += off;
+		}
+		if (n->key_span.start.line) {
+			n->key_span.start.line += lines;
+			n->key_span.end.line += lines;
+			if (n->key_span.start.off != POS_NO_OFFSET)
+				n->key_span.start.off += off;
+		}
+		if (n->child) {
+			n = n->child;
+			continue;
+		}
+		while (n && n != root && !n->next)
+			n = n->parent;
+		n = n && n != root ? n->next : NULL;
+	}
+}
+
+static void *read_part(void *arg)
+{
+	struct part *p = arg;
+	struct doc_reader *r;
+	struct doc *d = NULL, *more = NULL;
+	struct fail f = FAIL_INIT;
+
+	doc_reader_open_mem(&r, p->name, p->data, p->len, p->lim);
+	doc_reader_drop_text(r);
+	if (doc_reader_next(r, &d, &f) > 0 && !d->error && d->root &&
+	    doc_reader_next(r, &more, &f) == 0) {
+		p->doc = d;
+		d = NULL;
+	}
+	doc_free(more);
+	doc_free(d);
+	doc_reader_free(r);
+	fail_clear(&f);
+	/* The second part's thread ends here: its spare blocks with it. */
+	if (p->whole)
+		arena_drop_spare();
+	if (p->doc && p->whole) {
+		uint32_t lines = 0;
+		const char *s = p->whole, *end = p->whole + p->at;
+
+		while ((s = memchr(s, '\n', (size_t)(end - s))))
+			s++, lines++;
+		/* Its line 2 is the whole text's line lines + 1. */
+		move_positions(p->doc->root, lines - 1,
+			       (uint64_t)p->at - PART_KEY_LEN);
+	}
+	return NULL;
+}
+
+static int same_key(const struct doc_node *a, const struct doc_node *b)
+{
+	return a->key && b->key && a->key_len == b->key_len &&
+	       !memcmp(a->key, b->key, a->key_len);
+}
+
+/*
+ * Whether the parts join into what the serial reader would read: the first
+ * ends with the root map's last key holding a block sequence at the cut
+ * line's column; the second is that column's sequence under its own key,
+ * then root keys the first part does not have.  (The first part's last
+ * key is its sequence's own: root keys merged in would come after it.)
+ */
+static int parts_join(const struct doc *a, const struct doc *b,
+		      const char *data, unsigned indent,
+		      const struct doc_limits *lim)
+{
+	const struct doc_node *seq = a->root->last, *x = b->root->child, *c, *k;
+
+	if (a->root->kind != DOC_MAP || a->root->span.start.col != 1 || !seq ||
+	    seq->kind != DOC_SEQ || !seq->child ||
+	    seq->span.start.col != indent + 1 ||
+	    seq->span.start.off == POS_NO_OFFSET ||
+	    data[seq->span.start.off] != '-')
+		return 0;
+	if (b->root->kind != DOC_MAP || !x || x->key_len != 1 || *x->key != 'x' ||
+	    x->kind != DOC_SEQ || !x->child || x->span.start.col != indent + 1)
+		return 0;
+	/*
+	 * A merge key at the root adds its keys after the root's own, which
+	 * only the whole text has: its copies (from_alias) end the split.
+	 */
+	for (k = a->root->child; k; k = k->next)
+		if (k->from_alias)
+			return 0;
+	for (c = x->next; c; c = c->next) {
+		if (same_key(c, x) || c->from_alias)
+			return 0;
+		for (k = a->root->child; k; k = k->next)
+			if (same_key(c, k))
+				return 0;
+	}
+	return a->nr_nodes + b->nr_nodes - 2 <= lim->max_nodes &&
+	       a->nr_alias_nodes + b->nr_alias_nodes <= lim->max_alias_nodes;
+}
+
+static void join(struct doc *a, struct doc *b)
+{
+	struct doc_node *seq = a->root->last, *x = b->root->child, *c, *next;
+
+	for (c = x->child; c; c = next) {
+		next = c->next;
+		c->next = NULL;
+		doc_node_append(seq, c);
+	}
+	seq->span.end = x->span.end;
+	for (c = x->next; c; c = next) {
+		next = c->next;
+		c->next = NULL;
+		doc_node_append(a->root, c);
+	}
+	a->root->span.end = b->root->span.end;
+	a->nr_nodes += b->nr_nodes - 2;
+	a->nr_alias_nodes += b->nr_alias_nodes;
+	a->has_duplicates |= b->has_duplicates;
+	a->part = b;
+}
+
+int doc_read_split(struct doc **out, const char *name, const char *data,
+		   size_t len, const struct doc_limits *lim)
+{
+	unsigned indent;
+	size_t at = doc_split_point(data, len, &indent);
+	struct part first = { name, data, at, lim, NULL, 0, NULL }, second;
+	char *text;
+	pthread_t thread;
+
+	*out = NULL;
+	/* Limits on the whole text are the serial reader's to report. */
+	if (!at || (lim->max_file_bytes && len > lim->max_file_bytes) ||
+	    (lim->max_doc_bytes && len > lim->max_doc_bytes))
+		return 0;
+	text = xmalloc(PART_KEY_LEN + len - at);
+	memcpy(text, part_key, PART_KEY_LEN);
+	memcpy(text + PART_KEY_LEN, data + at, len - at);
+	second = (struct part){ name, text, PART_KEY_LEN + len - at, lim,
+				data, at, NULL };
+	if (pthread_create(&thread, NULL, read_part, &second)) {
+		free(text);
+		return 0;
+	}
+	read_part(&first);
+	pthread_join(thread, NULL);
+	free(text);
+	if (first.doc && second.doc &&
+	    parts_join(first.doc, second.doc, data, indent, lim)) {
+		join(first.doc, second.doc);
+		*out = first.doc;
+		return 1;
+	}
+	doc_free(first.doc);
+	doc_free(second.doc);
+	return 0;
+}
