@@ -17,38 +17,37 @@
 static const char part_key[] = "x:\n";
 #define PART_KEY_LEN (sizeof(part_key) - 1)
 
+/* The offset just past the next newline at or after from, or len. */
+static size_t next_line(const char *data, size_t len, size_t from)
+{
+	const char *nl = memchr(data + from, '\n', len - from);
+
+	return nl ? (size_t)(nl - data) + 1 : len;
+}
+
 size_t doc_split_point(const char *data, size_t len, unsigned *indent)
 {
-	const char *nl = len ? memchr(data + len / 2, '\n', len - len / 2) : NULL;
-	size_t at, end, best = 0;
-	unsigned best_indent = 0;
+	size_t at = next_line(data, len, len / 2), best = 0;
+	size_t end = len - at > SPLIT_WINDOW ? at + SPLIT_WINDOW : len;
 
 	*indent = 0;
-	if (!nl)
-		return 0;
-	at = (size_t)(nl - data) + 1;
-	end = len - at > SPLIT_WINDOW ? at + SPLIT_WINDOW : len;
 	while (at < end) {
 		size_t i = at;
-		const char *eol;
 
 		while (i < len && data[i] == ' ')
 			i++;
+		/* An item's dash: followed by a space or the line's end. */
 		if (i + 1 < len && data[i] == '-' &&
 		    (data[i + 1] == ' ' || data[i + 1] == '\n' ||
 		     data[i + 1] == '\r') &&
-		    (!best || i - at < best_indent)) {
+		    (!best || i - at < *indent)) {
 			best = at;
-			best_indent = (unsigned)(i - at);
-			if (!best_indent)
+			*indent = (unsigned)(i - at);
+			if (!*indent)
 				break;
 		}
-		eol = memchr(data + i, '\n', len - i);
-		if (!eol)
-			break;
-		at = (size_t)(eol - data) + 1;
+		at = next_line(data, len, i);
 	}
-	*indent = best_indent;
 	return best;
 }
 
@@ -85,15 +84,15 @@ static void move_positions(struct doc_node *root, uint32_t lines, uint64_t off)
 			n = n->child;
 			continue;
 		}
-		while (n && n != root && !n->next)
+		/* Up to the nearest ancestor with a next sibling, below root. */
+		while (n != root && !n->next)
 			n = n->parent;
-		n = n && n != root ? n->next : NULL;
+		n = n != root ? n->next : NULL;
 	}
 }
 
-static void *read_part(void *arg)
+static void read_part(struct part *p)
 {
-	struct part *p = arg;
 	struct doc_reader *r;
 	struct doc *d = NULL, *more = NULL;
 	struct fail f = FAIL_INIT;
@@ -109,9 +108,6 @@ static void *read_part(void *arg)
 	doc_free(d);
 	doc_reader_free(r);
 	fail_clear(&f);
-	/* The second part's thread ends here: its spare blocks with it. */
-	if (p->whole)
-		arena_drop_spare();
 	if (p->doc && p->whole) {
 		uint32_t lines = 0;
 		const char *s = p->whole, *end = p->whole + p->at;
@@ -122,6 +118,13 @@ static void *read_part(void *arg)
 		move_positions(p->doc->root, lines - 1,
 			       (uint64_t)p->at - PART_KEY_LEN);
 	}
+}
+
+static void *read_second_part(void *arg)
+{
+	read_part(arg);
+	/* The thread ends here: the blocks it kept for reuse with it. */
+	arena_drop_spare();
 	return NULL;
 }
 
@@ -144,14 +147,22 @@ static int parts_join(const struct doc *a, const struct doc *b,
 {
 	const struct doc_node *seq = a->root->last, *x = b->root->child, *c, *k;
 
-	if (a->root->kind != DOC_MAP || a->root->span.start.col != 1 || !seq ||
-	    seq->kind != DOC_SEQ || !seq->child ||
+	/*
+	 * The first part's last key must hold the sequence the cut line's
+	 * item continues: a block one (a flow one closed before a dash line
+	 * is an error only the whole text shows) at the line's column.
+	 */
+	if (a->root->kind != DOC_MAP || a->root->span.start.col != 1 ||
+	    !seq || seq->kind != DOC_SEQ ||
 	    seq->span.start.col != indent + 1 ||
-	    seq->span.start.off == POS_NO_OFFSET ||
 	    data[seq->span.start.off] != '-')
 		return 0;
-	if (b->root->kind != DOC_MAP || !x || x->key_len != 1 || *x->key != 'x' ||
-	    x->kind != DOC_SEQ || !x->child || x->span.start.col != indent + 1)
+	/*
+	 * The second part is "x:" then an item line at that column: libyaml
+	 * reads a sequence there or fails.  Checked all the same, since the
+	 * join relies on it.
+	 */
+	if (x->kind != DOC_SEQ || x->span.start.col != indent + 1)
 		return 0;
 	/*
 	 * A merge key at the root adds its keys after the root's own, which
@@ -198,7 +209,8 @@ int doc_read_split(struct doc **out, const char *name, const char *data,
 {
 	unsigned indent;
 	size_t at = doc_split_point(data, len, &indent);
-	struct part first = { name, data, at, lim, NULL, 0, NULL }, second;
+	struct part first = { .name = name, .data = data, .len = at, .lim = lim };
+	struct part second;
 	char *text;
 	pthread_t thread;
 
@@ -210,9 +222,10 @@ int doc_read_split(struct doc **out, const char *name, const char *data,
 	text = xmalloc(PART_KEY_LEN + len - at);
 	memcpy(text, part_key, PART_KEY_LEN);
 	memcpy(text + PART_KEY_LEN, data + at, len - at);
-	second = (struct part){ name, text, PART_KEY_LEN + len - at, lim,
-				data, at, NULL };
-	if (pthread_create(&thread, NULL, read_part, &second)) {
+	second = (struct part){ .name = name, .data = text,
+				.len = PART_KEY_LEN + len - at, .lim = lim,
+				.whole = data, .at = at };
+	if (pthread_create(&thread, NULL, read_second_part, &second)) {
 		free(text);
 		return 0;
 	}

@@ -182,6 +182,25 @@ static void test_accepted(void)
 	for (i = 0; i < 100; i++)
 		buf_addf(&t, "# item %d\n\n- name: n%d\n  v: %d\n", i, i, i);
 	OK(check_split(t.buf, t.len, &lim, "comments"), "comments between items are split");
+
+	/* Root keys after the items, one as long as a key before them. */
+	buf_reset(&t);
+	buf_adds(&t, "kind: List\nitems:\n");
+	for (i = 0; i < 100; i++)
+		buf_addf(&t, "- {n: %d}\n", i);
+	buf_adds(&t, "other: 1\nmore: {a: [1, 2]}\n");
+	OK(check_split(t.buf, t.len, &lim, "root keys after"), "root keys after the items are split");
+
+	/* Exactly as many nodes as the limit: the whole is within it. */
+	{
+		struct doc *whole = serial(t.buf, t.len, &lim);
+
+		lim.max_nodes = whole ? whole->nr_nodes : 0;
+		OK(check_split(t.buf, t.len, &lim, "at the node limit"), "a List at the node limit is split");
+		lim.max_nodes--;
+		OK(!check_split(t.buf, t.len, &lim, "a node over"), "a List a node over the limit is declined");
+		doc_free(whole);
+	}
 	buf_release(&t);
 }
 
@@ -262,6 +281,27 @@ static void test_declined(void)
 	for (i = 0; i < 100; i++)
 		buf_addf(&t, "- {n: %d}\n", i);
 	OK(!check_split(t.buf, t.len, &lim, "root sequence"), "a root sequence is declined");
+
+	/* The long list nested under a key, not the root's. */
+	buf_reset(&t);
+	buf_adds(&t, "kind: List\nspec:\n  items:\n");
+	for (i = 0; i < 100; i++)
+		buf_addf(&t, "  - {n: %d}\n", i);
+	OK(!check_split(t.buf, t.len, &lim, "nested list"), "a list nested under a key is declined");
+
+	/* The least indented dash past the middle is a nested list's. */
+	buf_reset(&t);
+	buf_adds(&t, "items:\n- name: one\n  list:\n");
+	for (i = 0; i < 100; i++)
+		buf_addf(&t, "  - %d\n", i);
+	OK(!check_split(t.buf, t.len, &lim, "list in the last item"), "a cut in a nested list is declined");
+
+	/* A flow sequence, closed, then dash lines: an error of the whole. */
+	buf_reset(&t);
+	buf_adds(&t, "kind: List\nitems:\n[a, b]\n");
+	for (i = 0; i < 100; i++)
+		buf_addf(&t, "- %d\n", i);
+	OK(!check_split(t.buf, t.len, &lim, "flow then dashes"), "dash lines after a flow sequence are declined");
 
 	/* A merge at the root before the items: its keys come after them. */
 	buf_reset(&t);
@@ -348,8 +388,46 @@ static void test_every_cut(void)
 	buf_release(&t);
 }
 
+static void expect_point(const char *text, size_t want, unsigned want_indent,
+			 const char *what)
+{
+	unsigned indent = 99;
+	size_t got = doc_split_point(text, strlen(text), &indent);
+
+	OK(got == want && indent == want_indent, "split point of %s: %zu, column %u (want %zu, %u)",
+	   what, got, indent, want, want_indent);
+}
+
+static void test_split_point(void)
+{
+	struct buf t = BUF_INIT;
+	size_t far, at;
+	unsigned indent;
+	int i;
+
+	expect_point("a: b\nc: d\ne: f\n", 0, 0, "no item lines");
+	expect_point("items:\n-x\n--- \n-\tx\n", 0, 0, "dashes that start no item");
+	expect_point("items:\n  xx\n-\n", 12, 0, "a dash alone, last");
+	expect_point("items:\n  xx\n-\r\nz", 12, 0, "a dash alone before CRLF");
+	expect_point("items:\n  xxxx\n  - a\n- b\n", 20, 0, "the least indented");
+	expect_point("items:\n  xxxx\n  - a\n  - b\n", 14, 2, "the first of the least indented");
+	expect_point("items:\n  xxxxxxxxxxx\n-", 0, 0, "a dash ending the text");
+
+	/* Only the window past the middle is looked at. */
+	buf_adds(&t, "items:\n");
+	for (i = 0; i < 20000; i++)
+		buf_addf(&t, "  - {n: %d}\n", i);
+	far = t.len;
+	buf_adds(&t, "more:\n- a\n");
+	at = doc_split_point(t.buf, t.len, &indent);
+	OK(at > t.len / 2 && at < far && indent == 2,
+	   "a dash beyond the window is not the cut (%zu, column %u)", at, indent);
+	buf_release(&t);
+}
+
 void test_doc_split(void)
 {
+	test_split_point();
 	test_accepted();
 	test_declined();
 	test_every_cut();
