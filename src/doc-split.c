@@ -158,12 +158,9 @@ static int parts_join(const struct doc *a, const struct doc *b,
 	    data[seq->span.start.off] != '-')
 		return 0;
 	/*
-	 * The second part is "x:" then an item line at that column: libyaml
-	 * reads a sequence there or fails.  Checked all the same, since the
-	 * join relies on it.
+	 * The second part needs no such check: "x:" then an item line at
+	 * that column is read as a sequence there, or not at all.
 	 */
-	if (x->kind != DOC_SEQ || x->span.start.col != indent + 1)
-		return 0;
 	/*
 	 * A merge key at the root adds its keys after the root's own, which
 	 * only the whole text has: its copies (from_alias) end the split.

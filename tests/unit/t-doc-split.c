@@ -296,12 +296,28 @@ static void test_declined(void)
 		buf_addf(&t, "  - %d\n", i);
 	OK(!check_split(t.buf, t.len, &lim, "list in the last item"), "a cut in a nested list is declined");
 
-	/* A flow sequence, closed, then dash lines: an error of the whole. */
-	buf_reset(&t);
-	buf_adds(&t, "kind: List\nitems:\n[a, b]\n");
-	for (i = 0; i < 100; i++)
-		buf_addf(&t, "- %d\n", i);
-	OK(!check_split(t.buf, t.len, &lim, "flow then dashes"), "dash lines after a flow sequence are declined");
+	/*
+	 * The first part's last key holds, at the cut line's column, a flow
+	 * sequence or a map whose first key starts with a dash; then come
+	 * dash lines, an error only the whole text shows.
+	 */
+	{
+		static const char *const firsts[] = { "[a0", "-k0: v" };
+		static const char *const ends[] = { "]\n", "\n" };
+		size_t k;
+
+		for (k = 0; k < ARRAY_SIZE(firsts); k++) {
+			buf_reset(&t);
+			buf_addf(&t, "kind: List\nitems:\n  %s", firsts[k]);
+			for (i = 1; i < 100; i++)
+				buf_addf(&t, k ? "\n  k%d: v" : ",\n   a%d", i);
+			buf_adds(&t, ends[k]);
+			for (i = 0; i < 50; i++)
+				buf_addf(&t, "  - %d\n", i);
+			OK(!check_split(t.buf, t.len, &lim, firsts[k]),
+			   "dash lines after %s are declined", k ? "a map" : "a flow sequence");
+		}
+	}
 
 	/* A merge at the root before the items: its keys come after them. */
 	buf_reset(&t);
