@@ -25,12 +25,29 @@ static size_t next_line(const char *data, size_t len, size_t from)
 	return nl ? (size_t)(nl - data) + 1 : len;
 }
 
+/*
+ * Whether a line after the first starts with "---" or "...": a document
+ * marker, or a text the split would decline after reading it all.  A
+ * stream of many small documents is not read twice this way.
+ */
+static int has_marker_line(const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p))) && end - ++p >= 3)
+		if ((p[0] == '-' || p[0] == '.') && p[1] == p[0] && p[2] == p[0])
+			return 1;
+	return 0;
+}
+
 size_t doc_split_point(const char *data, size_t len, unsigned *indent)
 {
 	size_t at = next_line(data, len, len / 2), best = 0;
 	size_t end = len - at > SPLIT_WINDOW ? at + SPLIT_WINDOW : len;
 
 	*indent = 0;
+	if (has_marker_line(data, len))
+		return 0;
 	while (at < end) {
 		size_t i = at;
 

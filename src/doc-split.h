@@ -52,7 +52,8 @@ int doc_read_split(struct doc **out, const char *name, const char *data,
 /*
  * Where doc_read_split() would cut data: the offset of the line it would
  * start the second part with, and that line's dash column (0-based) in
- * *indent; 0 when there is no such line.  For tests.
+ * *indent; 0 when there is no such line, or a line after the first starts
+ * with "---" or "..." (a second document, most likely).  For tests.
  */
 size_t doc_split_point(const char *data, size_t len, unsigned *indent);
 

@@ -428,6 +428,13 @@ static void test_split_point(void)
 	expect_point("items:\n  xxxx\n  - a\n- b\n", 20, 0, "the least indented");
 	expect_point("items:\n  xxxx\n  - a\n  - b\n", 14, 2, "the first of the least indented");
 	expect_point("items:\n  xxxxxxxxxxx\n-", 0, 0, "a dash ending the text");
+	expect_point("---\nitems:\n  xxxx\n- a\n", 18, 0, "a document started by ---");
+	expect_point("items:\n  xxxx\n- a\n---\n", 0, 0, "a second document");
+	expect_point("items:\n  xxxx\n- a\n...\n", 0, 0, "a document end");
+	expect_point("items:\n  xxxx\n- a\n--", 14, 0, "a last line of two dashes");
+	expect_point("items:\n  xxxx\n- a\n---", 0, 0, "a last line of three");
+	expect_point("items:\n  xxxx\n- a\n-.-\n", 14, 0, "mixed marks");
+	expect_point("items:\n  xxxx\n- a\n--x\n", 14, 0, "two dashes and a letter");
 
 	/* Only the window past the middle is looked at. */
 	buf_adds(&t, "items:\n");
