@@ -25,29 +25,29 @@ static size_t next_line(const char *data, size_t len, size_t from)
 	return nl ? (size_t)(nl - data) + 1 : len;
 }
 
+/* Where the text is cut, and what the second part needs to know of it. */
+struct cut {
+	size_t at;		/* offset of the cut line; 0: no cut */
+	unsigned indent;	/* its dash's column, 0-based */
+	uint32_t lines;		/* newlines before it */
+};
+
 /*
- * Whether a line after the first starts with "---" or "...": a document
- * marker, or a text the split would decline after reading it all.  A
- * stream of many small documents is not read twice this way.
+ * The cut line: the least indented item line ("- " or a dash ending the
+ * line) in the window past the middle, the first of them.  Then one pass
+ * over every line: a line after the first that starts with "---" or
+ * "..." (a document marker, most likely) means no cut, since the split
+ * would decline only after reading it all, and a stream of many small
+ * documents would be read twice; the same pass counts the lines before
+ * the cut, which the second part's positions are moved by.
  */
-static int has_marker_line(const char *data, size_t len)
+static void find_cut(const char *data, size_t len, struct cut *cut)
 {
-	const char *p = data, *end = data + len;
-
-	while ((p = memchr(p, '\n', (size_t)(end - p))) && end - ++p >= 3)
-		if ((p[0] == '-' || p[0] == '.') && p[1] == p[0] && p[2] == p[0])
-			return 1;
-	return 0;
-}
-
-size_t doc_split_point(const char *data, size_t len, unsigned *indent)
-{
-	size_t at = next_line(data, len, len / 2), best = 0;
+	size_t at = next_line(data, len, len / 2);
 	size_t end = len - at > SPLIT_WINDOW ? at + SPLIT_WINDOW : len;
+	const char *p = data, *stop = data + len;
 
-	*indent = 0;
-	if (has_marker_line(data, len))
-		return 0;
+	memset(cut, 0, sizeof(*cut));
 	while (at < end) {
 		size_t i = at;
 
@@ -57,15 +57,34 @@ size_t doc_split_point(const char *data, size_t len, unsigned *indent)
 		if (i + 1 < len && data[i] == '-' &&
 		    (data[i + 1] == ' ' || data[i + 1] == '\n' ||
 		     data[i + 1] == '\r') &&
-		    (!best || i - at < *indent)) {
-			best = at;
-			*indent = (unsigned)(i - at);
-			if (!*indent)
+		    (!cut->at || i - at < cut->indent)) {
+			cut->at = at;
+			cut->indent = (unsigned)(i - at);
+			if (!cut->indent)
 				break;
 		}
 		at = next_line(data, len, i);
 	}
-	return best;
+	if (!cut->at)
+		return;
+	while ((p = memchr(p, '\n', (size_t)(stop - p)))) {
+		if (++p <= data + cut->at)
+			cut->lines++;
+		if (stop - p >= 3 &&
+		    (!memcmp(p, "---", 3) || !memcmp(p, "...", 3))) {
+			memset(cut, 0, sizeof(*cut));
+			return;
+		}
+	}
+}
+
+size_t doc_split_point(const char *data, size_t len, unsigned *indent)
+{
+	struct cut cut;
+
+	find_cut(data, len, &cut);
+	*indent = cut.indent;
+	return cut.at;
 }
 
 struct part {
@@ -73,9 +92,8 @@ struct part {
 	const char *data;
 	size_t len;
 	const struct doc_limits *lim;
-	/* Moves the part's positions to the whole text's. */
-	const char *whole;	/* second part: the text before it, to count lines */
-	size_t at;		/* its offset in the whole text */
+	/* The second part's: where it starts in the whole text. */
+	const struct cut *cut;
 	struct doc *doc;	/* NULL unless read cleanly as one document */
 };
 
@@ -116,7 +134,11 @@ static void read_part(struct part *p)
 
 	doc_reader_open_mem(&r, p->name, p->data, p->len, p->lim);
 	doc_reader_drop_text(r);
-	if (doc_reader_next(r, &d, &f) > 0 && !d->error && d->root &&
+	/*
+	 * One document, read without error (so with a root).  A second one
+	 * may start after a lone CR, which find_cut() does not see as a line.
+	 */
+	if (doc_reader_next(r, &d, &f) > 0 && !d->error &&
 	    doc_reader_next(r, &more, &f) == 0) {
 		p->doc = d;
 		d = NULL;
@@ -125,16 +147,10 @@ static void read_part(struct part *p)
 	doc_free(d);
 	doc_reader_free(r);
 	fail_clear(&f);
-	if (p->doc && p->whole) {
-		uint32_t lines = 0;
-		const char *s = p->whole, *end = p->whole + p->at;
-
-		while ((s = memchr(s, '\n', (size_t)(end - s))))
-			s++, lines++;
-		/* Its line 2 is the whole text's line lines + 1. */
-		move_positions(p->doc->root, lines - 1,
-			       (uint64_t)p->at - PART_KEY_LEN);
-	}
+	/* Its line 1 is its own "x:", its line 2 the whole text's lines + 1. */
+	if (p->doc && p->cut)
+		move_positions(p->doc->root, p->cut->lines - 1,
+			       (uint64_t)p->cut->at - PART_KEY_LEN);
 }
 
 static void *read_second_part(void *arg)
@@ -175,10 +191,9 @@ static int parts_join(const struct doc *a, const struct doc *b,
 	    data[seq->span.start.off] != '-')
 		return 0;
 	/*
-	 * The second part needs no such check: "x:" then an item line at
-	 * that column is read as a sequence there, or not at all.
-	 */
-	/*
+	 * (The second part needs no such check: "x:" then an item line at
+	 * that column is read as a sequence there, or not at all.)
+	 *
 	 * A merge key at the root adds its keys after the root's own, which
 	 * only the whole text has: its copies (from_alias) end the split.
 	 */
@@ -221,24 +236,27 @@ static void join(struct doc *a, struct doc *b)
 int doc_read_split(struct doc **out, const char *name, const char *data,
 		   size_t len, const struct doc_limits *lim)
 {
-	unsigned indent;
-	size_t at = doc_split_point(data, len, &indent);
-	struct part first = { .name = name, .data = data, .len = at, .lim = lim };
+	struct cut cut;
+	struct part first = { .name = name, .data = data, .lim = lim };
 	struct part second;
 	char *text;
 	pthread_t thread;
 
 	*out = NULL;
 	/* Limits on the whole text are the serial reader's to report. */
-	if (!at || (lim->max_file_bytes && len > lim->max_file_bytes) ||
+	if ((lim->max_file_bytes && len > lim->max_file_bytes) ||
 	    (lim->max_doc_bytes && len > lim->max_doc_bytes))
 		return 0;
-	text = xmalloc(PART_KEY_LEN + len - at);
+	find_cut(data, len, &cut);
+	if (!cut.at)
+		return 0;
+	first.len = cut.at;
+	text = xmalloc(PART_KEY_LEN + len - cut.at);
 	memcpy(text, part_key, PART_KEY_LEN);
-	memcpy(text + PART_KEY_LEN, data + at, len - at);
+	memcpy(text + PART_KEY_LEN, data + cut.at, len - cut.at);
 	second = (struct part){ .name = name, .data = text,
-				.len = PART_KEY_LEN + len - at, .lim = lim,
-				.whole = data, .at = at };
+				.len = PART_KEY_LEN + len - cut.at, .lim = lim,
+				.cut = &cut };
 	if (pthread_create(&thread, NULL, read_second_part, &second)) {
 		free(text);
 		return 0;
@@ -247,7 +265,7 @@ int doc_read_split(struct doc **out, const char *name, const char *data,
 	pthread_join(thread, NULL);
 	free(text);
 	if (first.doc && second.doc &&
-	    parts_join(first.doc, second.doc, data, indent, lim)) {
+	    parts_join(first.doc, second.doc, data, cut.indent, lim)) {
 		join(first.doc, second.doc);
 		*out = first.doc;
 		return 1;

@@ -20,7 +20,7 @@
  * an undefined tag handle, a second document, a repeated or merge key at
  * the root) makes doc_read_split() decline, and the caller reads the text
  * serially, so that every error and every limit is reported exactly as the
- * serial reader reports it.  tests/unit/test-doc-split.c compares the two
+ * serial reader reports it.  tests/unit/t-doc-split.c compares the two
  * readers' trees node by node.
  */
 #ifndef KATIB_SRC_DOC_SPLIT_H

@@ -124,6 +124,15 @@ static int check_split(const char *text, size_t len,
 	return ret > 0;
 }
 
+/* n items, prefix then {n: I} for I from 0, each on a line of its own. */
+static void add_items(struct buf *t, const char *prefix, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		buf_addf(t, "%s{n: %d}\n", prefix, i);
+}
+
 /* A List as kubectl writes it: items at column 0, keys after them. */
 static void kubectl_list(struct buf *t, int items, const char *nl)
 {
@@ -186,8 +195,7 @@ static void test_accepted(void)
 	/* Root keys after the items, one as long as a key before them. */
 	buf_reset(&t);
 	buf_adds(&t, "kind: List\nitems:\n");
-	for (i = 0; i < 100; i++)
-		buf_addf(&t, "- {n: %d}\n", i);
+	add_items(&t, "- ", 100);
 	buf_adds(&t, "other: 1\nmore: {a: [1, 2]}\n");
 	OK(check_split(t.buf, t.len, &lim, "root keys after"), "root keys after the items are split");
 
@@ -232,18 +240,23 @@ static void test_declined(void)
 	/* An alias to an anchor of the first part. */
 	buf_reset(&t);
 	buf_adds(&t, "items:\n- &first {a: 1}\n");
-	for (i = 0; i < 100; i++)
-		buf_addf(&t, "- {n: %d}\n", i);
+	add_items(&t, "- ", 100);
 	buf_adds(&t, "- *first\n");
 	OK(!check_split(t.buf, t.len, &lim, "alias across"), "an alias across the cut is declined");
 
 	/* A second document. */
 	buf_reset(&t);
 	buf_adds(&t, "items:\n");
-	for (i = 0; i < 100; i++)
-		buf_addf(&t, "- {n: %d}\n", i);
+	add_items(&t, "- ", 100);
 	buf_adds(&t, "---\nb: 1\n");
 	OK(!check_split(t.buf, t.len, &lim, "two documents"), "a second document is declined");
+
+	/* ... also when a lone CR, not a newline, ends the line before it. */
+	buf_reset(&t);
+	buf_adds(&t, "items:\n");
+	add_items(&t, "- ", 100);
+	buf_adds(&t, "- last\r---\rb: 1\n");
+	OK(!check_split(t.buf, t.len, &lim, "CR then ---"), "a second document after a CR is declined");
 
 	/* A root key after the items that the first part has too, or the
 	 * second part's own key, or a merge key at the root. */
@@ -267,26 +280,22 @@ static void test_declined(void)
 	/* A tag handle declared for the document. */
 	buf_reset(&t);
 	buf_adds(&t, "%TAG !e! tag:example.com,2000:\n---\nitems:\n");
-	for (i = 0; i < 100; i++)
-		buf_addf(&t, "- !e!item {n: %d}\n", i);
+	add_items(&t, "- !e!item ", 100);
 	OK(!check_split(t.buf, t.len, &lim, "tag handle"), "a document's tag handles are declined");
 
 	/* A document that is not at column 0, or not a map. */
 	buf_reset(&t);
 	buf_adds(&t, "  items:\n");
-	for (i = 0; i < 100; i++)
-		buf_addf(&t, "  - {n: %d}\n", i);
+	add_items(&t, "  - ", 100);
 	OK(!check_split(t.buf, t.len, &lim, "indented root"), "an indented root is declined");
 	buf_reset(&t);
-	for (i = 0; i < 100; i++)
-		buf_addf(&t, "- {n: %d}\n", i);
+	add_items(&t, "- ", 100);
 	OK(!check_split(t.buf, t.len, &lim, "root sequence"), "a root sequence is declined");
 
 	/* The long list nested under a key, not the root's. */
 	buf_reset(&t);
 	buf_adds(&t, "kind: List\nspec:\n  items:\n");
-	for (i = 0; i < 100; i++)
-		buf_addf(&t, "  - {n: %d}\n", i);
+	add_items(&t, "  - ", 100);
 	OK(!check_split(t.buf, t.len, &lim, "nested list"), "a list nested under a key is declined");
 
 	/* The least indented dash past the middle is a nested list's. */
@@ -322,15 +331,13 @@ static void test_declined(void)
 	/* A merge at the root before the items: its keys come after them. */
 	buf_reset(&t);
 	buf_adds(&t, "base: &b\n list:\n - 1\n<<: *b\nitems:\n");
-	for (i = 0; i < 100; i++)
-		buf_addf(&t, " - {n: %d}\n", i);
+	add_items(&t, " - ", 100);
 	OK(!check_split(t.buf, t.len, &lim, "root merge"), "a merge at the root is declined");
 
 	/* Limits that the whole would break and each part keeps. */
 	buf_reset(&t);
 	buf_adds(&t, "items:\n");
-	for (i = 0; i < 100; i++)
-		buf_addf(&t, "- {n: %d}\n", i);
+	add_items(&t, "- ", 100);
 	lim.max_nodes = 150;	/* each part has about 102 */
 	OK(!check_split(t.buf, t.len, &lim, "node limit"), "more nodes than the limit is declined");
 	lim = (struct doc_limits)DOC_LIMITS_DEFAULT;
@@ -419,7 +426,6 @@ static void test_split_point(void)
 	struct buf t = BUF_INIT;
 	size_t far, at;
 	unsigned indent;
-	int i;
 
 	expect_point("a: b\nc: d\ne: f\n", 0, 0, "no item lines");
 	expect_point("items:\n-x\n--- \n-\tx\n", 0, 0, "dashes that start no item");
@@ -435,11 +441,11 @@ static void test_split_point(void)
 	expect_point("items:\n  xxxx\n- a\n---", 0, 0, "a last line of three");
 	expect_point("items:\n  xxxx\n- a\n-.-\n", 14, 0, "mixed marks");
 	expect_point("items:\n  xxxx\n- a\n--x\n", 14, 0, "two dashes and a letter");
+	expect_point("items:\n  xxxx\n- a\n..x\n", 14, 0, "two dots and a letter");
 
 	/* Only the window past the middle is looked at. */
 	buf_adds(&t, "items:\n");
-	for (i = 0; i < 20000; i++)
-		buf_addf(&t, "  - {n: %d}\n", i);
+	add_items(&t, "  - ", 20000);
 	far = t.len;
 	buf_adds(&t, "more:\n- a\n");
 	at = doc_split_point(t.buf, t.len, &indent);
